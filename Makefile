@@ -1,0 +1,49 @@
+# Police and Crime Plan evidence pack. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets and what each does
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (evidence pack)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the pinned packages (reused when up to date)
+
+browser: ## Install Debian's chromium for the HTML tests (needs root; never downloads a browser)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	  || echo "WARNING: chromium could not be installed; browser tests will be skipped with a message"; \
+	fi
+
+pack: setup ## Build the evidence pack on the bundled demo data and print where the HTML is
+	$(PY) run_pack.py build $(ARGS)
+
+validate: setup ## Check the data folder against the data contract (ARGS="--data DIR")
+	$(PY) run_pack.py validate $(ARGS)
+
+test: setup browser ## Run the whole test suite (unit, notebooks, real data, browser)
+	$(PY) -m pytest $(ARGS)
+
+lint: setup ## ruff check and ruff format --check
+	$(PY) -m ruff check pack tests run_pack.py benchmarks
+	$(PY) -m ruff format --check pack tests run_pack.py benchmarks
+
+bench: setup ## Benchmark the build against the naive papermill + nbconvert pipeline
+	$(PY) benchmarks/bench_build.py $(ARGS)
+
+clean: ## Remove build outputs and caches (keeps .venv)
+	rm -rf build data/demo .pytest_cache
+
+.PHONY: help setup browser pack validate test lint bench clean
