@@ -1,0 +1,271 @@
+"""The build: prepare -> execute (papermill, in parallel) -> render (nbconvert) -> manifest.
+
+Only this module and :mod:`pack.render` import papermill and nbconvert. A build writes into a
+staging folder beside the output folder and renames it into place only when every notebook ran
+and the pack is complete, so a failed or interrupted build never leaves a pack that looks
+complete, and a previous good pack in the same folder stays untouched until then.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from pack.config import (
+    CLAIMS_STEM,
+    DEFAULT_BUILD_ROOT,
+    DEMO_DATA_DIR,
+    NOTEBOOK_DIR,
+    PRIORITIES,
+    SUMMARY_STEM,
+)
+from pack.dataset import resolve_data_dir
+from pack.errors import CoverageError, NotebookError, ParameterError
+from pack.params import NOTEBOOK_PARAMETERS, BuildParameters
+from pack.periods import comparison_windows, require_covered
+from pack.prepare import Prepared, prepare
+
+log = logging.getLogger(__name__)
+
+PRIORITY_STEMS = tuple(p.stem for p in PRIORITIES)
+KERNEL_NAME = "python3"
+_START_LOCK = threading.Lock()
+
+
+@dataclass
+class NotebookResult:
+    """What happened to one notebook (the build does not raise mid-batch)."""
+
+    stem: str
+    seconds: float = 0.0
+    error: str | None = None
+    reused: bool = False
+
+
+@dataclass
+class BuildResult:
+    """Outcome of a build."""
+
+    output_dir: Path
+    params: BuildParameters
+    notebooks: list[NotebookResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every notebook ran."""
+        return all(n.error is None for n in self.notebooks)
+
+
+def default_period(prepared: Prepared) -> str:
+    """The latest month the street data cover (else the latest month of any monthly input)."""
+    for name in ("street", "outcomes", "stop_search", "calls"):
+        months = prepared.quality["inputs"][name]["months"]
+        if months:
+            return months[-1]
+    raise ParameterError("no monthly input found in the data folder: give --period YYYY-MM")
+
+
+def check_notebook_parameters(path: Path) -> None:
+    """Refuse a notebook whose ``parameters`` cell does not define exactly the pack's names."""
+    import papermill
+
+    found = set(papermill.inspect_notebook(str(path)).keys())
+    expected = set(NOTEBOOK_PARAMETERS)
+    if found != expected:
+        raise ParameterError(
+            f"notebook {path.name}: parameters cell defines {sorted(found)}, expected {sorted(expected)}"
+        )
+
+
+def normalise_executed(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip timing metadata and absolute paths so the same inputs give the same bytes."""
+    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
+    nb.metadata["papermill"] = {"parameters": parameters}
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    return nb
+
+
+def _kernel_env() -> None:
+    # kernels must be this interpreter's (a bare "python" on PATH may be another one)
+    bin_dir = str(Path(sys.executable).parent)
+    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | None) -> NotebookResult:
+    """Execute one notebook with papermill into ``staging/notebooks``; never raises."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    source = NOTEBOOK_DIR / f"{stem}.ipynb"
+    target = staging / "notebooks" / f"{stem}.ipynb"
+    started = time.perf_counter()
+    result = NotebookResult(stem)
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(
+                str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
+                cwd=str(staging), progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, execution_timeout=cell_timeout,
+                start_timeout=120,
+            )  # fmt: skip
+            break
+        except PapermillExecutionError as exc:
+            result.error = f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
+            break
+        except Exception as exc:  # kernel start-up races, dead kernels, timeouts
+            text = f"{type(exc).__name__}: {exc}"
+            if "timed out" in text.lower() or "Timeout" in type(exc).__name__:
+                result.error = f"a cell ran longer than the per-cell timeout ({cell_timeout} s): {text}"
+                break
+            if "DeadKernel" in text or "Kernel died" in text or "kernel died" in text.lower():
+                result.error = f"the kernel running {stem} died (out of memory or killed): {text}"
+                break
+            if attempt == 1 and ("address already in use" in text.lower() or "didn't respond" in text.lower()):
+                log.warning("Execute: %s: kernel start-up failed (%s); retrying once", stem, text)
+                continue
+            result.error = text
+            break
+    if target.is_file():
+        nb = nbformat.read(target, as_version=4)
+        nbformat.write(normalise_executed(nb), target)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _install_signal_handlers(staging: Path) -> None:
+    def on_term(signum: int, _frame: object) -> None:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_term)
+
+
+def build(
+    params: BuildParameters | None = None,
+    *,
+    period_end: str | None = None,
+    output_dir: Path | str | None = None,
+    jobs: int | None = None,
+    cell_timeout: int | None = 600,
+    force: bool = False,
+    claims_file: Path | None = None,
+    **kwargs: object,
+) -> BuildResult:
+    """Build the evidence pack. Returns a :class:`BuildResult`; raises :class:`PackError` for
+    bad parameters or data before any notebook runs."""
+    from pack import cache, render
+    from pack.manifest import write_manifest
+
+    _kernel_env()
+    if params is None:
+        data_dir = str(kwargs.pop("data_dir", "data/demo"))
+        data_path = resolve_data_dir(data_dir)
+        if data_path.resolve() == DEMO_DATA_DIR.resolve():
+            from pack.demo import ensure_demo_data
+
+            ensure_demo_data(DEMO_DATA_DIR)
+        if not data_path.is_dir():
+            raise ParameterError(f"data folder {data_dir} does not exist or is not a folder")
+        force_name = str(kwargs.get("police_force") or "Derbyshire Constabulary")
+        log.info("Prepare: validating the data in %s", data_dir)
+        prepared = prepare(data_path, force_name)
+        params = BuildParameters.create(period_end=period_end or default_period(prepared), data_dir=data_dir, **kwargs)  # type: ignore[arg-type]
+    else:
+        prepared = prepare(resolve_data_dir(params.data_dir), params.police_force)
+    baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
+    street_months = prepared.quality["inputs"]["street"]["months"]
+    if street_months:
+        require_covered(current, street_months, "street-level crime data")
+    out = Path(output_dir) if output_dir else DEFAULT_BUILD_ROOT / params.period_end
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stem in (SUMMARY_STEM, *PRIORITY_STEMS, CLAIMS_STEM):
+        check_notebook_parameters(NOTEBOOK_DIR / f"{stem}.ipynb")
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    for sub in ("notebooks", "tables", "figures"):
+        (staging / sub).mkdir(parents=True)
+    _install_signal_handlers(staging)
+    result = BuildResult(out, params)
+    try:
+        notebook_params = params.notebook_parameters(".")
+        if claims_file is not None:
+            shutil.copyfile(claims_file, staging / "claims.csv")
+        jobs = jobs or os.cpu_count() or 2
+        log.info("Execute: %d priority notebooks, %d at a time, for %s", len(PRIORITY_STEMS), jobs, current.label)
+
+        def run(stem: str) -> NotebookResult:
+            key = cache.notebook_key(stem, notebook_params, prepared.key, claims_file)
+            if not force and cache.restore(key, stem, staging):
+                log.info("Execute: %s unchanged, reused from the cache", stem)
+                return NotebookResult(stem, reused=True)
+            outcome = execute_one(stem, staging, notebook_params, cell_timeout)
+            if outcome.error is None:
+                cache.store(key, stem, staging)
+                log.info("Execute: %s done in %.1f s", stem, outcome.seconds)
+            else:
+                log.error("Execute: %s FAILED: %s", stem, outcome.error)
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            result.notebooks = list(pool.map(run, (*PRIORITY_STEMS, CLAIMS_STEM)))
+        result.notebooks.append(run(SUMMARY_STEM))
+        if not result.ok:
+            _keep_failure(staging, out, result)
+            return result
+        log.info("Render: combining %d executed notebooks into evidence-pack.html", len(result.notebooks))
+        render.render_pack(staging, params, prepared, baseline, current)
+        write_manifest(staging, params, prepared, out_name=out.name)
+        _swap_into_place(staging, out)
+        log.info("Done: %s", out / "evidence-pack.html")
+        return result
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _keep_failure(staging: Path, out: Path, result: BuildResult) -> None:
+    """Keep failed notebooks (with their errors) beside the output, never as a pack."""
+    from pack.render import render_failure_page
+
+    failed = out.parent / f"{out.name}.failed"
+    shutil.rmtree(failed, ignore_errors=True)
+    render_failure_page(staging, result)
+    (staging / "tables").exists() and shutil.rmtree(staging / "figures", ignore_errors=True)
+    staging.rename(failed)
+    log.error("Build failed: no evidence pack written; executed notebooks and errors kept in %s", failed)
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
+
+
+def write_json(path: Path, data: object) -> None:
+    """Write JSON deterministically (sorted keys, two-space indent, trailing newline)."""
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+__all__ = ["BuildResult", "NotebookResult", "build", "CoverageError", "NotebookError"]

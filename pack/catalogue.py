@@ -1,0 +1,74 @@
+"""Catalogue of management-information indicator ids (the ``mi`` input's ``indicator_id``).
+
+Management information has no public dataset: the force or PCC office supplies it as a long
+table. Each id here says which priority shows it, what it is, its unit, whether it is a level
+(a stock at a date, e.g. members) or a count over a period (e.g. referrals), and which direction
+counts as improvement. Published figures are not here: they are claims (data/published/claims.csv).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MIIndicator:
+    """One management-information indicator."""
+
+    id: str
+    priority: int
+    name: str
+    unit: str
+    kind: str  # "level" or "count"
+    better_when: str  # "higher", "lower" or "n/a"
+
+
+_ROWS = [
+    ("officers_taser_trained", 1, "Officers taser-trained", "officers", "level", "higher"),
+    ("officers_pursuit_trained", 1, "Officers pursuit-trained", "officers", "level", "higher"),
+    ("neighbourhood_watch_members", 2, "Neighbourhood Watch members", "members", "level", "higher"),
+    ("hotspot_patrol_hours", 2, "ASB hotspot patrol hours", "hours", "count", "higher"),
+    ("hotspot_arrests", 2, "Arrests during ASB hotspot patrols", "arrests", "count", "n/a"),
+    ("hotspot_stop_searches", 2, "Stop searches during ASB hotspot patrols", "searches", "count", "n/a"),
+    ("hotspot_intelligence_items", 2, "Intelligence items from ASB hotspot patrols", "items", "count", "higher"),
+    ("immediate_justice_referrals", 2, "Immediate Justice referrals", "referrals", "count", "higher"),
+    ("speedwatch_groups", 3, "Community Speedwatch groups", "groups", "level", "higher"),
+    ("speedwatch_members", 3, "Community Speedwatch members", "members", "level", "higher"),
+    ("op_capture_submissions", 3, "Operation Capture dashcam submissions", "submissions", "count", "n/a"),
+    ("speed_indicator_devices", 3, "Speed indicator devices funded", "devices", "level", "higher"),
+    ("sid_mean_speed_reduction_pct", 3, "Mean speed reduction where devices installed", "%", "level", "higher"),
+    ("bikesafe_attendees", 3, "BikeSafe workshop attendees", "attendees", "count", "higher"),
+    ("fatal4_speeding_offences", 3, "Fatal 4: speeding offences detected", "offences", "count", "n/a"),
+    ("fatal4_drink_drug_driving_arrests", 3, "Fatal 4: drink/drug driving arrests", "arrests", "count", "n/a"),
+    ("fatal4_seatbelt_offences", 3, "Fatal 4: seatbelt offences", "offences", "count", "n/a"),
+    ("fatal4_mobile_phone_offences", 3, "Fatal 4: mobile phone offences", "offences", "count", "n/a"),
+    ("rural_residential_burglary", 4, "Rural residential burglary", "crimes", "count", "lower"),
+    ("rural_business_burglary", 4, "Rural business and community burglary", "crimes", "count", "lower"),
+    ("farm_watch_members", 4, "Farm Watch members", "members", "level", "higher"),
+    ("wildlife_crime_officers", 4, "Wildlife crime officers", "officers", "level", "higher"),
+    ("rural_spocs", 4, "Rural single points of contact", "officers", "level", "higher"),
+    ("victim_services_investment_gbp_m", 5, "Investment in victim support services", "£m", "level", "higher"),
+    ("burglary_attendance_pct", 5, "Attendance at residential burglary", "%", "level", "higher"),
+    ("stalking_prevention_orders_per_1000", 5, "Stalking prevention orders per 1,000 cases", "per 1,000", "level", "higher"),
+    ("stalking_advocate_referrals", 5, "Independent stalking advocate referrals", "referrals", "count", "n/a"),
+    ("rasso_positive_outcome_rate_pct", 5, "RASSO positive outcome rate", "%", "level", "higher"),
+    ("cps_file_quality_pct", 5, "File quality submissions to CPS meeting standard", "%", "level", "higher"),
+    ("repeat_missing_children", 5, "Repeat missing children", "children", "count", "lower"),
+    ("victim_satisfaction_pct", 5, "Victim satisfaction", "%", "level", "higher"),
+    ("savings_and_underspends_gbp_m", 6, "In-year savings and underspends", "£m", "count", "higher"),
+    ("street_triage_hours_saved", 6, "Officer hours saved by mental-health street triage", "hours", "count", "higher"),
+    ("drone_savings_gbp_m", 6, "Drone savings against National Police Air Service", "£m", "count", "higher"),
+    ("drone_pilots", 6, "Trained drone pilots", "pilots", "level", "higher"),
+    ("national_procurement_savings_gbp_m", 6, "Savings through national procurement", "£m", "count", "higher"),
+    ("homicides", 0, "Homicides", "offences", "count", "lower"),
+    ("county_lines_closed", 0, "County lines closed", "lines", "count", "higher"),
+    ("drug_trafficking_offences", 0, "Drug trafficking (supply) offences", "offences", "count", "n/a"),
+    ("cyber_crime_reports", 0, "Cyber crime reports (Action Fraud, force area)", "reports", "count", "n/a"),
+]  # fmt: skip
+
+MI_CATALOGUE: dict[str, MIIndicator] = {row[0]: MIIndicator(*row) for row in _ROWS}
+
+
+def mi_for_priority(number: int) -> list[MIIndicator]:
+    """Catalogue entries a priority notebook shows (0: national measures)."""
+    return [m for m in MI_CATALOGUE.values() if m.priority == number]

@@ -1,0 +1,96 @@
+"""Paths and plan constants in one place (the plan's priorities, notebooks, force)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
+PUBLISHED_DIR = PROJECT_ROOT / "data" / "published"
+DEFAULT_BUILD_ROOT = PROJECT_ROOT / "build"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+PLAN_NAME = "Derbyshire Police and Crime Plan 2021-25"
+PLAN_FORCE = "Derbyshire Constabulary"
+PLAN_BASELINE_END = "2021-05"
+DEMO_DATA_NOTICE = "Demonstration data - not official statistics"
+
+
+def cache_root() -> Path:
+    """Folder of the content-addressed cache (``PACK_CACHE_DIR`` overrides)."""
+    return Path(os.environ.get("PACK_CACHE_DIR", DEFAULT_BUILD_ROOT / ".cache"))
+
+
+@dataclass(frozen=True)
+class Priority:
+    """One priority of the plan and the notebook that reports on it."""
+
+    number: int
+    stem: str
+    title: str
+    aim: str
+    consultation_key: str
+
+
+PRIORITIES: tuple[Priority, ...] = (
+    Priority(
+        1,
+        "01_strong_local_policing",
+        "Strong Local Policing",
+        "More police on our streets and a focus on neighbourhood policing.",
+        "Strong Local Policing",
+    ),
+    Priority(
+        2,
+        "02_neighbourhood_crime_asb",
+        "Neighbourhood Crime and Anti-Social Behaviour",
+        "Clamping down on burglary, drug dealing and anti-social behaviour.",
+        "Neighbourhood Crime and ASB",
+    ),
+    Priority(
+        3,
+        "03_road_safety",
+        "Road Safety",
+        "Dealing with the Fatal Four (speeding, drugs/alcohol, seatbelts and mobile phones) "
+        "and improving road safety for all.",
+        "Road Safety",
+    ),
+    Priority(
+        4,
+        "04_rural_crime",
+        "Rural Crime",
+        "Increase police presence with more officers trained to deal with rural crime and "
+        "ensure specific support services are available for victims.",
+        "Rural Crime",
+    ),
+    Priority(
+        5,
+        "05_victim_support_safeguarding",
+        "Victim Support and Safeguarding",
+        "Ensuring all victims of crime receive appropriate support and the most vulnerable "
+        "are protected.",
+        "Victim Support and Safeguarding",
+    ),
+    Priority(
+        6,
+        "06_driving_efficiencies",
+        "Driving Efficiencies",
+        "Ensuring tax payers' money is being spent wisely and resources are being managed "
+        "effectively.",
+        "Driving Efficiencies",
+    ),
+)
+
+SUMMARY_STEM = "00_strategic_summary"
+CLAIMS_STEM = "07_claims_check"
+
+
+def priority(stem_or_number: str | int) -> Priority:
+    """Look up a priority by notebook stem or number."""
+    for p in PRIORITIES:
+        if stem_or_number in (p.stem, p.number):
+            return p
+    raise KeyError(stem_or_number)

@@ -1,0 +1,67 @@
+"""Typed tables for notebooks: what the prepare stage wrote, asked for by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pack.config import PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
+from pack.prepare import Prepared, prepare
+
+
+def resolve_data_dir(data_dir: str | Path) -> Path:
+    """A relative data folder is found from the working folder, else from the project root."""
+    path = Path(data_dir)
+    if path.is_absolute() or path.exists():
+        return path
+    return PROJECT_ROOT / path
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A prepared data folder."""
+
+    prepared: Prepared
+
+    @property
+    def quality(self) -> dict:
+        """The data-quality report (see :mod:`pack.prepare`)."""
+        return self.prepared.quality
+
+    @property
+    def is_demo(self) -> bool:
+        """True for the generated demonstration data."""
+        return bool(self.quality.get("demonstration"))
+
+    def supplied(self, name: str) -> bool:
+        """True when the input was supplied and kept at least one row."""
+        return (self.prepared.path / f"{name}.parquet").is_file()
+
+    def months(self, name: str) -> list[str]:
+        """Months (``YYYY-MM``) the input covers."""
+        return list(self.quality["inputs"][name]["months"])
+
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
+        """The prepared table, or ``None`` when not supplied."""
+        path = self.prepared.path / f"{name}.parquet"
+        if not path.is_file():
+            return None
+        return pd.read_parquet(path, columns=columns)
+
+    def published(self, name: str) -> pd.DataFrame:
+        """A table of published facts from ``data/published/<name>.csv``."""
+        return pd.read_csv(PUBLISHED_DIR / f"{name}.csv", dtype_backend="numpy_nullable")
+
+    def consultation(self) -> tuple[pd.DataFrame, str]:
+        """Consultation counts: the supplied input, else the plan's published figures."""
+        supplied = self.table("consultation")
+        if supplied is not None:
+            return supplied, "supplied consultation input"
+        return self.published("consultation"), "published in the plan (data/published/consultation.csv)"
+
+
+def open_dataset(data_dir: str | Path, police_force: str = PLAN_FORCE) -> Dataset:
+    """Prepare (or reuse from the cache) the data folder and return it."""
+    return Dataset(prepare(resolve_data_dir(data_dir), police_force))

@@ -1,0 +1,147 @@
+"""What notebooks show: HTML built here, with every piece of text from data escaped.
+
+Charts are shown as ``<figure>`` with alt text and a caption, followed by their data table;
+figures are also saved as PNG under ``figures/`` (no timestamps in the file). Tables are plain
+HTML with a caption and header cells, no random ids, so the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from pack.charts import Chart
+
+LONG_TABLE_ROWS = 14
+
+
+def _fmt_cell(value: object, fmt: Callable[[object], str] | None = None) -> str:
+    if fmt is not None:
+        return fmt(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else (
+            f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+        )
+    return str(value)
+
+
+def html_table(frame: pd.DataFrame, caption: str, formats: dict[str, Callable[[object], str]] | None = None,
+               css_class: str = "pack-table") -> str:  # fmt: skip
+    """An accessible HTML table: caption, ``<th scope="col">`` headers, every cell escaped."""
+    formats = formats or {}
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for col, value in zip(frame.columns, row, strict=True):
+            text = html.escape(_fmt_cell(value, formats.get(col)))
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<table class="{css_class}"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def figure_png(chart: Chart) -> bytes:
+    """PNG bytes of the chart, with no timestamp or software metadata."""
+    buffer = io.BytesIO()
+    chart.figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def show_html(markup: str) -> None:
+    """Display trusted markup built by this module."""
+    display(HTML(markup))
+
+
+def show_chart(chart: Chart, output_dir: Path | str, stem: str, table_caption: str | None = None,
+               formats: dict[str, Callable[[object], str]] | None = None) -> Path:  # fmt: skip
+    """Save the chart as ``figures/<stem>-<name>.png`` and display it with alt text and its table."""
+    png = figure_png(chart)
+    path = Path(output_dir) / "figures" / f"{stem}-{chart.name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+    data = base64.b64encode(png).decode("ascii")
+    table = html_table(chart.data, table_caption or f"Data for the chart: {chart.title}", formats)
+    if len(chart.data) > LONG_TABLE_ROWS:
+        table = f'<details class="chart-data"><summary>Data table ({len(chart.data)} rows)</summary>{table}</details>'
+    show_html(
+        f'<figure class="pack-figure"><img src="data:image/png;base64,{data}" alt="{html.escape(chart.alt_text)}">'
+        f"<figcaption>{html.escape(chart.title)}</figcaption></figure>{table}"
+    )
+    return path
+
+
+def show_table(frame: pd.DataFrame, caption: str, formats: dict[str, Callable[[object], str]] | None = None) -> None:
+    """Display a table with a caption."""
+    show_html(html_table(frame, caption, formats))
+
+
+def show_list(items: Iterable[str], css_class: str = "findings") -> None:
+    """Display sentences as a bulleted list (escaped)."""
+    show_html(f'<ul class="{css_class}">' + "".join(f"<li>{html.escape(s)}</li>" for s in items) + "</ul>")
+
+
+def show_notice(text: str, kind: str = "note") -> None:
+    """A highlighted one-paragraph notice (e.g. the demonstration-data banner)."""
+    show_html(f'<p class="notice notice-{kind}" role="note"><strong>{html.escape(text)}</strong></p>')
+
+
+def show_paragraph(text: str) -> None:
+    """A paragraph of generated text (escaped)."""
+    show_html(f"<p>{html.escape(text)}</p>")
+
+
+def status_marker(status: str) -> str:
+    """Text marker with a shape, so status never depends on colour: ▲ improved, ▼ worse ..."""
+    return {
+        "improved": "✔ improved",
+        "worse": "✖ worse",
+        "no significant change": "● no significant change",
+        "changed": "◆ changed",
+        "no comparison": "○ no comparison",
+        "not supplied": "– not supplied",
+    }.get(status, status)
+
+
+def format_number(value: object) -> str:
+    """Number with thousands separators and up to two decimals; dash when missing."""
+    return _fmt_cell(value)
+
+
+def format_pct(value: object) -> str:
+    """``-49.9%`` with sign; dash when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{float(value):+.1f}%"
+
+
+INDICATOR_FORMATS = {
+    "baseline_value": format_number,
+    "current_value": format_number,
+    "change": format_number,
+    "pct_change": format_pct,
+    "status": status_marker,
+}
+
+
+def show_indicator_table(table: pd.DataFrame, caption: str) -> None:
+    """The indicator table as readers see it (status with a text marker)."""
+    shown = table[["indicator", "baseline_label", "baseline_value", "current_label", "current_value",
+                   "change", "pct_change", "status", "note"]]  # fmt: skip
+    show_table(shown, caption, INDICATOR_FORMATS)

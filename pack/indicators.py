@@ -1,0 +1,189 @@
+"""Indicator rows: one per indicator, the same columns in every notebook.
+
+``indicator_id, indicator, baseline_label, baseline_value, current_label, current_value, change,
+pct_change, better_when, status, source`` (then ``unit`` and ``note``). ``status`` is one of
+``improved``, ``worse``, ``no significant change``, ``no comparison``, ``not supplied``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pack.catalogue import MIIndicator
+from pack.measures import count_status, direction_status, percentage_change, window_total
+from pack.periods import Window, describe_months, missing_months
+
+COLUMNS = [
+    "indicator_id", "indicator", "baseline_label", "baseline_value", "current_label",
+    "current_value", "change", "pct_change", "better_when", "status", "source", "unit", "note",
+]  # fmt: skip
+STATUSES = ("improved", "worse", "no significant change", "changed", "no comparison", "not supplied")
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One row of an indicator table."""
+
+    indicator_id: str
+    indicator: str
+    baseline_label: str
+    baseline_value: float | None
+    current_label: str
+    current_value: float | None
+    change: float | None
+    pct_change: float | None
+    better_when: str
+    status: str
+    source: str
+    unit: str = ""
+    note: str = ""
+
+
+def not_supplied(indicator_id: str, name: str, needs: str, better_when: str = "n/a", unit: str = "") -> IndicatorRow:
+    """A row for an indicator whose input was not supplied; says which input would fill it."""
+    return IndicatorRow(indicator_id, name, "", None, "", None, None, None, better_when,
+                        "not supplied", "", unit, f"not supplied: needs {needs}")  # fmt: skip
+
+
+def compare_values(
+    indicator_id: str, name: str, baseline_label: str, baseline: float | None, current_label: str,
+    current: float | None, better_when: str, source: str, unit: str = "", status: str | None = None,
+    note: str = "",
+) -> IndicatorRow:  # fmt: skip
+    """Row for two values; status by direction unless given."""
+    if current is None:
+        return IndicatorRow(indicator_id, name, baseline_label, baseline, current_label, None, None,
+                            None, better_when, "no comparison", source, unit, note)  # fmt: skip
+    if baseline is None:
+        return IndicatorRow(indicator_id, name, baseline_label, None, current_label, current, None,
+                            None, better_when, status or "no comparison", source, unit, note)  # fmt: skip
+    change = current - baseline
+    return IndicatorRow(
+        indicator_id, name, baseline_label, baseline, current_label, current, change,
+        percentage_change(baseline, current), better_when,
+        status or direction_status(baseline, current, better_when), source, unit, note,
+    )  # fmt: skip
+
+
+def count_indicator(
+    indicator_id: str,
+    name: str,
+    monthly: pd.Series,
+    covered: list[str],
+    baseline: Window,
+    current: Window,
+    better_when: str,
+    source: str,
+    unit: str = "",
+) -> IndicatorRow:
+    """Compare the counts of two equal-length windows with an exact Poisson test.
+
+    ``covered`` lists the months the input covers. A window that is not fully covered is left
+    empty (never a short total) and the note names the missing months.
+    """
+    missing_current = missing_months(current, covered)
+    if missing_current:
+        return IndicatorRow(
+            indicator_id, name, baseline.label, None, current.label, None, None, None, better_when,
+            "no comparison", source, unit,
+            f"{current.label} not covered: missing {describe_months(missing_current)}",
+        )  # fmt: skip
+    cur = window_total(monthly, current)
+    missing_baseline = missing_months(baseline, covered)
+    if missing_baseline:
+        return IndicatorRow(
+            indicator_id, name, baseline.label, None, current.label, cur, None, None, better_when,
+            "no comparison", source, unit,
+            f"baseline {baseline.label} not covered: missing {describe_months(missing_baseline)}",
+        )  # fmt: skip
+    base = window_total(monthly, baseline)
+    status = count_status(base, cur, baseline.days, current.days, better_when)
+    return compare_values(indicator_id, name, baseline.label, base, current.label, cur,
+                          better_when, source, unit, status=status,
+                          note="exact Poisson test of the two daily rates at the 5% level")  # fmt: skip
+
+
+def _period_label(start: str, end: str) -> str:
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    if s.month == 1 and s.day == 1 and e.month == 12 and e.day == 31 and s.year == e.year:
+        return f"{s.year}"
+    if s == e:
+        return f"at {e.day} {e.strftime('%B %Y')}"
+    return f"{s.day} {s.strftime('%B %Y')} to {e.day} {e.strftime('%B %Y')}"
+
+
+def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, current: Window) -> IndicatorRow:
+    """Row for a management-information indicator.
+
+    Current: the latest value whose period ends by the end of the reporting period. Baseline:
+    the latest value whose period ends by the end of the baseline window (for counts, only a
+    period of the same length is comparable). Status by direction only: MI has no sampling model.
+    """
+    rows = None if mi is None else mi[mi["indicator_id"] == meta.id]
+    if rows is None or rows.empty:
+        return not_supplied(meta.id, meta.name, f"management information row(s) '{meta.id}'",
+                            meta.better_when, meta.unit)  # fmt: skip
+    rows = rows.sort_values(["period_end", "period_start"])
+    current_end = f"{current.end}-{current.end.days:02d}"
+    baseline_end = f"{baseline.end}-{baseline.end.days:02d}"
+    cur_rows = rows[rows["period_end"] <= current_end]
+    source = "; ".join(sorted({s for s in rows["source"] if s})) or "management information"
+    if cur_rows.empty:
+        return IndicatorRow(meta.id, meta.name, "", None, "", None, None, None, meta.better_when,
+                            "no comparison", source, meta.unit,
+                            f"no value for a period ending by {current.end.name}")  # fmt: skip
+    cur = cur_rows.iloc[-1]
+    base_rows = rows[rows["period_end"] <= baseline_end]
+    note = "management information: direction of change only, no significance test"
+    if meta.kind == "count":
+        length = pd.Timestamp(cur["period_end"]) - pd.Timestamp(cur["period_start"])
+        base_rows = base_rows[
+            (pd.to_datetime(base_rows["period_end"]) - pd.to_datetime(base_rows["period_start"])).sub(length).abs()
+            <= pd.Timedelta(days=3)
+        ]
+        if base_rows.empty:
+            earlier = rows[rows["period_end"] < cur["period_start"]]
+            earlier = earlier[
+                (pd.to_datetime(earlier["period_end"]) - pd.to_datetime(earlier["period_start"])).sub(length).abs()
+                <= pd.Timedelta(days=3)
+            ]
+            if not earlier.empty:
+                base_rows = earlier
+                note += "; compared with the previous period of the same length (none ends by the baseline)"
+    if meta.kind == "level" and base_rows.empty:
+        earliest = rows.iloc[0]
+        if earliest["period_end"] < cur["period_end"]:
+            base_rows = rows.iloc[:1]
+            note += "; baseline is the earliest value supplied"
+    cur_label = _period_label(cur["period_start"], cur["period_end"])
+    if base_rows.empty:
+        return compare_values(meta.id, meta.name, "", None, cur_label, float(cur["value"]),
+                              meta.better_when, source, meta.unit, note=note)  # fmt: skip
+    base = base_rows.iloc[-1]
+    return compare_values(meta.id, meta.name, _period_label(base["period_start"], base["period_end"]),
+                          float(base["value"]), cur_label, float(cur["value"]), meta.better_when,
+                          source, meta.unit, note=note)  # fmt: skip
+
+
+def indicator_table(rows: list[IndicatorRow]) -> pd.DataFrame:
+    """Rows as a DataFrame with the standard columns, in the order given."""
+    frame = pd.DataFrame([asdict(r) for r in rows], columns=COLUMNS)
+    bad = set(frame["status"]) - set(STATUSES)
+    if bad:
+        raise ValueError(f"unknown status value(s): {bad}")
+    return frame
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a CSV deterministically (fixed float format, ``\\n`` line ends)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    return path
+
+
+def write_indicator_table(frame: pd.DataFrame, output_dir: Path | str, stem: str) -> Path:
+    """Write ``tables/<stem>-indicators.csv`` under ``output_dir``."""
+    return write_csv(frame, Path(output_dir) / "tables" / f"{stem}-indicators.csv")

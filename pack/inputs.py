@@ -1,0 +1,240 @@
+"""The inputs the pack knows, and how each is found in a data folder.
+
+Every ``*.csv`` under the data folder is classified by its header (and, for data.police.uk
+files, its name), whatever the folder layout. An optional ``sources.toml`` in the data folder
+names files explicitly::
+
+    [inputs]
+    street = ["archive/**/*-street.csv"]
+    mi = ["force/mi-2024.csv"]
+
+A CSV that matches no input is listed in the data-quality report as "not recognised".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pack.errors import DataError
+from pack.readers import detect_encoding, read_header
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One input of the data contract."""
+
+    name: str
+    title: str
+    publisher: str
+    where: str
+    signature: tuple[str, ...]  # columns whose presence identifies the file
+    name_pattern: str | None = None  # regex on the file name, when the header is not enough
+    monthly: bool = False
+
+
+STREET_COLUMNS = [
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+]  # fmt: skip
+OUTCOME_COLUMNS = [
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Outcome type",
+]  # fmt: skip
+STOP_SEARCH_COLUMNS = [
+    "Type", "Date", "Part of a policing operation", "Policing operation", "Latitude",
+    "Longitude", "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity",
+    "Legislation", "Object of search", "Outcome", "Outcome linked to object of search",
+    "Removal of more than just outer clothing",
+]  # fmt: skip
+
+INPUTS: tuple[InputSpec, ...] = (
+    InputSpec("street", "data.police.uk street-level crime and ASB", "Home Office / data.police.uk",
+              "https://data.police.uk/data/ (custom download or archive)",
+              ("Crime ID", "Month", "Falls within", "Crime type"), r"-street\.csv$", True),
+    InputSpec("outcomes", "data.police.uk outcomes", "Home Office / data.police.uk",
+              "https://data.police.uk/data/ (tick 'include outcomes')",
+              ("Crime ID", "Month", "Outcome type"), r"-outcomes\.csv$", True),
+    InputSpec("stop_search", "data.police.uk stop and search", "Home Office / data.police.uk",
+              "https://data.police.uk/data/ (tick 'include stop and search')",
+              ("Type", "Date", "Object of search", "Outcome"), r"-stop-and-search\.csv$", True),
+    InputSpec("collisions", "STATS19 road collisions", "Department for Transport",
+              "https://www.gov.uk/government/statistical-data-sets/road-safety-open-data",
+              ("police_force",), None),
+    InputSpec("casualties", "STATS19 road casualties", "Department for Transport",
+              "https://www.gov.uk/government/statistical-data-sets/road-safety-open-data",
+              ("casualty_severity", "casualty_type"), None),
+    InputSpec("rural_urban", "LSOA rural-urban classification", "Office for National Statistics",
+              "https://geoportal.statistics.gov.uk/ (Rural Urban Classification (2011/2021) of LSOAs)",
+              (), None),
+    InputSpec("population", "LSOA population estimates", "Office for National Statistics",
+              "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
+              "populationestimates (lower layer super output area population estimates)",
+              (), None),
+    InputSpec("workforce", "Police workforce (officers, PCSOs, staff, specials)",
+              "Home Office police workforce statistics or the force",
+              "https://www.gov.uk/government/collections/police-workforce-england-and-wales",
+              (), None),
+    InputSpec("calls", "999 and 101 call handling, monthly", "The force (999 bands: police.uk)",
+              "supplied by the force / PCC office; 999 answer-time bands at https://www.police.uk/",
+              ("month", "line", "calls_received"), None),
+    InputSpec("finance", "Revenue budget, capital programme and funding", "PCC office",
+              "the PCC's budget report / statement of accounts",
+              ("year", "table", "line", "value_gbp_m"), None),
+    InputSpec("consultation", "Public consultation survey counts", "PCC office",
+              "the plan's consultation appendix",
+              ("priority", "strongly_agree", "agree"), None),
+    InputSpec("mi", "Management information (long format)", "The force / PCC office",
+              "supplied by the force / PCC office",
+              ("indicator_id", "period_start", "period_end", "value"), None),
+    InputSpec("hotspots", "ASB hotspot patrol areas", "The force / PCC office",
+              "the force's hotspot patrol list (Grip / Serious Violence Duty funding returns)",
+              ("lsoa_code", "patrolled_from"), None),
+)  # fmt: skip
+
+INPUT_NAMES = tuple(spec.name for spec in INPUTS)
+
+
+def spec(name: str) -> InputSpec:
+    """The :class:`InputSpec` called ``name``."""
+    for s in INPUTS:
+        if s.name == name:
+            return s
+    raise KeyError(name)
+
+
+def _lower(header: list[str]) -> set[str]:
+    return {c.strip().lower() for c in header}
+
+
+def classify(path: Path, header: list[str]) -> str | None:
+    """Name of the input a CSV belongs to, judged by its header and name; ``None`` if unknown."""
+    cols = set(header)
+    low = _lower(header)
+    fname = path.name.lower()
+    for s in INPUTS[:3]:
+        if s.name_pattern and re.search(s.name_pattern, fname):
+            return s.name
+    if {"Crime ID", "Month", "Falls within", "Crime type"} <= cols:
+        return "street"
+    if {"Crime ID", "Month", "Outcome type"} <= cols:
+        return "outcomes"
+    if {"Type", "Date", "Object of search", "Outcome"} <= cols:
+        return "stop_search"
+    if "casualty_severity" in low:
+        return "casualties"
+    if "police_force" in low and ({"accident_severity", "collision_severity"} & low):
+        return "collisions"
+    if {"ruc11cd", "ruc21cd"} & low:
+        return "rural_urban"
+    if ({"pop", "population", "all ages", "total"} & low) and any("lsoa" in c for c in low):
+        return "population"
+    if {"date", "role", "measure", "value"} <= low or "force/region" in low or "police force" in low:
+        return "workforce"
+    for s in INPUTS[8:]:
+        if set(s.signature) <= low:
+            return s.name
+    return None
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A file found in the data folder."""
+
+    path: Path
+    relative: str  # path relative to the data folder, with forward slashes
+    input: str | None  # None: not recognised
+
+
+def discover(data_dir: Path) -> list[FoundFile]:
+    """Every CSV under ``data_dir`` with the input it belongs to, sorted by relative path."""
+    if not data_dir.exists():
+        raise DataError("data folder does not exist", file=str(data_dir))
+    if not data_dir.is_dir():
+        raise DataError("is a file where a data folder was expected", file=str(data_dir))
+    explicit = _explicit_sources(data_dir)
+    claimed: dict[Path, str] = {}
+    for name, paths in explicit.items():
+        for p in paths:
+            claimed[p] = name
+    found: list[FoundFile] = []
+    for path in sorted(data_dir.rglob("*")):
+        rel = path.relative_to(data_dir).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+            continue
+        if path.suffix.lower() != ".csv":
+            continue
+        if path in claimed:
+            found.append(FoundFile(path, rel, claimed[path]))
+            continue
+        if explicit and _input_of_pattern_claimed(path, data_dir, explicit):
+            continue
+        if path.is_dir():
+            # a folder named like a CSV: let the loader report it clearly
+            found.append(FoundFile(path, rel, _guess_from_name(path)))
+            continue
+        try:
+            header = read_header(path, detect_encoding(path))
+        except PermissionError:
+            found.append(FoundFile(path, rel, _guess_from_name(path)))
+            continue
+        found.append(FoundFile(path, rel, classify(path, header) or _guess_from_name(path)))
+    return found
+
+
+def _guess_from_name(path: Path) -> str | None:
+    fname = path.name.lower()
+    for s in INPUTS[:3]:
+        if s.name_pattern and re.search(s.name_pattern, fname):
+            return s.name
+    return None
+
+
+def _explicit_sources(data_dir: Path) -> dict[str, list[Path]]:
+    toml_path = data_dir / "sources.toml"
+    if not toml_path.is_file():
+        return {}
+    try:
+        config = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"is not valid TOML: {exc}", file="sources.toml") from exc
+    result: dict[str, list[Path]] = {}
+    for name, patterns in config.get("inputs", {}).items():
+        if name not in INPUT_NAMES:
+            raise DataError(
+                f"names an unknown input {name!r}",
+                file="sources.toml",
+                expected=f"one of {', '.join(INPUT_NAMES)}",
+            )
+        paths: list[Path] = []
+        for pattern in [patterns] if isinstance(patterns, str) else patterns:
+            matched = sorted(data_dir.glob(pattern))
+            if not matched:
+                raise DataError(f"pattern {pattern!r} for {name} matches no file", file="sources.toml")
+            paths.extend(matched)
+        result[name] = paths
+    return result
+
+
+def _input_of_pattern_claimed(path: Path, data_dir: Path, explicit: dict[str, list[Path]]) -> bool:
+    """With sources.toml, a file of an input that sources.toml names is used only if listed."""
+    header = read_header(path, detect_encoding(path)) if path.is_file() else []
+    kind = classify(path, header)
+    return kind in explicit
+
+
+def force_slug(force: str) -> str:
+    """``Derbyshire Constabulary`` -> ``derbyshire``, as data.police.uk names its files."""
+    slug = force.lower()
+    for suffix in (" police service", " constabulary", " police"):
+        if slug.endswith(suffix):
+            slug = slug[: -len(suffix)]
+    return re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
+
+
+def month_of_file(path: Path) -> str | None:
+    """``2022-03`` from ``2022-03-derbyshire-street.csv``; ``None`` if the name has no month."""
+    m = re.match(r"^(\d{4}-\d{2})-", path.name)
+    return m.group(1) if m else None

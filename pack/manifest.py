@@ -1,0 +1,135 @@
+"""``manifest.json`` (what a pack was built from and what it holds), ``verify`` and ``diff``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from pack.config import NOTEBOOK_DIR
+from pack.errors import PackError
+from pack.hashing import sha256_file
+from pack.params import BuildParameters
+from pack.prepare import Prepared
+
+MANIFEST = "manifest.json"
+
+
+def output_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in a pack folder except the manifest, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared, out_name: str) -> Path:
+    """Write ``manifest.json``: parameters, inputs, packages, notebooks, commit, output hashes."""
+    from pack.render import _package_versions, git_commit
+
+    manifest = {
+        "manifest_version": 1,
+        "parameters": params.as_dict(),
+        "police_force": params.police_force,
+        "demonstration_data": bool(prepared.quality.get("demonstration")),
+        "inputs": [
+            {"path": f["path"], "input": f["input"], "size": f["size"], "sha256": f["sha256"]}
+            for f in prepared.quality["files"]
+        ],
+        "data_key": prepared.key,
+        "packages": _package_versions(),
+        "notebook_sources": {p.name: sha256_file(p) for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))},
+        "commit": git_commit(),
+        "outputs": output_hashes(folder),
+    }
+    path = folder / MANIFEST
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def read_manifest(folder: Path) -> dict:
+    """Read a pack's manifest; a clear error when there is none."""
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        raise PackError(f"{folder} is not an evidence pack: {MANIFEST} not found")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def input_differences(manifest: dict, prepared: Prepared) -> list[str]:
+    """Inputs added, removed or changed between a manifest and a prepared data folder."""
+    before = {f["path"]: f["sha256"] for f in manifest["inputs"]}
+    after = {f["path"]: f["sha256"] for f in prepared.quality["files"]}
+    lines = [f"removed: {p}" for p in sorted(set(before) - set(after))]
+    lines += [f"added: {p}" for p in sorted(set(after) - set(before))]
+    lines += [f"changed: {p}" for p in sorted(set(before) & set(after)) if before[p] != after[p]]
+    return lines
+
+
+def verify(pack_dir: Path, data_dir: str | None = None) -> tuple[bool, list[str]]:
+    """Rebuild from the manifest's parameters in a temporary folder and compare output hashes.
+
+    Returns ``(verified, differences)``. Refuses (``verified`` False, differences naming inputs)
+    when the data folder's files differ from the manifest's.
+    """
+    from pack.build import build
+    from pack.dataset import resolve_data_dir
+    from pack.prepare import prepare
+
+    manifest = read_manifest(pack_dir)
+    params = BuildParameters(**{**manifest["parameters"], **({"data_dir": data_dir} if data_dir else {})})
+    prepared = prepare(resolve_data_dir(params.data_dir), params.police_force)
+    changed = input_differences(manifest, prepared)
+    if changed:
+        return False, ["inputs differ from the manifest:", *changed]
+    with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
+        out = Path(tmp) / Path(pack_dir).name
+        result = build(params, output_dir=out, force=True)
+        if not result.ok:
+            return False, ["the rebuild failed: " + "; ".join(f"{n.stem}: {n.error}" for n in result.notebooks if n.error)]
+        rebuilt = output_hashes(out)
+    expected = manifest["outputs"]
+    diffs = [f"differs: {p}" for p in sorted(set(expected) & set(rebuilt)) if expected[p] != rebuilt[p]]
+    diffs += [f"missing from rebuild: {p}" for p in sorted(set(expected) - set(rebuilt))]
+    diffs += [f"new in rebuild: {p}" for p in sorted(set(rebuilt) - set(expected))]
+    return not diffs, diffs
+
+
+def diff_packs(a: Path, b: Path) -> list[str]:
+    """Indicators whose values differ between two packs, per priority, and differing inputs."""
+    lines: list[str] = []
+    ma, mb = read_manifest(a), read_manifest(b)
+    before = {f["path"]: f["sha256"] for f in ma["inputs"]}
+    after = {f["path"]: f["sha256"] for f in mb["inputs"]}
+    for p in sorted(set(before) | set(after)):
+        if before.get(p) != after.get(p):
+            state = "added" if p not in before else "removed" if p not in after else "changed"
+            lines.append(f"input {state}: {p}")
+    if ma["parameters"] != mb["parameters"]:
+        for k in sorted(ma["parameters"]):
+            if ma["parameters"][k] != mb["parameters"].get(k):
+                lines.append(f"parameter {k}: {ma['parameters'][k]} -> {mb['parameters'].get(k)}")
+    for table_a in sorted((Path(a) / "tables").glob("*-indicators.csv")):
+        table_b = Path(b) / "tables" / table_a.name
+        stem = table_a.name.removesuffix("-indicators.csv")
+        if not table_b.is_file():
+            lines.append(f"{stem}: indicator table missing from {b}")
+            continue
+        old = pd.read_csv(table_a).set_index("indicator_id")
+        new = pd.read_csv(table_b).set_index("indicator_id")
+        rows = []
+        for ind in old.index.union(new.index):
+            for col in ("baseline_value", "current_value"):
+                va = old[col].get(ind) if ind in old.index else None
+                vb = new[col].get(ind) if ind in new.index else None
+                if (pd.isna(va) and pd.isna(vb)) or (va is not None and vb is not None and not pd.isna(va) and not pd.isna(vb) and abs(float(va) - float(vb)) < 1e-9):
+                    continue
+                delta = "" if pd.isna(va) or pd.isna(vb) else f" (difference {float(vb) - float(va):+,.6g})"
+                rows.append(f"  {ind} {col}: {va} -> {vb}{delta}")
+        if rows:
+            lines.append(f"{stem}:")
+            lines.extend(rows)
+    return lines

@@ -1,0 +1,114 @@
+"""Measures on monthly series: window totals, rolling totals, change, and its significance.
+
+All functions are pure: a pandas Series indexed by month (``YYYY-MM`` strings) in, numbers or a
+Series out. Counts are compared with an exact test for two Poisson counts (the conditional
+binomial test), which suits small counts as well as large ones.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from scipy import stats
+
+from pack.periods import Month, Window, month_range
+
+SIGNIFICANCE_LEVEL = 0.05
+
+
+def complete_monthly_series(counts: pd.Series, first: str, last: str) -> pd.Series:
+    """Reindex a month->count Series to every month ``first..last``, missing months as 0.
+
+    Use only within the months the data cover: a month with no records is a real zero there.
+
+    >>> complete_monthly_series(pd.Series({"2024-01": 3}), "2023-12", "2024-01").tolist()
+    [0, 3]
+    """
+    months = [str(m) for m in month_range(Month.parse(first), Month.parse(last))]
+    return counts.reindex(months, fill_value=0).astype("int64").rename_axis("month")
+
+
+def window_total(series: pd.Series, window: Window) -> float:
+    """Sum of ``series`` over the months of ``window`` (all of them must be present)."""
+    months = window.month_strings()
+    missing = [m for m in months if m not in series.index]
+    if missing:
+        raise KeyError(f"months not in series: {', '.join(missing)}")
+    return float(series.loc[months].sum())
+
+
+def rolling_12_month_total(series: pd.Series) -> pd.Series:
+    """Rolling 12-month total; the first 11 months (no full window) are NaN.
+
+    >>> s = pd.Series(range(1, 14), index=[f"2023-{m:02d}" for m in range(1, 13)] + ["2024-01"])
+    >>> rolling_12_month_total(s).iloc[-1]
+    90.0
+    """
+    return series.astype("float64").rolling(12, min_periods=12).sum()
+
+
+def percentage_change(baseline: float, current: float) -> float | None:
+    """``(current - baseline) / baseline * 100``; ``None`` when the baseline is zero."""
+    if baseline == 0:
+        return None
+    return (current - baseline) / baseline * 100.0
+
+
+def poisson_change_p_value(
+    baseline_count: float, current_count: float, baseline_days: int, current_days: int
+) -> float:
+    """Two-sided exact p-value that two Poisson counts share one daily rate.
+
+    Conditional on the total, the current count is binomial with probability
+    ``current_days / (baseline_days + current_days)`` under equal rates.
+    """
+    b, c = int(round(baseline_count)), int(round(current_count))
+    if b + c == 0:
+        return 1.0
+    p = current_days / (baseline_days + current_days)
+    return float(stats.binomtest(c, b + c, p).pvalue)
+
+
+def count_status(
+    baseline_count: float,
+    current_count: float,
+    baseline_days: int,
+    current_days: int,
+    better_when: str,
+    alpha: float = SIGNIFICANCE_LEVEL,
+) -> str:
+    """``improved``, ``worse`` or ``no significant change`` for two counts."""
+    p_value = poisson_change_p_value(baseline_count, current_count, baseline_days, current_days)
+    if p_value >= alpha or better_when not in ("higher", "lower"):
+        return "no significant change" if p_value >= alpha else "changed"
+    rate_b = baseline_count / baseline_days
+    rate_c = current_count / current_days
+    went_down = rate_c < rate_b
+    return "improved" if went_down == (better_when == "lower") else "worse"
+
+
+def direction_status(baseline: float, current: float, better_when: str) -> str:
+    """Status by direction alone, for values with no sampling model (management information)."""
+    if math.isclose(baseline, current) or better_when not in ("higher", "lower"):
+        return "no significant change" if math.isclose(baseline, current) else "changed"
+    return "improved" if (current < baseline) == (better_when == "lower") else "worse"
+
+
+def per_day(total: float, window: Window) -> float:
+    """Average per day over a window (leap days counted)."""
+    return total / window.days
+
+
+def rate_per_1000(count: float, population: float) -> float | None:
+    """Count per 1,000 population; ``None`` without a population."""
+    if not population:
+        return None
+    return count / population * 1000.0
+
+
+def share(part: float, whole: float) -> float | None:
+    """``part / whole`` as a percentage; ``None`` when ``whole`` is zero."""
+    if not whole:
+        return None
+    return part / whole * 100.0

@@ -1,0 +1,64 @@
+"""Build parameters, parsed and checked once, handed to notebooks as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from pack.config import PLAN_BASELINE_END, PLAN_FORCE
+from pack.errors import ParameterError
+from pack.periods import Month, comparison_windows, parse_window
+
+# The names every notebook's tagged ``parameters`` cell defines, and nothing else.
+NOTEBOOK_PARAMETERS = (
+    "period_end", "window_months", "baseline_end", "data_dir", "output_dir", "police_force",
+    "public", "suppress_below",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BuildParameters:
+    """Everything that varies per run (the period, windows, data folder, force, disclosure)."""
+
+    period_end: str
+    window: int | str = 12
+    baseline_end: str = PLAN_BASELINE_END
+    data_dir: str = "data/demo"
+    police_force: str = PLAN_FORCE
+    public: bool = False
+    suppress_below: int = 5
+
+    @classmethod
+    def create(cls, *, period_end: str, window: int | str = 12, baseline_end: str = PLAN_BASELINE_END,
+               data_dir: str = "data/demo", police_force: str = PLAN_FORCE, public: bool = False,
+               suppress_below: int = 5) -> BuildParameters:  # fmt: skip
+        """Check every value; raise :class:`ParameterError` with the rule broken."""
+        period = Month.parse(period_end, "period")
+        baseline = Month.parse(baseline_end, "baseline")
+        window_value = parse_window(window)
+        comparison_windows(period, window_value, baseline)
+        if not isinstance(police_force, str) or not police_force.strip() or len(police_force) > 100:
+            raise ParameterError(f"police force must be a non-empty name, got {police_force!r}")
+        if not isinstance(suppress_below, int) or not 1 <= suppress_below <= 100:
+            raise ParameterError(f"suppression threshold must be a whole number 1..100, got {suppress_below!r}")
+        if not isinstance(public, bool):
+            raise ParameterError(f"public must be true or false, got {public!r}")
+        if not isinstance(data_dir, str) or "\n" in data_dir:
+            raise ParameterError(f"data folder must be a path, got {data_dir!r}")
+        return cls(str(period), window_value, str(baseline), data_dir, police_force.strip(), public, suppress_below)
+
+    def notebook_parameters(self, output_dir: str) -> dict:
+        """Values injected into every notebook's ``parameters`` cell."""
+        return {
+            "period_end": self.period_end,
+            "window_months": self.window,
+            "baseline_end": self.baseline_end,
+            "data_dir": self.data_dir,
+            "output_dir": output_dir,
+            "police_force": self.police_force,
+            "public": self.public,
+            "suppress_below": self.suppress_below,
+        }
+
+    def as_dict(self) -> dict:
+        """Plain dict (for the manifest)."""
+        return asdict(self)

@@ -1,0 +1,270 @@
+"""One pandera schema per input: the data contract in code.
+
+Raw files are read as text; each schema checks the text of each row, so a rejected row can be
+reported with its file, row number, column and the rule it broke. Typed conversion happens after
+validation, in :mod:`pack.prepare`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+LSOA_PATTERN = r"^([A-Z]\d{8}|95[A-Z]{2}\d{2}[A-Z]\d{1,2})$"  # GB codes; NI small areas
+
+POLICE_UK_CRIME_TYPES = (
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)
+
+
+def _numeric_or_empty(low: float, high: float) -> pa.Check:
+    def check(s: pd.Series) -> pd.Series:
+        values = pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce")
+        return (s.str.strip() == "") | values.between(low, high)
+
+    return pa.Check(check, error=f"a number from {low:g} to {high:g}, or empty")
+
+
+def _number(low: float = 0, high: float = 1e12, thousands: bool = True) -> pa.Check:
+    def check(s: pd.Series) -> pd.Series:
+        text = s.str.replace(",", "", regex=False) if thousands else s
+        return pd.to_numeric(text.str.strip(), errors="coerce").between(low, high)
+
+    return pa.Check(check, error=f"a number from {low:g} to {high:g}")
+
+
+def _optional_number(low: float = 0, high: float = 1e12) -> pa.Check:
+    def check(s: pd.Series) -> pd.Series:
+        values = pd.to_numeric(s.str.replace(",", "", regex=False).str.strip(), errors="coerce")
+        return (s.str.strip() == "") | values.between(low, high)
+
+    return pa.Check(check, error=f"a number from {low:g} to {high:g}, or empty")
+
+
+def _matches_or_empty(pattern: str, what: str) -> pa.Check:
+    return pa.Check(
+        lambda s: (s == "") | s.str.fullmatch(pattern), error=f"{what}, or empty"
+    )
+
+
+def _non_empty(what: str) -> pa.Check:
+    return pa.Check(lambda s: s.str.strip() != "", error=f"{what} (not empty)")
+
+
+def _equals(value: str, what: str) -> pa.Check:
+    return pa.Check(lambda s: s == value, error=what)
+
+
+def _col(*checks: pa.Check) -> pa.Column:
+    return pa.Column(None, list(checks), nullable=False, required=True)
+
+
+def street_schema(file_month: str | None = None) -> pa.DataFrameSchema:
+    """data.police.uk street-level crime file (``YYYY-MM-<force>-street.csv``)."""
+    month_checks = [pa.Check.str_matches(MONTH_PATTERN, error="a month written YYYY-MM")]
+    if file_month:
+        month_checks.append(_equals(file_month, f"the file's own month {file_month}"))
+    return pa.DataFrameSchema(
+        {
+            "Month": _col(*month_checks),
+            "Falls within": _col(_non_empty("a force name")),
+            "Longitude": _col(_numeric_or_empty(-180, 180)),
+            "Latitude": _col(_numeric_or_empty(-90, 90)),
+            "LSOA code": _col(_matches_or_empty(LSOA_PATTERN, "an LSOA code such as E01019400")),
+            "Crime type": _col(_non_empty("a crime type")),
+        },
+        name="street",
+    )
+
+
+def outcomes_schema(file_month: str | None = None) -> pa.DataFrameSchema:
+    """data.police.uk outcomes file (``YYYY-MM-<force>-outcomes.csv``)."""
+    month_checks = [pa.Check.str_matches(MONTH_PATTERN, error="a month written YYYY-MM")]
+    if file_month:
+        month_checks.append(_equals(file_month, f"the file's own month {file_month}"))
+    return pa.DataFrameSchema(
+        {
+            "Crime ID": _col(_non_empty("a crime ID")),
+            "Month": _col(*month_checks),
+            "Falls within": _col(_non_empty("a force name")),
+            "Outcome type": _col(_non_empty("an outcome type")),
+        },
+        name="outcomes",
+    )
+
+
+def stop_search_schema(file_month: str | None = None) -> pa.DataFrameSchema:
+    """data.police.uk stop-and-search file (``YYYY-MM-<force>-stop-and-search.csv``)."""
+    date_check = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}", error="an ISO date-time")
+    checks = [date_check]
+    if file_month:
+        checks.append(
+            pa.Check(lambda s: s.str[:7] == file_month, error=f"a date in {file_month}")
+        )
+    return pa.DataFrameSchema(
+        {
+            "Type": _col(_non_empty("a search type")),
+            "Date": _col(*checks),
+            "Latitude": _col(_numeric_or_empty(-90, 90)),
+            "Longitude": _col(_numeric_or_empty(-180, 180)),
+        },
+        name="stop_search",
+    )
+
+
+def collisions_schema() -> pa.DataFrameSchema:
+    """DfT STATS19 collision (accident) file, columns normalised to the ``collision_*`` vintage."""
+    return pa.DataFrameSchema(
+        {
+            "collision_index": _col(_non_empty("a collision index")),
+            "police_force": _col(_number(1, 99, thousands=False)),
+            "collision_severity": _col(pa.Check.isin(["1", "2", "3"], error="1, 2 or 3")),
+            "date": _col(
+                pa.Check.str_matches(r"^\d{2}/\d{2}/\d{4}$", error="a date written dd/mm/yyyy")
+            ),
+        },
+        name="collisions",
+    )
+
+
+def casualties_schema() -> pa.DataFrameSchema:
+    """DfT STATS19 casualty file, columns normalised to the ``collision_*`` vintage."""
+    return pa.DataFrameSchema(
+        {
+            "collision_index": _col(_non_empty("a collision index")),
+            "casualty_severity": _col(pa.Check.isin(["1", "2", "3"], error="1, 2 or 3")),
+            "casualty_type": _col(_number(-1, 999, thousands=False)),
+        },
+        name="casualties",
+    )
+
+
+def rural_urban_schema() -> pa.DataFrameSchema:
+    """ONS LSOA rural-urban classification (normalised columns ``lsoa_code``, ``ruc_code``)."""
+    return pa.DataFrameSchema(
+        {
+            "lsoa_code": _col(pa.Check.str_matches(LSOA_PATTERN, error="an LSOA code")),
+            "ruc_code": _col(
+                pa.Check.str_matches(
+                    r"^([A-F]\d|U[NF]1|R[LS][NF]1)$",
+                    error="a 2011 code such as A1 or E2, or a 2021 code such as UN1 or RSF1",
+                )
+            ),
+        },
+        name="rural_urban",
+    )
+
+
+def population_schema() -> pa.DataFrameSchema:
+    """ONS LSOA population (normalised columns ``lsoa_code``, ``population``)."""
+    return pa.DataFrameSchema(
+        {
+            "lsoa_code": _col(pa.Check.str_matches(LSOA_PATTERN, error="an LSOA code")),
+            "population": _col(_number(0, 1e6)),
+        },
+        name="population",
+    )
+
+
+def workforce_schema() -> pa.DataFrameSchema:
+    """Workforce long table: ``date, role, measure, value``."""
+    return pa.DataFrameSchema(
+        {
+            "date": _col(pa.Check.str_matches(DATE_PATTERN, error="a date written YYYY-MM-DD")),
+            "role": _col(
+                pa.Check.isin(
+                    ["officer", "pcso", "staff", "special", "volunteer"],
+                    error="officer, pcso, staff, special or volunteer",
+                )
+            ),
+            "measure": _col(pa.Check.isin(["fte", "headcount"], error="fte or headcount")),
+            "value": _col(_number(0, 1e6)),
+        },
+        name="workforce",
+    )
+
+
+def calls_schema() -> pa.DataFrameSchema:
+    """Monthly call handling: ``month, line, calls_received, calls_answered, mean_answer_seconds``."""
+    return pa.DataFrameSchema(
+        {
+            "month": _col(pa.Check.str_matches(MONTH_PATTERN, error="a month written YYYY-MM")),
+            "line": _col(pa.Check.isin(["999", "101"], error="999 or 101")),
+            "calls_received": _col(_number(0, 1e8)),
+            "calls_answered": _col(_number(0, 1e8)),
+            "mean_answer_seconds": _col(_number(0, 1e6)),
+        },
+        name="calls",
+    )
+
+
+def finance_schema() -> pa.DataFrameSchema:
+    """Finance long table: ``year, table, line, value_gbp_m``."""
+    return pa.DataFrameSchema(
+        {
+            "year": _col(pa.Check.str_matches(r"^\d{4}/\d{2}$", error="a financial year like 2021/22")),
+            "table": _col(
+                pa.Check.isin(["revenue", "capital", "funding"], error="revenue, capital or funding")
+            ),
+            "line": _col(_non_empty("a budget line")),
+            "value_gbp_m": _col(_number(-1e6, 1e6)),
+        },
+        name="finance",
+    )
+
+
+def consultation_schema() -> pa.DataFrameSchema:
+    """Consultation survey counts per priority (five Likert columns)."""
+    count = _number(0, 1e7, thousands=True)
+    return pa.DataFrameSchema(
+        {
+            "priority": _col(_non_empty("a priority name")),
+            "strongly_agree": _col(count),
+            "agree": _col(count),
+            "neither": _col(count),
+            "disagree": _col(count),
+            "strongly_disagree": _col(count),
+        },
+        name="consultation",
+    )
+
+
+def management_information_schema() -> pa.DataFrameSchema:
+    """Management information long table."""
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": _col(
+                pa.Check.str_matches(r"^[a-z0-9_]+$", error="a lower_snake_case indicator id")
+            ),
+            "period_start": _col(pa.Check.str_matches(DATE_PATTERN, error="a date YYYY-MM-DD")),
+            "period_end": _col(pa.Check.str_matches(DATE_PATTERN, error="a date YYYY-MM-DD")),
+            "value": _col(_number(-1e12, 1e12)),
+        },
+        name="management_information",
+    )
+
+
+def hotspots_schema() -> pa.DataFrameSchema:
+    """ASB hotspot list: ``lsoa_code, patrolled_from``."""
+    return pa.DataFrameSchema(
+        {
+            "lsoa_code": _col(pa.Check.str_matches(LSOA_PATTERN, error="an LSOA code")),
+            "patrolled_from": _col(pa.Check.str_matches(MONTH_PATTERN, error="a month YYYY-MM")),
+        },
+        name="hotspots",
+    )

@@ -1,0 +1,91 @@
+"""Strategic summary: the scorecard across priorities and the National Crime and Policing Measures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pack.catalogue import MI_CATALOGUE
+from pack.config import PRIORITIES
+from pack.dataset import Dataset
+from pack.indicators import mi_indicator
+from pack.periods import Window
+
+HEADLINES = {
+    "01_strong_local_policing": ["answer_999_seconds", "officer_headcount"],
+    "02_neighbourhood_crime_asb": ["asb_incidents"],
+    "03_road_safety": ["ksi_casualties"],
+    "04_rural_crime": ["rural_crime_records"],
+    "05_victim_support_safeguarding": ["violence_sexual_offences"],
+    "06_driving_efficiencies": ["revenue_budget_total"],
+}
+
+
+def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
+    """Every priority's indicator table, with ``priority`` and ``stem`` columns, in plan order."""
+    frames = []
+    for p in PRIORITIES:
+        path = Path(output_dir) / "tables" / f"{p.stem}-indicators.csv"
+        if not path.is_file():
+            frames.append(pd.DataFrame([{"indicator_id": "(missing)", "indicator": "indicator table not found",
+                                         "status": "not supplied", "stem": p.stem, "priority": p.title}]))  # fmt: skip
+            continue
+        frame = pd.read_csv(path, keep_default_na=True)
+        frames.append(frame.assign(stem=p.stem, priority=p.title))
+    return pd.concat(frames, ignore_index=True)
+
+
+def scorecard(tables: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator with a figure (supplied), in plan order."""
+    rows = tables[tables["status"] != "not supplied"]
+    return rows[["priority", "indicator", "baseline_label", "baseline_value", "current_label", "current_value",
+                 "pct_change", "status"]].reset_index(drop=True)  # fmt: skip
+
+
+def status_counts(tables: pd.DataFrame) -> pd.DataFrame:
+    """Indicators per priority by status."""
+    table = tables.pivot_table(index="priority", columns="status", values="indicator_id", aggfunc="count", fill_value=0)
+    order = [p.title for p in PRIORITIES]
+    return table.reindex(order).fillna(0).astype("int64").reset_index()
+
+
+def headline_rows(tables: pd.DataFrame) -> pd.DataFrame:
+    """The first supplied headline indicator of each priority."""
+    rows = []
+    for stem, ids in HEADLINES.items():
+        sub = tables[(tables["stem"] == stem) & tables["indicator_id"].isin(ids) & tables["current_value"].notna()]
+        if len(sub):
+            rows.append(sub.iloc[0])
+    return pd.DataFrame(rows).reset_index(drop=True)
+
+
+NATIONAL_MEASURES = [
+    ("Reduce murder and other homicide", "mi", "homicides"),
+    ("Reduce serious violence (proxy: possession of weapons offences)", "table", "possession_of_weapons"),
+    ("Disrupt drugs supply and county lines", "mi", "county_lines_closed"),
+    ("Reduce neighbourhood crime", "table", "neighbourhood_crime"),
+    ("Tackle cyber crime", "mi", "cyber_crime_reports"),
+    ("Improve satisfaction among victims", "mi", "victim_satisfaction_pct"),
+]
+
+
+def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, current: Window) -> pd.DataFrame:
+    """The force's figure for each National Crime and Policing Measure, else ``not supplied``."""
+    mi = data.table("mi")
+    rows = []
+    for measure, kind, ind in NATIONAL_MEASURES:
+        if kind == "table":
+            match = tables[tables["indicator_id"] == ind]
+            row = match.iloc[0].to_dict() if len(match) else None
+        else:
+            r = mi_indicator(mi, MI_CATALOGUE[ind], baseline, current)
+            row = {"current_value": r.current_value, "current_label": r.current_label, "baseline_value": r.baseline_value,
+                   "pct_change": r.pct_change, "status": r.status, "source": r.source}  # fmt: skip
+        if row is None or row["status"] == "not supplied" or pd.isna(row.get("current_value")):
+            rows.append({"measure": measure, "figure": "not supplied", "period": "", "change": "", "status": "not supplied"})
+            continue
+        pct = row.get("pct_change")
+        rows.append({"measure": measure, "figure": f"{float(row['current_value']):,.0f}", "period": row["current_label"],
+                     "change": "" if pct is None or pd.isna(pct) else f"{float(pct):+.1f}%", "status": row["status"]})  # fmt: skip
+    return pd.DataFrame(rows)

@@ -1,0 +1,70 @@
+"""Victim Support and Safeguarding: violence and outcomes joined to street records by Crime ID."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pack.periods import Window
+
+# data.police.uk outcome types grouped as the plan's readers ask about them.
+OUTCOME_GROUPS = {
+    "Suspect charged": "Charged or summonsed",
+    "Suspect charged as part of another case": "Charged or summonsed",
+    "Defendant sent to Crown Court": "Charged or summonsed",
+    "Awaiting court outcome": "Charged or summonsed",
+    "Offender given a caution": "Out-of-court resolution",
+    "Local resolution": "Out-of-court resolution",
+    "Offender given penalty notice": "Out-of-court resolution",
+    "Offender given a drugs possession warning": "Out-of-court resolution",
+    "Investigation complete; no suspect identified": "No suspect identified",
+    "Unable to prosecute suspect": "Evidential difficulties",
+    "Formal action is not in the public interest": "Not in the public interest or other body",
+    "Further investigation is not in the public interest": "Not in the public interest or other body",
+    "Further action is not in the public interest": "Not in the public interest or other body",
+    "Action to be taken by another organisation": "Not in the public interest or other body",
+    "Under investigation": "Under investigation",
+    "Status update unavailable": "Under investigation",
+}
+GROUP_ORDER = ["Charged or summonsed", "Out-of-court resolution", "No suspect identified",
+               "Evidential difficulties", "Not in the public interest or other body",
+               "Under investigation", "No outcome record", "Other"]  # fmt: skip
+
+
+def outcome_group(outcome: object) -> str:
+    """Group of one outcome type; ``No outcome record`` when the crime has none."""
+    if outcome is None or (isinstance(outcome, float) and pd.isna(outcome)) or outcome == "":
+        return "No outcome record"
+    return OUTCOME_GROUPS.get(str(outcome), "Other")
+
+
+def outcome_mix(crime_outcomes: pd.DataFrame, window: Window, crime_types: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Crimes recorded in ``window`` by the group of their latest outcome (from outcome files)."""
+    rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
+    if crime_types:
+        rows = rows[rows["crime_type"].isin(crime_types)]
+    grouped = rows.assign(group=rows["outcome_type"].map(outcome_group)).groupby("group")["n"].sum()
+    table = grouped.reindex(GROUP_ORDER, fill_value=0).rename_axis("outcome").reset_index(name="crimes")
+    table["share_pct"] = (table["crimes"] / table["crimes"].sum() * 100).round(1) if table["crimes"].sum() else 0.0
+    return table[table["crimes"] > 0].reset_index(drop=True)
+
+
+def matched_share(crime_outcomes: pd.DataFrame, window: Window) -> tuple[int, int]:
+    """``(crimes with an outcome record, crimes)`` for crimes recorded in ``window``."""
+    rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
+    return int(rows.loc[rows["outcome_type"].notna(), "n"].sum()), int(rows["n"].sum())
+
+
+def charge_rate_by_type(crime_outcomes: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """Charge/summons rate by crime type: of all crimes, and of crimes with a final outcome.
+
+    The second excludes crimes still under investigation or with no outcome record, which would
+    otherwise pull recent rates down (censoring).
+    """
+    rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
+    rows = rows.assign(group=rows["outcome_type"].map(outcome_group))
+    rows = rows.assign(charged=rows["n"].where(rows["group"] == "Charged or summonsed", 0),
+                       final=rows["n"].where(~rows["group"].isin(["Under investigation", "No outcome record"]), 0))  # fmt: skip
+    table = rows.groupby("crime_type")[["n", "charged", "final"]].sum().rename(columns={"n": "crimes"})
+    table["charge_rate_pct"] = (table["charged"] / table["crimes"] * 100).round(1)
+    table["charge_rate_of_final_pct"] = (table["charged"] / table["final"].where(table["final"] > 0) * 100).round(1)
+    return table.reset_index().sort_values("crimes", ascending=False).reset_index(drop=True)
