@@ -124,7 +124,7 @@ def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | 
                 str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
                 cwd=str(staging), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, execution_timeout=cell_timeout,
-                start_timeout=120,
+                start_timeout=120, extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )  # fmt: skip
             break
         except PapermillExecutionError as exc:

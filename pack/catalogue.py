@@ -26,6 +26,7 @@ class MIIndicator:
 _ROWS = [
     ("officers_taser_trained", 1, "Officers taser-trained", "officers", "level", "higher"),
     ("officers_pursuit_trained", 1, "Officers pursuit-trained", "officers", "level", "higher"),
+    ("police_uplift_target", 1, "Police Uplift target (additional officers over September 2019)", "officers", "level", "n/a"),
     ("neighbourhood_watch_members", 2, "Neighbourhood Watch members", "members", "level", "higher"),
     ("hotspot_patrol_hours", 2, "ASB hotspot patrol hours", "hours", "count", "higher"),
     ("hotspot_arrests", 2, "Arrests during ASB hotspot patrols", "arrests", "count", "n/a"),

@@ -311,3 +311,33 @@ def small_multiples(panels: list[tuple[str, pd.Series]], *, name: str, title: st
         f"{label} from {s.iloc[0]:,.0f} to {s.iloc[-1]:,.0f}" for label, s in panels if len(s)
     ) + "."
     return Chart(name, title, alt, _close(fig), pd.DataFrame(records))
+
+
+def headline_chart(headlines: pd.DataFrame, *, name: str, title: str, what: str) -> Chart:
+    """Small multiples: baseline against current for the headline indicator of each priority."""
+    n = max(1, len(headlines))
+    cols = 3
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.8 * rows), squeeze=False)
+    for ax, (_, row) in zip(axes.flat, headlines.iterrows(), strict=False):
+        values = [row["baseline_value"], row["current_value"]]
+        labels = ["baseline", "current"]
+        heights = [0 if pd.isna(v) else float(v) for v in values]
+        ax.bar([0, 1], heights, color=[PALETTE[1], PALETTE[0]], hatch=["", "//"], edgecolor="white")
+        for x, v in zip([0, 1], values, strict=True):
+            ax.text(x, 0 if pd.isna(v) else float(v), "n/a" if pd.isna(v) else f"{float(v):,.1f}".replace(".0", ""),
+                    ha="center", va="bottom", fontsize=8)  # fmt: skip
+        ax.set_xticks([0, 1])
+        ax.set_xticklabels(labels, fontsize=8)
+        ax.set_title(f"{row['priority']}\n{str(row['indicator'])[:40]}", fontsize=8, loc="left")
+        ax.tick_params(axis="y", labelsize=7)
+        _thousands(ax)
+    for ax in list(axes.flat)[len(headlines):]:
+        ax.axis("off")
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+    fig.tight_layout()
+    data = headlines[["priority", "indicator", "baseline_label", "baseline_value", "current_label", "current_value", "status"]]
+    alt = f"Small multiples of {what}, baseline against current: " + "; ".join(
+        f"{r['priority']}: {r['indicator']} {r['baseline_value']} to {r['current_value']} ({r['status']})" for _, r in data.iterrows()
+    ) + "."
+    return Chart(name, title, alt, _close(fig), data.reset_index(drop=True))

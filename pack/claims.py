@@ -161,3 +161,22 @@ def check_claim(claim: pd.Series, data: Dataset) -> dict:
 def check_claims(claims: pd.DataFrame, data: Dataset) -> pd.DataFrame:
     """Verdicts for every claim, in file order."""
     return pd.DataFrame([check_claim(row, data) for _, row in claims.iterrows()])
+
+
+def write_verdicts(verdicts: pd.DataFrame, output_dir, stem: str) -> None:
+    """Write ``tables/<stem>-verdicts.csv``."""
+    from pathlib import Path
+
+    from pack.indicators import write_csv
+
+    write_csv(verdicts, Path(output_dir) / "tables" / f"{stem}-verdicts.csv")
+
+
+def verdict_summary(verdicts: pd.DataFrame) -> list[str]:
+    """One sentence per verdict kind with the claims it covers."""
+    lines = []
+    for verdict in VERDICTS:
+        ids = verdicts.loc[verdicts["verdict"] == verdict, "claim_id"].tolist()
+        if ids:
+            lines.append(f"{len(ids)} claim(s) {verdict}: {', '.join(ids)}.")
+    return lines

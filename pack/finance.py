@@ -53,3 +53,37 @@ def funding_balance(funding_lines: pd.DataFrame) -> tuple[float, float] | None:
     if net.empty or sources.empty:
         return None
     return float(net.iloc[0]), float(sources.sum())
+
+
+def published_finance() -> pd.DataFrame:
+    """The plan's 2021/22 revenue, capital and funding tables (``data/published/finance.csv``)."""
+    from pack.config import PUBLISHED_DIR
+
+    frame = pd.read_csv(PUBLISHED_DIR / "finance.csv")
+    return frame.assign(order=range(len(frame)))[["year", "table", "line", "value_gbp_m", "order", "source"]]
+
+
+def finance_rows(finance: pd.DataFrame, source: str) -> list:
+    """Totals of the revenue budget, capital programme and net expenditure, latest year against
+    the year before where supplied."""
+    from pack.indicators import compare_values
+
+    rows = []
+    for ind, name, kind in (("revenue_budget_total", "Revenue budget", "revenue"),
+                            ("capital_programme_total", "Capital programme", "capital"),
+                            ("net_expenditure", "Net expenditure", "funding")):  # fmt: skip
+        ys = years(finance, kind)
+        if not ys:
+            rows.append(compare_values(ind, name, "", None, "", None, "n/a", source, "£m", note="not in the finance input"))
+            continue
+
+        def total(year: str) -> float:
+            lines = finance[(finance["table"] == kind) & (finance["year"] == year)]
+            if kind == "funding":
+                lines = lines[lines["line"].str.lower().str.startswith("net expenditure")]
+            return round(float(lines["value_gbp_m"].sum()), 3)
+
+        prev = ys[-2] if len(ys) > 1 else None
+        rows.append(compare_values(ind, name, prev or "", total(prev) if prev else None, ys[-1], total(ys[-1]), "n/a",
+                                   source, "£m", note="" if prev else "only one year supplied"))  # fmt: skip
+    return rows

@@ -107,3 +107,104 @@ def district_title(table: pd.DataFrame, what: str, current_label: str) -> str:
         return f"{what} by district: no records"
     top = table.iloc[0]
     return f"{top['district']} had the most {what} in the {current_label}"
+
+
+def uplift_title(uplift: pd.DataFrame, target: float | None) -> str:
+    """Officer headcount title: increase since September 2019 against the uplift target."""
+    last = uplift.iloc[-1]
+    gained = last["increase_since_sep_2019"]
+    if pd.isna(gained):
+        return f"Officer headcount was {last['officers']:,.0f} at {last['date']}"
+    text = f"Officer headcount rose by {gained:,.0f} between September 2019 and {last['date']}"
+    if target is not None and not pd.isna(target):
+        text += f", {'above' if gained >= target else 'below'} the uplift target of {target:,.0f}"
+    return text
+
+
+def largest_group_title(table: pd.DataFrame, column: str, what: str, group: str) -> str:
+    """Title naming the group with most of ``column``."""
+    top = table.sort_values(column, ascending=False).iloc[0]
+    return f"{top[group]}s were the largest group of {what} in the {column}".replace("Others", "Other road users")
+
+
+def adjusted_ksi_sentence(adjusted: float | None, table: pd.DataFrame, label: str) -> str:
+    """Which severity measure is used, and the adjusted figure where supplied."""
+    if adjusted is None:
+        return ("Severity is as recorded by the police: the files supplied carry no DfT severity adjustment, "
+                "so KSI trends across a change of injury-recording system should be read with care.")
+    recorded = table.set_index("indicator_id").loc["ksi_casualties", "current_value"]
+    return (f"On DfT's severity-adjusted basis the {label} had {adjusted:,.0f} KSI casualties, against "
+            f"{recorded:,.0f} as recorded; the indicator table uses recorded severity so that it matches "
+            "the years without adjustment, and this adjusted figure is shown for comparison.")
+
+
+def mi_history(mi: pd.DataFrame | None, ids: list[str]) -> pd.DataFrame:
+    """Every supplied management-information row for ``ids`` (indicator, period, value, source)."""
+    from pack.catalogue import MI_CATALOGUE
+
+    columns = ["indicator", "period", "value", "unit", "source"]
+    if mi is None:
+        return pd.DataFrame(columns=columns)
+    rows = mi[mi["indicator_id"].isin(ids)].sort_values(["indicator_id", "period_end"])
+    return pd.DataFrame(
+        {
+            "indicator": [MI_CATALOGUE[i].name for i in rows["indicator_id"]],
+            "period": [f"{a} to {b}" if a != b else b for a, b in zip(rows["period_start"], rows["period_end"], strict=True)],
+            "value": rows["value"].to_numpy(),
+            "unit": rows["unit"].to_numpy(),
+            "source": rows["source"].to_numpy(),
+        },
+        columns=columns,
+    )
+
+
+def rural_sentence(summary: pd.DataFrame, area: pd.DataFrame, label: str) -> str:
+    """Rural share of records against rural share of population, and how much was classified."""
+    s = summary.set_index("area")
+    classified = s.loc["rural", "records"] + s.loc["urban", "records"]
+    total = float(s["records"].sum())
+    return (
+        f"Of {total:,.0f} records in the {label}, {classified / total * 100:.1f}% could be classified as rural or urban. "
+        f"Rural LSOAs ({int(area['rural'].sum()):,} of {len(area):,} in the force area) hold "
+        f"{s.loc['rural', 'share_of_population_pct']:.1f}% of residents ({s.loc['rural', 'population']:,.0f} of "
+        f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified records."
+    )
+
+
+def rural_rate_title(summary: pd.DataFrame) -> str:
+    """Title comparing rural and urban rates per 1,000 residents."""
+    s = summary.set_index("area")
+    r, u = s.loc["rural", "rate_per_1000"], s.loc["urban", "rate_per_1000"]
+    if r is None or u is None or pd.isna(r) or pd.isna(u):
+        return "Records per 1,000 residents in rural and urban areas"
+    return f"Rural areas recorded {r:,.0f} records per 1,000 residents against {u:,.0f} in urban areas"
+
+
+def outcome_title(mix: pd.DataFrame, label: str) -> str:
+    """Title naming the most common outcome group."""
+    if mix.empty:
+        return f"No crimes recorded in the {label}"
+    top = mix.sort_values("crimes", ascending=False).iloc[0]
+    return f"'{top['outcome']}' was the most common outcome ({top['share_pct']:.0f}%) for crimes recorded in the {label}"
+
+
+def budget_title(lines: pd.DataFrame, what: str, year: str) -> str:
+    """Title naming the largest budget line and its share."""
+    top = lines.sort_values("value_gbp_m", ascending=False).iloc[0]
+    return f"{top['line']} take {top['share_pct']:.1f}% of the {what.lower()} {year} (£{lines['value_gbp_m'].sum():,.3f}m)"
+
+
+def funding_sentence(funding: pd.DataFrame, revenue: pd.DataFrame, year: str) -> str:
+    """Net expenditure, its funding, and the difference from the revenue table total."""
+    from pack.finance import funding_balance
+
+    balance = funding_balance(funding)
+    if balance is None:
+        return f"Funding lines for {year} were not supplied in full."
+    net, sources = balance
+    gross = float(revenue["value_gbp_m"].sum())
+    text = f"In {year} net expenditure was £{net:,.3f}m, funded by £{sources:,.3f}m of grants and council tax"
+    text += " (the two agree)." if abs(net - sources) < 0.0005 else f" (a gap of £{net - sources:,.3f}m)."
+    text += (f" The revenue table sums to £{gross:,.3f}m: £{gross - net:,.3f}m more than net expenditure, "
+             "because it shows gross spending before income.")
+    return text

@@ -99,3 +99,23 @@ def rural_monthly(street_monthly: pd.DataFrame, ruc: pd.DataFrame, crime_types: 
 
     rural_codes = set(ruc.loc[ruc["rural"], "lsoa_code"])
     return monthly_series(street_monthly[street_monthly["lsoa_code"].isin(rural_codes)], crime_types, covered)
+
+
+def rural_rows(street_monthly: pd.DataFrame | None, ruc: pd.DataFrame | None, covered: list[str],
+               baseline: Window, current: Window) -> list:  # fmt: skip
+    """All records, burglary and vehicle crime in rural LSOAs: window against window."""
+    from pack.indicators import count_indicator, not_supplied
+
+    specs = [("rural_crime_records", "All records in rural areas", None),
+             ("rural_burglary", "Burglary in rural areas (all burglary)", ("Burglary",)),
+             ("rural_vehicle_crime", "Vehicle crime in rural areas", ("Vehicle crime",))]  # fmt: skip
+    if street_monthly is None or ruc is None:
+        needs = "data.police.uk street files" if street_monthly is None else "the ONS LSOA rural-urban lookup"
+        return [not_supplied(i, n, needs, "lower", "records") for i, n, _ in specs]
+    rows = []
+    all_types = tuple(sorted(street_monthly["crime_type"].unique()))
+    for ind, name, types in specs:
+        series = rural_monthly(street_monthly, ruc, types or all_types, covered)
+        rows.append(count_indicator(ind, name, series, covered, baseline, current, "lower",
+                                    "data.police.uk street records in rural LSOAs (ONS rural-urban lookup)", "records"))  # fmt: skip
+    return rows

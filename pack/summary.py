@@ -89,3 +89,9 @@ def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, cur
         rows.append({"measure": measure, "figure": f"{float(row['current_value']):,.0f}", "period": row["current_label"],
                      "change": "" if pct is None or pd.isna(pct) else f"{float(pct):+.1f}%", "status": row["status"]})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def headline_title(headlines: pd.DataFrame) -> str:
+    """Title counting headline indicators that improved."""
+    improved = int((headlines["status"] == "improved").sum())
+    return f"{improved} of {len(headlines)} headline indicators improved significantly"

@@ -68,3 +68,32 @@ def charge_rate_by_type(crime_outcomes: pd.DataFrame, window: Window) -> pd.Data
     table["charge_rate_pct"] = (table["charged"] / table["crimes"] * 100).round(1)
     table["charge_rate_of_final_pct"] = (table["charged"] / table["final"].where(table["final"] > 0) * 100).round(1)
     return table.reset_index().sort_values("crimes", ascending=False).reset_index(drop=True)
+
+
+def outcome_rows(crime_outcomes: pd.DataFrame | None, outcome_months: list[str], baseline: Window, current: Window) -> list:
+    """Share of crimes with an outcome record and the charge/summons rate, window against window."""
+    from pack.indicators import compare_values, not_supplied
+    from pack.periods import describe_months
+
+    if crime_outcomes is None or not outcome_months:
+        needs = "data.police.uk outcomes files"
+        return [not_supplied("crimes_with_outcome_pct", "Crimes with an outcome record", needs, "higher", "%"),
+                not_supplied("charge_rate_pct", "Crimes charged or summonsed", needs, "higher", "%")]  # fmt: skip
+
+    def values(window: Window) -> tuple[float | None, float | None]:
+        matched, total = matched_share(crime_outcomes, window)
+        if not total:
+            return None, None
+        rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
+        charged = rows.loc[rows["outcome_type"].map(outcome_group) == "Charged or summonsed", "n"].sum()
+        return matched / total * 100, charged / total * 100
+
+    last = outcome_months[-1]
+    note = (f"outcome files run to {last} ({describe_months(outcome_months)}); crimes recorded late in a window "
+            "have had less time to reach an outcome (censoring): direction only")  # fmt: skip
+    b, c = values(baseline), values(current)
+    source = "data.police.uk outcomes joined to street records by Crime ID"
+    return [compare_values("crimes_with_outcome_pct", "Crimes with an outcome record", baseline.label, b[0],
+                           current.label, c[0], "higher", source, "%", note=note),
+            compare_values("charge_rate_pct", "Crimes charged or summonsed", baseline.label, b[1],
+                           current.label, c[1], "higher", source, "%", note=note)]  # fmt: skip
