@@ -336,11 +336,11 @@ def _calls(out: Path, rng: np.random.Generator, targets: dict[str, float]) -> No
     now_101 = targets["wait_101_minutes_now"] * 60
     before_101 = now_101 - targets["wait_101_change_minutes"] * 60
     for i, m in enumerate(months):
-        # 999: flat near twice today's figure until January 2022, then halving to today's
+        # 999: flat near 1.8 times today's figure until January 2022, then halving to today's
         if i <= i_2022:
-            s999 = 2 * now_999 * (1 + 0.05 * math.sin(i))
+            s999 = 1.8 * now_999 * (1 + 0.03 * math.sin(i))
         else:
-            s999 = 2 * now_999 - now_999 * (i - i_2022) / (t_end - i_2022)
+            s999 = 1.8 * now_999 - 0.8 * now_999 * (i - i_2022) / (t_end - i_2022)
         # 101: rising to a peak in January 2023, then falling by seven minutes to under three
         if i <= i_2023:
             s101 = 300 + (before_101 - 300) * i / i_2023
