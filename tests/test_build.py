@@ -70,3 +70,22 @@ def test_real_data_uncovered_period_fails_without_pack(real_data, tmp_path):
     assert result.returncode != 0
     assert "2020-06..2021-02" in result.stderr
     assert not out.exists()
+
+
+def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
+    from pack.build import build
+    from pack.manifest import output_hashes
+
+    again = tmp_path / "again"
+    result = build(output_dir=again, force=True)
+    assert result.ok and not any(n.reused for n in result.notebooks)
+    first, second = output_hashes(demo_pack), output_hashes(again)
+    first.pop("screenshot.png", None)
+    assert first == second
+
+
+def test_unchanged_rebuild_reuses_every_notebook(demo_pack, tmp_path):
+    from pack.build import build
+
+    result = build(output_dir=tmp_path / "reuse")
+    assert result.ok and all(n.reused for n in result.notebooks)
