@@ -571,7 +571,8 @@ def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, refresh: bool = Fa
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=target.parent))
     try:
-        quality = _prepare_into(tmp, data_dir, files, listing, force)
+        # the same key order whether fresh or read back from the cache
+        quality = json.loads(json.dumps(_prepare_into(tmp, data_dir, files, listing, force), sort_keys=True))
         (tmp / "quality.json").write_text(json.dumps(quality, indent=1, sort_keys=True), encoding="utf-8")
         try:
             os.replace(tmp, target)

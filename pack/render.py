@@ -172,14 +172,15 @@ def _section(stem: str, folder: Path, exporter: HTMLExporter) -> tuple[str, str]
     nb = nbformat.read(path, as_version=4)
     title = _title_of(nb, stem)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
-    body = _shift_headings(body, stem)
+    anchor = f"sec-{stem}"  # an id must not start with a digit to be a CSS selector
+    body = _shift_headings(body, anchor)
     tools = (
         f'<div class="section-tools"><button type="button" class="toggle-code" aria-expanded="false" '
-        f'aria-controls="{stem}">Show code</button>'
+        f'aria-controls="{anchor}">Show code</button>'
         f'<a href="notebooks/{stem}.ipynb">executed notebook (.ipynb)</a>'
         f'<a href="notebooks/{stem}.html">notebook as a page, with code</a></div>'
     )
-    return title, f'<section id="{stem}" class="pack-section" aria-label="{html.escape(title)}">{tools}{body}</section>'
+    return title, f'<section id="{anchor}" class="pack-section" aria-label="{html.escape(title)}">{tools}{body}</section>'
 
 
 def _quality_section(prepared: Prepared) -> str:
@@ -260,7 +261,7 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
         render_notebook_html(folder / "notebooks" / f"{stem}.ipynb")
     exporter = _exporter("section")
     sections = [_section(stem, folder, exporter) for stem in order]
-    contents = "".join(f'<li><a href="#{stem}">{html.escape(title)}</a></li>' for stem, (title, _) in zip(order, sections, strict=True))
+    contents = "".join(f'<li><a href="#sec-{stem}">{html.escape(title)}</a></li>' for stem, (title, _) in zip(order, sections, strict=True))
     contents += ('<li><a href="#data-quality">Appendix: data quality</a></li>'
                  '<li><a href="#method">Method</a></li><li><a href="#provenance">Provenance</a></li>')  # fmt: skip
     demo = prepared.quality.get("demonstration")

@@ -1,5 +1,6 @@
 """End-to-end builds: demo data (default period) and the real public files."""
 
+import re
 import subprocess
 import sys
 
@@ -20,7 +21,8 @@ def test_demo_pack_is_complete(demo_pack):
         assert (demo_pack / "notebooks" / f"{stem}.html").is_file()
     html = (demo_pack / "evidence-pack.html").read_text(encoding="utf-8")
     assert "Demonstration data - not official statistics" in html
-    assert "cdn" not in html.lower() and "<script src" not in html
+    assert re.search(r'<(script|link|img)[^>]*(src|href)="(https?:)?//', html) is None
+    assert "cdnjs" not in html and "<script src" not in html
 
 
 def test_demo_asb_minus_50_against_plan_baseline(demo_pack):

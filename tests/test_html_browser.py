@@ -57,7 +57,7 @@ def test_contents_links_land_on_sections(page):
 
 
 def test_code_hidden_until_asked(page, demo_pack):
-    section = page.locator("section#02_neighbourhood_crime_asb")
+    section = page.locator("section#sec-02_neighbourhood_crime_asb")
     code = section.locator(".jp-CodeCell .jp-Cell-inputWrapper").first
     assert not code.is_visible()
     assert "group_indicator" not in section.inner_text()
@@ -67,7 +67,7 @@ def test_code_hidden_until_asked(page, demo_pack):
     section.locator("button.toggle-code").click()
     page.goto(page.url_)
     page.screenshot(path=str(demo_pack / "screenshot.png"), full_page=False)
-    assert page.locator("section#00_strategic_summary table").first.is_visible()
+    assert page.locator("section#sec-00_strategic_summary table").first.is_visible()
 
 
 def test_tables_have_captions_and_header_cells(page):
