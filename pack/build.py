@@ -205,6 +205,7 @@ def build(
         (staging / sub).mkdir(parents=True)
     _install_signal_handlers(staging)
     result = BuildResult(out, params)
+    cwd = os.getcwd()  # papermill's cwd= changes the process folder; threads must not leave it moved
     try:
         notebook_params = params.notebook_parameters(".")
         if claims_file is not None:
@@ -240,6 +241,8 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        os.chdir(cwd)
 
 
 def _keep_failure(staging: Path, out: Path, result: BuildResult) -> None:
