@@ -8,7 +8,6 @@ complete, and a previous good pack in the same folder stays untouched until then
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -31,7 +30,7 @@ from pack.config import (
     SUMMARY_STEM,
 )
 from pack.dataset import resolve_data_dir
-from pack.errors import CoverageError, NotebookError, ParameterError
+from pack.errors import ParameterError
 from pack.params import NOTEBOOK_PARAMETERS, BuildParameters
 from pack.periods import comparison_windows, require_covered
 from pack.prepare import Prepared, prepare
@@ -122,7 +121,8 @@ def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | 
         try:
             papermill.execute_notebook(
                 str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
-                cwd=str(staging), progress_bar=False, log_output=False,
+                # the kernel starts in staging; papermill's cwd= would chdir the whole process
+                resources={"metadata": {"path": str(staging)}}, progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, execution_timeout=cell_timeout,
                 start_timeout=120, extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )  # fmt: skip
@@ -205,7 +205,6 @@ def build(
         (staging / sub).mkdir(parents=True)
     _install_signal_handlers(staging)
     result = BuildResult(out, params)
-    cwd = os.getcwd()  # papermill's cwd= changes the process folder; threads must not leave it moved
     try:
         notebook_params = params.notebook_parameters(".")
         if claims_file is not None:
@@ -241,8 +240,6 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        os.chdir(cwd)
 
 
 def _keep_failure(staging: Path, out: Path, result: BuildResult) -> None:
@@ -252,7 +249,6 @@ def _keep_failure(staging: Path, out: Path, result: BuildResult) -> None:
     failed = out.parent / f"{out.name}.failed"
     shutil.rmtree(failed, ignore_errors=True)
     render_failure_page(staging, result)
-    (staging / "tables").exists() and shutil.rmtree(staging / "figures", ignore_errors=True)
     staging.rename(failed)
     log.error("Build failed: no evidence pack written; executed notebooks and errors kept in %s", failed)
 
@@ -266,9 +262,3 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
 
 
-def write_json(path: Path, data: object) -> None:
-    """Write JSON deterministically (sorted keys, two-space indent, trailing newline)."""
-    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-__all__ = ["BuildResult", "NotebookResult", "build", "CoverageError", "NotebookError"]

@@ -255,10 +255,12 @@ def series_chart(frame: pd.DataFrame, *, x: str, series: list[str], name: str, t
     for i, col in enumerate(series):
         ax.plot(positions, frame[col].astype(float), ls=styles[i % 4], marker=markers[i % 4],
                 color=PALETTE[i % 4], label=col, ms=4)  # fmt: skip
-        last = frame[col].dropna()
-        if len(last):
-            ax.annotate(f"{last.iloc[-1]:,.0f}", (positions[last.index[-1]] if isinstance(last.index[-1], int) else len(frame) - 1, last.iloc[-1]),
+        values = frame[col].reset_index(drop=True).dropna()
+        if len(values):  # direct label on the last point
+            ax.annotate(f"{values.iloc[-1]:,.0f}", (positions[values.index[-1]], values.iloc[-1]),
                         textcoords="offset points", xytext=(4, 0), fontsize=8, va="center")  # fmt: skip
+    if target is not None and pd.isna(target):
+        target = None
     if target is not None:
         ax.axhline(target, color=PALETTE[3], lw=1.5, ls="--")
         ax.text(0, target, f" {target_label}", va="bottom", fontsize=8, color=TEXT)
@@ -281,36 +283,6 @@ def series_chart(frame: pd.DataFrame, *, x: str, series: list[str], name: str, t
         alt += f" A dashed line marks {target_label} ({target:,.0f})."
     return Chart(name, title, alt, _close(fig), frame[[x, *series]].reset_index(drop=True))
 
-
-def small_multiples(panels: list[tuple[str, pd.Series]], *, name: str, title: str, what: str) -> Chart:
-    """One small line panel per series (e.g. the headline indicator of each priority)."""
-    n = max(1, len(panels))
-    cols = 3
-    rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.6 * rows), squeeze=False)
-    records = []
-    for ax, (label, series) in zip(axes.flat, panels, strict=False):
-        x = np.arange(len(series))
-        ax.plot(x, series.to_numpy(dtype=float), color=PALETTE[0], lw=1.5)
-        ax.set_title(label, fontsize=9, loc="left")
-        ax.set_ylim(bottom=0)
-        _thousands(ax)
-        ax.set_xticks([0, len(series) - 1] if len(series) > 1 else [0])
-        ax.set_xticklabels([str(series.index[0]), str(series.index[-1])] if len(series) > 1 else [str(series.index[0])], fontsize=7)
-        ax.tick_params(axis="y", labelsize=7)
-        if len(series):
-            ax.annotate(f"{series.iloc[-1]:,.0f}", (x[-1], series.iloc[-1]), fontsize=7,
-                        textcoords="offset points", xytext=(-4, 6), ha="right")  # fmt: skip
-        for idx, v in series.items():
-            records.append({"panel": label, "period": str(idx), "value": float(v)})
-    for ax in list(axes.flat)[len(panels):]:
-        ax.axis("off")
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
-    fig.tight_layout()
-    alt = f"Small multiples of {what}, one panel per series: " + "; ".join(
-        f"{label} from {s.iloc[0]:,.0f} to {s.iloc[-1]:,.0f}" for label, s in panels if len(s)
-    ) + "."
-    return Chart(name, title, alt, _close(fig), pd.DataFrame(records))
 
 
 def headline_chart(headlines: pd.DataFrame, *, name: str, title: str, what: str) -> Chart:

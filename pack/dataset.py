@@ -54,12 +54,15 @@ class Dataset:
         """A table of published facts from ``data/published/<name>.csv``."""
         return pd.read_csv(PUBLISHED_DIR / f"{name}.csv", dtype_backend="numpy_nullable")
 
-    def consultation(self) -> tuple[pd.DataFrame, str]:
-        """Consultation counts: the supplied input, else the plan's published figures."""
-        supplied = self.table("consultation")
+    def supplied_or_published(self, name: str) -> tuple[pd.DataFrame, str]:
+        """The supplied input ``name``, else the plan's published table of the same name."""
+        supplied = self.table(name)
         if supplied is not None:
-            return supplied, "supplied consultation input"
-        return self.published("consultation"), "published in the plan (data/published/consultation.csv)"
+            return supplied, f"the supplied {name} input"
+        published = self.published(name)
+        if "order" not in published:
+            published = published.assign(order=range(len(published)))
+        return published, f"the plan's published figures (data/published/{name}.csv)"
 
 
 def open_dataset(data_dir: str | Path, police_force: str = PLAN_FORCE) -> Dataset:

@@ -55,12 +55,13 @@ def funding_balance(funding_lines: pd.DataFrame) -> tuple[float, float] | None:
     return float(net.iloc[0]), float(sources.sum())
 
 
-def published_finance() -> pd.DataFrame:
-    """The plan's 2021/22 revenue, capital and funding tables (``data/published/finance.csv``)."""
-    from pack.config import PUBLISHED_DIR
 
-    frame = pd.read_csv(PUBLISHED_DIR / "finance.csv")
-    return frame.assign(order=range(len(frame)))[["year", "table", "line", "value_gbp_m", "order", "source"]]
+def table_total(finance: pd.DataFrame, table: str, year: str) -> float:
+    """Sum of a table's lines for one year (for funding: net expenditure only), to £1,000."""
+    lines = finance[(finance["table"] == table) & (finance["year"] == year)]
+    if table == "funding":
+        lines = lines[lines["line"].str.lower().str.startswith("net expenditure")]
+    return round(float(lines["value_gbp_m"].sum()), 3)
 
 
 def finance_rows(finance: pd.DataFrame, source: str) -> list:
@@ -77,13 +78,8 @@ def finance_rows(finance: pd.DataFrame, source: str) -> list:
             rows.append(compare_values(ind, name, "", None, "", None, "n/a", source, "£m", note="not in the finance input"))
             continue
 
-        def total(year: str) -> float:
-            lines = finance[(finance["table"] == kind) & (finance["year"] == year)]
-            if kind == "funding":
-                lines = lines[lines["line"].str.lower().str.startswith("net expenditure")]
-            return round(float(lines["value_gbp_m"].sum()), 3)
-
         prev = ys[-2] if len(ys) > 1 else None
-        rows.append(compare_values(ind, name, prev or "", total(prev) if prev else None, ys[-1], total(ys[-1]), "n/a",
+        rows.append(compare_values(ind, name, prev or "", table_total(finance, kind, prev) if prev else None, ys[-1],
+                                   table_total(finance, kind, ys[-1]), "n/a",
                                    source, "£m", note="" if prev else "only one year supplied"))  # fmt: skip
     return rows

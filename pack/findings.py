@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -20,17 +21,14 @@ def format_value(value: float, unit: str = "") -> str:
     return f"{value:,.1f}"
 
 
-def _lower_first(text: str) -> str:
-    keep = ("ASB", "KSI", "Neighbourhood Watch", "Community Speedwatch", "Farm Watch", "CPS", "RASSO")
-    return text if text.startswith(keep) else text[:1].lower() + text[1:]
-
 
 def finding_sentence(row: pd.Series) -> str:
     """One sentence for one indicator row.
 
     >>> row = pd.Series({"indicator": "Anti-social behaviour incidents", "baseline_value": 50370.0,
     ...     "current_value": 25190.0, "pct_change": -49.99, "baseline_label": "12 months ending May 2021",
-    ...     "current_label": "12 months ending January 2024", "status": "improved", "unit": "incidents"})
+    ...     "current_label": "12 months ending January 2024", "status": "improved", "unit": "incidents",
+    ...     "note": "exact Poisson test of the two daily rates at the 5% level"})
     >>> finding_sentence(row)
     'Anti-social behaviour incidents fell by 50% (from 50,370 to 25,190 incidents) between the 12 months ending May 2021 and the 12 months ending January 2024; this is a statistically significant improvement.'
     """
@@ -41,10 +39,10 @@ def finding_sentence(row: pd.Series) -> str:
         return f"{name}: not supplied ({row.get('note', '')})."
     cur = row["current_value"]
     if cur is None or pd.isna(cur):
-        return f"{name}: no figure for {row['current_label']} ({row.get('note', '')})."
+        return f"{name}: no figure for {period_phrase(row['current_label'])} ({row.get('note', '')})."
     base = row["baseline_value"]
     if base is None or pd.isna(base):
-        return f"{name} was {format_value(cur, unit)}{shown_unit} in the {row['current_label']}; no comparable baseline figure."
+        return f"{name} was {format_value(cur, unit)}{shown_unit} in {period_phrase(row['current_label'])}; no comparable baseline figure."
     pct = row["pct_change"]
     if pct is None or pd.isna(pct) or round(abs(pct)) == 0:
         verb = "was unchanged" if math.isclose(base, cur) else "changed little"
@@ -52,13 +50,27 @@ def finding_sentence(row: pd.Series) -> str:
     else:
         verb = "rose" if cur > base else "fell"
         movement = f"{verb} by {abs(pct):.0f}% (from {format_value(base, unit)} to {format_value(cur, unit)}{shown_unit})"
-    sentence = f"{name} {movement} between the {_lower_first(str(row['baseline_label']))} and the {row['current_label']}"
-    if status in ("improved", "worse") and "significance" not in str(row.get("note", "")):
-        if "Poisson" in str(row.get("note", "")):
-            sentence += f"; this is a statistically significant {'improvement' if status == 'improved' else 'worsening'}"
+    sentence = f"{name} {movement} between {period_phrase(row['baseline_label'])} and {period_phrase(row['current_label'])}"
+    tested = "Poisson" in str(row.get("note", ""))  # counts are tested; MI shows direction only
+    if status in ("improved", "worse") and tested:
+        sentence += f"; this is a statistically significant {'improvement' if status == 'improved' else 'worsening'}"
     elif status == "no significant change":
         sentence += "; the change is not statistically significant"
-    return sentence.replace("the at ", "").replace("the 20", "20") + "."
+    return sentence + "."
+
+
+def period_phrase(label: str) -> str:
+    """A period label as it reads inside a sentence.
+
+    >>> [period_phrase(x) for x in ("12 months ending May 2021", "at 31 May 2021", "2022")]
+    ['the 12 months ending May 2021', '31 May 2021', '2022']
+    """
+    label = str(label)
+    if label.startswith("at "):
+        return label[3:]
+    if re.match(r"^\d+ months ending ", label) or label.endswith("(financial year to date)"):
+        return f"the {label}"
+    return label
 
 
 def key_findings(table: pd.DataFrame, ids: list[str] | None = None, limit: int = 6) -> list[str]:
@@ -83,11 +95,12 @@ def headline(table: pd.DataFrame, indicator_id: str) -> str:
     row = table.set_index("indicator_id").loc[indicator_id]
     name = str(row["indicator"]).split(" (")[0]
     if pd.isna(row["current_value"]):
-        return f"{name}: no figure for the {row['current_label']}"
+        return f"{name}: no figure for {period_phrase(row['current_label'])}"
     if pd.isna(row["pct_change"]):
-        return f"{name}: {format_value(row['current_value'])} in the {row['current_label']}"
+        return f"{name}: {format_value(row['current_value'])} in {period_phrase(row['current_label'])}"
     verb = "rose" if row["pct_change"] > 0 else "fell"
-    return f"{name} {verb} {abs(row['pct_change']):.0f}% in the {row['current_label']} against the {row['baseline_label']}"
+    return (f"{name} {verb} {abs(row['pct_change']):.0f}% in {period_phrase(row['current_label'])} "
+            f"against {period_phrase(row['baseline_label'])}")
 
 
 def xmr_title(what: str, series: pd.Series) -> str:
@@ -106,7 +119,7 @@ def district_title(table: pd.DataFrame, what: str, current_label: str) -> str:
     if table.empty:
         return f"{what} by district: no records"
     top = table.iloc[0]
-    return f"{top['district']} had the most {what} in the {current_label}"
+    return f"{top['district']} had the most {what} in {period_phrase(current_label)}"
 
 
 def uplift_title(uplift: pd.DataFrame, target: float | None) -> str:
@@ -124,7 +137,8 @@ def uplift_title(uplift: pd.DataFrame, target: float | None) -> str:
 def largest_group_title(table: pd.DataFrame, column: str, what: str, group: str) -> str:
     """Title naming the group with most of ``column``."""
     top = table.sort_values(column, ascending=False).iloc[0]
-    return f"{top[group]}s were the largest group of {what} in the {column}".replace("Others", "Other road users")
+    plural = "Other road users" if top[group] == "Other" else f"{top[group]}s"
+    return f"{plural} were the largest group of {what} in {period_phrase(column)}"
 
 
 def adjusted_ksi_sentence(adjusted: float | None, table: pd.DataFrame, label: str) -> str:
@@ -164,7 +178,7 @@ def rural_sentence(summary: pd.DataFrame, area: pd.DataFrame, label: str) -> str
     classified = s.loc["rural", "records"] + s.loc["urban", "records"]
     total = float(s["records"].sum())
     return (
-        f"Of {total:,.0f} records in the {label}, {classified / total * 100:.1f}% could be classified as rural or urban. "
+        f"Of {total:,.0f} records in {period_phrase(label)}, {classified / total * 100:.1f}% could be classified as rural or urban. "
         f"Rural LSOAs ({int(area['rural'].sum()):,} of {len(area):,} in the force area) hold "
         f"{s.loc['rural', 'share_of_population_pct']:.1f}% of residents ({s.loc['rural', 'population']:,.0f} of "
         f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified records."
@@ -183,9 +197,9 @@ def rural_rate_title(summary: pd.DataFrame) -> str:
 def outcome_title(mix: pd.DataFrame, label: str) -> str:
     """Title naming the most common outcome group."""
     if mix.empty:
-        return f"No crimes recorded in the {label}"
+        return f"No crimes recorded in {period_phrase(label)}"
     top = mix.sort_values("crimes", ascending=False).iloc[0]
-    return f"'{top['outcome']}' was the most common outcome ({top['share_pct']:.0f}%) for crimes recorded in the {label}"
+    return f"'{top['outcome']}' was the most common outcome ({top['share_pct']:.0f}%) for crimes recorded in {period_phrase(label)}"
 
 
 def budget_title(lines: pd.DataFrame, what: str, year: str) -> str:

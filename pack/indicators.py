@@ -84,22 +84,17 @@ def count_indicator(
     ``covered`` lists the months the input covers. A window that is not fully covered is left
     empty (never a short total) and the note names the missing months.
     """
-    missing_current = missing_months(current, covered)
-    if missing_current:
-        return IndicatorRow(
-            indicator_id, name, baseline.label, None, current.label, None, None, None, better_when,
-            "no comparison", source, unit,
-            f"{current.label} not covered: missing {describe_months(missing_current)}",
-        )  # fmt: skip
-    cur = window_total(monthly, current)
-    missing_baseline = missing_months(baseline, covered)
-    if missing_baseline:
-        return IndicatorRow(
-            indicator_id, name, baseline.label, None, current.label, cur, None, None, better_when,
-            "no comparison", source, unit,
-            f"baseline {baseline.label} not covered: missing {describe_months(missing_baseline)}",
-        )  # fmt: skip
-    base = window_total(monthly, baseline)
+    def total(window: Window) -> tuple[float | None, str]:
+        missing = missing_months(window, covered)
+        if missing:
+            return None, f"{window.label} not covered: missing {describe_months(missing)}"
+        return window_total(monthly, window), ""
+
+    cur, cur_gap = total(current)
+    base, base_gap = total(baseline) if cur is not None else (None, "")
+    if cur is None or base is None:
+        return compare_values(indicator_id, name, baseline.label, base, current.label, cur, better_when,
+                              source, unit, note=cur_gap or f"baseline {base_gap}")  # fmt: skip
     status = count_status(base, cur, baseline.days, current.days, better_when)
     return compare_values(indicator_id, name, baseline.label, base, current.label, cur,
                           better_when, source, unit, status=status,
@@ -113,6 +108,12 @@ def _period_label(start: str, end: str) -> str:
     if s == e:
         return f"at {e.day} {e.strftime('%B %Y')}"
     return f"{s.day} {s.strftime('%B %Y')} to {e.day} {e.strftime('%B %Y')}"
+
+
+def _same_length(rows: pd.DataFrame, length: pd.Timedelta) -> pd.DataFrame:
+    """Rows whose period is as long as ``length`` (within 3 days: months and years vary)."""
+    spans = pd.to_datetime(rows["period_end"]) - pd.to_datetime(rows["period_start"])
+    return rows[(spans - length).abs() <= pd.Timedelta(days=3)]
 
 
 def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, current: Window) -> IndicatorRow:
@@ -140,16 +141,10 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
     note = "management information: direction of change only, no significance test"
     if meta.kind == "count":
         length = pd.Timestamp(cur["period_end"]) - pd.Timestamp(cur["period_start"])
-        base_rows = base_rows[
-            (pd.to_datetime(base_rows["period_end"]) - pd.to_datetime(base_rows["period_start"])).sub(length).abs()
-            <= pd.Timedelta(days=3)
-        ]
+        base_rows = _same_length(base_rows, length)
         if base_rows.empty:
             earlier = rows[rows["period_end"] < cur["period_start"]]
-            earlier = earlier[
-                (pd.to_datetime(earlier["period_end"]) - pd.to_datetime(earlier["period_start"])).sub(length).abs()
-                <= pd.Timedelta(days=3)
-            ]
+            earlier = _same_length(earlier, length)
             if not earlier.empty:
                 base_rows = earlier
                 note += "; compared with the previous period of the same length (none ends by the baseline)"

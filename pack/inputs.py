@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pack.errors import DataError
-from pack.readers import detect_encoding, read_header
+from pack.readers import read_header
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def discover(data_dir: Path) -> list[FoundFile]:
             found.append(FoundFile(path, rel, _guess_from_name(path)))
             continue
         try:
-            header = read_header(path, detect_encoding(path))
+            header = read_header(path)  # headers are ASCII: no need to decode the whole file
         except PermissionError:
             found.append(FoundFile(path, rel, _guess_from_name(path)))
             continue
@@ -220,7 +220,7 @@ def _explicit_sources(data_dir: Path) -> dict[str, list[Path]]:
 
 def _input_of_pattern_claimed(path: Path, data_dir: Path, explicit: dict[str, list[Path]]) -> bool:
     """With sources.toml, a file of an input that sources.toml names is used only if listed."""
-    header = read_header(path, detect_encoding(path)) if path.is_file() else []
+    header = read_header(path) if path.is_file() else []
     kind = classify(path, header)
     return kind in explicit
 

@@ -42,7 +42,7 @@ def rolling_12_month_total(series: pd.Series) -> pd.Series:
     """Rolling 12-month total; the first 11 months (no full window) are NaN.
 
     >>> s = pd.Series(range(1, 14), index=[f"2023-{m:02d}" for m in range(1, 13)] + ["2024-01"])
-    >>> rolling_12_month_total(s).iloc[-1]
+    >>> float(rolling_12_month_total(s).iloc[-1])
     90.0
     """
     return series.astype("float64").rolling(12, min_periods=12).sum()

@@ -70,7 +70,7 @@ class NotebookContext:
         """The plan's consultation result for this priority."""
         from pack.consultation import consultation_row
 
-        frame, source = self.data.consultation()
+        frame, source = self.data.supplied_or_published("consultation")
         row = consultation_row(frame, priority(self.stem).consultation_key)
         display.show_table(row.table, f"Public consultation, November 2021: '{priority(self.stem).title}' (source: {source})")
         display.show_paragraph(row.sentence)

@@ -29,6 +29,7 @@ from pack.config import PLAN_FORCE, cache_root
 from pack.errors import DataError
 from pack.hashing import memoised_sha256, pack_code_hash, sha256_text
 from pack.inputs import (
+    INPUT_NAMES,
     INPUTS,
     OUTCOME_COLUMNS,
     STOP_SEARCH_COLUMNS,
@@ -271,10 +272,6 @@ def _writer_for(path: Path, frame: pd.DataFrame) -> pq.ParquetWriter:
     return pq.ParquetWriter(path, table.schema, compression="zstd")
 
 
-def _write_batches(path: Path, frames: list[pd.DataFrame] | None, empty: pd.DataFrame) -> None:
-    frame = pd.concat(frames, ignore_index=True) if frames else empty
-    pq.write_table(arrow.Table.from_pandas(frame, preserve_index=False), path, compression="zstd")
-
 
 def _choose_duplicate_months(files: list[FoundFile], report: InputReport) -> list[FoundFile]:
     """Where two downloads cover the same month, keep the one with more outcome updates."""
@@ -334,9 +331,8 @@ def _read_police_uk(
                     rows = sum(1 for _ in f.path.open("rb")) - 1
                     other_forces[file_force] += rows
                     continue
-            for frame, file_report in read_validated(
-                f.path, f.relative, schema_for(file_month), required, columns
-            ):
+            file_report = FileReport(f.relative)
+            for frame in read_validated(f.path, file_report, schema_for(file_month), required, columns):
                 if name != "stop_search" and len(frame):
                     mine = frame["Falls within"] == ctx.force
                     for force, n in frame.loc[~mine, "Falls within"].value_counts().items():
@@ -386,9 +382,8 @@ def _read_table(
     for f in files:
         report.files.append(f.relative)
         try:
-            for frame, file_report in read_validated(
-                f.path, f.relative, schema, required, keep, rename=renames
-            ):
+            file_report = FileReport(f.relative)
+            for frame in read_validated(f.path, file_report, schema, required, keep, rename=renames):
                 if len(frame):
                     frames.append(typed(frame, f.relative))
             report.add(file_report)
@@ -833,7 +828,8 @@ def _check_finance(ctx: _Context) -> None:
 def summarise_coverage(quality: dict) -> list[str]:
     """One plain-English line per input: supplied or not, rows, months."""
     lines = []
-    for name, info in quality["inputs"].items():
+    for name in INPUT_NAMES:
+        info = quality["inputs"][name]
         if not info["supplied"]:
             lines.append(f"{info['title']}: not supplied")
             continue

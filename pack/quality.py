@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pack.inputs import INPUT_NAMES
 from pack.periods import describe_months
 
 
 def input_quality_table(quality: dict, inputs: list[str] | None = None) -> pd.DataFrame:
     """One row per input: supplied, files, rows read/kept/rejected, months covered and missing."""
     rows = []
-    for name, info in quality["inputs"].items():
+    for name in INPUT_NAMES:  # the data contract's order
+        info = quality["inputs"][name]
         if inputs is not None and name not in inputs:
             continue
         rows.append(

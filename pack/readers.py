@@ -192,50 +192,43 @@ def validate_batch(
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         cases = cases[cases["index"].notna()]
-        checks = {
-            name: {c.error or c.name for c in column.checks}
-            for name, column in schema.columns.items()
-        }
         for column, position, value, check in zip(
             cases["column"], cases["index"], cases["failure_case"], cases["check"], strict=True
         ):
             pos = int(position)
             keep.iloc[pos] = False
-            reason = str(check)
-            if column in checks and len(checks[column]) >= 1 and reason not in checks[column]:
-                reason = str(check)
             report.rejections.append(
-                Rejection(report.file, int(numbers[pos]), str(column), str(value)[:80], f"expected {reason}")
+                Rejection(report.file, int(numbers[pos]), str(column), str(value)[:80], f"expected {check}")
             )
     return keep
 
 
 def read_validated(
     path: Path,
-    shown: str,
+    report: FileReport,
     schema: pa.DataFrameSchema,
     required: list[str],
     keep_columns: list[str] | None = None,
     rename: Callable[[list[str]], dict[str, str]] | None = None,
-) -> Iterator[tuple[pd.DataFrame, FileReport]]:
+) -> Iterator[pd.DataFrame]:
     """Read ``path`` and yield its valid rows batch by batch (text columns).
 
+    Counts, rejections and notes go into ``report`` (whose ``file`` is the name shown to users).
     ``rename`` maps raw header names to contract names (e.g. ``accident_index`` ->
     ``collision_index``) before the required-column check.
     """
-    check_readable(path, shown)
-    report = FileReport(shown)
+    check_readable(path, report.file)
     report.encoding = detect_encoding(path)
     if report.encoding != "utf-8":
         report.notes.append("not UTF-8: read as Windows-1252 text (as Excel saves CSV)")
     header = read_header(path, report.encoding)
     mapping = rename(header) if rename else {}
     normalised = [mapping.get(c, c) for c in header]
-    require_columns(normalised, required, shown)
-    extra = [c for c in normalised if keep_columns is not None and c not in keep_columns]
-    if extra and keep_columns is not None:
-        report.notes.append(f"{len(extra)} column(s) not used: {', '.join(extra[:8])}")
-    produced = False
+    require_columns(normalised, required, report.file)
+    if keep_columns is not None:
+        extra = [c for c in normalised if c not in keep_columns]
+        if extra:
+            report.notes.append(f"{len(extra)} column(s) not used: {', '.join(extra[:8])}")
     for numbers, frame in iter_text_batches(path, header, report.encoding, report):
         frame.columns = [mapping.get(c, c) for c in frame.columns]
         if keep_columns is not None:
@@ -243,10 +236,6 @@ def read_validated(
         keep = validate_batch(frame, numbers, schema, report)
         kept = frame[keep.to_numpy()]
         report.rows_kept += len(kept)
-        produced = True
-        yield kept.reset_index(drop=True), report
-    if not produced:
-        report.notes.append("header only: no data rows")
-        yield pd.DataFrame(columns=keep_columns or normalised, dtype="str"), report
-    if report.rows_read == 0 and not report.notes[-1].startswith("header only"):
+        yield kept.reset_index(drop=True)
+    if report.rows_read == 0:
         report.notes.append("header only: no data rows")

@@ -105,9 +105,6 @@ def _exporter(template: str, exclude_input: bool = False) -> HTMLExporter:
     return exporter
 
 
-def _strip_random_ids(markup: str) -> str:
-    return markup
-
 
 def _shift_headings(markup: str, prefix: str) -> str:
     """h1->h2 ... (one h1 per pack) and prefix ids so sections never share an anchor."""

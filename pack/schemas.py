@@ -48,13 +48,6 @@ def _number(low: float = 0, high: float = 1e12, thousands: bool = True) -> pa.Ch
     return pa.Check(check, error=f"a number from {low:g} to {high:g}")
 
 
-def _optional_number(low: float = 0, high: float = 1e12) -> pa.Check:
-    def check(s: pd.Series) -> pd.Series:
-        values = pd.to_numeric(s.str.replace(",", "", regex=False).str.strip(), errors="coerce")
-        return (s.str.strip() == "") | values.between(low, high)
-
-    return pa.Check(check, error=f"a number from {low:g} to {high:g}, or empty")
-
 
 def _matches_or_empty(pattern: str, what: str) -> pa.Check:
     return pa.Check(
@@ -66,8 +59,12 @@ def _non_empty(what: str) -> pa.Check:
     return pa.Check(lambda s: s.str.strip() != "", error=f"{what} (not empty)")
 
 
-def _equals(value: str, what: str) -> pa.Check:
-    return pa.Check(lambda s: s == value, error=what)
+def _month_checks(file_month: str | None) -> list[pa.Check]:
+    """``Month`` is YYYY-MM and, when the file name has a month, that month."""
+    checks = [pa.Check.str_matches(MONTH_PATTERN, error="a month written YYYY-MM")]
+    if file_month:
+        checks.append(pa.Check(lambda s: s == file_month, error=f"the file's own month {file_month}"))
+    return checks
 
 
 def _col(*checks: pa.Check) -> pa.Column:
@@ -76,12 +73,9 @@ def _col(*checks: pa.Check) -> pa.Column:
 
 def street_schema(file_month: str | None = None) -> pa.DataFrameSchema:
     """data.police.uk street-level crime file (``YYYY-MM-<force>-street.csv``)."""
-    month_checks = [pa.Check.str_matches(MONTH_PATTERN, error="a month written YYYY-MM")]
-    if file_month:
-        month_checks.append(_equals(file_month, f"the file's own month {file_month}"))
     return pa.DataFrameSchema(
         {
-            "Month": _col(*month_checks),
+            "Month": _col(*_month_checks(file_month)),
             "Falls within": _col(_non_empty("a force name")),
             "Longitude": _col(_numeric_or_empty(-180, 180)),
             "Latitude": _col(_numeric_or_empty(-90, 90)),
@@ -94,13 +88,10 @@ def street_schema(file_month: str | None = None) -> pa.DataFrameSchema:
 
 def outcomes_schema(file_month: str | None = None) -> pa.DataFrameSchema:
     """data.police.uk outcomes file (``YYYY-MM-<force>-outcomes.csv``)."""
-    month_checks = [pa.Check.str_matches(MONTH_PATTERN, error="a month written YYYY-MM")]
-    if file_month:
-        month_checks.append(_equals(file_month, f"the file's own month {file_month}"))
     return pa.DataFrameSchema(
         {
             "Crime ID": _col(_non_empty("a crime ID")),
-            "Month": _col(*month_checks),
+            "Month": _col(*_month_checks(file_month)),
             "Falls within": _col(_non_empty("a force name")),
             "Outcome type": _col(_non_empty("an outcome type")),
         },

@@ -28,8 +28,8 @@ class XmRLimits:
 def xmr_limits(values: pd.Series) -> XmRLimits:
     """Limits ``mean ± 2.66 × mean moving range``.
 
-    >>> xmr_limits(pd.Series([10, 12, 10, 12])).upper
-    16.66
+    >>> float(xmr_limits(pd.Series([10, 12, 10, 12])).upper)
+    16.32
     """
     v = values.astype("float64").to_numpy()
     mean = float(v.mean())
