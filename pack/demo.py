@@ -282,6 +282,14 @@ def _stop_and_search(out: Path, rng: np.random.Generator, lsoas: pd.DataFrame, p
         _write_csv(frame, out / "police-uk" / str(month) / f"{month}-derbyshire-stop-and-search.csv")
 
 
+def _ethnicity_population(total: int) -> pd.DataFrame:
+    """The area's population split into the five broad groups (synthetic shares)."""
+    shares = {"Asian": 0.045, "Black": 0.012, "Mixed": 0.020, "Other": 0.008}
+    counts = {group: round(total * share) for group, share in shares.items()}
+    counts = {"White": total - sum(counts.values()), **counts}
+    return pd.DataFrame({"ethnic_group": list(counts), "population": [f"{n:,}" for n in counts.values()]})
+
+
 def _stats19(out: Path, rng: np.random.Generator, lsoas: pd.DataFrame) -> None:
     """Collisions and casualties for 2019-2023: 2019-2020 in the older ``accident_*`` vintage."""
     types = ([0, 1, 2, 3, 5, 9, 11, 19, 90], [0.12, 0.08, 0.02, 0.03, 0.05, 0.60, 0.02, 0.05, 0.03])
@@ -414,6 +422,7 @@ def write_demo_data(out: Path | str) -> Path:
     pop = pd.DataFrame({"lsoa": lsoas["lsoa_code"], "pop": [f"{p:,}" for p in lsoas["population"]]})
     pop.to_csv(lookups / "lsoa_population_synthetic.csv", index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
     _write_csv(hotspots, tmp / "force" / "asb-hotspots.csv")
+    _write_csv(_ethnicity_population(int(lsoas["population"].sum())), lookups / "ethnic_group_population_synthetic.csv")
     _copy_published(tmp)
     (tmp / DEMO_MARKER).write_text(
         "Demonstration data - not official statistics.\n"

@@ -92,6 +92,10 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("hotspots", "ASB hotspot patrol areas", "The force / PCC office",
               "the force's hotspot patrol list (Grip / Serious Violence Duty funding returns)",
               ("lsoa_code", "patrolled_from"), None),
+    InputSpec("ethnicity_population", "Population of the force area by ethnic group", "Office for National Statistics",
+              "Census 2021 table TS021 (ethnic group) for the force area's LSOAs, summed to the five broad "
+              "groups data.police.uk uses for officer-defined ethnicity (Asian, Black, Mixed, White, Other)",
+              ("ethnic_group", "population"), None),
 )  # fmt: skip
 
 INPUT_NAMES = tuple(spec.name for spec in INPUTS)

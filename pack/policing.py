@@ -141,18 +141,30 @@ def stop_search_rows(stop_search: pd.DataFrame | None, covered: list[str], basel
     return rows
 
 
+def population_by_group(ethnicity_population: pd.DataFrame | None) -> dict[str, float] | None:
+    """``{ethnic group: population}`` from the ``ethnicity_population`` input, if supplied."""
+    if ethnicity_population is None:
+        return None
+    return {str(g): float(p) for g, p in zip(ethnicity_population["ethnic_group"], ethnicity_population["population"], strict=True)}
+
+
 def stop_search_breakdown(stop_search: pd.DataFrame, window: Window, by: str, population: dict[str, float] | None = None) -> pd.DataFrame:
-    """Searches in ``window`` by ``by`` (e.g. officer-defined ethnicity), share, linked-outcome
-    share, and the rate per 1,000 population where a population is given for the group."""
+    """Searches in ``window`` by ``by`` (e.g. officer-defined ethnicity): count, share of all
+    searches, share ending in arrest, share with an outcome linked to the object of search (the
+    "find rate"), and searches per 1,000 residents of the group where ``population`` gives one.
+
+    A blank value is reported as ``Not stated``; a group with no population has no rate (NaN).
+    """
     rows = stop_search[stop_search["month"].isin(window.month_strings())]
     groups = rows.assign(group=rows[by].where(rows[by] != "", "Not stated"))
     table = groups.groupby("group").agg(searches=("month", "size"),
+                                        arrests=("outcome", lambda s: int((s == "Arrest").sum())),
                                         linked=("outcome_linked_to_object", lambda s: int((s == "True").sum())))  # fmt: skip
-    table = table.sort_values(["searches"], ascending=False).reset_index().rename(columns={"group": by})
+    table = table.sort_values(["searches"], ascending=False, kind="stable").reset_index().rename(columns={"group": by})
     table["share_pct"] = (table["searches"] / table["searches"].sum() * 100).round(1)
+    table["arrest_pct"] = (table["arrests"] / table["searches"] * 100).round(1)
     table["linked_outcome_pct"] = (table["linked"] / table["searches"] * 100).round(1)
     if population:
-        table["per_1000_population"] = [
-            round(rate_per_1000(n, population.get(g, 0)) or float("nan"), 2) for g, n in zip(table[by], table["searches"], strict=True)
-        ]
-    return table.drop(columns="linked")
+        rates = [rate_per_1000(n, population.get(g, 0.0)) for g, n in zip(table[by], table["searches"], strict=True)]
+        table["per_1000_population"] = [round(r, 2) if r is not None else float("nan") for r in rates]
+    return table.drop(columns=["arrests", "linked"])

@@ -770,6 +770,21 @@ def _read_small_tables(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> N
         ),
     )  # fmt: skip
     _save(ctx, "hotspots", hotspots)
+    groups = _read_table(
+        ctx, "ethnicity_population", by_input["ethnicity_population"], schemas.ethnicity_population_schema(),
+        ["ethnic_group", "population"],
+        lambda fr, file: pd.DataFrame(
+            {"ethnic_group": fr["ethnic_group"].str.strip(), "population": _num(fr["population"]), "source_file": file}
+        ),
+    )  # fmt: skip
+    if groups is not None:
+        repeated = sorted(groups.loc[groups["ethnic_group"].duplicated(), "ethnic_group"].unique())
+        if repeated:
+            ctx.errors.append(
+                f"ethnicity_population: ethnic group(s) given more than once: {', '.join(repeated)} "
+                f"(files {', '.join(ctx.reports['ethnicity_population'].files)}); expected one row per group"
+            )
+        _save(ctx, "ethnicity_population", groups)
 
 
 def _check_lsoas(ctx: _Context) -> None:

@@ -259,3 +259,14 @@ def hotspots_schema() -> pa.DataFrameSchema:
         },
         name="hotspots",
     )
+
+
+def ethnicity_population_schema() -> pa.DataFrameSchema:
+    """Population by broad ethnic group: ``ethnic_group, population``."""
+    return pa.DataFrameSchema(
+        {
+            "ethnic_group": _col(_non_empty("an ethnic group such as White or Asian")),
+            "population": _col(_number(0, 1e8)),
+        },
+        name="ethnicity_population",
+    )

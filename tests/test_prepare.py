@@ -47,9 +47,9 @@ def test_population_thousands_separators_and_ruc(fixture_dir):
 def test_stats19_both_vintages_filtered_to_force(fixture_dir):
     p = prepare(fixture_dir)
     cas = pd.read_parquet(p.path / "casualties.parquet")
-    assert len(cas) == 9  # 6 of force 30 in 2021 + 3 in 2022; the force-31 casualty is excluded
+    assert len(cas) == 12  # 6 of force 30 in 2021 + 6 in 2022; the force-31 casualty is excluded
     assert p.quality["inputs"]["collisions"]["rows_other_forces"] == 1
-    assert cas["adjusted_serious"].notna().sum() == 3
+    assert cas["adjusted_serious"].notna().sum() == 6  # only the 2022 vintage has adjusted severity
 
 
 def test_other_force_only_folder_names_forces(tmp_path):
