@@ -274,12 +274,15 @@ def _writer_for(path: Path, frame: pd.DataFrame) -> pq.ParquetWriter:
 
 
 def _choose_duplicate_months(files: list[FoundFile], report: InputReport) -> list[FoundFile]:
-    """Where two downloads cover the same month, keep the one with more outcome updates."""
-    by_month: dict[str, list[FoundFile]] = defaultdict(list)
+    """Where two downloads cover the same month of the same force (same file name in two
+    folders, e.g. two archive downloads), keep the one with more outcome updates. Files of
+    different forces for one month (a national archive) are not duplicates."""
+    by_month: dict[tuple[str, str], list[FoundFile]] = defaultdict(list)
     for f in files:
-        by_month[month_of_file(f.path) or f.relative].append(f)
+        month = month_of_file(f.path)
+        by_month[(month, f.path.name) if month else (f.relative, "")].append(f)
     chosen: list[FoundFile] = []
-    for month, group in sorted(by_month.items()):
+    for (month, _), group in sorted(by_month.items()):
         if len(group) == 1:
             chosen.append(group[0])
             continue

@@ -94,3 +94,64 @@ def test_real_data_window_counts(real_data):
     assert window_total(burglary, rolling_window("2022-11", 3)) == 1047
     assert window_total(burglary, rolling_window("2021-11", 3)) == 1080
     assert int(street["n"].sum()) == 204_966
+
+
+STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+                 "Crime type,Last outcome category,Context\n")  # fmt: skip
+
+
+def _street(force: str, n: int, outcome: str = "", crime_type: str = "Burglary") -> str:
+    return "".join(f"id{i},2024-01,{force},{force},-1.48,52.92,On or near X,E01013523,Derby 008B,{crime_type},{outcome},\n"
+                   for i in range(n))  # fmt: skip
+
+
+def test_two_downloads_of_one_month_keep_the_one_with_more_outcome_updates(tmp_path):
+    force = "Derbyshire Constabulary"
+    old = tmp_path / "d" / "download-march" / "2024-01"
+    new = tmp_path / "d" / "download-june" / "2024-01"
+    old.mkdir(parents=True)
+    new.mkdir(parents=True)
+    (old / "2024-01-derbyshire-street.csv").write_text(STREET_HEADER + _street(force, 3, "Under investigation"))
+    (new / "2024-01-derbyshire-street.csv").write_text(
+        STREET_HEADER + _street(force, 2, "Under investigation") + _street(force, 1, "Court result unavailable"))
+    p = prepare(tmp_path / "d")
+    info = p.quality["inputs"]["street"]
+    assert info["rows_kept"] == 3  # one download's rows, not both (6)
+    assert info["files"] == ["download-june/2024-01/2024-01-derbyshire-street.csv"]
+    note = next(n for n in info["notes"] if "two or more downloads of 2024-01" in n)
+    assert "chose download-june/2024-01/2024-01-derbyshire-street.csv (1 outcome updates)" in note
+    assert "download-march/2024-01/2024-01-derbyshire-street.csv (0 outcome updates)" in note
+
+
+def test_national_archive_yields_only_the_chosen_force(tmp_path):
+    month = tmp_path / "d" / "2024-01"
+    month.mkdir(parents=True)
+    (month / "2024-01-derbyshire-street.csv").write_text(STREET_HEADER + _street("Derbyshire Constabulary", 4))
+    (month / "2024-01-nottinghamshire-street.csv").write_text(STREET_HEADER + _street("Nottinghamshire Police", 7))
+    (month / "2024-01-leicestershire-street.csv").write_text(STREET_HEADER + _street("Leicestershire Police", 5))
+    derbyshire = prepare(tmp_path / "d")
+    info = derbyshire.quality["inputs"]["street"]
+    assert (info["rows_read"], info["rows_other_forces"], info["rows_kept"]) == (16, 12, 4)
+    assert len(pd.read_parquet(derbyshire.path / "street.parquet")) == 4
+    assert "Leicestershire Police (5 rows), Nottinghamshire Police (7 rows)" in " ".join(info["notes"])
+    notts = prepare(tmp_path / "d", "Nottinghamshire Police")
+    street = pd.read_parquet(notts.path / "street.parquet")
+    assert len(street) == 7 and notts.key != derbyshire.key
+
+
+def test_validate_command_reports_the_real_data_facts(real_data):
+    import subprocess
+    import sys
+
+    from pack.config import PROJECT_ROOT
+
+    run = subprocess.run([sys.executable, "run_pack.py", "validate", "--data", str(real_data)],
+                         cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)  # fmt: skip
+    out = run.stdout
+    assert run.returncode == 0, run.stderr
+    assert "street-level crime and ASB: 21 file(s), 204,966 rows kept; months 2021-03..2022-11" in out
+    assert "outcomes: 13 file(s), 91,585 rows kept; months 2021-03..2022-03" in out
+    assert "stop and search: not supplied" in out and "STATS19 road casualties: not supplied" in out
+    assert "force area LSOAs in the rural-urban lookup: 642 (124 rural); population 1,059,996" in out
+    assert "rejected from population: 1 row(s): population" in out  # the "Grand Total" line, reported
+    assert out.rstrip().endswith("valid")
