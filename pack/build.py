@@ -199,6 +199,10 @@ def build(
     out.parent.mkdir(parents=True, exist_ok=True)
     for stem in (SUMMARY_STEM, *PRIORITY_STEMS, CLAIMS_STEM):
         check_notebook_parameters(NOTEBOOK_DIR / f"{stem}.ipynb")
+    if claims_file is not None:
+        from pack.claims import load_claims
+
+        load_claims(claims_file)  # a bad claims file stops the build before any notebook runs
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     for sub in ("notebooks", "tables", "figures"):

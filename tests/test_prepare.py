@@ -7,6 +7,8 @@ from pack.errors import DataError
 from pack.prepare import prepare
 from pack.rural import force_lsoa_facts
 
+from csvs import STREET_HEADER, street_row
+
 
 def test_street_loader_bom_blank_ids_force_filter_and_rejections(fixture_dir):
     p = prepare(fixture_dir)
@@ -96,13 +98,9 @@ def test_real_data_window_counts(real_data):
     assert int(street["n"].sum()) == 204_966
 
 
-STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-                 "Crime type,Last outcome category,Context\n")  # fmt: skip
 
-
-def _street(force: str, n: int, outcome: str = "", crime_type: str = "Burglary") -> str:
-    return "".join(f"id{i},2024-01,{force},{force},-1.48,52.92,On or near X,E01013523,Derby 008B,{crime_type},{outcome},\n"
-                   for i in range(n))  # fmt: skip
+def _street(force: str, n: int, outcome: str = "") -> str:
+    return "".join(street_row(f"id{i}", "2024-01", force=force, outcome=outcome) for i in range(n))
 
 
 def test_two_downloads_of_one_month_keep_the_one_with_more_outcome_updates(tmp_path):

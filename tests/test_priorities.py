@@ -17,28 +17,9 @@ from pack.dataset import Dataset
 from pack.periods import rolling_window
 from pack.prepare import prepare
 
-STREET_HEADER = (
-    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-    "Crime type,Last outcome category,Context\n"
-)
-OUTCOME_HEADER = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n"
-STOP_HEADER = (
-    "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,"
-    "Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome,"
-    "Outcome linked to object of search,Removal of more than just outer clothing\n"
-)
-FORCE = "Derbyshire Constabulary,Derbyshire Constabulary"
+from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, street_row, write
 
-
-def write(folder: Path, relative: str, text: str) -> None:
-    path = folder / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def street_row(crime_id: str, month: str, lsoa: str, name: str, crime_type: str) -> str:
-    place = f"-1.48,52.92,On or near Arthur Street,{lsoa},{name}" if lsoa else ",,No location,,"
-    return f"{crime_id},{month},{FORCE},{place},{crime_type},,\n"
+FORCE = f"{DERBYSHIRE},{DERBYSHIRE}"
 
 
 def search_row(date: str, ethnicity: str, obj: str, outcome: str, linked: str) -> str:
