@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -69,29 +70,46 @@ def input_differences(manifest: dict, prepared: Prepared) -> list[str]:
 
 
 def verify(pack_dir: Path, data_dir: str | None = None) -> tuple[bool, list[str]]:
-    """Rebuild from the manifest's parameters in a temporary folder and compare output hashes.
+    """Rebuild from the manifest's parameters in a temporary folder and compare output hashes
+    (the rebuild's with the manifest's, and the pack's own files with the manifest's).
 
     Returns ``(verified, differences)``. Refuses (``verified`` False, differences naming inputs)
     when the data folder's files differ from the manifest's.
     """
     from pack.build import build
-    from pack.dataset import resolve_data_dir
+    from pack.dataset import DATA_DIR_REDIRECT, resolve_data_dir
     from pack.prepare import prepare
 
     manifest = read_manifest(pack_dir)
-    params = BuildParameters(**{**manifest["parameters"], **({"data_dir": data_dir} if data_dir else {})})
-    prepared = prepare(resolve_data_dir(params.data_dir), params.police_force)
+    params = BuildParameters(**manifest["parameters"])
+    folder = Path(data_dir).resolve() if data_dir else resolve_data_dir(params.data_dir)
+    if not folder.is_dir():
+        raise PackError(f"data folder {folder} does not exist: give the pack's inputs with --data DIR")
+    prepared = prepare(folder, params.police_force)
     changed = input_differences(manifest, prepared)
     if changed:
         return False, ["inputs differ from the manifest:", *changed]
-    with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
-        out = Path(tmp) / Path(pack_dir).name
-        result = build(params, output_dir=out, force=True)
-        if not result.ok:
-            return False, ["the rebuild failed: " + "; ".join(f"{n.stem}: {n.error}" for n in result.notebooks if n.error)]
-        rebuilt = output_hashes(out)
+    redirect = os.environ.get(DATA_DIR_REDIRECT)
+    os.environ[DATA_DIR_REDIRECT] = json.dumps([params.data_dir, str(folder)])
+    try:
+        with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
+            out = Path(tmp) / Path(pack_dir).name
+            result = build(params, output_dir=out, force=True)
+            if not result.ok:
+                return False, ["the rebuild failed: " + "; ".join(f"{n.stem}: {n.error}" for n in result.notebooks if n.error)]
+            rebuilt = output_hashes(out)
+    finally:
+        if redirect is None:
+            os.environ.pop(DATA_DIR_REDIRECT, None)
+        else:
+            os.environ[DATA_DIR_REDIRECT] = redirect
     expected = manifest["outputs"]
-    diffs = [f"differs: {p}" for p in sorted(set(expected) & set(rebuilt)) if expected[p] != rebuilt[p]]
+    present = output_hashes(Path(pack_dir))
+    diffs = [f"edited since the build (hash differs from the manifest): {p}" for p in sorted(set(expected) & set(present))
+             if expected[p] != present[p]]  # fmt: skip
+    diffs += [f"missing from the pack: {p}" for p in sorted(set(expected) - set(present))]
+    diffs += [f"not in the manifest: {p}" for p in sorted(set(present) - set(expected))]
+    diffs += [f"differs: {p}" for p in sorted(set(expected) & set(rebuilt)) if expected[p] != rebuilt[p]]
     diffs += [f"missing from rebuild: {p}" for p in sorted(set(expected) - set(rebuilt))]
     diffs += [f"new in rebuild: {p}" for p in sorted(set(rebuilt) - set(expected))]
     return not diffs, diffs
