@@ -15,7 +15,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,7 @@ log = logging.getLogger(__name__)
 
 PRIORITY_STEMS = tuple(p.stem for p in PRIORITIES)
 KERNEL_NAME = "python3"
-_START_LOCK = threading.Lock()
+BUILD_OPTIONS = ("data_dir", "window", "baseline_end", "police_force", "public", "suppress_below")
 
 
 @dataclass
@@ -150,13 +152,35 @@ def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | 
     return result
 
 
-def _install_signal_handlers(staging: Path) -> None:
-    def on_term(signum: int, _frame: object) -> None:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SystemExit(128 + signum)
+@contextmanager
+def _clean_exit_on_signal(staging: Path, out: Path) -> Iterator[None]:
+    """While the build runs, SIGTERM or SIGINT removes the staging folder, puts a previous pack
+    back if the swap was half done, and exits at once (128 + signal): no partial pack is left and
+    a previous pack in ``out`` is untouched. Kernels notice their parent has gone and exit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = _old_pack_path(out)
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, on_term)
+    def on_signal(signum: int, _frame: object) -> None:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old.exists() and not out.exists():
+            old.rename(out)
+        sys.stderr.write(f"interrupted ({signal.Signals(signum).name}): no pack written; "
+                         f"{'the previous pack is untouched' if out.exists() else 'no previous pack'}\n")  # fmt: skip
+        sys.stderr.flush()
+        os._exit(128 + signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _old_pack_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.old-{os.getpid()}"
 
 
 def build(
@@ -172,10 +196,10 @@ def build(
 ) -> BuildResult:
     """Build the evidence pack. Returns a :class:`BuildResult`; raises :class:`PackError` for
     bad parameters or data before any notebook runs."""
-    from pack import cache, render
-    from pack.manifest import write_manifest
-
     _kernel_env()
+    unknown = sorted(set(kwargs) - set(BUILD_OPTIONS))
+    if unknown:
+        raise ParameterError(f"unknown build parameter(s) {', '.join(unknown)}; known: {', '.join(BUILD_OPTIONS)}")
     if params is None:
         data_dir = str(kwargs.pop("data_dir", "data/demo"))
         data_path = resolve_data_dir(data_dir)
@@ -204,11 +228,22 @@ def build(
 
         load_claims(claims_file)  # a bad claims file stops the build before any notebook runs
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    for sub in ("notebooks", "tables", "figures"):
-        (staging / sub).mkdir(parents=True)
-    _install_signal_handlers(staging)
     result = BuildResult(out, params)
+    with _clean_exit_on_signal(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)
+        for sub in ("notebooks", "tables", "figures"):
+            (staging / sub).mkdir(parents=True)
+        return _execute_and_render(result, staging, out, prepared, params, baseline, current, jobs, cell_timeout,
+                                   force, claims_file)  # fmt: skip
+
+
+def _execute_and_render(result: BuildResult, staging: Path, out: Path, prepared: Prepared, params: BuildParameters,
+                        baseline, current, jobs: int | None, cell_timeout: int | None, force: bool,
+                        claims_file: Path | None) -> BuildResult:  # fmt: skip
+    """Run the notebooks into ``staging``, render, write the manifest and swap into ``out``."""
+    from pack import cache, render
+    from pack.manifest import write_manifest
+
     try:
         notebook_params = params.notebook_parameters(".")
         if claims_file is not None:
@@ -258,7 +293,7 @@ def _keep_failure(staging: Path, out: Path, result: BuildResult) -> None:
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    old = _old_pack_path(out)
     if out.exists():
         out.rename(old)
     staging.rename(out)

@@ -8,6 +8,7 @@ data do not fully cover "cannot be checked", with the missing months named.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,43 +38,48 @@ MEASURES = ("pct_change", "change", "value", "at_least", "at_most")
 EVIDENCE_KINDS = ("street", "mi", "calls", "workforce")
 
 
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def claim_problem(claim: dict) -> tuple[str, str] | None:
+    """``(column, what was expected)`` for the first rule a claims row breaks, else ``None``."""
+    if not claim["claim_id"]:
+        return "claim_id", "an id for the claim"
+    if claim["measure"] not in MEASURES:
+        return "measure", " or ".join(MEASURES)
+    kind, _, name = claim["evidence"].partition(":")
+    if kind not in EVIDENCE_KINDS or not name:
+        return "evidence", "street:<group>, mi:<indicator id>, calls:<999 or 101> or workforce:<role>_<measure>"
+    if not _MONTH.match(claim["window_b_end"]):
+        return "window_b_end", "a month written YYYY-MM"
+    if claim["window_a_end"] and not _MONTH.match(claim["window_a_end"]):
+        return "window_a_end", "a month written YYYY-MM, or empty for a single-value claim"
+    if claim["measure"] in ("pct_change", "change") and not claim["window_a_end"]:
+        return "window_a_end", f"a month: a {claim['measure']} claim compares two periods"
+    for column in ("stated_value", "tolerance"):
+        if column == "tolerance" and not claim[column]:
+            continue
+        try:
+            float(claim[column])
+        except ValueError:
+            return column, "a number"
+    return None
+
+
 def load_claims(path) -> pd.DataFrame:
     """Read a claims CSV and check every row; a clear error naming file, row and column."""
-    import re
-
     from pack.errors import DataError
 
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(f"missing column(s) {', '.join(missing)}", file=str(path), row=1, expected=", ".join(COLUMNS))
-    month = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-    for i, claim in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
-
-        def fail(column: str, expected: str) -> None:
+    for row, claim in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
+        problem = claim_problem(claim)
+        if problem:
+            column, expected = problem
             raise DataError(f"claim {claim['claim_id'] or '(no id)'} has {claim[column]!r}", file=str(path),
-                            row=i, column=column, expected=expected)  # fmt: skip
-
-        if not claim["claim_id"]:
-            fail("claim_id", "an id for the claim")
-        if claim["measure"] not in MEASURES:
-            fail("measure", " or ".join(MEASURES))
-        if claim["evidence"].partition(":")[0] not in EVIDENCE_KINDS or not claim["evidence"].partition(":")[2]:
-            fail("evidence", "street:<group>, mi:<indicator id>, calls:<999 or 101> or workforce:<role>_<measure>")
-        if not month.match(claim["window_b_end"]):
-            fail("window_b_end", "a month written YYYY-MM")
-        if claim["window_a_end"] and not month.match(claim["window_a_end"]):
-            fail("window_a_end", "a month written YYYY-MM, or empty for a single-value claim")
-        if claim["measure"] in ("pct_change", "change") and not claim["window_a_end"]:
-            fail("window_a_end", f"a month: a {claim['measure']} claim compares two periods")
-        for column in ("stated_value", "tolerance"):
-            text = claim[column]
-            if column == "tolerance" and not text:
-                continue
-            try:
-                float(text)
-            except ValueError:
-                fail(column, "a number")
+                            row=row, column=column, expected=expected)  # fmt: skip
     return frame
 
 

@@ -103,8 +103,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         for line in summarise_coverage(q):
             print(f"  {line}")
         for name, info in q["inputs"].items():
+            for note in info["notes"]:
+                print(f"  note on {name}: {note}")
             for reason, n in info["rejection_reasons"].items():
                 print(f"  rejected from {name}: {n:,} row(s): {reason}")
+            for r in info["rejections"][:5]:
+                row = f", row {r['row']}" if r["row"] else ""
+                print(f"    e.g. file {r['file']}{row}, column '{r['column']}': {r['value']!r} {r['reason']}")
         for check in q["checks"]:
             print(f"  check: {check['check']}: {check['detail']}")
         _print_lookup_facts(prepared)

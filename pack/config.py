@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+# ``PACK_NOTEBOOK_DIR`` points a build at another folder of the same notebooks (a fork's, or the
+# deliberately broken copies the reliability tests use).
+NOTEBOOK_DIR = Path(os.environ.get("PACK_NOTEBOOK_DIR") or PROJECT_ROOT / "notebooks")
 DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
 PUBLISHED_DIR = PROJECT_ROOT / "data" / "published"
 DEFAULT_BUILD_ROOT = PROJECT_ROOT / "build"

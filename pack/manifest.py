@@ -44,11 +44,27 @@ def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared, ou
         "packages": _package_versions(),
         "notebook_sources": {p.name: sha256_file(p) for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))},
         "commit": git_commit(),
+        "disclosure": disclosure_record(folder, params),
         "outputs": output_hashes(folder),
     }
     path = folder / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def disclosure_record(folder: Path, params: BuildParameters) -> dict:
+    """Whether small counts were suppressed, at what threshold, and how many cells per notebook."""
+    cells = {}
+    for path in sorted((folder / "tables").glob("*-suppression.csv")):
+        cells[path.name.removesuffix("-suppression.csv")] = int(pd.read_csv(path)["cells_suppressed"].sum())
+    return {
+        "public": params.public,
+        "suppress_below": params.suppress_below if params.public else None,
+        "rule": "counts from 1 to threshold-1 blanked in breakdown tables and charts, with the shares and rates "
+                "computed from them; where a column has one such cell, its next-smallest count is blanked too"
+                if params.public else "none: not a public pack",
+        "cells_suppressed": cells,
+    }
 
 
 def read_manifest(folder: Path) -> dict:

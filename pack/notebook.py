@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +31,7 @@ class NotebookContext:
     current: Window
     data: Dataset
     output_dir: Path
+    _suppressed: list[dict] = field(default_factory=list)
 
     def save_indicators(self, rows: list) -> pd.DataFrame:
         """Build, write (``tables/<stem>-indicators.csv``) and return the indicator table."""
@@ -47,11 +48,16 @@ class NotebookContext:
         return tuple(w for w in (self.baseline, self.current) if not missing_months(w, covered))
 
     def suppress(self, frame: pd.DataFrame, columns: list[str], drop: bool = False) -> pd.DataFrame:
-        """In a public pack, blank small counts (primary and secondary suppression)."""
+        """In a public pack, blank small counts (primary and secondary suppression) and the
+        shares and rates computed from them; record how many count cells were blanked in
+        ``tables/<stem>-suppression.csv`` (the manifest sums it)."""
         if not self.params.public:
             return frame
         out = suppress_small_counts(frame, columns, self.params.suppress_below)
         n = suppressed_cells(frame, out, columns)
+        self._suppressed.append({"table": len(self._suppressed) + 1, "columns": " ".join(columns), "cells_suppressed": n})
+        pd.DataFrame(self._suppressed).to_csv(self.output_dir / "tables" / f"{self.stem}-suppression.csv", index=False,
+                                              lineterminator="\n")  # fmt: skip
         if n:
             display.show_paragraph(f"{n} cell(s) with counts below {self.params.suppress_below} are suppressed (shown as –).")
         return out.dropna(subset=columns) if drop else out
@@ -108,7 +114,7 @@ def start(
     apply_style()
     data = open_dataset(resolve_data_dir(data_dir), police_force)
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
     if stem == SUMMARY_STEM:
         title, aim = "Strategic summary", f"Delivery against the {PLAN_NAME}, all six priorities."
     elif stem == CLAIMS_STEM:

@@ -65,6 +65,7 @@ class InputReport:
     months: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)
 
     @property
     def supplied(self) -> bool:
@@ -76,12 +77,12 @@ class InputReport:
         self.rows_read += report.rows_read
         self.rows_kept += report.rows_kept
         self.rows_rejected += report.rows_rejected
-        self.rejections.extend(report.rejections)
+        self.reasons.update(report.reasons)
+        self.rejections.extend(report.rejections[: max(0, MAX_LISTED_REJECTIONS - len(self.rejections))])
         self.notes.extend(f"{report.file}: {note}" for note in report.notes)
 
     def as_dict(self) -> dict:
         """Plain JSON form, rejections listed up to a cap and counted by reason."""
-        reasons = Counter(f"{r.column}: {r.reason}" for r in self.rejections)
         missing: list[str] = []
         if self.months and self.name in MONTHLY_INPUTS:
             span = month_range(Month.parse(self.months[0]), Month.parse(self.months[-1]))
@@ -100,7 +101,7 @@ class InputReport:
             "last_month": self.months[-1] if self.months else None,
             "missing_months": missing,
             "notes": self.notes,
-            "rejection_reasons": dict(sorted(reasons.items())),
+            "rejection_reasons": dict(sorted(self.reasons.items())),
             "rejections": [r.__dict__ for r in self.rejections[:MAX_LISTED_REJECTIONS]],
         }
 

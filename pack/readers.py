@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,21 +37,28 @@ class Rejection:
     reason: str
 
 
+MAX_EXAMPLES = 50  # rejected rows listed per file; all of them are counted
+
+
 @dataclass
 class FileReport:
-    """What reading one file found."""
+    """What reading one file found. Rejected rows are all counted (in total and by reason); the
+    first :data:`MAX_EXAMPLES` are listed, so memory stays bounded for a file of bad rows."""
 
     file: str
     encoding: str = "utf-8"
     rows_read: int = 0
     rows_kept: int = 0
+    rows_rejected: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def rows_rejected(self) -> int:
-        """Distinct rows rejected."""
-        return len({(r.row, r.file) for r in self.rejections})
+    def reject(self, row: int | None, column: str, value: str, reason: str) -> None:
+        """Count one failed rule (the caller counts the distinct rows in ``rows_rejected``)."""
+        self.reasons[f"{column}: {reason}"] += 1
+        if len(self.rejections) < MAX_EXAMPLES:
+            self.rejections.append(Rejection(self.file, row, column, value[:80], reason))
 
 
 def check_readable(path: Path, shown: str) -> None:
@@ -116,70 +124,104 @@ def require_columns(header: list[str], required: list[str], shown: str) -> None:
     )
 
 
+def line_chunks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[tuple[int, bytes]]:
+    """Yield ``(line number of the first line, bytes)`` for runs of whole lines after the header,
+    about ``block_size`` bytes each, never cut inside a quoted field (an odd count of quotes)."""
+    with path.open("rb") as handle:
+        handle.readline()  # the header
+        line, carry = 2, b""
+        while True:
+            block = handle.read(block_size)
+            data = carry + block
+            if not block:
+                if data:
+                    yield line, data
+                return
+            cut = data.rfind(b"\n") + 1
+            while cut and data.count(b'"', 0, cut) % 2:
+                cut = data.rfind(b"\n", 0, cut - 1) + 1
+            if not cut:
+                carry = data
+                continue
+            piece, carry = data[:cut], data[cut:]
+            yield line, piece
+            line += piece.count(b"\n")
+
+
+def blank_line_offsets(piece: bytes) -> np.ndarray:
+    """0-based offsets of the empty lines (``\\n`` or ``\\r\\n`` alone) in a run of lines.
+
+    >>> blank_line_offsets(b"a,b\\n\\nc,d\\r\\n\\r\\n").tolist()
+    [1, 3]
+    """
+    data = np.frombuffer(piece, dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    starts = np.concatenate(([0], ends[:-1] + 1)) if len(ends) else np.array([], dtype=np.int64)
+    lengths = ends - starts
+    carriage = np.zeros(len(starts), dtype=bool)
+    one = lengths == 1
+    carriage[one] = data[starts[one]] == 13
+    return np.flatnonzero((lengths == 0) | carriage)
+
+
 def iter_text_batches(
     path: Path, header: list[str], encoding: str, report: FileReport
 ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
-    """Yield ``(row_numbers, frame)`` with every column as text, one bounded batch at a time.
+    """Yield ``(row_numbers, frame)`` with every column as text, one bounded chunk at a time.
 
-    Rows with the wrong number of fields (e.g. a truncated last line) are rejected and listed.
+    Row numbers are the file's line numbers (the header is row 1). Rows with the wrong number of
+    fields (a truncated last line, an unquoted comma) are rejected and listed with their row;
+    blank lines are counted in a note.
     """
-    invalid_lines: list[int] = []
-
-    def on_invalid(row: arrow_csv.InvalidRow) -> str:
-        number = row.number if row.number is not None else -1
-        invalid_lines.append(number)
-        report.rejections.append(
-            Rejection(
-                report.file,
-                number if number > 0 else None,
-                "(whole row)",
-                (row.text or "")[:80],
-                f"has {row.actual_columns} fields, expected {row.expected_columns} "
-                "(truncated or malformed line)",
-            )
-        )
-        return "skip"
-
     names = list(header)
     seen: dict[str, int] = {}
     for i, name in enumerate(names):  # duplicate headers get a suffix so nothing is lost
         if name in seen:
             names[i] = f"{name}.{seen[name]}"
         seen[name] = seen.get(name, 0) + 1
-    reader = arrow_csv.open_csv(
-        path,
-        read_options=arrow_csv.ReadOptions(
-            column_names=names, skip_rows=1, block_size=BLOCK_SIZE, encoding=encoding
-        ),
-        parse_options=arrow_csv.ParseOptions(invalid_row_handler=on_invalid),
-        convert_options=arrow_csv.ConvertOptions(
-            column_types={n: arrow.string() for n in names},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
-    next_line = 2
-    while True:
+    blank_lines = 0
+    approximate = False
+    for first_line, piece in line_chunks(path):
+        invalid: list[int] = []  # line numbers within the chunk, 1-based
+
+        def on_invalid(row: arrow_csv.InvalidRow, first_line: int = first_line, invalid: list[int] = invalid) -> str:
+            invalid.append(row.number or 0)
+            report.rows_rejected += 1
+            report.reject(first_line + row.number - 1 if row.number else None, "(whole row)", row.text or "",
+                          f"has {row.actual_columns} field(s), expected {row.expected_columns} "
+                          "(truncated or malformed line, e.g. an unquoted comma)")  # fmt: skip
+            return "skip"
+
         try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            break
+            table = arrow_csv.read_csv(
+                io.BytesIO(piece),
+                read_options=arrow_csv.ReadOptions(column_names=names, use_threads=False, encoding=encoding,
+                                                   block_size=len(piece) + 1),  # fmt: skip
+                parse_options=arrow_csv.ParseOptions(invalid_row_handler=on_invalid),
+                convert_options=arrow_csv.ConvertOptions(
+                    column_types={n: arrow.string() for n in names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
         except arrow.ArrowInvalid as exc:
-            raise DataError(
-                f"cannot be parsed as CSV after about {report.rows_read} data rows: {exc}",
-                file=report.file,
-                row=report.rows_read + 2,
-            ) from exc
-        frame = batch.to_pandas()
-        numbers = np.arange(len(frame), dtype=np.int64) + next_line
-        for bad in sorted(invalid_lines):
-            if bad > 0:
-                numbers[numbers >= bad] += 1
-        if len(numbers):
-            next_line = int(numbers[-1]) + 1
-        invalid_lines = [b for b in invalid_lines if b > next_line]
-        report.rows_read += len(frame)
-        yield numbers, frame
+            raise DataError(f"cannot be parsed as CSV from about this row on: {exc}", file=report.file, row=first_line) from exc
+        blank = blank_line_offsets(piece)
+        blank_lines += len(blank)
+        lines = piece.count(b"\n") + (0 if piece.endswith(b"\n") else 1)
+        numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
+        skipped = {n - 1 for n in invalid if 0 < n <= lines} | set(blank.tolist())
+        if skipped:
+            numbers = np.delete(numbers, sorted(skipped))
+        if len(numbers) != table.num_rows:  # quoted fields with line breaks: count records instead
+            approximate = True
+            numbers = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
+        report.rows_read += table.num_rows
+        yield numbers, table.to_pandas()
+    if blank_lines:
+        report.notes.append(f"{blank_lines} blank line(s) ignored")
+    if approximate:
+        report.notes.append("some quoted fields hold line breaks: row numbers count records, not lines")
 
 
 def validate_batch(
@@ -197,9 +239,8 @@ def validate_batch(
         ):
             pos = int(position)
             keep.iloc[pos] = False
-            report.rejections.append(
-                Rejection(report.file, int(numbers[pos]), str(column), str(value)[:80], f"expected {check}")
-            )
+            report.reject(int(numbers[pos]), str(column), str(value), f"expected {check}")
+    report.rows_rejected += int((~keep).sum())
     return keep
 
 

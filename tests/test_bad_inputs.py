@@ -1,0 +1,224 @@
+"""Bad input gets a clear message (file, row, column, expected) or a counted, reported exclusion.
+
+Each case is a small data folder under tests/bad_inputs/ (see its README); the cases git cannot
+hold (a 200 MB file, a folder named like a CSV, an unreadable file) are made here at run time.
+The command-line cases also check that the user never sees a bare traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pack.config import PROJECT_ROOT
+from pack.errors import DataError
+from pack.prepare import prepare
+
+from csvs import STREET_HEADER, street_row
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+STREET = "2024-01/2024-01-derbyshire-street.csv"
+
+
+def case(name: str, tmp_path: Path) -> Path:
+    """A writable copy of one corpus folder."""
+    return shutil.copytree(CORPUS / name, tmp_path / name)
+
+
+def validate(data: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "run_pack.py", "validate", "--data", str(data)], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, check=False, env={**os.environ})  # fmt: skip
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+def street_info(data: Path) -> dict:
+    return prepare(data).quality["inputs"]["street"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Files that cannot be read at all: the build stops with a message naming file (and row/column)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    result = validate(case("empty_file", tmp_path))
+    assert result.returncode == 1
+    assert f"file {STREET}: is empty (0 bytes); a header row and data rows were expected" in result.stderr
+
+
+def test_wrong_delimiter(tmp_path: Path) -> None:
+    result = validate(case("wrong_delimiter", tmp_path))
+    assert result.returncode == 1
+    assert f"file {STREET}, row 1: the header looks separated by semicolons (expected comma-separated values)" in result.stderr
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    result = validate(case("missing_column", tmp_path))
+    assert result.returncode == 1
+    assert f"file {STREET}, row 1, column 'Crime type': missing column(s) 'Crime type'" in result.stderr
+
+
+def test_renamed_column(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as err:
+        prepare(case("renamed_column", tmp_path))
+    message = str(err.value)
+    assert "column 'LSOA code': missing column(s) 'LSOA code'; found" in message and "'LSOA_Code'" in message
+
+
+def test_directory_where_a_file_is_expected(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "2024-01" / "2024-01-derbyshire-street.csv").mkdir(parents=True)
+    result = validate(data)
+    assert result.returncode == 1
+    assert f"file {STREET}: is a folder where a CSV file was expected" in result.stderr
+    as_file = tmp_path / "not-a-folder.csv"
+    as_file.write_text(STREET_HEADER, encoding="utf-8")
+    result = validate(as_file)
+    assert result.returncode != 0 and "is a file where a data folder was expected" in result.stderr
+
+
+def _without_read_override() -> None:
+    """In the child, before exec: drop the capabilities that let root read any file (as root,
+    permission bits are otherwise ignored), so an unreadable file is unreadable here too."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop capability")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    data = case("header_only", tmp_path)
+    (data / STREET).chmod(0o000)
+    try:
+        result = subprocess.run([sys.executable, "run_pack.py", "validate", "--data", str(data)], cwd=PROJECT_ROOT,
+                                capture_output=True, text=True, check=False,
+                                preexec_fn=_without_read_override if os.geteuid() == 0 else None)  # fmt: skip
+    finally:
+        (data / STREET).chmod(0o644)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert f"file {STREET}: cannot be read: permission denied" in result.stderr
+
+
+# ----------------------------------------------------------------------------------------------
+# Rows that break a rule: rejected, counted and listed with row and column; the rest is kept
+
+
+def test_header_only(tmp_path: Path) -> None:
+    info = street_info(case("header_only", tmp_path))
+    assert info["rows_read"] == 3 and info["months"] == ["2024-02"]  # January contributes nothing...
+    assert f"{STREET}: header only: no data rows" in info["notes"]  # ...and the report says why
+
+
+def test_truncated_last_line(tmp_path: Path) -> None:
+    info = street_info(case("truncated_last_line", tmp_path))
+    assert (info["rows_kept"], info["rows_rejected"]) == (3, 1)
+    [rejection] = info["rejections"]
+    assert (rejection["row"], rejection["column"]) == (5, "(whole row)")
+    assert rejection["reason"].startswith("has 4 field(s), expected 12 (truncated or malformed line")
+
+
+def test_extra_columns_are_kept_out_and_noted(tmp_path: Path) -> None:
+    info = street_info(case("extra_columns", tmp_path))
+    assert (info["rows_kept"], info["rows_rejected"]) == (3, 0)
+    assert f"{STREET}: 2 column(s) not used: Analyst note, Checked" in info["notes"]
+
+
+def test_excel_cp1252_text(tmp_path: Path) -> None:
+    data = case("excel_cp1252", tmp_path)
+    prepared = prepare(data)
+    street = prepared.quality["inputs"]["street"]
+    assert f"{STREET}: not UTF-8: read as Windows-1252 text (as Excel saves CSV)" in street["notes"]
+    import pandas as pd
+
+    locations = pd.read_parquet(prepared.path / "street.parquet")["location"].tolist()
+    assert "On or near St Mary’s Gate" in locations  # the curly apostrophe survives
+    note = pd.read_parquet(prepared.path / "mi.parquet")["note"].iloc[0]
+    assert note == "Members of “Neighbourhood Watch” schemes; grant £12,000"
+
+
+def test_malformed_month_and_month_outside_the_file(tmp_path: Path) -> None:
+    info = street_info(case("bad_month", tmp_path))
+    assert (info["rows_kept"], info["rows_rejected"]) == (2, 3)
+    found = {(r["row"], r["value"], r["reason"]) for r in info["rejections"]}
+    assert (3, "2024-13", "expected a month written YYYY-MM") in found
+    assert (4, "Jan-24", "expected a month written YYYY-MM") in found
+    assert (5, "2024-02", "expected the file's own month 2024-01") in found
+    assert info["rejection_reasons"]["Month: expected the file's own month 2024-01"] == 3
+
+
+def test_same_month_in_two_files(tmp_path: Path) -> None:
+    info = street_info(case("same_month_twice", tmp_path))
+    assert info["rows_kept"] == 3  # not 6
+    assert any("two or more downloads of 2024-01: chose download-2/" in n for n in info["notes"])
+
+
+def test_missing_month_folder(tmp_path: Path) -> None:
+    data = case("month_folder_missing", tmp_path)
+    info = street_info(data)
+    assert info["missing_months"] == ["2024-01"]
+    result = validate(data)
+    assert "months 2023-11..2023-12, 2024-02 (missing 2024-01)" in result.stdout
+    build = subprocess.run([sys.executable, "run_pack.py", "build", "--data", str(data), "--period", "2024-02",
+                            "--window", "3", "--out", str(tmp_path / "pack")], cwd=PROJECT_ROOT,
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert build.returncode == 2 and "Traceback" not in build.stderr
+    assert "2024-01" in build.stderr and not (tmp_path / "pack").exists()
+
+
+def test_non_numeric_values(tmp_path: Path) -> None:
+    quality = prepare(case("non_numeric", tmp_path)).quality["inputs"]
+    street = {(r["row"], r["column"]): r for r in quality["street"]["rejections"]}
+    assert street[(3, "Longitude")]["value"] == "abc"
+    assert street[(4, "(whole row)")]["reason"].startswith("has 13 field(s)")  # -1,48 unquoted: one field too many
+    calls = quality["calls"]["rejections"]
+    assert [(r["row"], r["column"], r["value"]) for r in calls] == [(3, "calls_received", "twelve thousand")]
+    assert quality["calls"]["rows_kept"] == 1
+    population = quality["population"]["rejections"]
+    assert [(r["row"], r["column"], r["value"]) for r in population] == [(3, "population", "n/a")]
+
+
+def test_blank_lines_are_counted_not_rejected(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "2024-01").mkdir(parents=True)
+    (data / STREET).write_text(STREET_HEADER + street_row("a", "2024-01") + "\n\n" + street_row("b", "2024-01"))
+    info = street_info(data)
+    assert (info["rows_kept"], info["rows_rejected"]) == (2, 0)
+    assert f"{STREET}: 2 blank line(s) ignored" in info["notes"]
+
+
+@pytest.mark.slow
+def test_200_mb_file_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
+    data = tmp_path / "big"
+    path = data / STREET
+    path.parent.mkdir(parents=True)
+    rows = 0
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(STREET_HEADER)
+        while handle.tell() < 200_000_000:
+            block = []
+            for _ in range(10_000):
+                rows += 1
+                month = "2024-01" if rows % 100_000 else "2024-1"  # a bad Month every 100,000 rows
+                block.append(f"{rows:064x},{month},Derbyshire Constabulary,Derbyshire Constabulary,-1.48,52.92,"
+                             f"On or near Arthur Street,E0101{rows % 3000:04d},Derby {rows % 300:03d}B,Burglary,"
+                             "Investigation complete; no suspect identified,\n")  # fmt: skip
+            handle.write("".join(block))
+    probe = ("import resource, sys; from pathlib import Path; from pack.prepare import prepare; "
+             "q = prepare(Path(sys.argv[1])).quality['inputs']['street']; "
+             "print(q['rows_read'], q['rows_kept'], q['rows_rejected'], "
+             "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", probe, str(data)], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    read, kept, rejected, peak_mb = (int(v) for v in result.stdout.split())
+    assert (read, kept, rejected) == (rows, rows - rows // 100_000, rows // 100_000)
+    # reading the whole file into pandas takes ~740 MB here; streamed in 8 MB chunks it peaks near 300 MB
+    assert peak_mb < 500, f"peak RSS {peak_mb} MB: the file was not streamed"
