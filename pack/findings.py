@@ -153,10 +153,11 @@ def adjusted_ksi_sentence(adjusted: float | None, table: pd.DataFrame, label: st
 
 
 def mi_history(mi: pd.DataFrame | None, ids: list[str]) -> pd.DataFrame:
-    """Every supplied management-information row for ``ids`` (indicator, period, value, source)."""
+    """Every supplied management-information row for ``ids`` (indicator, period, value, unit,
+    source and the supplier's note, shown as plain text)."""
     from pack.catalogue import MI_CATALOGUE
 
-    columns = ["indicator", "period", "value", "unit", "source"]
+    columns = ["indicator", "period", "value", "unit", "source", "note"]
     if mi is None:
         return pd.DataFrame(columns=columns)
     rows = mi[mi["indicator_id"].isin(ids)].sort_values(["indicator_id", "period_end"])
@@ -167,6 +168,7 @@ def mi_history(mi: pd.DataFrame | None, ids: list[str]) -> pd.DataFrame:
             "value": rows["value"].to_numpy(),
             "unit": rows["unit"].to_numpy(),
             "source": rows["source"].to_numpy(),
+            "note": rows["note"].to_numpy(),
         },
         columns=columns,
     )

@@ -81,6 +81,19 @@ class NotebookContext:
         display.show_table(row.table, f"Public consultation, November 2021: '{priority(self.stem).title}' (source: {source})")
         display.show_paragraph(row.sentence)
 
+    def show_management_information(self) -> None:
+        """Every management-information row supplied for this priority, with its source and note."""
+        from pack.catalogue import mi_for_priority
+        from pack.findings import mi_history
+
+        expected = [m.id for m in mi_for_priority(priority(self.stem).number)]
+        table = mi_history(self.data.table("mi"), expected)
+        if table.empty:
+            display.show_paragraph("No management information was supplied for this priority (indicator ids "
+                                   + ", ".join(expected) + ": see data/README.md).")  # fmt: skip
+        else:
+            display.show_table(table, f"{priority(self.stem).title}: management information as supplied")
+
     def show_data_quality(self, inputs: list[str]) -> None:
         """Coverage, rejections and notes for the inputs this notebook uses."""
         from pack.quality import input_quality_table

@@ -1,0 +1,193 @@
+"""Failing notebooks, interrupted builds, read-only inputs, escaped text, public packs.
+
+Builds run the real command line on 13 hand-written months of street data. Broken notebooks are
+copies of the real ones with one cell added, found through ``PACK_NOTEBOOK_DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pack.config import NOTEBOOK_DIR, PROJECT_ROOT
+from pack.manifest import output_hashes
+
+from csvs import STREET_HEADER, street_row, write
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = "<script>alert(1)</script>"
+MI_NOTE = '<img src=x onerror="alert(2)"> **bold** [link](javascript:alert(3))'
+
+
+def run_pack(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "run_pack.py", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          check=False, env={**os.environ, **(env or {})})  # fmt: skip
+
+
+def build_args(data: Path, out: Path, *extra: str) -> list[str]:
+    return ["build", "--data", str(data), "--out", str(out), "--period", "2024-01", "--baseline", "2023-01", *extra]
+
+
+def folder_state(folder: Path) -> dict[str, tuple[str, int, int]]:
+    """Every file's hash, size, mode and modification time: what 'untouched' means."""
+    hashes = output_hashes(folder)
+    return {p: (hashes[p], (folder / p).stat().st_size, (folder / p).stat().st_mode, (folder / p).stat().st_mtime_ns) for p in hashes}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("reliability") / "data"
+    for i in range(13):
+        month = f"{2023 + (i == 12)}-{(i % 12) + 1:02d}"
+        rows = [street_row(f"{month}-b{j}", month) for j in range(6)]
+        rows += [street_row("", month, crime_type="Anti-social behaviour") for _ in range(8)]
+        rows += [street_row("", month, "E01019400", f"{SCRIPT} 001A", "Anti-social behaviour") for _ in range(2)]
+        write(folder, f"{month}/{month}-derbyshire-street.csv", STREET_HEADER + "".join(rows))
+    write(folder, "force/mi.csv", "indicator_id,period_start,period_end,value,unit,source,note\n"
+          f'neighbourhood_watch_members,2023-02-01,2024-01-31,58500,members,Force MI,"{MI_NOTE.replace(chr(34), chr(34) * 2)}"\n')  # fmt: skip
+    return folder
+
+
+@pytest.fixture(scope="module")
+def good_pack(data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
+    """A public pack built from ``data``; with the data folder's state before and after."""
+    out = tmp_path_factory.mktemp("packs") / "pack"
+    before = folder_state(data)
+    result = run_pack(*build_args(data, out, "--public", "--suppress-below", "5"))
+    assert result.returncode == 0, result.stderr
+    return out, before, folder_state(data)
+
+
+def test_inputs_are_read_only(good_pack: tuple[Path, dict, dict]) -> None:
+    _, before, after = good_pack
+    assert before == after  # same files, bytes, permissions and modification times
+
+
+def test_text_from_data_is_escaped(good_pack: tuple[Path, dict, dict]) -> None:
+    out, _, _ = good_pack
+    pages = [out / "evidence-pack.html", *sorted((out / "notebooks").glob("*.html"))]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    assert SCRIPT not in text and "<img src=x" not in text
+    assert 'href="javascript:' not in text  # markdown in a note is not turned into a link
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # the LSOA name is shown, as text
+    assert "&lt;img src=x onerror=\"alert(2)\"&gt; **bold** [link](javascript:alert(3))" in text  # the MI note too
+
+
+def test_public_pack_suppresses_and_the_manifest_says_so(good_pack: tuple[Path, dict, dict]) -> None:
+    import json
+
+    out, _, _ = good_pack
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    disclosure = manifest["disclosure"]
+    assert disclosure["public"] is True and disclosure["suppress_below"] == 5
+    assert "next-smallest" in disclosure["rule"]
+    # the two ASB records a month in the second LSOA are below 5 in no 12-month window, but the
+    # district and area tables of 02 hold small counts: some cells were blanked
+    assert sum(disclosure["cells_suppressed"].values()) > 0
+    assert manifest["parameters"]["public"] is True
+
+
+def broken_notebooks(folder: Path, changes: dict[str, str]) -> Path:
+    """Copies of the notebooks with ``code`` appended as a last cell to each named one."""
+    shutil.copytree(NOTEBOOK_DIR, folder)
+    for stem, code in changes.items():
+        path = folder / f"{stem}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        cell = nbformat.v4.new_code_cell(code)
+        cell.id = "cell-broken"
+        nb.cells.insert(3, cell)
+        nbformat.write(nb, path)
+    return folder
+
+
+def test_failing_notebooks_are_reported_kept_and_leave_the_previous_pack(good_pack, data, tmp_path) -> None:
+    out, _, _ = good_pack
+    previous = folder_state(out)
+    notebooks = broken_notebooks(tmp_path / "notebooks", {
+        "03_road_safety": "raise RuntimeError('deliberate failure for the test')",
+        "04_rural_crime": "import time\ntime.sleep(60)",
+        "05_victim_support_safeguarding": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+    })  # fmt: skip
+    result = run_pack(*build_args(data, out, "--public", "--cell-timeout", "5"), env={"PACK_NOTEBOOK_DIR": str(notebooks)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr.split("error:")[-1]
+    assert "3 notebook(s) failed; no evidence pack written" in result.stderr
+    assert "03_road_safety: cell 4 raised RuntimeError: deliberate failure for the test" in result.stderr
+    assert "04_rural_crime: a cell ran longer than the per-cell timeout (5 s)" in result.stderr
+    assert "05_victim_support_safeguarding: the kernel running 05_victim_support_safeguarding died" in result.stderr
+    assert folder_state(out) == previous  # the previous good pack is untouched
+    failed = out.parent / f"{out.name}.failed"
+    page = (failed / "FAILED.html").read_text(encoding="utf-8")
+    assert "notebooks/03_road_safety.ipynb" in page and "deliberate failure for the test" in page
+    assert "03_road_safety" in (failed / "errors.txt").read_text(encoding="utf-8")
+    for stem in ("01_strong_local_policing", "02_neighbourhood_crime_asb", "06_driving_efficiencies", "03_road_safety"):
+        assert (failed / "notebooks" / f"{stem}.ipynb").is_file(), stem  # the others still ran
+    assert not (failed / "evidence-pack.html").exists()
+    assert not list(out.parent.glob(f".{out.name}.partial-*"))
+
+
+def _kernels_of(pid: int) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and f"JPY_PARENT_PID={pid}".encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_sigterm_mid_build_leaves_previous_pack_and_no_partial(good_pack, data, tmp_path) -> None:
+    out, _, _ = good_pack
+    shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
+    previous = folder_state(out)
+    notebooks = broken_notebooks(tmp_path / "notebooks", {"02_neighbourhood_crime_asb": "import time\ntime.sleep(120)"})
+    proc = subprocess.Popen([sys.executable, "run_pack.py", *build_args(data, out, "--public", "--force")], cwd=PROJECT_ROOT,
+                            env={**os.environ, "PACK_NOTEBOOK_DIR": str(notebooks)}, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not (_kernels_of(proc.pid) and list(out.parent.glob(f".{out.name}.partial-*"))):
+        time.sleep(0.5)
+    assert _kernels_of(proc.pid), "the build never started a kernel"
+    time.sleep(3)  # half way: kernels running, some notebooks done
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert "interrupted (SIGTERM): no pack written; the previous pack is untouched" in stderr
+    assert folder_state(out) == previous
+    assert not list(out.parent.glob(f".{out.name}.partial-*")) and not list(out.parent.glob(f".{out.name}.old-*"))
+    assert not (out.parent / f"{out.name}.failed").exists()
+    deadline = time.monotonic() + 20  # kernels notice their parent has gone and exit
+    while time.monotonic() < deadline and _kernels_of(proc.pid):
+        time.sleep(0.5)
+    assert not _kernels_of(proc.pid)
+
+
+def test_bad_parameters_stop_before_any_notebook(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    for args, message in (
+        (["--period", "2024-13"], "period"),
+        (["--window", "0"], "window"),
+        (["--data", str(tmp_path / "nowhere")], "does not exist"),
+        (["--suppress-below", "0", "--public"], "suppression threshold"),
+    ):
+        result = run_pack("build", "--data", str(data), "--out", str(out), "--period", "2024-01", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "error:" in result.stderr and message in result.stderr and "Traceback" not in result.stderr
+        assert not out.exists()
+
+
+def test_unknown_build_parameter_is_an_error() -> None:
+    from pack.build import build
+    from pack.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="unknown build parameter"):
+        build(period_end="2024-01", winodw=12)
