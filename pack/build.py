@@ -33,6 +33,7 @@ from pack.config import (
 )
 from pack.dataset import resolve_data_dir
 from pack.errors import ParameterError
+from pack.kernels import ENGINE_NAME, KERNEL_ARGUMENTS, KERNEL_NAME, KernelPool
 from pack.params import NOTEBOOK_PARAMETERS, BuildParameters
 from pack.periods import comparison_windows, require_covered
 from pack.prepare import Prepared, prepare
@@ -40,7 +41,6 @@ from pack.prepare import Prepared, prepare
 log = logging.getLogger(__name__)
 
 PRIORITY_STEMS = tuple(p.stem for p in PRIORITIES)
-KERNEL_NAME = "python3"
 BUILD_OPTIONS = ("data_dir", "window", "baseline_end", "police_force", "public", "suppress_below")
 
 
@@ -110,8 +110,13 @@ def _kernel_env() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | None) -> NotebookResult:
-    """Execute one notebook with papermill into ``staging/notebooks``; never raises."""
+def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | None,
+                kernels: KernelPool | None = None) -> NotebookResult:  # fmt: skip
+    """Execute one notebook with papermill into ``staging/notebooks``; never raises.
+
+    With ``kernels``, the notebook runs in a warm kernel from the pool (see :mod:`pack.kernels`);
+    without, papermill starts a fresh kernel for it.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -119,14 +124,22 @@ def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | 
     target = staging / "notebooks" / f"{stem}.ipynb"
     started = time.perf_counter()
     result = NotebookResult(stem)
+    km = None
+    if kernels is not None:
+        try:
+            km = kernels.acquire(staging)
+        except Exception as exc:  # noqa: BLE001 - reported as this notebook's failure
+            result.error = f"no kernel could be started for {stem}: {exc}"
+            return result
     for attempt in (1, 2):
         try:
             papermill.execute_notebook(
                 str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
-                # the kernel starts in staging; papermill's cwd= would chdir the whole process
+                **({"km": km, "engine_name": ENGINE_NAME} if km is not None else {}),
+                # a fresh kernel starts in staging; papermill's cwd= would chdir the whole process
                 resources={"metadata": {"path": str(staging)}}, progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, execution_timeout=cell_timeout,
-                start_timeout=120, extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                start_timeout=120, extra_arguments=KERNEL_ARGUMENTS,
             )  # fmt: skip
             break
         except PapermillExecutionError as exc:
@@ -145,6 +158,8 @@ def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | 
                 continue
             result.error = text
             break
+    if km is not None:
+        kernels.release(km, reusable=result.error is None)
     if target.is_file():
         nb = nbformat.read(target, as_version=4)
         nbformat.write(normalise_executed(nb), target)
@@ -200,6 +215,36 @@ def build(
     unknown = sorted(set(kwargs) - set(BUILD_OPTIONS))
     if unknown:
         raise ParameterError(f"unknown build parameter(s) {', '.join(unknown)}; known: {', '.join(BUILD_OPTIONS)}")
+    kernels = _Kernels(jobs or os.cpu_count() or 2)
+    try:
+        return _build(params, period_end, output_dir, cell_timeout, force, claims_file, kernels, kwargs)
+    finally:
+        kernels.shutdown()
+
+
+class _Kernels:
+    """The build's warm-kernel pool, started only once some notebook must run (or fresh data
+    must be prepared, when every notebook will): a no-change rebuild starts no kernel."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: KernelPool | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> KernelPool:
+        with self._lock:
+            if self.pool is None:
+                self.pool = KernelPool(self.jobs).start()
+            return self.pool
+
+    def shutdown(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _build(params: BuildParameters | None, period_end: str | None, output_dir: Path | str | None,
+           cell_timeout: int | None, force: bool, claims_file: Path | None, kernels: _Kernels,
+           kwargs: dict) -> BuildResult:  # fmt: skip
     if params is None:
         data_dir = str(kwargs.pop("data_dir", "data/demo"))
         data_path = resolve_data_dir(data_dir)
@@ -211,10 +256,10 @@ def build(
             raise ParameterError(f"data folder {data_dir} does not exist or is not a folder")
         force_name = str(kwargs.get("police_force") or "Derbyshire Constabulary")
         log.info("Prepare: validating the data in %s", data_dir)
-        prepared = prepare(data_path, force_name)
+        prepared = prepare(data_path, force_name, on_miss=kernels.start)  # kernels start while data are read
         params = BuildParameters.create(period_end=period_end or default_period(prepared), data_dir=data_dir, **kwargs)  # type: ignore[arg-type]
     else:
-        prepared = prepare(resolve_data_dir(params.data_dir), params.police_force)
+        prepared = prepare(resolve_data_dir(params.data_dir), params.police_force, on_miss=kernels.start)
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
     street_months = prepared.quality["inputs"]["street"]["months"]
     if street_months:
@@ -233,12 +278,12 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         for sub in ("notebooks", "tables", "figures"):
             (staging / sub).mkdir(parents=True)
-        return _execute_and_render(result, staging, out, prepared, params, baseline, current, jobs, cell_timeout,
+        return _execute_and_render(result, staging, out, prepared, params, baseline, current, kernels, cell_timeout,
                                    force, claims_file)  # fmt: skip
 
 
 def _execute_and_render(result: BuildResult, staging: Path, out: Path, prepared: Prepared, params: BuildParameters,
-                        baseline, current, jobs: int | None, cell_timeout: int | None, force: bool,
+                        baseline, current, kernels: _Kernels, cell_timeout: int | None, force: bool,
                         claims_file: Path | None) -> BuildResult:  # fmt: skip
     """Run the notebooks into ``staging``, render, write the manifest and swap into ``out``."""
     from pack import cache, render
@@ -248,7 +293,7 @@ def _execute_and_render(result: BuildResult, staging: Path, out: Path, prepared:
         notebook_params = params.notebook_parameters(".")
         if claims_file is not None:
             shutil.copyfile(claims_file, staging / "claims.csv")
-        jobs = jobs or os.cpu_count() or 2
+        jobs = kernels.jobs
         log.info("Execute: %d priority notebooks, %d at a time, for %s", len(PRIORITY_STEMS), jobs, current.label)
 
         def run(stem: str) -> NotebookResult:
@@ -256,8 +301,9 @@ def _execute_and_render(result: BuildResult, staging: Path, out: Path, prepared:
             if not force and cache.restore(key, stem, staging):
                 log.info("Execute: %s unchanged, reused from the cache", stem)
                 return NotebookResult(stem, reused=True)
-            outcome = execute_one(stem, staging, notebook_params, cell_timeout)
+            outcome = execute_one(stem, staging, notebook_params, cell_timeout, kernels.start())
             if outcome.error is None:
+                render.render_notebook(stem, staging)  # in this worker, while other kernels run
                 cache.store(key, stem, staging)
                 log.info("Execute: %s done in %.1f s", stem, outcome.seconds)
             else:

@@ -27,10 +27,14 @@ def notebook_key(stem: str, parameters: dict, data_key: str, claims_file: Path |
     )[:32]  # fmt: skip
 
 
+SECTIONS = "_sections"  # rendered section fragments (pack.render): cached, never in a pack
+
+
 def _outputs(stem: str, folder: Path) -> list[Path]:
     files = [folder / "notebooks" / f"{stem}.ipynb"]
     files += sorted((folder / "tables").glob(f"{stem}-*"))
     files += sorted((folder / "figures").glob(f"{stem}-*"))
+    files += [folder / "notebooks" / f"{stem}.html", folder / SECTIONS / f"{stem}.json"]
     return [f for f in files if f.is_file()]
 
 

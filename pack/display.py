@@ -13,11 +13,12 @@ import io
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from IPython.display import HTML, display
 
-from pack.charts import Chart
+if TYPE_CHECKING:  # charts (seaborn) and IPython are imported only when a notebook shows something
+    from pack.charts import Chart
 
 LONG_TABLE_ROWS = 14
 
@@ -66,6 +67,8 @@ def figure_png(chart: Chart) -> bytes:
 
 def show_html(markup: str) -> None:
     """Display trusted markup built by this module."""
+    from IPython.display import HTML, display
+
     display(HTML(markup))
 
 

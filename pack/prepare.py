@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -551,8 +552,11 @@ def _content_key(data_dir: Path, files: list[FoundFile], force: str) -> tuple[st
     return key[:24], listing
 
 
-def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, refresh: bool = False) -> Prepared:
+def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, refresh: bool = False,
+            on_miss: Callable[[], object] | None = None) -> Prepared:  # fmt: skip
     """Validate and normalise every input under ``data_dir``; return the cached result.
+
+    ``on_miss`` is called when the data must be read afresh (the build starts its kernels then).
 
     Raises :class:`DataError` listing every file-level problem (file, row, column, expected)
     when any input cannot be read; row-level problems are rejected and counted instead.
@@ -566,6 +570,8 @@ def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, refresh: bool = Fa
         log.info("Prepare: reused validated data from the cache (%s)", key)
         _raise_if_errors(quality)
         return Prepared(target, key, quality)
+    if on_miss is not None:
+        on_miss()
     log.info("Prepare: reading %d file(s) under %s for %s", len(files), data_dir.name, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=target.parent))

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib.metadata
+import json
 import os
 import re
+import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import nbformat
@@ -29,6 +32,7 @@ from pack.config import (
     SUMMARY_STEM,
     TEMPLATE_DIR,
 )
+from pack.cache import SECTIONS
 from pack.display import html_table
 from pack.params import BuildParameters
 from pack.periods import Window
@@ -156,12 +160,33 @@ def build_date() -> str | None:
     return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("%-d %B %Y")
 
 
+_EXPORTERS = threading.local()
+
+
+def _thread_exporter(template: str) -> HTMLExporter:
+    """One exporter per template and thread: templates compile once, threads never share one."""
+    exporters = _EXPORTERS.__dict__.setdefault("by_template", {})
+    if template not in exporters:
+        exporters[template] = _exporter(template)
+    return exporters[template]
+
+
 def render_notebook_html(path: Path) -> str:
     """Standalone HTML of one executed notebook (code shown), written beside it."""
     nb = nbformat.read(path, as_version=4)
-    body, _ = _exporter("standalone").from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+    body, _ = _thread_exporter("standalone").from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     path.with_suffix(".html").write_text(body, encoding="utf-8")
     return body
+
+
+def render_notebook(stem: str, folder: Path) -> None:
+    """Render one executed notebook as soon as it has run: its standalone page
+    (``notebooks/<stem>.html``) and its section of the pack (``_sections/<stem>.json``)."""
+    render_notebook_html(folder / "notebooks" / f"{stem}.ipynb")
+    title, section = _section(stem, folder, _thread_exporter("section"))
+    target = folder / SECTIONS / f"{stem}.json"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(json.dumps({"title": title, "html": section}, sort_keys=True), encoding="utf-8")
 
 
 def _section(stem: str, folder: Path, exporter: HTMLExporter) -> tuple[str, str]:
@@ -255,9 +280,11 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     """Write per-notebook HTML and ``evidence-pack.html`` into ``folder``."""
     order = [SUMMARY_STEM, *(p.stem for p in PRIORITIES), CLAIMS_STEM]
     for stem in order:
-        render_notebook_html(folder / "notebooks" / f"{stem}.ipynb")
-    exporter = _exporter("section")
-    sections = [_section(stem, folder, exporter) for stem in order]
+        if not (folder / SECTIONS / f"{stem}.json").is_file():
+            render_notebook(stem, folder)
+    parts = [json.loads((folder / SECTIONS / f"{stem}.json").read_text(encoding="utf-8")) for stem in order]
+    sections = [(part["title"], part["html"]) for part in parts]
+    shutil.rmtree(folder / SECTIONS)
     contents = "".join(f'<li><a href="#sec-{stem}">{html.escape(title)}</a></li>' for stem, (title, _) in zip(order, sections, strict=True))
     contents += ('<li><a href="#data-quality">Appendix: data quality</a></li>'
                  '<li><a href="#method">Method</a></li><li><a href="#provenance">Provenance</a></li>')  # fmt: skip
