@@ -49,7 +49,7 @@ class Dataset:
 
     def supplied(self, name: str) -> bool:
         """True when the input was supplied and kept at least one row."""
-        return (self.prepared.path / f"{name}.parquet").is_file()
+        return (self.prepared.path / f"{name}.parquet").exists()  # a file, or a folder of parts
 
     def months(self, name: str) -> list[str]:
         """Months (``YYYY-MM``) the input covers."""
@@ -58,7 +58,7 @@ class Dataset:
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         """The prepared table, or ``None`` when not supplied."""
         path = self.prepared.path / f"{name}.parquet"
-        if not path.is_file():
+        if not path.exists():
             return None
         return pd.read_parquet(path, columns=columns)
 

@@ -31,33 +31,46 @@ def _memo_path() -> Path:
     return cache_root() / "file-hashes.json"
 
 
-def memoised_sha256(path: Path) -> str:
-    """SHA-256 of ``path``, reused while its size and modification time are unchanged."""
+def _read_memo() -> dict[str, str]:
+    try:
+        return json.loads(_memo_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _memo_key(path: Path) -> str:
     stat = path.stat()
-    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    memo_file = _memo_path()
+    return f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def memoised_sha256_many(paths: list[Path]) -> dict[Path, str]:
+    """SHA-256 of each file, reused while its size and modification time are unchanged; files
+    not in the memo are hashed two at a time (hashlib releases the GIL on large reads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = {path: _memo_key(path) for path in paths}
     with _LOCK:
-        try:
-            memo = json.loads(memo_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            memo = {}
-    if key in memo:
-        return memo[key]
-    value = sha256_file(path)
-    with _LOCK:
-        try:
-            memo = json.loads(memo_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            memo = {}
-        memo[key] = value
-        try:
-            memo_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.{threading.get_ident()}")
-            tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, memo_file)
-        except OSError:
-            pass  # the memo is an optimisation only
-    return value
+        memo = _read_memo()
+    missing = [p for p in paths if keys[p] not in memo]
+    if missing:
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
+            fresh = dict(zip(missing, pool.map(sha256_file, missing), strict=True))
+        with _LOCK:
+            memo = {**_read_memo(), **{keys[p]: v for p, v in fresh.items()}}
+            try:
+                memo_file = _memo_path()
+                memo_file.parent.mkdir(parents=True, exist_ok=True)
+                tmp = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.{threading.get_ident()}")
+                tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
+                os.replace(tmp, memo_file)
+            except OSError:
+                pass  # the memo is an optimisation only
+    return {p: memo[keys[p]] for p in paths}
+
+
+def memoised_sha256(path: Path) -> str:
+    """SHA-256 of one file (see :func:`memoised_sha256_many`)."""
+    return memoised_sha256_many([path])[path]
 
 
 def pack_code_hash() -> str:

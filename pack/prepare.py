@@ -10,25 +10,29 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as arrow
+import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 import pyarrow.parquet as pq
 
 from pack import schemas
 from pack.config import PLAN_FORCE, cache_root
 from pack.errors import DataError
-from pack.hashing import memoised_sha256, pack_code_hash, sha256_text
+from pack.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, sha256_text
 from pack.inputs import (
     INPUT_NAMES,
     INPUTS,
@@ -121,13 +125,13 @@ class Prepared:
 
 
 def _num(series: pd.Series) -> pd.Series:
-    text = series.astype("str").str.replace(",", "", regex=False).str.strip()
-    return pd.to_numeric(text.where(text != "", None), errors="coerce").astype("float64")
+    return schemas.parse_numbers(series)
 
 
 def _district(lsoa_name: pd.Series) -> pd.Series:
     """``Amber Valley 001A`` -> ``Amber Valley`` (the local authority district)."""
-    return lsoa_name.str.replace(r"\s+\d{3}[A-Z]$", "", regex=True).where(lsoa_name != "", "")
+    names = arrow.array(lsoa_name.astype("str"))
+    return pc.replace_substring_regex(names, pattern=r"\s+\d{3}[A-Z]$", replacement="").to_pandas()
 
 
 def _street_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -267,11 +271,29 @@ class _Context:
     reports: dict[str, InputReport]
     errors: list[str]
     checks: list[dict]
+    pool: ProcessPoolExecutor | None = None
+
+    def map_files(self, function: Callable, jobs: list[tuple]) -> Iterator:
+        """``function(*job)`` for each job, in order: in worker processes when there is a pool.
+
+        Workers that cannot start (e.g. a script without ``if __name__ == "__main__":``, which
+        spawned processes re-import) are not an error: the files are then read here."""
+        if self.pool is not None and len(jobs) > 1:
+            try:
+                return iter(list(self.pool.map(function, *zip(*jobs, strict=True))))
+            except BrokenProcessPool as exc:
+                log.warning("Prepare: worker processes could not run (%s); reading in this process", exc)
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = None
+        return (function(*job) for job in jobs)
 
 
-def _writer_for(path: Path, frame: pd.DataFrame) -> pq.ParquetWriter:
-    table = arrow.Table.from_pandas(frame, preserve_index=False)
-    return pq.ParquetWriter(path, table.schema, compression="zstd")
+# Data.police.uk files at least this large in total are read by worker processes (one per core);
+# below it, starting the workers costs more than it saves.
+PARALLEL_FROM_BYTES = 64 << 20
+
+
+PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the same size
 
 
 
@@ -313,55 +335,94 @@ def _choose_duplicate_months(files: list[FoundFile], report: InputReport) -> lis
     return chosen
 
 
-def _read_police_uk(
-    ctx: _Context, name: str, files: list[FoundFile], columns: list[str], typed, schema_for
-) -> None:
+@dataclass
+class _FileResult:
+    """What one worker found in one data.police.uk file."""
+
+    report: FileReport | None = None
+    months: set[str] = field(default_factory=set)
+    other_forces: Counter[str] = field(default_factory=Counter)
+    error: str | None = None
+
+
+def _police_uk_spec(name: str) -> tuple[list[str], list[str], Callable, Callable]:
+    """``(columns kept, columns required, typed converter, schema factory)`` of a police.uk input."""
+    if name == "street":
+        return STREET_COLUMNS, [c for c in STREET_COLUMNS if c != "Context"], _street_typed, schemas.street_schema
+    if name == "outcomes":
+        kept = ["Crime ID", "Month", "Falls within", "LSOA code", "Outcome type"]
+        return kept, OUTCOME_COLUMNS, _outcomes_typed, schemas.outcomes_schema
+    required = ["Type", "Date", "Latitude", "Longitude", "Object of search", "Outcome"]
+    return STOP_SEARCH_COLUMNS, required, _stop_search_typed, schemas.stop_search_schema
+
+
+def _read_police_uk_file(name: str, path: Path, relative: str, force: str, part: Path) -> _FileResult:
+    """Validate one file, keep the chosen force's rows and write them, typed, to ``part``.
+
+    Runs in a worker process for large data: takes and returns only plain, picklable values."""
+    columns, required, typed, schema_for = _police_uk_spec(name)
+    result = _FileResult()
+    file_month = month_of_file(path)
+    if name == "stop_search" and file_month:
+        file_force = path.name[len(file_month) + 1 : -len("-stop-and-search.csv")]
+        if file_force and file_force != force_slug(force):
+            with path.open("rb") as handle:
+                result.other_forces[file_force] += sum(1 for _ in handle) - 1
+            return result
+    report = FileReport(relative)
+    writer: pq.ParquetWriter | None = None
+    try:
+        for frame in read_validated(path, report, schema_for(file_month), required, columns):
+            if name != "stop_search" and len(frame):
+                mine = frame["Falls within"] == force
+                for other, n in frame.loc[~mine, "Falls within"].value_counts().items():
+                    result.other_forces[str(other)] += int(n)
+                frame = frame[mine.to_numpy()]
+            if len(frame):
+                typed_frame = typed(frame, relative)
+                result.months.update(typed_frame["month"].unique().tolist())
+                table = arrow.Table.from_pandas(typed_frame, preserve_index=False)
+                if writer is None:
+                    part.parent.mkdir(parents=True, exist_ok=True)
+                    writer = pq.ParquetWriter(part, table.schema, compression=PARQUET_COMPRESSION)
+                writer.write_table(table.cast(writer.schema))
+    except DataError as exc:
+        result.error = str(exc)
+    finally:
+        if writer is not None:
+            writer.close()
+    if result.error is None:
+        result.report = report
+    elif part.exists():
+        part.unlink()
+    return result
+
+
+def _read_police_uk(ctx: _Context, name: str, files: list[FoundFile]) -> None:
+    """Read every file of one data.police.uk input into ``<name>.parquet/`` (one part per file),
+    in worker processes when the files are large."""
     report = ctx.reports[name]
     files = _choose_duplicate_months(files, report)
-    writer: pq.ParquetWriter | None = None
+    folder = ctx.out / f"{name}.parquet"
+    jobs = [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet") for i, f in enumerate(files)]
     months: set[str] = set()
     other_forces: Counter[str] = Counter()
-    required = [c for c in columns if c not in ("Context",)]
-    if name == "stop_search":
-        required = ["Type", "Date", "Latitude", "Longitude", "Object of search", "Outcome"]
-    slug = force_slug(ctx.force)
-    path = ctx.out / f"{name}.parquet"
-    for f in files:
+    for f, result in zip(files, ctx.map_files(_read_police_uk_file, jobs), strict=True):
         report.files.append(f.relative)
-        file_month = month_of_file(f.path)
-        try:
-            if name == "stop_search" and file_month:
-                file_force = f.path.name[len(file_month) + 1 : -len("-stop-and-search.csv")]
-                if file_force and file_force != slug:
-                    rows = sum(1 for _ in f.path.open("rb")) - 1
-                    other_forces[file_force] += rows
-                    continue
-            file_report = FileReport(f.relative)
-            for frame in read_validated(f.path, file_report, schema_for(file_month), required, columns):
-                if name != "stop_search" and len(frame):
-                    mine = frame["Falls within"] == ctx.force
-                    for force, n in frame.loc[~mine, "Falls within"].value_counts().items():
-                        other_forces[str(force)] += int(n)
-                    frame = frame[mine.to_numpy()]
-                if len(frame):
-                    typed_frame = typed(frame, f.relative)
-                    months.update(typed_frame["month"].unique().tolist())
-                    if writer is None:
-                        writer = _writer_for(path, typed_frame)
-                    writer.write_table(
-                        arrow.Table.from_pandas(typed_frame, preserve_index=False).cast(writer.schema)
-                    )
-            report.add(file_report)
-        except DataError as exc:
-            ctx.errors.append(str(exc))
-            report.notes.append(f"{f.relative}: {exc}")
-    if writer is not None:
-        writer.close()
+        if result.error is not None:
+            ctx.errors.append(result.error)
+            report.notes.append(f"{f.relative}: {result.error}")
+            continue
+        months |= result.months
+        other_forces.update(result.other_forces)
+        if result.report is not None:
+            report.add(result.report)
+    kept_any = folder.is_dir() and any(folder.iterdir())
     report.rows_other_forces = sum(other_forces.values())
     report.rows_kept -= report.rows_other_forces if name != "stop_search" else 0
     if other_forces:
         listed = ", ".join(f"{k} ({v:,} rows)" for k, v in sorted(other_forces.items()))
-        if writer is None:
+        if not kept_any:
             ctx.errors.append(
                 f"{name}: no rows for '{ctx.force}' in {len(files)} file(s); forces found: {listed}. "
                 "Choose one with --police-force NAME."
@@ -494,11 +555,16 @@ def _read_workforce(ctx: _Context, files: list[FoundFile]) -> None:
 # Aggregates that notebooks read (so no notebook scans the row-level tables)
 
 
+def _parts(folder: Path) -> str:
+    """DuckDB glob of a table written as part files; empty when there are none."""
+    return f"{folder}/*.parquet" if folder.is_dir() and any(folder.glob("*.parquet")) else ""
+
+
 def _aggregate(out: Path) -> None:
-    con = duckdb.connect()
+    con = _duckdb(out)
     try:
-        street = out / "street.parquet"
-        if street.exists():
+        street = _parts(out / "street.parquet")
+        if street:
             con.execute(
                 f"""COPY (SELECT month, lsoa_code, lsoa_name, district, crime_type, count(*) AS n
                     FROM read_parquet('{street}') GROUP BY ALL ORDER BY ALL)
@@ -509,11 +575,11 @@ def _aggregate(out: Path) -> None:
                     count(*) AS n FROM read_parquet('{street}') WHERE longitude IS NOT NULL
                     GROUP BY ALL ORDER BY ALL) TO '{out / "street_grid.parquet"}' (FORMAT parquet)"""
             )
-            outcomes = out / "outcomes.parquet"
+            outcomes = _parts(out / "outcomes.parquet")
             latest = (
                 f"""SELECT crime_id, arg_max(outcome_type, month || source_file) AS outcome_type,
                     max(month) AS outcome_month FROM read_parquet('{outcomes}') GROUP BY crime_id"""
-                if outcomes.exists()
+                if outcomes
                 else "SELECT NULL::VARCHAR AS crime_id, NULL::VARCHAR AS outcome_type, NULL::VARCHAR AS outcome_month WHERE false"
             )
             con.execute(
@@ -525,18 +591,32 @@ def _aggregate(out: Path) -> None:
             )
     finally:
         con.close()
+        shutil.rmtree(out / ".duckdb-spill", ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------
 # The stage
 
 
+def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for the aggregates: bounded memory (spilling into ``folder`` beyond
+    it, never the working folder), no progress bar on the terminal."""
+    con = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(folder / ".duckdb-spill")})
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def _content_key(data_dir: Path, files: list[FoundFile], force: str) -> tuple[str, list[dict]]:
     listing = []
+    readable = [f.path for f in files if f.path.is_file() and os.access(f.path, os.R_OK)]
+    try:
+        digests = memoised_sha256_many(readable)
+    except PermissionError:  # unreadable despite os.access: hash one by one below
+        digests = {}
     for f in files:
         if f.path.is_file():
             try:
-                digest = memoised_sha256(f.path)
+                digest = digests.get(f.path) or memoised_sha256(f.path)
             except PermissionError:
                 digest = "unreadable"
             listing.append({"path": f.relative, "size": f.path.stat().st_size, "sha256": digest,
@@ -604,10 +684,16 @@ def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], listing: li
         if f.input:
             by_input[f.input].append(f)
 
-    _read_police_uk(ctx, "street", by_input["street"], STREET_COLUMNS, _street_typed, schemas.street_schema)
-    _read_police_uk(ctx, "outcomes", by_input["outcomes"], OUTCOME_COLUMNS, _outcomes_typed, schemas.outcomes_schema)
-    _read_police_uk(ctx, "stop_search", by_input["stop_search"], STOP_SEARCH_COLUMNS, _stop_search_typed,
-                    schemas.stop_search_schema)  # fmt: skip
+    police_uk = [f.path for name in ("street", "outcomes", "stop_search") for f in by_input[name]]
+    workers = min(os.cpu_count() or 1, 4)
+    if workers > 1 and sum(p.stat().st_size for p in police_uk if p.is_file()) >= PARALLEL_FROM_BYTES:
+        ctx.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        for name in ("street", "outcomes", "stop_search"):
+            _read_police_uk(ctx, name, by_input[name])
+    finally:
+        if ctx.pool is not None:
+            ctx.pool.shutdown()
     _read_stats19(ctx, by_input)
     _read_lookups(ctx, by_input)
     _read_workforce(ctx, by_input["workforce"])
@@ -802,14 +888,14 @@ def _check_lsoas(ctx: _Context) -> None:
     ruc_path = ctx.out / "rural_urban.parquet"
     if not ruc_path.exists():
         return
-    con = duckdb.connect()
+    con = _duckdb(ctx.out)
     try:
         row = con.execute(
             f"""SELECT count(*) FILTER (WHERE s.lsoa_code = ''),
                        count(*) FILTER (WHERE s.lsoa_code <> '' AND r.lsoa_code IS NULL),
                        count(DISTINCT s.lsoa_code) FILTER (WHERE s.lsoa_code <> '' AND r.lsoa_code IS NULL),
                        count(*)
-                FROM read_parquet('{ctx.out / "street.parquet"}') s
+                FROM read_parquet('{_parts(ctx.out / "street.parquet")}') s
                 LEFT JOIN read_parquet('{ruc_path}') r USING (lsoa_code)"""
         ).fetchone()
     finally:

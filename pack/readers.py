@@ -124,28 +124,28 @@ def require_columns(header: list[str], required: list[str], shown: str) -> None:
     )
 
 
-def line_chunks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(line number of the first line, bytes)`` for runs of whole lines after the header,
-    about ``block_size`` bytes each, never cut inside a quoted field (an odd count of quotes)."""
+def line_chunks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
+    """Yield runs of whole lines after the header, about ``block_size`` bytes each, never cut
+    inside a quoted field (an odd count of quotes before the cut)."""
     with path.open("rb") as handle:
         handle.readline()  # the header
-        line, carry = 2, b""
         while True:
+            start = handle.tell()
             block = handle.read(block_size)
-            data = carry + block
             if not block:
-                if data:
-                    yield line, data
                 return
-            cut = data.rfind(b"\n") + 1
-            while cut and data.count(b'"', 0, cut) % 2:
-                cut = data.rfind(b"\n", 0, cut - 1) + 1
-            if not cut:
-                carry = data
+            if len(block) < block_size:
+                yield block
+                return
+            cut = block.rfind(b"\n") + 1
+            while cut and block.count(b'"', 0, cut) % 2:
+                cut = block.rfind(b"\n", 0, cut - 1) + 1
+            if not cut:  # one record longer than the block: read more at once
+                block_size *= 2
+                handle.seek(start)
                 continue
-            piece, carry = data[:cut], data[cut:]
-            yield line, piece
-            line += piece.count(b"\n")
+            handle.seek(start + cut)
+            yield block[:cut]
 
 
 def blank_line_offsets(piece: bytes) -> np.ndarray:
@@ -164,10 +164,54 @@ def blank_line_offsets(piece: bytes) -> np.ndarray:
     return np.flatnonzero((lengths == 0) | carriage)
 
 
+def _parse_chunk(piece: bytes, names: list[str], encoding: str, first_line: int, report: FileReport,
+                 include: list[str] | None = None) -> tuple[arrow.Table, list[int]]:  # fmt: skip
+    """Parse a run of lines as text columns. Malformed lines are rejected into ``report`` with
+    their row; returns the table and the malformed lines' numbers within the run (1-based).
+
+    Parsing uses threads; only a run with a malformed line is parsed again single-threaded,
+    which is when pyarrow can say which line it was."""
+    flagged: list[int] = []
+
+    def parse(threads: bool, handler) -> arrow.Table:
+        try:
+            return arrow_csv.read_csv(
+                arrow.BufferReader(arrow.py_buffer(piece)),
+                read_options=arrow_csv.ReadOptions(column_names=names, use_threads=threads, encoding=encoding,
+                                                   block_size=len(piece) + 1),  # fmt: skip
+                parse_options=arrow_csv.ParseOptions(invalid_row_handler=handler),
+                convert_options=arrow_csv.ConvertOptions(column_types={n: arrow.string() for n in names},
+                                                         include_columns=include,
+                                                         strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )  # fmt: skip
+        except arrow.ArrowInvalid as exc:
+            raise DataError(f"cannot be parsed as CSV from about this row on: {exc}", file=report.file, row=first_line) from exc
+
+    def note(row: arrow_csv.InvalidRow) -> str:
+        flagged.append(0)
+        return "skip"
+
+    table = parse(True, note)
+    if not flagged:
+        return table, []
+    invalid: list[int] = []
+
+    def reject(row: arrow_csv.InvalidRow) -> str:
+        invalid.append(row.number or 0)
+        report.rows_rejected += 1
+        report.reject(first_line + row.number - 1 if row.number else None, "(whole row)", row.text or "",
+                      f"has {row.actual_columns} field(s), expected {row.expected_columns} "
+                      "(truncated or malformed line, e.g. an unquoted comma)")  # fmt: skip
+        return "skip"
+
+    return parse(False, reject), invalid
+
+
 def iter_text_batches(
-    path: Path, header: list[str], encoding: str, report: FileReport
+    path: Path, header: list[str], encoding: str, report: FileReport, only: list[str] | None = None
 ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
-    """Yield ``(row_numbers, frame)`` with every column as text, one bounded chunk at a time.
+    """Yield ``(row_numbers, frame)`` with every column (or those in ``only``) as text, one
+    bounded chunk at a time.
 
     Row numbers are the file's line numbers (the header is row 1). Rows with the wrong number of
     fields (a truncated last line, an unquoted comma) are rejected and listed with their row;
@@ -179,43 +223,26 @@ def iter_text_batches(
         if name in seen:
             names[i] = f"{name}.{seen[name]}"
         seen[name] = seen.get(name, 0) + 1
+    include = [n for n in names if n in only] if only is not None else None
     blank_lines = 0
     approximate = False
-    for first_line, piece in line_chunks(path):
-        invalid: list[int] = []  # line numbers within the chunk, 1-based
-
-        def on_invalid(row: arrow_csv.InvalidRow, first_line: int = first_line, invalid: list[int] = invalid) -> str:
-            invalid.append(row.number or 0)
-            report.rows_rejected += 1
-            report.reject(first_line + row.number - 1 if row.number else None, "(whole row)", row.text or "",
-                          f"has {row.actual_columns} field(s), expected {row.expected_columns} "
-                          "(truncated or malformed line, e.g. an unquoted comma)")  # fmt: skip
-            return "skip"
-
-        try:
-            table = arrow_csv.read_csv(
-                io.BytesIO(piece),
-                read_options=arrow_csv.ReadOptions(column_names=names, use_threads=False, encoding=encoding,
-                                                   block_size=len(piece) + 1),  # fmt: skip
-                parse_options=arrow_csv.ParseOptions(invalid_row_handler=on_invalid),
-                convert_options=arrow_csv.ConvertOptions(
-                    column_types={n: arrow.string() for n in names},
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
-        except arrow.ArrowInvalid as exc:
-            raise DataError(f"cannot be parsed as CSV from about this row on: {exc}", file=report.file, row=first_line) from exc
-        blank = blank_line_offsets(piece)
-        blank_lines += len(blank)
+    first_line = 2
+    for piece in line_chunks(path):
+        table, invalid = _parse_chunk(piece, names, encoding, first_line, report, include)
         lines = piece.count(b"\n") + (0 if piece.endswith(b"\n") else 1)
-        numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
-        skipped = {n - 1 for n in invalid if 0 < n <= lines} | set(blank.tolist())
-        if skipped:
-            numbers = np.delete(numbers, sorted(skipped))
-        if len(numbers) != table.num_rows:  # quoted fields with line breaks: count records instead
-            approximate = True
-            numbers = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
+        if not invalid and lines == table.num_rows:  # the common case: one line per row
+            numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
+        else:  # malformed or blank lines, or quoted fields holding line breaks
+            blank = blank_line_offsets(piece)
+            blank_lines += len(blank)
+            numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
+            skipped = {n - 1 for n in invalid if 0 < n <= lines} | set(blank.tolist())
+            if skipped:
+                numbers = np.delete(numbers, sorted(skipped))
+            if len(numbers) != table.num_rows:  # quoted fields with line breaks: count records instead
+                approximate = True
+                numbers = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
+        first_line += lines
         report.rows_read += table.num_rows
         yield numbers, table.to_pandas()
     if blank_lines:
@@ -267,10 +294,11 @@ def read_validated(
     normalised = [mapping.get(c, c) for c in header]
     require_columns(normalised, required, report.file)
     if keep_columns is not None:
-        extra = [c for c in normalised if c not in keep_columns]
+        extra = [c for c in normalised if c not in keep_columns and c not in required]
         if extra:
             report.notes.append(f"{len(extra)} column(s) not used: {', '.join(extra[:8])}")
-    for numbers, frame in iter_text_batches(path, header, report.encoding, report):
+    wanted = None if keep_columns is None else [raw for raw in header if mapping.get(raw, raw) in keep_columns]
+    for numbers, frame in iter_text_batches(path, header, report.encoding, report, wanted):
         frame.columns = [mapping.get(c, c) for c in frame.columns]
         if keep_columns is not None:
             frame = frame[[c for c in keep_columns if c in frame.columns]]

@@ -1,5 +1,6 @@
 """The evidence pack in a real headless Chromium (Debian's), driven by Playwright."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture(scope="module")
 def page(demo_pack):
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is not installed: CI must run the browser tests (make browser)")
         pytest.skip("Debian chromium is not installed (make browser installs it); browser tests skipped")
     from playwright.sync_api import sync_playwright
 
