@@ -33,7 +33,7 @@ from pack.config import (
 )
 from pack.dataset import resolve_data_dir
 from pack.errors import ParameterError
-from pack.kernels import ENGINE_NAME, KERNEL_ARGUMENTS, KERNEL_NAME, KernelPool
+from pack.kernels import ENGINE_NAME, KERNEL_ARGUMENTS, KERNEL_NAME, KernelPool, kill_all_kernels
 from pack.params import NOTEBOOK_PARAMETERS, BuildParameters
 from pack.periods import comparison_windows, require_covered
 from pack.prepare import Prepared, prepare
@@ -178,7 +178,15 @@ def _clean_exit_on_signal(staging: Path, out: Path) -> Iterator[None]:
     old = _old_pack_path(out)
 
     def on_signal(signum: int, _frame: object) -> None:
-        shutil.rmtree(staging, ignore_errors=True)
+        kill_all_kernels()  # no kernel may write into the folder being removed
+        # rename first (atomic): a worker thread still writing finds no staging folder, and
+        # workers never create it again (they create folders only inside it)
+        doomed = staging.with_name(staging.name + ".interrupted")
+        try:
+            staging.rename(doomed)
+        except OSError:
+            doomed = staging
+        shutil.rmtree(doomed, ignore_errors=True)
         if old.exists() and not out.exists():
             old.rename(out)
         sys.stderr.write(f"interrupted ({signal.Signals(signum).name}): no pack written; "

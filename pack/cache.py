@@ -61,6 +61,6 @@ def restore(key: str, stem: str, staging: Path) -> bool:
     for path in sorted(source.rglob("*")):
         if path.is_file():
             dest = staging / path.relative_to(source)
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.parent.mkdir(exist_ok=True)  # never parents: an interrupted build's staging stays gone
             shutil.copyfile(path, dest)
     return True

@@ -19,6 +19,7 @@ import logging
 import queue
 import re
 import threading
+import weakref
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -118,6 +119,16 @@ async def _start_warm(code: str) -> AsyncKernelManager:
     return km
 
 
+_POOLS: weakref.WeakSet[KernelPool] = weakref.WeakSet()
+
+
+def kill_all_kernels() -> None:
+    """SIGKILL every kernel of every pool at once (an interrupted build, before it cleans up:
+    no kernel may write into the folder being removed)."""
+    for pool in list(_POOLS):
+        pool.kill_now()
+
+
 class KernelPool:
     """Up to ``size`` warm kernels, started in the background (see the module docstring)."""
 
@@ -128,6 +139,7 @@ class KernelPool:
         self._lock = threading.Lock()
         self._code = warm_up_code(notebook_imports())
         self._closed = False
+        _POOLS.add(self)
 
     def start(self) -> KernelPool:
         """Begin starting ``size`` kernels; returns at once."""
@@ -185,6 +197,15 @@ class KernelPool:
             log.debug("kernel shutdown: %s", exc)
         if not self._closed:
             self._start_one()
+
+    def kill_now(self) -> None:
+        """Kill every live kernel process without waiting (safe in a signal handler)."""
+        self._closed = True
+        for km in list(self._live):
+            process = getattr(km.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
 
     def shutdown(self) -> None:
         """Stop every kernel (those still starting stop when they are ready)."""

@@ -164,6 +164,8 @@ def test_sigterm_mid_build_leaves_previous_pack_and_no_partial(good_pack, data, 
     assert "interrupted (SIGTERM): no pack written; the previous pack is untouched" in stderr
     assert folder_state(out) == previous
     assert not list(out.parent.glob(f".{out.name}.partial-*")) and not list(out.parent.glob(f".{out.name}.old-*"))
+    time.sleep(2)  # nothing left behind re-creates it either
+    assert not list(out.parent.glob(f".{out.name}.*"))
     assert not (out.parent / f"{out.name}.failed").exists()
     deadline = time.monotonic() + 20  # kernels notice their parent has gone and exit
     while time.monotonic() < deadline and _kernels_of(proc.pid):
@@ -191,3 +193,13 @@ def test_unknown_build_parameter_is_an_error() -> None:
 
     with pytest.raises(ParameterError, match="unknown build parameter"):
         build(period_end="2024-01", winodw=12)
+
+
+def test_more_jobs_than_cores_never_races(data: Path, tmp_path: Path) -> None:
+    """Kernels start one at a time: parallel notebooks cannot collide on ports at start-up."""
+    jobs = str(3 * (os.cpu_count() or 2))
+    for attempt in range(3):
+        result = run_pack(*build_args(data, tmp_path / f"pack-{attempt}", "--jobs", jobs, "--force"))
+        assert result.returncode == 0, result.stderr
+        assert "retrying" not in result.stderr and "address already in use" not in result.stderr.lower()
+        assert result.stderr.count(" done in ") == 8  # every notebook executed, none reused
