@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.config import PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
+from pack.config import DEMO_DATA_DIR, PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
 from pack.prepare import Prepared, prepare
 
 
@@ -78,5 +78,11 @@ class Dataset:
 
 
 def open_dataset(data_dir: str | Path, police_force: str = PLAN_FORCE) -> Dataset:
-    """Prepare (or reuse from the cache) the data folder and return it."""
-    return Dataset(prepare(resolve_data_dir(data_dir), police_force))
+    """Prepare (or reuse from the cache) the data folder and return it. The bundled demo data
+    are generated first if missing (a notebook opened on a fresh clone still runs)."""
+    folder = resolve_data_dir(data_dir)
+    if folder.resolve() == DEMO_DATA_DIR.resolve():
+        from pack.demo import ensure_demo_data
+
+        ensure_demo_data(DEMO_DATA_DIR)
+    return Dataset(prepare(folder, police_force))

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -403,6 +404,7 @@ def _read_police_uk(ctx: _Context, name: str, files: list[FoundFile]) -> None:
     in worker processes when the files are large."""
     report = ctx.reports[name]
     files = _choose_duplicate_months(files, report)
+    started = time.perf_counter()
     folder = ctx.out / f"{name}.parquet"
     jobs = [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet") for i, f in enumerate(files)]
     months: set[str] = set()
@@ -430,6 +432,9 @@ def _read_police_uk(ctx: _Context, name: str, files: list[FoundFile]) -> None:
         else:
             report.notes.append(f"rows of other forces excluded: {listed}")
     report.months = sorted(months)
+    if files:
+        log.info("Prepare: %s: %d file(s), %s rows kept, in %.1f s", name, len(files), f"{report.rows_kept:,}",
+                 time.perf_counter() - started)  # fmt: skip
 
 
 def _read_table(
@@ -602,7 +607,10 @@ def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for the aggregates: bounded memory (spilling into ``folder`` beyond
     it, never the working folder), no progress bar on the terminal."""
     con = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(folder / ".duckdb-spill")})
-    con.execute("SET enable_progress_bar = false")
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:  # in a Jupyter kernel without ipywidgets DuckDB refuses the setting (and shows no bar)
+        pass
     return con
 
 
@@ -699,7 +707,9 @@ def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], listing: li
     _read_workforce(ctx, by_input["workforce"])
     _read_small_tables(ctx, by_input)
     if (out / "street.parquet").exists():
+        started = time.perf_counter()
         _aggregate(out)
+        log.info("Prepare: monthly, grid and outcome aggregates in %.1f s", time.perf_counter() - started)
         _check_lsoas(ctx)
     _check_finance(ctx)
 
