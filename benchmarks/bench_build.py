@@ -6,6 +6,11 @@
     ``jupyter nbconvert --to html`` per executed notebook - every step a new process;
 (b) ``python run_pack.py build --force`` (one parent process, worker pool, prepared Parquet).
 
+With ``--scale 10 40``, the demo data are also written at those multiples of their volume
+(``benchmarks/make_scaled_data.py``, into ``build/scaled-N``, reused if present) and each gets one
+cold build and one cold prepare, timed with the peak memory of any process (workers included),
+against the 1x median.
+
 Runs alternate a, b, a, b ... so machine noise hits both alike; every run starts cold (empty
 cache: the data are prepared again and every notebook executes). Then one no-change rebuild
 (``run_pack.py build`` with the cache warm). Prints each time, the medians, the ratio b/a and
@@ -65,12 +70,33 @@ def pack_command(out: Path, data: Path, period: str, force: bool = True) -> list
              "--out", str(out), *(["--force"] if force else [])]]  # fmt: skip
 
 
+def scaled_figures(factor: int, work: Path, period: str) -> dict:
+    """Cold build and cold prepare on the demo data at ``factor`` times its volume."""
+    folder = ROOT / "build" / f"scaled-{factor}"
+    if not (folder / "DEMONSTRATION_DATA.txt").is_file():
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_scaled_data.py"), "--factor", str(factor),
+                        "--out", str(folder)], check=True)  # fmt: skip
+    records = sum(max(0, sum(1 for _ in p.open("rb")) - 1) for p in folder.rglob("*.csv")
+                  if p.name.endswith(("-street.csv", "-outcomes.csv")))  # fmt: skip
+    results = {"records": records}
+    for name, command in (("build_s", pack_command(work / f"scaled-{factor}", folder, period)),
+                          ("prepare_s", [[sys.executable, str(ROOT / "run_pack.py"), "validate", "--data", str(folder)]])):  # fmt: skip
+        cache = work / f"cache-scaled-{factor}"
+        shutil.rmtree(cache, ignore_errors=True)
+        seconds, peak = timed(command, {**os.environ, "PACK_CACHE_DIR": str(cache)}, ROOT)
+        results[name] = round(seconds, 1)
+        results["peak_rss_mb"] = max(results.get("peak_rss_mb", 0), peak)
+        print(f"{factor}x: {name.removesuffix('_s')} {seconds:.1f} s (peak RSS {peak} MB)", flush=True)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each pipeline (default 3)")
     parser.add_argument("--data", default="data/demo", help="data folder (default: the demo data)")
     parser.add_argument("--period", default="2024-01")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--scale", type=int, nargs="*", default=[], help="also time these multiples of the data")
     args = parser.parse_args()
     data = (ROOT / args.data).resolve() if not Path(args.data).is_absolute() else Path(args.data)
     subprocess.run([sys.executable, str(ROOT / "run_pack.py"), "validate", "--data", str(data)], cwd=ROOT,
@@ -93,6 +119,7 @@ def main() -> None:
                 print(f"run {run}: {name:5s} {seconds:6.1f} s  (peak RSS {peak} MB)", flush=True)
         env = {**os.environ, "PACK_CACHE_DIR": str(work / "cache")}
         rebuild, rebuild_peak = timed(pack_command(work / f"pack-{args.runs}", data, args.period, force=False), env, ROOT)
+        scaled = {factor: scaled_figures(factor, work, args.period) for factor in args.scale}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     naive, pack = statistics.median(results["naive"]), statistics.median(results["pack"])
@@ -105,6 +132,11 @@ def main() -> None:
     print(f"run_pack.py build (cold):    median {pack:.1f} s   ratio b/a = {pack / naive:.2f}  (target <= 0.35)")
     print(f"no-change rebuild:           {rebuild:.1f} s   (target <= 2 s)")
     print(f"peak RSS of any process:     naive {peaks['naive']} MB, pack {peaks['pack']} MB, rebuild {rebuild_peak} MB")
+    for factor, figures in scaled.items():
+        print(f"{factor}x data ({figures['records']:,} records): cold build {figures['build_s']:.1f} s "
+              f"= {figures['build_s'] / pack:.2f}x the 1x build; prepare {figures['prepare_s']:.1f} s; "
+              f"peak RSS {figures['peak_rss_mb']} MB")  # fmt: skip
+    summary["scaled"] = scaled
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
