@@ -169,9 +169,9 @@ def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | 
 
 @contextmanager
 def _clean_exit_on_signal(staging: Path, out: Path) -> Iterator[None]:
-    """While the build runs, SIGTERM or SIGINT removes the staging folder, puts a previous pack
-    back if the swap was half done, and exits at once (128 + signal): no partial pack is left and
-    a previous pack in ``out`` is untouched. Kernels notice their parent has gone and exit."""
+    """While the build runs, SIGTERM or SIGINT kills the kernels, removes the staging folder, puts
+    a previous pack back if the swap was half done, and exits at once (128 + signal): no partial
+    pack is left and a previous pack in ``out`` is untouched."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
