@@ -7,6 +7,8 @@ colour alone: lines differ in style and marker, special-cause points carry their
 
 from __future__ import annotations
 
+import textwrap
+
 from dataclasses import dataclass
 
 import matplotlib
@@ -37,6 +39,11 @@ class Chart:
     alt_text: str
     figure: Figure
     data: pd.DataFrame
+
+
+def _set_title(ax, title: str, **kwargs) -> None:
+    """The title, wrapped to the figure's width (a finding stated in full is often long)."""
+    ax.set_title(textwrap.fill(title, width=int(ax.figure.get_figwidth() * 8)), **kwargs)
 
 
 def apply_style() -> None:
@@ -114,7 +121,7 @@ def trend_chart(
     ax.set_ylim(bottom=0)
     _thousands(ax)
     _month_ticks(ax, months)
-    ax.set_title(title, pad=18)
+    _set_title(ax, title, pad=18)
     ax.legend(loc="lower left", frameon=False, fontsize=8)
     fig.tight_layout()
     data = pd.DataFrame({"month": months, "count": values.to_numpy(), "rolling_12_month_total": rolling_total.to_numpy()})
@@ -149,7 +156,7 @@ def xmr_chart(series: pd.Series, *, name: str, title: str, ylabel: str, what: st
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Month")
     _month_ticks(ax, months)
-    ax.set_title(title)
+    _set_title(ax, title)
     ax.legend(loc="best", frameon=False, fontsize=8)
     fig.tight_layout()
     data = flags.reset_index().rename(columns={"index": "month"})
@@ -183,7 +190,7 @@ def bar_chart(frame: pd.DataFrame, *, category: str, value: str, name: str, titl
     ax.set_xlim(0, top * 1.15 if top > 0 else 1)
     _thousands(ax, "x")
     ax.grid(axis="y", visible=False)
-    ax.set_title(title)
+    _set_title(ax, title)
     fig.tight_layout()
     if len(data):
         first = data.iloc[0]
@@ -216,7 +223,7 @@ def paired_bar_chart(frame: pd.DataFrame, *, category: str, first: str, second: 
     _thousands(ax, "x")
     ax.grid(axis="y", visible=False)
     ax.legend(frameon=False, fontsize=8, loc="lower right")
-    ax.set_title(title)
+    _set_title(ax, title)
     fig.tight_layout()
     alt = f"Paired bar chart of {what}, {first} against {second}, for {len(data)} categories: " + "; ".join(
         f"{r[category]} {float(r[first]):,.0f} and {float(r[second]):,.0f}" for _, r in data.head(8).iterrows()
@@ -235,7 +242,7 @@ def density_map(grid: pd.DataFrame, *, name: str, title: str, what: str) -> Char
         ax.set_aspect(1 / np.cos(np.radians(float(grid["lat"].mean()))))
     ax.set_xlabel("Longitude")
     ax.set_ylabel("Latitude")
-    ax.set_title(title)
+    _set_title(ax, title)
     fig.tight_layout()
     top = grid.sort_values(["n", "lon", "lat"], ascending=[False, True, True]).head(10).reset_index(drop=True)
     alt = (f"Map of {what} by location on a grid of about 1 km squares; {len(grid):,} squares have at least "
@@ -271,7 +278,7 @@ def series_chart(frame: pd.DataFrame, *, x: str, series: list[str], name: str, t
     ax.set_ylabel(ylabel)
     _thousands(ax)
     ax.legend(frameon=False, fontsize=8)
-    ax.set_title(title)
+    _set_title(ax, title)
     fig.tight_layout()
     parts = []
     for col in series:

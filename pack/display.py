@@ -11,6 +11,7 @@ import base64
 import html
 import io
 import math
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,11 +40,38 @@ def _fmt_cell(value: object, fmt: Callable[[object], str] | None = None) -> str:
     return str(value)
 
 
+_ACRONYMS = {"lsoa": "LSOA", "ksi": "KSI", "id": "ID", "pcso": "PCSO", "mi": "MI", "ruc": "RUC", "asb": "ASB"}
+_UNITS = {"pct": "(%)", "gbp_m": "(£m)", "seconds": "(seconds)", "minutes": "(minutes)"}
+
+
+def column_label(name: object) -> str:
+    """A column's heading for readers: identifiers become words, with units in brackets.
+
+    >>> [column_label(c) for c in ("share_pct", "pct_change", "per_1000_population", "value_gbp_m", "lsoa_code", "LSOA name")]
+    ['Share (%)', 'Change (%)', 'Per 1,000 population', 'Value (£m)', 'LSOA code', 'LSOA name']
+    """
+    text = str(name)
+    if not re.fullmatch(r"[a-z0-9_]+", text):
+        return text  # already written for readers
+    unit = ""
+    if text.startswith("pct_"):  # pct_change -> Change (%)
+        text, unit = text[4:], " (%)"
+    for suffix, label in _UNITS.items():
+        if text.endswith("_" + suffix):
+            text, unit = text[: -len(suffix) - 1], " " + label
+            break
+    words = [_ACRONYMS.get(w, w) for w in text.split("_")]
+    words = ["1,000" if w == "1000" else w for w in words]
+    phrase = " ".join(words)
+    return phrase[:1].upper() + phrase[1:] + unit
+
+
 def html_table(frame: pd.DataFrame, caption: str, formats: dict[str, Callable[[object], str]] | None = None,
                css_class: str = "pack-table") -> str:  # fmt: skip
-    """An accessible HTML table: caption, ``<th scope="col">`` headers, every cell escaped."""
+    """An accessible HTML table: caption, ``<th scope="col">`` headers in words (the data keep
+    their identifiers, as in ``tables/*.csv``), every cell escaped."""
     formats = formats or {}
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    head = "".join(f'<th scope="col">{html.escape(column_label(c))}</th>' for c in frame.columns)
     body = []
     for row in frame.itertuples(index=False):
         cells = []
