@@ -8,7 +8,9 @@ each notebook the kernel is reset as if new: empty namespace, execution count 1,
 cleared, figures closed, matplotlib defaults restored, working folder set. A kernel whose
 notebook failed, timed out or died is shut down and replaced, never reused.
 
-Kernels are started one at a time (a lock), so two can never race for the same ports.
+Kernels are started one at a time, each holding a lock until it answers (its ports are bound by
+then), so two can never be handed the same ports; a start that fails anyway (a port taken by
+another program in between) is retried once, with a log line.
 """
 
 from __future__ import annotations
@@ -95,11 +97,14 @@ def reset_code(cwd: Path) -> str:
     )
 
 
-async def _run_silently(km: AsyncKernelManager, code: str, timeout: float) -> None:
+async def _run_silently(km: AsyncKernelManager, code: str | None, timeout: float) -> None:
+    """Wait until the kernel answers; then run ``code`` (if any) without output or history."""
     kc = km.client()
     kc.start_channels()
     try:
         await kc.wait_for_ready(timeout=timeout)
+        if code is None:
+            return
         reply = await kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
@@ -109,12 +114,16 @@ async def _run_silently(km: AsyncKernelManager, code: str, timeout: float) -> No
 
 async def _start_warm(code: str) -> AsyncKernelManager:
     km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-    with _START_LOCK:  # one start at a time: no two kernels pick the same free ports
-        await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
     try:
+        # one start at a time, held until the kernel answers (it has bound its ports by then), so
+        # the next start cannot be handed the same free ports
+        with _START_LOCK:
+            await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
+            await _run_silently(km, None, START_TIMEOUT)
         await _run_silently(km, code, START_TIMEOUT)
     except BaseException:
-        await km.shutdown_kernel(now=True)
+        if km.has_kernel:
+            await km.shutdown_kernel(now=True)
         raise
     return km
 
@@ -149,11 +158,16 @@ class KernelPool:
 
     def _start_one(self) -> None:
         def start() -> None:
-            try:
-                km = asyncio.run(_start_warm(self._code))
-            except BaseException as exc:  # handed to whoever waits for a kernel
-                self._ready.put(exc)
-                return
+            for attempt in (1, 2):
+                try:
+                    km = asyncio.run(_start_warm(self._code))
+                    break
+                except Exception as exc:  # e.g. a port taken by another program meanwhile
+                    if attempt == 1 and not self._closed:
+                        log.warning("Execute: a kernel failed to start (%s); starting another", exc)
+                        continue
+                    self._ready.put(exc)  # handed to whoever waits for a kernel
+                    return
             with self._lock:
                 if self._closed:
                     asyncio.run(km.shutdown_kernel(now=True))
