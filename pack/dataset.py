@@ -62,7 +62,8 @@ class Dataset:
             return None
         return pd.read_parquet(path, columns=columns)
 
-    def published(self, name: str) -> pd.DataFrame:
+    @staticmethod
+    def published(name: str) -> pd.DataFrame:
         """A table of published facts from ``data/published/<name>.csv``."""
         return pd.read_csv(PUBLISHED_DIR / f"{name}.csv", dtype_backend="numpy_nullable")
 

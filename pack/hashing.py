@@ -43,9 +43,17 @@ def _memo_key(path: Path) -> str:
     return f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
 
 
+def _sha256_if_readable(path: Path) -> str | None:
+    try:
+        return sha256_file(path)
+    except PermissionError:
+        return None
+
+
 def memoised_sha256_many(paths: list[Path]) -> dict[Path, str]:
-    """SHA-256 of each file, reused while its size and modification time are unchanged; files
-    not in the memo are hashed two at a time (hashlib releases the GIL on large reads)."""
+    """SHA-256 of each readable file, reused while its size and modification time are unchanged;
+    files not in the memo are hashed two at a time (hashlib releases the GIL on large reads).
+    A file that cannot be read has no entry."""
     from concurrent.futures import ThreadPoolExecutor
 
     keys = {path: _memo_key(path) for path in paths}
@@ -54,7 +62,7 @@ def memoised_sha256_many(paths: list[Path]) -> dict[Path, str]:
     missing = [p for p in paths if keys[p] not in memo]
     if missing:
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
-            fresh = dict(zip(missing, pool.map(sha256_file, missing), strict=True))
+            fresh = {p: v for p, v in zip(missing, pool.map(_sha256_if_readable, missing), strict=True) if v}
         with _LOCK:
             memo = {**_read_memo(), **{keys[p]: v for p, v in fresh.items()}}
             try:
@@ -65,12 +73,7 @@ def memoised_sha256_many(paths: list[Path]) -> dict[Path, str]:
                 os.replace(tmp, memo_file)
             except OSError:
                 pass  # the memo is an optimisation only
-    return {p: memo[keys[p]] for p in paths}
-
-
-def memoised_sha256(path: Path) -> str:
-    """SHA-256 of one file (see :func:`memoised_sha256_many`)."""
-    return memoised_sha256_many([path])[path]
+    return {p: memo[keys[p]] for p in paths if keys[p] in memo}
 
 
 def pack_code_hash() -> str:

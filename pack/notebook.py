@@ -14,7 +14,7 @@ from pack.charts import apply_style
 from pack.config import DEMO_DATA_NOTICE, PLAN_NAME, SUMMARY_STEM, CLAIMS_STEM, priority
 from pack.dataset import Dataset, open_dataset, resolve_data_dir
 from pack.findings import key_findings
-from pack.indicators import indicator_table, write_indicator_table
+from pack.indicators import indicator_table, write_csv, write_indicator_table
 from pack.params import BuildParameters
 from pack.disclosure import suppress_small_counts, suppressed_cells
 from pack.periods import Window, comparison_windows, missing_months
@@ -56,8 +56,7 @@ class NotebookContext:
         out = suppress_small_counts(frame, columns, self.params.suppress_below)
         n = suppressed_cells(frame, out, columns)
         self._suppressed.append({"table": len(self._suppressed) + 1, "columns": " ".join(columns), "cells_suppressed": n})
-        pd.DataFrame(self._suppressed).to_csv(self.output_dir / "tables" / f"{self.stem}-suppression.csv", index=False,
-                                              lineterminator="\n")  # fmt: skip
+        write_csv(pd.DataFrame(self._suppressed), self.output_dir / "tables" / f"{self.stem}-suppression.csv")
         if n:
             display.show_paragraph(f"{n} cell(s) with counts below {self.params.suppress_below} are suppressed (shown as –).")
         return out.dropna(subset=columns) if drop else out

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from pack import schemas
 from pack.config import PLAN_FORCE, cache_root
 from pack.errors import DataError
-from pack.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, sha256_text
+from pack.hashing import memoised_sha256_many, pack_code_hash, sha256_text
 from pack.inputs import (
     INPUT_NAMES,
     INPUTS,
@@ -125,8 +125,7 @@ class Prepared:
 # Normalisers: validated text frames -> typed frames
 
 
-def _num(series: pd.Series) -> pd.Series:
-    return schemas.parse_numbers(series)
+_num = schemas.parse_numbers  # text to float64 (thousands separators dropped), NaN if not a number
 
 
 def _district(lsoa_name: pd.Series) -> pd.Series:
@@ -616,19 +615,11 @@ def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
 
 def _content_key(data_dir: Path, files: list[FoundFile], force: str) -> tuple[str, list[dict]]:
     listing = []
-    readable = [f.path for f in files if f.path.is_file() and os.access(f.path, os.R_OK)]
-    try:
-        digests = memoised_sha256_many(readable)
-    except PermissionError:  # unreadable despite os.access: hash one by one below
-        digests = {}
+    digests = memoised_sha256_many([f.path for f in files if f.path.is_file()])
     for f in files:
         if f.path.is_file():
-            try:
-                digest = digests.get(f.path) or memoised_sha256(f.path)
-            except PermissionError:
-                digest = "unreadable"
-            listing.append({"path": f.relative, "size": f.path.stat().st_size, "sha256": digest,
-                            "input": f.input})  # fmt: skip
+            listing.append({"path": f.relative, "size": f.path.stat().st_size,
+                            "sha256": digests.get(f.path, "unreadable"), "input": f.input})  # fmt: skip
         else:
             listing.append({"path": f.relative, "size": None, "sha256": None, "input": f.input})
     extra = data_dir / "sources.toml"

@@ -230,12 +230,10 @@ def iter_text_batches(
     for piece in line_chunks(path):
         table, invalid = _parse_chunk(piece, names, encoding, first_line, report, include)
         lines = piece.count(b"\n") + (0 if piece.endswith(b"\n") else 1)
-        if not invalid and lines == table.num_rows:  # the common case: one line per row
-            numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
-        else:  # malformed or blank lines, or quoted fields holding line breaks
+        numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
+        if invalid or lines != table.num_rows:  # malformed or blank lines, or quoted line breaks
             blank = blank_line_offsets(piece)
             blank_lines += len(blank)
-            numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
             skipped = {n - 1 for n in invalid if 0 < n <= lines} | set(blank.tolist())
             if skipped:
                 numbers = np.delete(numbers, sorted(skipped))

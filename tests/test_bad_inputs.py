@@ -32,7 +32,7 @@ def case(name: str, tmp_path: Path) -> Path:
 
 def validate(data: Path) -> subprocess.CompletedProcess:
     result = subprocess.run([sys.executable, "run_pack.py", "validate", "--data", str(data)], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, check=False, env={**os.environ})  # fmt: skip
+                            capture_output=True, text=True, check=False)  # fmt: skip
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result
 

@@ -249,7 +249,7 @@ def test_charge_rate_of_all_and_of_final_outcomes(outcome_data: Dataset) -> None
 
 
 def test_budget_shares_recomputed_match_the_plans_printed_percentages() -> None:
-    published = Dataset.published(None, "finance")  # type: ignore[arg-type]  # (needs no prepared data)
+    published = Dataset.published("finance")  # the plan's figures, no prepared data needed
     for table in ("revenue", "capital"):
         lines = published[published["table"] == table].assign(order=lambda f: range(len(f)))
         recomputed = finance.budget_table(lines, table, "2021/22").set_index("line")["share_pct"]
