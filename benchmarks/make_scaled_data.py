@@ -4,8 +4,9 @@
     python benchmarks/make_scaled_data.py --factor 100 --out build/scaled-100
 
 Every monthly street, outcomes and stop-and-search file is written with its rows repeated
-``factor`` times; each copy's Crime IDs get a suffix, so the copies are distinct crimes whose
-outcomes still join. The other inputs (STATS19, lookups, force tables) are copied unchanged.
+``factor`` times (at most 4,096); in each copy every Crime ID has its first three hexadecimal
+digits XOR-ed with the copy's number, so the copies are distinct crimes, their outcomes still
+join, and every ID stays 64 lower-case hexadecimal characters like data.police.uk's. The other inputs (STATS19, lookups, force tables) are copied unchanged.
 Every street-data count in a pack built from it is therefore exactly ``factor`` times the demo
 pack's - a check that the scaled build is right as well as fast.
 
@@ -23,7 +24,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MONTHLY = re.compile(r"-(street|outcomes|stop-and-search)\.csv$")
-CRIME_ID = re.compile(rb"^([0-9a-f]+),", re.MULTILINE)  # an empty Crime ID (ASB) stays empty
+CRIME_ID = re.compile(rb"^([0-9a-f]{3})([0-9a-f]*),", re.MULTILINE)  # an empty Crime ID (ASB) stays empty
+MAX_FACTOR = 1 << 12
+
+
+def _renumbered(match: re.Match, copy: int) -> bytes:
+    head = int(match.group(1), 16) ^ copy
+    return f"{head:03x}".encode() + match.group(2) + b","
 
 
 def scale_file(source: Path, target: Path, factor: int) -> int:
@@ -37,8 +44,7 @@ def scale_file(source: Path, target: Path, factor: int) -> int:
     with target.open("wb") as out:
         out.write(header + b"\n")
         for copy in range(factor):
-            suffix = f"x{copy:03d}".encode()
-            out.write(CRIME_ID.sub(lambda m, s=suffix: m.group(1) + s + b",", body) if copy else body)
+            out.write(CRIME_ID.sub(lambda m, c=copy: _renumbered(m, c), body) if copy else body)
     return rows * factor
 
 
@@ -48,6 +54,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder to write (replaced)")
     parser.add_argument("--demo", type=Path, default=ROOT / "data" / "demo", help="the demo data (default data/demo)")
     args = parser.parse_args()
+    if not 1 <= args.factor <= MAX_FACTOR:
+        sys.exit(f"--factor must be from 1 to {MAX_FACTOR}")
     if not (args.demo / "DEMONSTRATION_DATA.txt").is_file():
         sys.exit(f"{args.demo} holds no demo data: run `python run_pack.py demo-data` first")
     started = time.perf_counter()

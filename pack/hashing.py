@@ -38,7 +38,8 @@ def _read_memo() -> dict[str, str]:
         return {}
 
 
-def _memo_key(path: Path) -> str:
+def memo_key(path: Path) -> str:
+    """The memo's key for a file as it is now: its resolved path, size and modification time."""
     stat = path.stat()
     return f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
 
@@ -50,30 +51,46 @@ def _sha256_if_readable(path: Path) -> str | None:
         return None
 
 
+def memoised_sha256(paths: list[Path]) -> dict[Path, str]:
+    """The memo's SHA-256 of each file whose size and modification time are unchanged since it
+    was hashed; other files have no entry (nothing is read)."""
+    keys = {path: memo_key(path) for path in paths}
+    with _LOCK:
+        memo = _read_memo()
+    return {p: memo[keys[p]] for p in paths if keys[p] in memo}
+
+
+def remember_sha256(entries: dict[str, str]) -> None:
+    """Add ``{memo_key: sha256}`` entries (hashed elsewhere, e.g. while a file was read) to the memo."""
+    if not entries:
+        return
+    with _LOCK:
+        memo = {**_read_memo(), **entries}
+        try:
+            memo_file = _memo_path()
+            memo_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.{threading.get_ident()}")
+            tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, memo_file)
+        except OSError:
+            pass  # the memo is an optimisation only
+
+
 def memoised_sha256_many(paths: list[Path]) -> dict[Path, str]:
     """SHA-256 of each readable file, reused while its size and modification time are unchanged;
     files not in the memo are hashed two at a time (hashlib releases the GIL on large reads).
     A file that cannot be read has no entry."""
     from concurrent.futures import ThreadPoolExecutor
 
-    keys = {path: _memo_key(path) for path in paths}
-    with _LOCK:
-        memo = _read_memo()
-    missing = [p for p in paths if keys[p] not in memo]
+    known = memoised_sha256(paths)
+    missing = [p for p in paths if p not in known]
     if missing:
+        keys = {p: memo_key(p) for p in missing}
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
             fresh = {p: v for p, v in zip(missing, pool.map(_sha256_if_readable, missing), strict=True) if v}
-        with _LOCK:
-            memo = {**_read_memo(), **{keys[p]: v for p, v in fresh.items()}}
-            try:
-                memo_file = _memo_path()
-                memo_file.parent.mkdir(parents=True, exist_ok=True)
-                tmp = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.{threading.get_ident()}")
-                tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
-                os.replace(tmp, memo_file)
-            except OSError:
-                pass  # the memo is an optimisation only
-    return {p: memo[keys[p]] for p in paths if keys[p] in memo}
+        remember_sha256({keys[p]: v for p, v in fresh.items()})
+        known.update(fresh)
+    return {p: known[p] for p in paths if p in known}
 
 
 def pack_code_hash() -> str:

@@ -8,6 +8,7 @@ covered and missing, files not recognised, and cross-checks such as totals that 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as arrow
 import pyarrow.compute as pc
@@ -33,7 +35,7 @@ import pyarrow.parquet as pq
 from pack import schemas
 from pack.config import PLAN_FORCE, cache_root
 from pack.errors import DataError
-from pack.hashing import memoised_sha256_many, pack_code_hash, sha256_text
+from pack.hashing import memo_key, memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
 from pack.inputs import (
     INPUT_NAMES,
     INPUTS,
@@ -45,13 +47,14 @@ from pack.inputs import (
     force_slug,
     month_of_file,
 )
+from pack.keys import crime_id_keys
 from pack.periods import Month, describe_months, month_range
 from pack.readers import FileReport, Rejection, read_validated
 from pack.reference import STATS19_POLICE_FORCE_CODES, is_rural_code
 
 log = logging.getLogger(__name__)
 
-PREPARE_FORMAT = 3
+PREPARE_FORMAT = 4
 MAX_LISTED_REJECTIONS = 200
 DEMO_MARKER = "DEMONSTRATION_DATA.txt"
 MONTHLY_INPUTS = ("street", "outcomes", "stop_search", "calls")
@@ -129,9 +132,11 @@ _num = schemas.parse_numbers  # text to float64 (thousands separators dropped), 
 
 
 def _district(lsoa_name: pd.Series) -> pd.Series:
-    """``Amber Valley 001A`` -> ``Amber Valley`` (the local authority district)."""
-    names = arrow.array(lsoa_name.astype("str"))
-    return pc.replace_substring_regex(names, pattern=r"\s+\d{3}[A-Z]$", replacement="").to_pandas()
+    """``Amber Valley 001A`` -> ``Amber Valley`` (the local authority district), worked out once
+    per distinct name; the result keeps ``lsoa_name``'s index."""
+    names = pc.dictionary_encode(arrow.array(lsoa_name.astype("str"), arrow.string()))
+    districts = pc.replace_substring_regex(names.dictionary, pattern=r"\s+\d{3}[A-Z]$", replacement="")
+    return pd.Series(pc.take(districts, names.indices).to_pandas().array, index=lsoa_name.index)
 
 
 def _street_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -272,6 +277,7 @@ class _Context:
     errors: list[str]
     checks: list[dict]
     pool: ProcessPoolExecutor | None = None
+    hashed: dict[Path, tuple[str, str]] = field(default_factory=dict)  # path: (memo key, SHA-256) from reading
 
     def map_files(self, function: Callable, jobs: list[tuple]) -> Iterator:
         """``function(*job)`` for each job, in order: in worker processes when there is a pool.
@@ -294,7 +300,14 @@ PARALLEL_FROM_BYTES = 64 << 20
 
 
 PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the same size
+# Columns with a value per record, which Parquet's dictionary encoding would only slow down
+UNIQUE_COLUMNS = frozenset({"crime_id", "crime_key_hi", "crime_key_lo", "outcome_order"})
 
+
+
+def _one_thread_per_worker() -> None:
+    """The worker processes are the parallelism: Arrow's own threads in each would only contend."""
+    arrow.set_cpu_count(1)
 
 
 def _choose_duplicate_months(files: list[FoundFile], report: InputReport) -> list[FoundFile]:
@@ -342,7 +355,22 @@ class _FileResult:
     report: FileReport | None = None
     months: set[str] = field(default_factory=set)
     other_forces: Counter[str] = field(default_factory=Counter)
+    outcome_types: list[str] = field(default_factory=list)  # an outcomes file's codes, in code order
     error: str | None = None
+    memo_key: str | None = None  # the file's state when read (see pack.hashing.memo_key) ...
+    sha256: str | None = None  # ... and the SHA-256 of every byte read, when the whole file was read
+
+
+class _HashingPass:
+    """Hashes the bytes it is given and counts them (so a partial read is not taken for the file)."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def __call__(self, chunk: bytes) -> None:
+        self.digest.update(chunk)
+        self.size += len(chunk)
 
 
 def _police_uk_spec(name: str) -> tuple[list[str], list[str], Callable, Callable]:
@@ -356,23 +384,73 @@ def _police_uk_spec(name: str) -> tuple[list[str], list[str], Callable, Callable
     return STOP_SEARCH_COLUMNS, required, _stop_search_typed, schemas.stop_search_schema
 
 
-def _read_police_uk_file(name: str, path: Path, relative: str, force: str, part: Path) -> _FileResult:
-    """Validate one file, keep the chosen force's rows and write them, typed, to ``part``.
+# An outcome row's place in time, for "the latest outcome of a crime": its month, then its file's
+# rank among the outcomes files (by path), then its row within the file, packed in one integer.
+_ORDER_MONTH_SHIFT, _ORDER_RANK_SHIFT = 46, 30
+MAX_OUTCOME_FILES = 1 << (_ORDER_MONTH_SHIFT - _ORDER_RANK_SHIFT)
+_CODE_RANK_SHIFT = 16  # an outcome type's code: its file's rank, then its number within the file
+
+
+def _month_index(months: arrow.Array) -> np.ndarray:
+    """``YYYY-MM`` (validated) to ``year * 12 + month - 1``."""
+    year = pc.cast(pc.utf8_slice_codeunits(months, 0, 4), arrow.int64()).to_numpy()
+    month = pc.cast(pc.utf8_slice_codeunits(months, 5, 7), arrow.int64()).to_numpy()
+    return year * 12 + month - 1
+
+
+def _with_join_keys(table: arrow.Table, name: str, rank: int, first_row: int,
+                    outcome_codes: dict[str, int]) -> arrow.Table:  # fmt: skip
+    """Add the compact Crime ID key (:mod:`pack.keys`) and, to outcomes, the order and code that
+    let the aggregates find each crime's latest outcome with integers alone."""
+    hi, lo = crime_id_keys(table.column("crime_id"))
+    table = table.append_column("crime_key_hi", hi).append_column("crime_key_lo", lo)
+    if name != "outcomes":
+        return table
+    rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
+    order = (_month_index(table.column("month")) << _ORDER_MONTH_SHIFT) | (rank << _ORDER_RANK_SHIFT) | rows
+    types = table.column("outcome_type")
+    for value in pc.unique(types).to_pylist():
+        outcome_codes.setdefault(value, len(outcome_codes))
+    known = arrow.array(list(outcome_codes), types.type)
+    local = pc.index_in(types, value_set=known).to_numpy(zero_copy_only=False).astype(np.int64)
+    code = (rank << _CODE_RANK_SHIFT) | local
+    return table.append_column("outcome_order", arrow.array(order)).append_column("outcome_code", arrow.array(code))
+
+
+def _read_police_uk_file(name: str, path: Path, relative: str, force: str, part: Path, rank: int) -> _FileResult:
+    """Validate one file, keep the chosen force's rows and write them, typed, to ``part``
+    (``rank`` is the file's place among the input's files, by path).
 
     Runs in a worker process for large data: takes and returns only plain, picklable values."""
-    columns, required, typed, schema_for = _police_uk_spec(name)
     result = _FileResult()
+    hashing = _HashingPass()
+    try:
+        result.memo_key, size = memo_key(path), path.stat().st_size
+    except OSError:
+        size = -1
+    try:
+        _read_police_uk_rows(name, path, relative, force, part, rank, result, hashing)
+    finally:
+        if hashing.size == size:
+            result.sha256 = hashing.digest.hexdigest()
+    return result
+
+
+def _read_police_uk_rows(name: str, path: Path, relative: str, force: str, part: Path, rank: int,
+                         result: _FileResult, hashing: _HashingPass) -> None:  # fmt: skip
+    columns, required, typed, schema_for = _police_uk_spec(name)
     file_month = month_of_file(path)
     if name == "stop_search" and file_month:
         file_force = path.name[len(file_month) + 1 : -len("-stop-and-search.csv")]
         if file_force and file_force != force_slug(force):
-            with path.open("rb") as handle:
-                result.other_forces[file_force] += sum(1 for _ in handle) - 1
-            return result
+            result.other_forces[file_force] += _count_rows(path, hashing)
+            return
     report = FileReport(relative)
     writer: pq.ParquetWriter | None = None
+    outcome_codes: dict[str, int] = {}
+    rows_written = 0
     try:
-        for frame in read_validated(path, report, schema_for(file_month), required, columns):
+        for frame in read_validated(path, report, schema_for(file_month), required, columns, on_chunk=hashing):
             if name != "stop_search" and len(frame):
                 mine = frame["Falls within"] == force
                 for other, n in frame.loc[~mine, "Falls within"].value_counts().items():
@@ -382,20 +460,35 @@ def _read_police_uk_file(name: str, path: Path, relative: str, force: str, part:
                 typed_frame = typed(frame, relative)
                 result.months.update(typed_frame["month"].unique().tolist())
                 table = arrow.Table.from_pandas(typed_frame, preserve_index=False)
+                if name != "stop_search":
+                    table = _with_join_keys(table, name, rank, rows_written, outcome_codes)
+                rows_written += table.num_rows
                 if writer is None:
                     part.parent.mkdir(parents=True, exist_ok=True)
-                    writer = pq.ParquetWriter(part, table.schema, compression=PARQUET_COMPRESSION)
+                    writer = pq.ParquetWriter(part, table.schema, compression=PARQUET_COMPRESSION, write_statistics=False,
+                                              use_dictionary=[c for c in table.column_names if c not in UNIQUE_COLUMNS])  # fmt: skip
                 writer.write_table(table.cast(writer.schema))
     except DataError as exc:
         result.error = str(exc)
     finally:
         if writer is not None:
             writer.close()
+    result.outcome_types = list(outcome_codes)
     if result.error is None:
         result.report = report
     elif part.exists():
         part.unlink()
-    return result
+
+
+def _count_rows(path: Path, hashing: _HashingPass) -> int:
+    """Data rows of a CSV file (lines after the header), hashing it on the way."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            hashing(chunk)
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(lines + (last != b"\n") - 1, 0)
 
 
 def _read_police_uk(ctx: _Context, name: str, files: list[FoundFile]) -> None:
@@ -404,16 +497,24 @@ def _read_police_uk(ctx: _Context, name: str, files: list[FoundFile]) -> None:
     report = ctx.reports[name]
     files = _choose_duplicate_months(files, report)
     started = time.perf_counter()
+    if len(files) > MAX_OUTCOME_FILES:
+        raise DataError(f"{len(files):,} {name} files: at most {MAX_OUTCOME_FILES:,} can be prepared at once")
     folder = ctx.out / f"{name}.parquet"
-    jobs = [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet") for i, f in enumerate(files)]
+    rank = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
+    jobs = [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet", rank[f.relative])
+            for i, f in enumerate(files)]  # fmt: skip
     months: set[str] = set()
     other_forces: Counter[str] = Counter()
+    outcome_codes: list[tuple[int, str]] = []
     for f, result in zip(files, ctx.map_files(_read_police_uk_file, jobs), strict=True):
         report.files.append(f.relative)
+        if result.memo_key and result.sha256:
+            ctx.hashed[f.path] = (result.memo_key, result.sha256)
         if result.error is not None:
             ctx.errors.append(result.error)
             report.notes.append(f"{f.relative}: {result.error}")
             continue
+        outcome_codes += [((rank[f.relative] << _CODE_RANK_SHIFT) | i, t) for i, t in enumerate(result.outcome_types)]
         months |= result.months
         other_forces.update(result.other_forces)
         if result.report is not None:
@@ -431,6 +532,10 @@ def _read_police_uk(ctx: _Context, name: str, files: list[FoundFile]) -> None:
         else:
             report.notes.append(f"rows of other forces excluded: {listed}")
     report.months = sorted(months)
+    if outcome_codes:  # what each outcome_code of the outcomes table stands for
+        codes, types = zip(*sorted(outcome_codes), strict=True)
+        table = arrow.table({"outcome_code": arrow.array(codes, arrow.int64()), "outcome_type": arrow.array(types, arrow.string())})
+        pq.write_table(table, ctx.out / "outcome_codes.parquet")
     if files:
         log.info("Prepare: %s: %d file(s), %s rows kept, in %.1f s", name, len(files), f"{report.rows_kept:,}",
                  time.perf_counter() - started)  # fmt: skip
@@ -580,18 +685,24 @@ def _aggregate(out: Path) -> None:
                     GROUP BY ALL ORDER BY ALL) TO '{out / "street_grid.parquet"}' (FORMAT parquet)"""
             )
             outcomes = _parts(out / "outcomes.parquet")
+            # each crime's latest outcome: the highest outcome_order (month, file, row) wins
             latest = (
-                f"""SELECT crime_id, arg_max(outcome_type, month || source_file) AS outcome_type,
-                    max(month) AS outcome_month FROM read_parquet('{outcomes}') GROUP BY crime_id"""
+                f"""SELECT crime_key_hi, crime_key_lo, arg_max(outcome_code, outcome_order) AS outcome_code
+                    FROM read_parquet('{outcomes}') GROUP BY ALL"""
                 if outcomes
-                else "SELECT NULL::VARCHAR AS crime_id, NULL::VARCHAR AS outcome_type, NULL::VARCHAR AS outcome_month WHERE false"
+                else "SELECT NULL::UBIGINT AS crime_key_hi, NULL::UBIGINT AS crime_key_lo, NULL::BIGINT AS outcome_code WHERE false"
+            )
+            codes = (
+                f"read_parquet('{out / 'outcome_codes.parquet'}')"
+                if (out / "outcome_codes.parquet").is_file()
+                else "(SELECT NULL::BIGINT AS outcome_code, NULL::VARCHAR AS outcome_type WHERE false)"
             )
             con.execute(
-                f"""COPY (SELECT s.month, s.crime_type, s.district, o.outcome_type,
-                    s.last_outcome, count(*) AS n
-                    FROM read_parquet('{street}') s LEFT JOIN ({latest}) o USING (crime_id)
-                    WHERE s.crime_id <> '' GROUP BY ALL ORDER BY ALL)
-                    TO '{out / "crime_outcomes.parquet"}' (FORMAT parquet)"""
+                f"""COPY (SELECT month, crime_type, district, c.outcome_type, last_outcome, sum(n)::BIGINT AS n
+                    FROM (SELECT s.month, s.crime_type, s.district, o.outcome_code, s.last_outcome, count(*) AS n
+                          FROM read_parquet('{street}') s LEFT JOIN ({latest}) o USING (crime_key_hi, crime_key_lo)
+                          WHERE s.crime_key_hi IS NOT NULL GROUP BY ALL) LEFT JOIN {codes} c USING (outcome_code)
+                    GROUP BY ALL ORDER BY ALL) TO '{out / "crime_outcomes.parquet"}' (FORMAT parquet)"""
             )
     finally:
         con.close()
@@ -613,9 +724,8 @@ def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _content_key(data_dir: Path, files: list[FoundFile], force: str) -> tuple[str, list[dict]]:
+def _content_key(data_dir: Path, files: list[FoundFile], force: str, digests: dict[Path, str]) -> tuple[str, list[dict]]:
     listing = []
-    digests = memoised_sha256_many([f.path for f in files if f.path.is_file()])
     for f in files:
         if f.path.is_file():
             listing.append({"path": f.relative, "size": f.path.stat().st_size,
@@ -631,42 +741,69 @@ def _content_key(data_dir: Path, files: list[FoundFile], force: str) -> tuple[st
     return key[:24], listing
 
 
+POLICE_UK_INPUTS = ("street", "outcomes", "stop_search")
+
+
 def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, refresh: bool = False,
             on_miss: Callable[[], object] | None = None) -> Prepared:  # fmt: skip
     """Validate and normalise every input under ``data_dir``; return the cached result.
 
-    ``on_miss`` is called when the data must be read afresh (the build starts its kernels then).
+    The cache key is the SHA-256 of every input file. Hashes are memoised by file size and
+    modification time; a data.police.uk file not in the memo is hashed by the worker that reads
+    it, in the same pass, so new or changed data are read once, not twice. ``on_miss`` is called
+    when the data must be read afresh (the build starts its kernels then).
 
     Raises :class:`DataError` listing every file-level problem (file, row, column, expected)
     when any input cannot be read; row-level problems are rejected and counted instead.
     """
     data_dir = Path(data_dir)
     files = discover(data_dir)
-    key, listing = _content_key(data_dir, files, force)
-    target = cache_root() / "prepared" / key
-    if (target / "quality.json").is_file() and not refresh:
-        quality = json.loads((target / "quality.json").read_text(encoding="utf-8"))
-        log.info("Prepare: reused validated data from the cache (%s)", key)
-        _raise_if_errors(quality)
-        return Prepared(target, key, quality)
+    root = cache_root() / "prepared"
+    readable = [f.path for f in files if f.path.is_file()]
+    read_in_workers = {f.path for f in files if f.input in POLICE_UK_INPUTS and f.path.is_file()}
+    digests = memoised_sha256([p for p in readable if p in read_in_workers])
+    digests.update(memoised_sha256_many([p for p in readable if p not in read_in_workers]))
+    if not refresh and all(p in digests for p in read_in_workers):
+        key, _ = _content_key(data_dir, files, force, digests)
+        cached = _cached(root / key)
+        if cached is not None:
+            log.info("Prepare: reused validated data from the cache (%s)", key)
+            return cached
     if on_miss is not None:
         on_miss()
     log.info("Prepare: reading %d file(s) under %s for %s", len(files), data_dir.name, force)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=target.parent))
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="reading.", dir=root))
     try:
+        quality, hashed = _prepare_into(tmp, data_dir, files, force)
+        remember_sha256(dict(hashed.values()))
+        digests.update({path: sha for path, (_, sha) in hashed.items()})
+        digests.update(memoised_sha256_many([p for p in readable if p not in digests]))  # e.g. duplicates not read
+        key, listing = _content_key(data_dir, files, force, digests)
         # the same key order whether fresh or read back from the cache
-        quality = json.loads(json.dumps(_prepare_into(tmp, data_dir, files, listing, force), sort_keys=True))
+        quality = json.loads(json.dumps({**quality, "files": listing}, sort_keys=True))
         (tmp / "quality.json").write_text(json.dumps(quality, indent=1, sort_keys=True), encoding="utf-8")
+        target = root / key
         try:
             os.replace(tmp, target)
         except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)  # another process prepared the same data
+            shutil.rmtree(tmp, ignore_errors=True)  # prepared before (or by another process) meanwhile
+            if (cached := _cached(target)) is not None:
+                return cached
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _raise_if_errors(quality)
     return Prepared(target, key, quality)
+
+
+def _cached(target: Path) -> Prepared | None:
+    """The prepared data in ``target`` (raising if they recorded errors), or ``None``."""
+    if not (target / "quality.json").is_file():
+        return None
+    quality = json.loads((target / "quality.json").read_text(encoding="utf-8"))
+    _raise_if_errors(quality)
+    return Prepared(target, target.name, quality)
 
 
 def _raise_if_errors(quality: dict) -> None:
@@ -675,7 +812,9 @@ def _raise_if_errors(quality: dict) -> None:
         raise DataError(f"the data folder has {len(quality['errors'])} problem(s):\n  - {listed}")
 
 
-def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], listing: list[dict], force: str) -> dict:
+def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], force: str) -> tuple[dict, dict[Path, tuple[str, str]]]:
+    """Read every input into ``out``; return the quality report (without its file listing) and
+    the ``(memo key, SHA-256)`` of each file hashed while it was read."""
     reports = {s.name: InputReport(s.name, s.title) for s in INPUTS}
     ctx = _Context(force, out, reports, [], [])
     by_input: dict[str, list[FoundFile]] = defaultdict(list)
@@ -683,12 +822,13 @@ def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], listing: li
         if f.input:
             by_input[f.input].append(f)
 
-    police_uk = [f.path for name in ("street", "outcomes", "stop_search") for f in by_input[name]]
+    police_uk = [f.path for name in POLICE_UK_INPUTS for f in by_input[name]]
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1 and sum(p.stat().st_size for p in police_uk if p.is_file()) >= PARALLEL_FROM_BYTES:
-        ctx.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        ctx.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_one_thread_per_worker)  # fmt: skip
     try:
-        for name in ("street", "outcomes", "stop_search"):
+        for name in POLICE_UK_INPUTS:
             _read_police_uk(ctx, name, by_input[name])
     finally:
         if ctx.pool is not None:
@@ -704,16 +844,16 @@ def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], listing: li
         _check_lsoas(ctx)
     _check_finance(ctx)
 
-    return {
+    quality = {
         "format": PREPARE_FORMAT,
         "force": force,
         "demonstration": (data_dir / DEMO_MARKER).is_file(),
-        "files": listing,
         "inputs": {name: r.as_dict() for name, r in reports.items()},
         "unrecognised": [f.relative for f in files if not f.input],
         "checks": ctx.checks,
         "errors": ctx.errors,
     }
+    return quality, ctx.hashed
 
 
 def _read_stats19(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None:

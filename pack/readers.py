@@ -23,7 +23,7 @@ import pyarrow.csv as arrow_csv
 
 from pack.errors import DataError
 
-BLOCK_SIZE = 8 << 20  # bytes of CSV text per batch: memory stays bounded whatever the file size
+BLOCK_SIZE = 16 << 20  # bytes of CSV text per batch: memory stays bounded whatever the file size
 
 
 @dataclass
@@ -78,17 +78,29 @@ def check_readable(path: Path, shown: str) -> None:
         raise DataError("is empty (0 bytes); a header row and data rows were expected", file=shown)
 
 
-def detect_encoding(path: Path) -> str:
-    """``utf-8`` (with or without BOM) if the whole file decodes, else ``cp1252`` (Excel)."""
+def detect_encoding(path: Path, on_chunk: Callable[[bytes], None] | None = None) -> str:
+    """``utf-8`` (with or without BOM) if the whole file decodes, else ``cp1252`` (Excel).
+
+    ``on_chunk`` is given every byte of the file in order (e.g. to hash it in the same pass)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
     with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            if on_chunk is not None:
+                on_chunk(chunk)
+            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):  # ASCII is UTF-8
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+                    if on_chunk is None:
+                        break
+    if utf8:
         try:
-            while chunk := handle.read(1 << 22):
-                decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+            utf8 = False
+    return "utf-8" if utf8 else "cp1252"
 
 
 def read_header(path: Path, encoding: str = "utf-8") -> list[str]:
@@ -138,7 +150,7 @@ def line_chunks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
                 yield block
                 return
             cut = block.rfind(b"\n") + 1
-            while cut and block.count(b'"', 0, cut) % 2:
+            while cut and b'"' in block and block.count(b'"', 0, cut) % 2:
                 cut = block.rfind(b"\n", 0, cut - 1) + 1
             if not cut:  # one record longer than the block: read more at once
                 block_size *= 2
@@ -276,15 +288,17 @@ def read_validated(
     required: list[str],
     keep_columns: list[str] | None = None,
     rename: Callable[[list[str]], dict[str, str]] | None = None,
+    on_chunk: Callable[[bytes], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Read ``path`` and yield its valid rows batch by batch (text columns).
 
     Counts, rejections and notes go into ``report`` (whose ``file`` is the name shown to users).
     ``rename`` maps raw header names to contract names (e.g. ``accident_index`` ->
-    ``collision_index``) before the required-column check.
+    ``collision_index``) before the required-column check. ``on_chunk`` sees the file's bytes
+    once, in order, before any row is yielded (see :func:`detect_encoding`).
     """
     check_readable(path, report.file)
-    report.encoding = detect_encoding(path)
+    report.encoding = detect_encoding(path, on_chunk)
     if report.encoding != "utf-8":
         report.notes.append("not UTF-8: read as Windows-1252 text (as Excel saves CSV)")
     header = read_header(path, report.encoding)

@@ -44,10 +44,19 @@ def parse_numbers(text: pd.Series, thousands: bool = True) -> pd.Series:
 
     >>> parse_numbers(pd.Series(["1,954", " 2.5", "abc", "", "-1e3"])).tolist()
     [1954.0, 2.5, nan, nan, -1000.0]
+    >>> parse_numbers(pd.Series(["1", "nan", "inf"])).tolist()
+    [1.0, nan, nan]
     """
     values = pc.utf8_trim_whitespace(arrow.array(text.astype("str"), type=arrow.string()))
     if thousands:
         values = pc.replace_substring(values, ",", "")
+    try:  # the usual case, every value a finite number or empty: one cast
+        numbers = pc.cast(pc.if_else(pc.equal(values, ""), arrow.scalar(None, arrow.string()), values), arrow.float64())
+        if pc.all(pc.is_finite(numbers)).as_py() is not False:
+            return pd.Series(numbers.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+    except arrow.ArrowInvalid:
+        pass
+    # otherwise only what matches the pattern is a number (Arrow's cast would take "nan", "inf")
     numbers = pc.if_else(pc.match_substring_regex(values, f"^{_NUMBER}$"), values, arrow.scalar(None, arrow.string()))
     return pd.Series(pc.cast(numbers, arrow.float64()).to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 

@@ -32,6 +32,11 @@ def street_row(crime_id: str, month: str, lsoa: str = "E01013523", name: str = "
     return f"{crime_id},{month},{force},{force},{place},{crime_type},{outcome},\n"
 
 
+def outcome_row(crime_id: str, month: str, outcome: str, force: str = DERBYSHIRE) -> str:
+    """One outcomes-file line."""
+    return f"{crime_id},{month},{force},{force},-1.48,52.92,On or near Arthur Street,E01013523,Derby 008B,{outcome}\n"
+
+
 def street_month(folder: Path, month: str, counts: dict[str, int], force_slug: str = "derbyshire") -> Path:
     """A month's street file with ``counts`` records of each crime type (ASB without Crime IDs)."""
     rows = []

@@ -7,7 +7,7 @@ from pack.errors import DataError
 from pack.prepare import prepare
 from pack.rural import force_lsoa_facts
 
-from csvs import STREET_HEADER, street_row
+from csvs import STREET_HEADER, street_row, write
 
 
 def test_street_loader_bom_blank_ids_force_filter_and_rejections(fixture_dir):
@@ -153,3 +153,16 @@ def test_validate_command_reports_the_real_data_facts(real_data):
     assert "force area LSOAs in the rural-urban lookup: 642 (124 rural); population 1,059,996" in out
     assert "rejected from population: 1 row(s): population" in out  # the "Grand Total" line, reported
     assert out.rstrip().endswith("valid")
+
+
+def test_a_row_of_another_force_mid_file_leaves_every_kept_row_intact(tmp_path):
+    """Rows are filtered by force before typing; each kept row keeps its own district and ID
+    (a district computed apart from its row once landed on the wrong one)."""
+    rows = [street_row("a1", "2024-01", "E01019400", "Amber Valley 001A"),
+            street_row("n1", "2024-01", "E01028000", "Ashfield 001A", force="Nottinghamshire Police"),
+            street_row("b1", "2024-01", "E01013523", "Derby 008B"),
+            street_row("c1", "2024-01", "E01019401", "High Peak 002C")]  # fmt: skip
+    write(tmp_path, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER + "".join(rows))
+    street = pd.read_parquet(prepare(tmp_path).path / "street.parquet")
+    assert street[["crime_id", "district"]].values.tolist() == [
+        ["a1", "Amber Valley"], ["b1", "Derby"], ["c1", "High Peak"]]  # fmt: skip

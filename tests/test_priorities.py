@@ -17,7 +17,7 @@ from pack.dataset import Dataset
 from pack.periods import rolling_window
 from pack.prepare import prepare
 
-from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, street_row, write
+from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, outcome_row, street_row, write
 
 FORCE = f"{DERBYSHIRE},{DERBYSHIRE}"
 
@@ -209,15 +209,12 @@ def outcome_data(tmp_path: Path) -> Dataset:
           + street_row("c5", "2024-01", "E01013523", "Derby 008B", "Vehicle crime")
           + street_row("", "2024-01", "E01013523", "Derby 008B", "Anti-social behaviour"))  # fmt: skip
 
-    def outcome(crime_id: str, month: str, what: str) -> str:
-        return f"{crime_id},{month},{FORCE},-1.48,52.92,On or near Arthur Street,E01013523,Derby 008B,{what}\n"
-
     write(d, "2024-01/2024-01-derbyshire-outcomes.csv", OUTCOME_HEADER
-          + outcome("c1", "2024-01", "Under investigation")
-          + outcome("c2", "2024-01", "Investigation complete; no suspect identified")
-          + outcome("c3", "2024-01", "Suspect charged")
-          + outcome("c4", "2024-01", "Under investigation"))  # fmt: skip
-    write(d, "2024-02/2024-02-derbyshire-outcomes.csv", OUTCOME_HEADER + outcome("c1", "2024-02", "Suspect charged"))
+          + outcome_row("c1", "2024-01", "Under investigation")
+          + outcome_row("c2", "2024-01", "Investigation complete; no suspect identified")
+          + outcome_row("c3", "2024-01", "Suspect charged")
+          + outcome_row("c4", "2024-01", "Under investigation"))  # fmt: skip
+    write(d, "2024-02/2024-02-derbyshire-outcomes.csv", OUTCOME_HEADER + outcome_row("c1", "2024-02", "Suspect charged"))
     return Dataset(prepare(d))
 
 

@@ -1,0 +1,87 @@
+"""Compact Crime ID keys (pack.keys) and the latest-outcome join built on them."""
+
+import hashlib
+
+import pandas as pd
+import pyarrow as arrow
+import pytest
+
+from pack.keys import crime_id_key, crime_id_keys
+from pack.prepare import prepare
+
+from csvs import OUTCOME_HEADER, STREET_HEADER, outcome_row, street_row, write
+
+PUBLISHED = "dd28468cf7982934c421e798e6f3dd2905b29c11544fbf6f58a9e5558aaea4fe"
+
+
+def test_a_published_id_is_its_four_words_mixed_into_each_half():
+    raw = bytes.fromhex(PUBLISHED)
+    words = [int.from_bytes(raw[i : i + 8], "little") for i in range(0, 32, 8)]
+    # by hand: the words are the bytes of each 16-hex-digit run, read back to front
+    assert words == [0x342998F78C4628DD, 0x29DDF3E698E721C4, 0x6FBF4F54119CB205, 0xFEA4AE8A55E5A958]
+
+    def fmix64(x: int) -> int:  # MurmurHash3's finaliser, written out again here
+        x = ((x ^ (x >> 33)) * 0xFF51AFD7ED558CCD) % 2**64
+        x = ((x ^ (x >> 33)) * 0xC4CEB9FE1A85EC53) % 2**64
+        return x ^ (x >> 33)
+
+    halves = []
+    for seed in (0x243F6A8885A308D3, 0x13198A2E03707344):
+        for word in words:
+            seed = fmix64(seed ^ word)
+        halves.append(seed)
+    assert crime_id_key(PUBLISHED) == tuple(halves)
+
+
+def test_other_ids_are_hashed_and_empty_ids_have_no_key():
+    digest = hashlib.blake2b(b"c1", digest_size=16).digest()
+    assert crime_id_key("c1") == (int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little"))
+    upper = PUBLISHED.upper()  # not how data.police.uk writes IDs: hashed, so it cannot meet the lower-case ID
+    assert crime_id_key(upper) != crime_id_key(PUBLISHED)
+    assert crime_id_key("") is None
+
+
+@pytest.mark.parametrize("kind", [arrow.string(), arrow.large_string()])
+def test_the_column_version_matches_the_reference_value_by_value(kind):
+    ids = [PUBLISHED, "", "c1", PUBLISHED.upper(), "g" + PUBLISHED[1:], "crime-é", PUBLISHED[:63], "x" * 200,
+           "0" * 64, PUBLISHED]  # fmt: skip
+    column = arrow.array(ids, kind).slice(0)  # as read: one chunk
+    hi, lo = crime_id_keys(arrow.chunked_array([column.slice(0, 4), column.slice(4)]))
+    got = [None if h is None else (h, l) for h, l in zip(hi.to_pylist(), lo.to_pylist(), strict=True)]
+    assert got == [crime_id_key(i) for i in ids]
+    assert hi.type == arrow.uint64() and hi.null_count == 1
+
+
+def test_ids_differing_in_one_or_two_characters_get_different_keys():
+    """Every ID one character away from a published one, and every ID that changes the same
+    position of two different words by the same digit (the pairs a simple XOR fold would merge)."""
+    variants = {PUBLISHED}
+    for position in range(64):
+        for digit in "0123456789abcdef":
+            variants.add(PUBLISHED[:position] + digit + PUBLISHED[position + 1 :])
+            for other in range(position % 16, 64, 16):
+                if other > position:
+                    pair = list(PUBLISHED)
+                    pair[position] = pair[other] = digit
+                    variants.add("".join(pair))
+    hi, lo = crime_id_keys(arrow.array(sorted(variants)))
+    assert len(variants) > 2000
+    assert len(set(zip(hi.to_pylist(), lo.to_pylist(), strict=True))) == len(variants)
+
+
+def test_latest_outcome_is_the_last_month_then_the_later_row_whatever_the_id_form(tmp_path):
+    """Two crimes, one with a published (hex) ID and one with a short ID; outcomes in two months
+    and two in one month: the later month wins, then the later row of the same file."""
+    data = tmp_path / "data"
+    write(data, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER
+          + street_row(PUBLISHED, "2024-01", crime_type="Burglary") + street_row("c1", "2024-01", crime_type="Robbery"))
+    write(data, "2024-01/2024-01-derbyshire-outcomes.csv", OUTCOME_HEADER
+          + outcome_row(PUBLISHED, "2024-01", "Suspect charged")
+          + outcome_row("c1", "2024-01", "Under investigation")
+          + outcome_row("c1", "2024-01", "Unable to prosecute suspect"))  # fmt: skip
+    write(data, "2024-02/2024-02-derbyshire-outcomes.csv", OUTCOME_HEADER
+          + outcome_row(PUBLISHED, "2024-02", "Offender given a caution"))
+    joined = pd.read_parquet(prepare(data).path / "crime_outcomes.parquet").set_index("crime_type")
+    assert joined.loc["Burglary", "outcome_type"] == "Offender given a caution"
+    assert joined.loc["Robbery", "outcome_type"] == "Unable to prosecute suspect"
+    assert joined["n"].tolist() == [1, 1]
