@@ -134,7 +134,8 @@ _num = schemas.parse_numbers  # text to float64 (thousands separators dropped), 
 def _district(lsoa_name: pd.Series) -> pd.Series:
     """``Amber Valley 001A`` -> ``Amber Valley`` (the local authority district), worked out once
     per distinct name; the result keeps ``lsoa_name``'s index."""
-    names = pc.dictionary_encode(arrow.array(lsoa_name.astype("str"), arrow.string()))
+    names = arrow.chunked_array([arrow.array(lsoa_name.astype("str"), arrow.string())]).combine_chunks()
+    names = pc.dictionary_encode(names)
     districts = pc.replace_substring_regex(names.dictionary, pattern=r"\s+\d{3}[A-Z]$", replacement="")
     return pd.Series(pc.take(districts, names.indices).to_pandas().array, index=lsoa_name.index)
 
