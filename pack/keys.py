@@ -27,8 +27,9 @@ import pyarrow.compute as pc
 
 HEX_ID_LENGTH = 64
 
+_HEX_DIGITS = b"0123456789abcdef"
 _NIBBLE = np.full(256, 255, dtype=np.uint8)
-for _value, _char in enumerate(b"0123456789abcdef"):
+for _value, _char in enumerate(_HEX_DIGITS):
     _NIBBLE[_char] = _value
 
 _MASK = (1 << 64) - 1
@@ -94,9 +95,14 @@ def crime_id_keys(ids: arrow.Array | arrow.ChunkedArray) -> tuple[arrow.Array, a
         chosen = ids.filter(arrow.array(hex_shaped)) if len(candidates) != count else ids
         offsets = np.frombuffer(chosen.buffers()[1], dtype=np.int64)[chosen.offset : chosen.offset + len(chosen) + 1]
         text = np.frombuffer(chosen.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-        nibbles = _NIBBLE[text.reshape(-1, HEX_ID_LENGTH)]
-        valid_hex = (nibbles < 16).all(axis=1)
-        raw = np.ascontiguousarray((nibbles[valid_hex, 0::2] << 4) | nibbles[valid_hex, 1::2]).view("<u8")
+        blob = text.tobytes()
+        if not blob.translate(None, _HEX_DIGITS):  # all lower-case hex, as published: decode at once
+            valid_hex = np.ones(len(candidates), dtype=bool)
+            raw = np.frombuffer(bytes.fromhex(blob.decode("ascii")), dtype="<u8").reshape(-1, 4)
+        else:
+            nibbles = _NIBBLE[text.reshape(-1, HEX_ID_LENGTH)]
+            valid_hex = (nibbles < 16).all(axis=1)
+            raw = np.ascontiguousarray((nibbles[valid_hex, 0::2] << 4) | nibbles[valid_hex, 1::2]).view("<u8")
         for half, seed in enumerate(_SEEDS):
             state = np.full(len(raw), seed, dtype=np.uint64)
             for word in range(4):

@@ -8,6 +8,7 @@ covered and missing, files not recognised, and cross-checks such as totals that 
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import logging
@@ -18,8 +19,8 @@ import shutil
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,19 +281,23 @@ class _Context:
     pool: ProcessPoolExecutor | None = None
     hashed: dict[Path, tuple[str, str]] = field(default_factory=dict)  # path: (memo key, SHA-256) from reading
 
-    def map_files(self, function: Callable, jobs: list[tuple]) -> Iterator:
-        """``function(*job)`` for each job, in order: in worker processes when there is a pool.
+    def map_files(self, function: Callable, jobs: list[tuple], sizes: list[int]) -> list:
+        """``function(*job)`` for each job, results in job order: in worker processes when there is
+        a pool, the largest files first (so no worker is left with a big one at the end).
 
         Workers that cannot start (e.g. a script without ``if __name__ == "__main__":``, which
         spawned processes re-import) are not an error: the files are then read here."""
         if self.pool is not None and len(jobs) > 1:
             try:
-                return iter(list(self.pool.map(function, *zip(*jobs, strict=True))))
+                futures: dict[int, Future] = {}
+                for i in sorted(range(len(jobs)), key=lambda i: -sizes[i]):
+                    futures[i] = self.pool.submit(function, *jobs[i])
+                return [futures[i].result() for i in range(len(jobs))]
             except BrokenProcessPool as exc:
                 log.warning("Prepare: worker processes could not run (%s); reading in this process", exc)
                 self.pool.shutdown(cancel_futures=True)
                 self.pool = None
-        return (function(*job) for job in jobs)
+        return [function(*job) for job in jobs]
 
 
 # Data.police.uk files at least this large in total are read by worker processes (one per core);
@@ -306,9 +311,18 @@ UNIQUE_COLUMNS = frozenset({"crime_id", "crime_key_hi", "crime_key_lo", "outcome
 
 
 
-def _one_thread_per_worker() -> None:
-    """The worker processes are the parallelism: Arrow's own threads in each would only contend."""
+def _set_up_worker() -> None:
+    """The worker processes are the parallelism: Arrow's own threads in each would only contend.
+    Freed memory is kept for the next file rather than handed back to the system and faulted in
+    again page by page (glibc's allocator; elsewhere this step is skipped)."""
     arrow.set_cpu_count(1)
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3  # mallopt parameters, from glibc's malloc.h
+        libc.mallopt(m_mmap_threshold, 256 << 20)
+        libc.mallopt(m_trim_threshold, 512 << 20)
+    except (OSError, AttributeError):
+        pass
 
 
 def _choose_duplicate_months(files: list[FoundFile], report: InputReport) -> list[FoundFile]:
@@ -492,22 +506,39 @@ def _count_rows(path: Path, hashing: _HashingPass) -> int:
     return max(lines + (last != b"\n") - 1, 0)
 
 
-def _read_police_uk(ctx: _Context, name: str, files: list[FoundFile]) -> None:
-    """Read every file of one data.police.uk input into ``<name>.parquet/`` (one part per file),
-    in worker processes when the files are large."""
-    report = ctx.reports[name]
-    files = _choose_duplicate_months(files, report)
+def _read_police_uk(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None:
+    """Read every data.police.uk file into ``<input>.parquet/`` (one part per file), in worker
+    processes when the files are large: all three inputs' files in one queue."""
     started = time.perf_counter()
-    if len(files) > MAX_OUTCOME_FILES:
-        raise DataError(f"{len(files):,} {name} files: at most {MAX_OUTCOME_FILES:,} can be prepared at once")
+    chosen: dict[str, list[FoundFile]] = {}
+    jobs: list[tuple] = []
+    for name in POLICE_UK_INPUTS:
+        files = chosen[name] = _choose_duplicate_months(by_input[name], ctx.reports[name])
+        if len(files) > MAX_OUTCOME_FILES:
+            raise DataError(f"{len(files):,} {name} files: at most {MAX_OUTCOME_FILES:,} can be prepared at once")
+        rank = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
+        folder = ctx.out / f"{name}.parquet"
+        jobs += [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet", rank[f.relative])
+                 for i, f in enumerate(files)]  # fmt: skip
+    sizes = [job[1].stat().st_size if job[1].is_file() else 0 for job in jobs]
+    results = iter(ctx.map_files(_read_police_uk_file, jobs, sizes))
+    for name in POLICE_UK_INPUTS:
+        _collect_police_uk(ctx, name, chosen[name], [next(results) for _ in chosen[name]])
+    if jobs:
+        log.info("Prepare: %d data.police.uk file(s) (%s) read in %.1f s", len(jobs), ", ".join(
+            f"{name} {ctx.reports[name].rows_kept:,} rows kept" for name in POLICE_UK_INPUTS if chosen[name]),
+            time.perf_counter() - started)  # fmt: skip
+
+
+def _collect_police_uk(ctx: _Context, name: str, files: list[FoundFile], results: list[_FileResult]) -> None:
+    """Gather what the workers found in one input's files into its report."""
+    report = ctx.reports[name]
     folder = ctx.out / f"{name}.parquet"
     rank = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
-    jobs = [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet", rank[f.relative])
-            for i, f in enumerate(files)]  # fmt: skip
     months: set[str] = set()
     other_forces: Counter[str] = Counter()
     outcome_codes: list[tuple[int, str]] = []
-    for f, result in zip(files, ctx.map_files(_read_police_uk_file, jobs), strict=True):
+    for f, result in zip(files, results, strict=True):
         report.files.append(f.relative)
         if result.memo_key and result.sha256:
             ctx.hashed[f.path] = (result.memo_key, result.sha256)
@@ -537,9 +568,6 @@ def _read_police_uk(ctx: _Context, name: str, files: list[FoundFile]) -> None:
         codes, types = zip(*sorted(outcome_codes), strict=True)
         table = arrow.table({"outcome_code": arrow.array(codes, arrow.int64()), "outcome_type": arrow.array(types, arrow.string())})
         pq.write_table(table, ctx.out / "outcome_codes.parquet")
-    if files:
-        log.info("Prepare: %s: %d file(s), %s rows kept, in %.1f s", name, len(files), f"{report.rows_kept:,}",
-                 time.perf_counter() - started)  # fmt: skip
 
 
 def _read_table(
@@ -827,10 +855,9 @@ def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], force: str)
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1 and sum(p.stat().st_size for p in police_uk if p.is_file()) >= PARALLEL_FROM_BYTES:
         ctx.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_one_thread_per_worker)  # fmt: skip
+                                       initializer=_set_up_worker)  # fmt: skip
     try:
-        for name in POLICE_UK_INPUTS:
-            _read_police_uk(ctx, name, by_input[name])
+        _read_police_uk(ctx, by_input)
     finally:
         if ctx.pool is not None:
             ctx.pool.shutdown()

@@ -7,6 +7,9 @@ validation, in :mod:`pack.prepare`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 import pyarrow as arrow
 import pyarrow.compute as pc
@@ -75,9 +78,25 @@ def _number(low: float = 0, high: float = 1e12, thousands: bool = True) -> pa.Ch
     return pa.Check(check, error=f"a number from {low:g} to {high:g}")
 
 
+def _per_distinct(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """``check`` worked out once per distinct value, for columns that repeat a few values (a
+    month, an LSOA code) over many rows; the same answer row by row.
+
+    >>> _per_distinct(lambda s: s.str.len() > 1)(pd.Series(["ab", "c", "ab"])).tolist()
+    [True, False, True]
+    """
+
+    def on_distinct(values: pd.Series) -> pd.Series:
+        codes, distinct = pd.factorize(values)
+        answers = np.asarray(check(pd.Series(distinct, dtype=values.dtype)), dtype=bool)
+        return pd.Series(answers[codes], index=values.index)
+
+    return on_distinct
+
+
 def _matches_or_empty(pattern: str, what: str) -> pa.Check:
     return pa.Check(
-        lambda s: (s == "") | s.str.fullmatch(pattern), error=f"{what}, or empty"
+        _per_distinct(lambda s: (s == "") | s.str.fullmatch(pattern)), error=f"{what}, or empty"
     )
 
 
@@ -87,9 +106,9 @@ def _non_empty(what: str) -> pa.Check:
 
 def _month_checks(file_month: str | None) -> list[pa.Check]:
     """``Month`` is YYYY-MM and, when the file name has a month, that month."""
-    checks = [pa.Check.str_matches(MONTH_PATTERN, error="a month written YYYY-MM")]
+    checks = [pa.Check(_per_distinct(lambda s: s.str.fullmatch(MONTH_PATTERN)), error="a month written YYYY-MM")]
     if file_month:
-        checks.append(pa.Check(lambda s: s == file_month, error=f"the file's own month {file_month}"))
+        checks.append(pa.Check(_per_distinct(lambda s: s == file_month), error=f"the file's own month {file_month}"))
     return checks
 
 
