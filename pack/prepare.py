@@ -465,7 +465,7 @@ def _read_police_uk_rows(name: str, path: Path, relative: str, force: str, part:
     outcome_codes: dict[str, int] = {}
     rows_written = 0
     try:
-        for frame in read_validated(path, report, schema_for(file_month), required, columns, on_chunk=hashing):
+        for frame in read_validated(path, report, schema_for(file_month), required, columns, on_bytes=hashing):
             if name != "stop_search" and len(frame):
                 mine = frame["Falls within"] == force
                 for other, n in frame.loc[~mine, "Falls within"].value_counts().items():

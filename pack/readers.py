@@ -78,29 +78,37 @@ def check_readable(path: Path, shown: str) -> None:
         raise DataError("is empty (0 bytes); a header row and data rows were expected", file=shown)
 
 
-def detect_encoding(path: Path, on_chunk: Callable[[bytes], None] | None = None) -> str:
-    """``utf-8`` (with or without BOM) if the whole file decodes, else ``cp1252`` (Excel).
+class TextEncoding:
+    """The encoding of a CSV file, decided run by run as it is read (one pass, no look-ahead):
+    UTF-8 (with or without BOM) unless a run is not UTF-8; from then on Windows-1252, as Excel
+    saves CSV. Runs are whole lines, so no character is split between two of them.
 
-    ``on_chunk`` is given every byte of the file in order (e.g. to hash it in the same pass)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            if on_chunk is not None:
-                on_chunk(chunk)
-            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):  # ASCII is UTF-8
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-                    if on_chunk is None:
-                        break
-    if utf8:
+    A file that is UTF-8 text with non-ASCII characters in one part and not UTF-8 in another is
+    refused: no single reading of it is right."""
+
+    def __init__(self, report: FileReport) -> None:
+        self.report = report
+        self.encoding = "utf-8"
+        self._non_ascii_utf8_seen = False
+
+    def of(self, piece: bytes, first_line: int) -> str:
+        """The encoding to read ``piece`` (whose first line is ``first_line`` of the file) with."""
+        if self.encoding == "cp1252" or piece.isascii():
+            return self.encoding  # ASCII reads the same in both
         try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    return "utf-8" if utf8 else "cp1252"
+            piece.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if self._non_ascii_utf8_seen or not piece[: exc.start].isascii():
+                raise DataError(
+                    "is UTF-8 text up to here but not from this row on (mixed encodings)",
+                    file=self.report.file, row=first_line + piece.count(b"\n", 0, exc.start),
+                    expected="one encoding throughout: save the file again as UTF-8",
+                ) from exc
+            self.encoding = self.report.encoding = "cp1252"
+            self.report.notes.append("not UTF-8: read as Windows-1252 text (as Excel saves CSV)")
+            return self.encoding
+        self._non_ascii_utf8_seen = True
+        return self.encoding
 
 
 def read_header(path: Path, encoding: str = "utf-8") -> list[str]:
@@ -136,17 +144,25 @@ def require_columns(header: list[str], required: list[str], shown: str) -> None:
     )
 
 
-def line_chunks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
+def line_chunks(path: Path, block_size: int = BLOCK_SIZE, on_bytes: Callable[[bytes], None] | None = None,
+                ) -> Iterator[bytes]:  # fmt: skip
     """Yield runs of whole lines after the header, about ``block_size`` bytes each, never cut
-    inside a quoted field (an odd count of quotes before the cut)."""
+    inside a quoted field (an odd count of quotes before the cut).
+
+    ``on_bytes`` is given the header line and then each run before it is yielded: every byte of
+    the file once, in order (e.g. to hash the file in the same pass)."""
     with path.open("rb") as handle:
-        handle.readline()  # the header
+        header = handle.readline()
+        if on_bytes is not None:
+            on_bytes(header)
         while True:
             start = handle.tell()
             block = handle.read(block_size)
             if not block:
                 return
             if len(block) < block_size:
+                if on_bytes is not None:
+                    on_bytes(block)
                 yield block
                 return
             cut = block.rfind(b"\n") + 1
@@ -157,7 +173,10 @@ def line_chunks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
                 handle.seek(start)
                 continue
             handle.seek(start + cut)
-            yield block[:cut]
+            piece = block[:cut]
+            if on_bytes is not None:
+                on_bytes(piece)
+            yield piece
 
 
 def blank_line_offsets(piece: bytes) -> np.ndarray:
@@ -220,7 +239,8 @@ def _parse_chunk(piece: bytes, names: list[str], encoding: str, first_line: int,
 
 
 def iter_text_batches(
-    path: Path, header: list[str], encoding: str, report: FileReport, only: list[str] | None = None
+    path: Path, header: list[str], encoding: TextEncoding, report: FileReport, only: list[str] | None = None,
+    on_bytes: Callable[[bytes], None] | None = None,
 ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
     """Yield ``(row_numbers, frame)`` with every column (or those in ``only``) as text, one
     bounded chunk at a time.
@@ -239,8 +259,8 @@ def iter_text_batches(
     blank_lines = 0
     approximate = False
     first_line = 2
-    for piece in line_chunks(path):
-        table, invalid = _parse_chunk(piece, names, encoding, first_line, report, include)
+    for piece in line_chunks(path, on_bytes=on_bytes):
+        table, invalid = _parse_chunk(piece, names, encoding.of(piece, first_line), first_line, report, include)
         lines = piece.count(b"\n") + (0 if piece.endswith(b"\n") else 1)
         numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
         if invalid or lines != table.num_rows:  # malformed or blank lines, or quoted line breaks
@@ -288,20 +308,21 @@ def read_validated(
     required: list[str],
     keep_columns: list[str] | None = None,
     rename: Callable[[list[str]], dict[str, str]] | None = None,
-    on_chunk: Callable[[bytes], None] | None = None,
+    on_bytes: Callable[[bytes], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """Read ``path`` and yield its valid rows batch by batch (text columns).
+    """Read ``path`` once and yield its valid rows batch by batch (text columns).
 
     Counts, rejections and notes go into ``report`` (whose ``file`` is the name shown to users).
     ``rename`` maps raw header names to contract names (e.g. ``accident_index`` ->
-    ``collision_index``) before the required-column check. ``on_chunk`` sees the file's bytes
-    once, in order, before any row is yielded (see :func:`detect_encoding`).
+    ``collision_index``) before the required-column check. ``on_bytes`` is given every byte of
+    the file, in order, as it is read (see :func:`line_chunks`); the encoding is decided as the
+    file is read (see :class:`TextEncoding`).
     """
     check_readable(path, report.file)
-    report.encoding = detect_encoding(path, on_chunk)
-    if report.encoding != "utf-8":
-        report.notes.append("not UTF-8: read as Windows-1252 text (as Excel saves CSV)")
-    header = read_header(path, report.encoding)
+    encoding = TextEncoding(report)
+    with path.open("rb") as handle:
+        encoding.of(handle.readline().removeprefix(codecs.BOM_UTF8), 1)
+    header = read_header(path, encoding.encoding)
     mapping = rename(header) if rename else {}
     normalised = [mapping.get(c, c) for c in header]
     require_columns(normalised, required, report.file)
@@ -310,7 +331,7 @@ def read_validated(
         if extra:
             report.notes.append(f"{len(extra)} column(s) not used: {', '.join(extra[:8])}")
     wanted = None if keep_columns is None else [raw for raw in header if mapping.get(raw, raw) in keep_columns]
-    for numbers, frame in iter_text_batches(path, header, report.encoding, report, wanted):
+    for numbers, frame in iter_text_batches(path, header, encoding, report, wanted, on_bytes):
         frame.columns = [mapping.get(c, c) for c in frame.columns]
         if keep_columns is not None:
             frame = frame[[c for c in keep_columns if c in frame.columns]]

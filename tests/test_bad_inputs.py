@@ -18,6 +18,7 @@ import pytest
 from pack.config import PROJECT_ROOT
 from pack.errors import DataError
 from pack.prepare import prepare
+from pack.readers import FileReport, TextEncoding
 
 from csvs import STREET_HEADER, street_row
 
@@ -142,6 +143,25 @@ def test_excel_cp1252_text(tmp_path: Path) -> None:
     assert "On or near St Mary’s Gate" in locations  # the curly apostrophe survives
     note = pd.read_parquet(prepared.path / "mi.parquet")["note"].iloc[0]
     assert note == "Members of “Neighbourhood Watch” schemes; grant £12,000"
+
+
+def test_mixed_encodings_are_refused_naming_the_first_row_that_differs(tmp_path: Path) -> None:
+    result = validate(case("mixed_encodings", tmp_path))
+    assert result.returncode == 1
+    assert (f"file {STREET}, row 3: is UTF-8 text up to here but not from this row on (mixed encodings) "
+            "(expected one encoding throughout: save the file again as UTF-8)") in result.stderr  # fmt: skip
+
+
+def test_the_encoding_is_decided_run_by_run() -> None:
+    """ASCII runs, then a Windows-1252 run: the whole file reads as Windows-1252 (ASCII reads the
+    same either way). A UTF-8 run, then a Windows-1252 run: refused, naming the row."""
+    excel = TextEncoding(FileReport("a.csv"))
+    assert [excel.of(b"plain,text\n", 2), excel.of(b"St Mary\x92s\n", 3), excel.of(b"Caf\xc3\xa9\n", 4)] == ["utf-8", "cp1252", "cp1252"]
+    assert excel.report.encoding == "cp1252"
+    mixed = TextEncoding(FileReport("b.csv"))
+    assert mixed.of(b"Caf\xc3\xa9\n", 2) == "utf-8"
+    with pytest.raises(DataError, match="row 4: is UTF-8 text up to here"):
+        mixed.of(b"fine\nSt Mary\x92s\n", 3)
 
 
 def test_malformed_month_and_month_outside_the_file(tmp_path: Path) -> None:

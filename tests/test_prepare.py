@@ -166,3 +166,31 @@ def test_a_row_of_another_force_mid_file_leaves_every_kept_row_intact(tmp_path):
     street = pd.read_parquet(prepare(tmp_path).path / "street.parquet")
     assert street[["crime_id", "district"]].values.tolist() == [
         ["a1", "Amber Valley"], ["b1", "Derby"], ["c1", "High Peak"]]  # fmt: skip
+
+
+def test_files_are_hashed_as_they_are_read_once_and_remembered(tmp_path, monkeypatch):
+    import os
+
+    import pack.prepare as stage
+    from pack.hashing import sha256_file
+
+    street = write(tmp_path, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER + street_row("c1", "2024-01"))
+    write(tmp_path, "2024-01/2024-01-derbyshire-outcomes.csv",
+          "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n")
+    first = prepare(tmp_path)
+    hashes = {f["path"]: f["sha256"] for f in first.quality["files"]}
+    assert hashes == {p.relative_to(tmp_path).as_posix(): sha256_file(p) for p in tmp_path.rglob("*.csv")}
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(stage, "_prepare_into", must_not_read)
+    assert prepare(tmp_path).path == first.path  # every hash remembered: found in the cache unread
+    monkeypatch.undo()
+    reads = []
+    read = stage._prepare_into
+    monkeypatch.setattr(stage, "_prepare_into", lambda *args: reads.append(args) or read(*args))
+    os.utime(street, ns=(street.stat().st_atime_ns, street.stat().st_mtime_ns + 10**9))
+    again = prepare(tmp_path)  # touched: read (and hashed) again; same content, so the same cache entry
+    assert len(reads) == 1
+    assert (again.path, again.key) == (first.path, first.key)
