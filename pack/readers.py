@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -91,17 +93,17 @@ class TextEncoding:
         self.encoding = "utf-8"
         self._non_ascii_utf8_seen = False
 
-    def of(self, piece: bytes, first_line: int) -> str:
+    def of(self, piece: memoryview | bytes, first_line: int) -> str:
         """The encoding to read ``piece`` (whose first line is ``first_line`` of the file) with."""
-        if self.encoding == "cp1252" or piece.isascii():
+        if self.encoding == "cp1252" or is_ascii(piece):
             return self.encoding  # ASCII reads the same in both
         try:
-            piece.decode("utf-8")
+            codecs.utf_8_decode(piece, "strict", True)
         except UnicodeDecodeError as exc:
-            if self._non_ascii_utf8_seen or not piece[: exc.start].isascii():
+            if self._non_ascii_utf8_seen or not is_ascii(piece[: exc.start]):
                 raise DataError(
                     "is UTF-8 text up to here but not from this row on (mixed encodings)",
-                    file=self.report.file, row=first_line + piece.count(b"\n", 0, exc.start),
+                    file=self.report.file, row=first_line + count_byte(piece[: exc.start], b"\n"),
                     expected="one encoding throughout: save the file again as UTF-8",
                 ) from exc
             self.encoding = self.report.encoding = "cp1252"
@@ -144,42 +146,55 @@ def require_columns(header: list[str], required: list[str], shown: str) -> None:
     )
 
 
-def line_chunks(path: Path, block_size: int = BLOCK_SIZE, on_bytes: Callable[[bytes], None] | None = None,
-                ) -> Iterator[bytes]:  # fmt: skip
+def _bytes(view: memoryview | bytes) -> np.ndarray:
+    return np.frombuffer(view, dtype=np.uint8)
+
+
+def count_byte(view: memoryview | bytes, byte: bytes) -> int:
+    """How many times ``byte`` occurs in ``view`` (no copy of the text)."""
+    return int(np.count_nonzero(_bytes(view) == byte[0]))
+
+
+def is_ascii(view: memoryview | bytes) -> bool:
+    """True when every byte of ``view`` is ASCII."""
+    return len(view) == 0 or int(_bytes(view).max()) < 128
+
+
+def line_chunks(path: Path, block_size: int = BLOCK_SIZE, on_bytes: Callable[[memoryview], None] | None = None,
+                ) -> Iterator[memoryview]:  # fmt: skip
     """Yield runs of whole lines after the header, about ``block_size`` bytes each, never cut
     inside a quoted field (an odd count of quotes before the cut).
 
-    ``on_bytes`` is given the header line and then each run before it is yielded: every byte of
-    the file once, in order (e.g. to hash the file in the same pass)."""
+    The file is memory-mapped and each run is a view of it, so its text is never copied. A run
+    stays valid as long as it is referenced. ``on_bytes`` is given the header line and then each
+    run before it is yielded: every byte of the file once, in order (e.g. to hash it in the same
+    pass)."""
     with path.open("rb") as handle:
-        header = handle.readline()
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            return
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # freed when no view is left
+    text = memoryview(mapped)
+    start = mapped.find(b"\n") + 1 or size  # after the header line
+    if on_bytes is not None:
+        on_bytes(text[:start])
+    while start < size:
+        end = min(start + block_size, size)
+        cut = end if end == size else mapped.rfind(b"\n", start, end) + 1
+        quoted = mapped.find(b'"', start, cut) >= 0
+        while cut > start and quoted and count_byte(text[start:cut], b'"') % 2:
+            cut = mapped.rfind(b"\n", start, cut - 1) + 1
+        if cut <= start:  # one record longer than the block: take more at once
+            block_size *= 2
+            continue
+        piece = text[start:cut]
         if on_bytes is not None:
-            on_bytes(header)
-        while True:
-            start = handle.tell()
-            block = handle.read(block_size)
-            if not block:
-                return
-            if len(block) < block_size:
-                if on_bytes is not None:
-                    on_bytes(block)
-                yield block
-                return
-            cut = block.rfind(b"\n") + 1
-            while cut and b'"' in block and block.count(b'"', 0, cut) % 2:
-                cut = block.rfind(b"\n", 0, cut - 1) + 1
-            if not cut:  # one record longer than the block: read more at once
-                block_size *= 2
-                handle.seek(start)
-                continue
-            handle.seek(start + cut)
-            piece = block[:cut]
-            if on_bytes is not None:
-                on_bytes(piece)
-            yield piece
+            on_bytes(piece)
+        yield piece
+        start = cut
 
 
-def blank_line_offsets(piece: bytes) -> np.ndarray:
+def blank_line_offsets(piece: memoryview | bytes) -> np.ndarray:
     """0-based offsets of the empty lines (``\\n`` or ``\\r\\n`` alone) in a run of lines.
 
     >>> blank_line_offsets(b"a,b\\n\\nc,d\\r\\n\\r\\n").tolist()
@@ -195,7 +210,7 @@ def blank_line_offsets(piece: bytes) -> np.ndarray:
     return np.flatnonzero((lengths == 0) | carriage)
 
 
-def _parse_chunk(piece: bytes, names: list[str], encoding: str, first_line: int, report: FileReport,
+def _parse_chunk(piece: memoryview | bytes, names: list[str], encoding: str, first_line: int, report: FileReport,
                  include: list[str] | None = None) -> tuple[arrow.Table, list[int]]:  # fmt: skip
     """Parse a run of lines as text columns. Malformed lines are rejected into ``report`` with
     their row; returns the table and the malformed lines' numbers within the run (1-based).
@@ -240,7 +255,7 @@ def _parse_chunk(piece: bytes, names: list[str], encoding: str, first_line: int,
 
 def iter_text_batches(
     path: Path, header: list[str], encoding: TextEncoding, report: FileReport, only: list[str] | None = None,
-    on_bytes: Callable[[bytes], None] | None = None,
+    on_bytes: Callable[[memoryview], None] | None = None,
 ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
     """Yield ``(row_numbers, frame)`` with every column (or those in ``only``) as text, one
     bounded chunk at a time.
@@ -261,7 +276,7 @@ def iter_text_batches(
     first_line = 2
     for piece in line_chunks(path, on_bytes=on_bytes):
         table, invalid = _parse_chunk(piece, names, encoding.of(piece, first_line), first_line, report, include)
-        lines = piece.count(b"\n") + (0 if piece.endswith(b"\n") else 1)
+        lines = count_byte(piece, b"\n") + (0 if piece[-1:] == b"\n" else 1)
         numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
         if invalid or lines != table.num_rows:  # malformed or blank lines, or quoted line breaks
             blank = blank_line_offsets(piece)
@@ -308,7 +323,7 @@ def read_validated(
     required: list[str],
     keep_columns: list[str] | None = None,
     rename: Callable[[list[str]], dict[str, str]] | None = None,
-    on_bytes: Callable[[bytes], None] | None = None,
+    on_bytes: Callable[[memoryview], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Read ``path`` once and yield its valid rows batch by batch (text columns).
 
