@@ -7,9 +7,9 @@
 (b) ``python run_pack.py build --force`` (one parent process, worker pool, prepared Parquet).
 
 With ``--scale 10 40``, the demo data are also written at those multiples of their volume
-(``benchmarks/make_scaled_data.py``, into ``build/scaled-N``, reused if present) and each gets one
-cold build and one cold prepare, timed with the peak memory of any process (workers included),
-against the 1x median.
+(``benchmarks/make_scaled_data.py``, into ``build/scaled-N``, reused while its ``SCALED_DATA.txt``
+matches) and each gets ``--runs`` cold builds and cold prepares, alternating, timed with the peak
+memory of any process (workers included); their medians are set against the 1x median.
 
 Runs alternate a, b, a, b ... so machine noise hits both alike; every run starts cold (empty
 cache: the data are prepared again and every notebook executes). Then one no-change rebuild
@@ -70,24 +70,38 @@ def pack_command(out: Path, data: Path, period: str, force: bool = True) -> list
              "--out", str(out), *(["--force"] if force else [])]]  # fmt: skip
 
 
-def scaled_figures(factor: int, work: Path, period: str) -> dict:
-    """Cold build and cold prepare on the demo data at ``factor`` times its volume."""
+def scaled_figures(factor: int, work: Path, period: str, runs: int) -> dict:
+    """Cold builds and cold prepares (alternating, ``runs`` of each) on the demo data at
+    ``factor`` times its volume; medians, every run, and the peak memory of any process."""
     folder = ROOT / "build" / f"scaled-{factor}"
-    if not (folder / "DEMONSTRATION_DATA.txt").is_file():
+    marker = folder / "SCALED_DATA.txt"
+    if not marker.is_file() or marker.read_text(encoding="utf-8") != scaled_marker(factor):
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_scaled_data.py"), "--factor", str(factor),
                         "--out", str(folder)], check=True)  # fmt: skip
     records = sum(max(0, sum(1 for _ in p.open("rb")) - 1) for p in folder.rglob("*.csv")
                   if p.name.endswith(("-street.csv", "-outcomes.csv")))  # fmt: skip
-    results = {"records": records}
-    for name, command in (("build_s", pack_command(work / f"scaled-{factor}", folder, period)),
-                          ("prepare_s", [[sys.executable, str(ROOT / "run_pack.py"), "validate", "--data", str(folder)]])):  # fmt: skip
-        cache = work / f"cache-scaled-{factor}"
-        shutil.rmtree(cache, ignore_errors=True)
-        seconds, peak = timed(command, {**os.environ, "PACK_CACHE_DIR": str(cache)}, ROOT)
-        results[name] = round(seconds, 1)
-        results["peak_rss_mb"] = max(results.get("peak_rss_mb", 0), peak)
-        print(f"{factor}x: {name.removesuffix('_s')} {seconds:.1f} s (peak RSS {peak} MB)", flush=True)
-    return results
+    commands = {"build": pack_command(work / f"scaled-{factor}", folder, period),
+                "prepare": [[sys.executable, str(ROOT / "run_pack.py"), "validate", "--data", str(folder)]]}  # fmt: skip
+    times: dict[str, list[float]] = {"build": [], "prepare": []}
+    peak_rss = 0
+    for run in range(1, runs + 1):
+        for name, command in commands.items():
+            cache = work / f"cache-scaled-{factor}"
+            shutil.rmtree(cache, ignore_errors=True)  # cold: hashed, validated and prepared again
+            seconds, peak = timed(command, {**os.environ, "PACK_CACHE_DIR": str(cache)}, ROOT)
+            times[name].append(round(seconds, 1))
+            peak_rss = max(peak_rss, peak)
+            print(f"{factor}x run {run}: {name} {seconds:.1f} s (peak RSS {peak} MB)", flush=True)
+    return {"records": records, "build_s": statistics.median(times["build"]),
+            "prepare_s": statistics.median(times["prepare"]), "runs": times, "peak_rss_mb": peak_rss}  # fmt: skip
+
+
+def scaled_marker(factor: int) -> str:
+    """What ``make_scaled_data.py`` writes into ``SCALED_DATA.txt`` for this factor."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from make_scaled_data import marker_text
+
+    return marker_text(factor)
 
 
 def main() -> None:
@@ -119,7 +133,7 @@ def main() -> None:
                 print(f"run {run}: {name:5s} {seconds:6.1f} s  (peak RSS {peak} MB)", flush=True)
         env = {**os.environ, "PACK_CACHE_DIR": str(work / "cache")}
         rebuild, rebuild_peak = timed(pack_command(work / f"pack-{args.runs}", data, args.period, force=False), env, ROOT)
-        scaled = {factor: scaled_figures(factor, work, args.period) for factor in args.scale}
+        scaled = {factor: scaled_figures(factor, work, args.period, args.runs) for factor in args.scale}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     naive, pack = statistics.median(results["naive"]), statistics.median(results["pack"])

@@ -48,6 +48,14 @@ def scale_file(source: Path, target: Path, factor: int) -> int:
     return rows * factor
 
 
+FORMAT = 2  # 2: copies' Crime IDs stay 64 hexadecimal characters
+
+
+def marker_text(factor: int) -> str:
+    """The content of ``SCALED_DATA.txt``: what was written, so a stale folder is noticed."""
+    return f"demo data at {factor}x volume, scaled-data format {FORMAT}\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--factor", type=int, required=True, help="volume multiplier, e.g. 10 or 100")
@@ -69,6 +77,7 @@ def main() -> None:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+    (args.out / "SCALED_DATA.txt").write_text(marker_text(args.factor), encoding="utf-8")
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     listed = ", ".join(f"{name} {rows:,}" for name, rows in sorted(totals.items()))
     print(f"{args.factor}x demo volume in {args.out}: {listed} rows; {size / 1e9:.2f} GB; "

@@ -745,7 +745,7 @@ def _aggregate(out: Path) -> None:
 def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for the aggregates: bounded memory (spilling into ``folder`` beyond
     it, never the working folder), no progress bar on the terminal."""
-    con = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(folder / ".duckdb-spill")})
+    con = duckdb.connect(config={"memory_limit": "1500MB", "temp_directory": str(folder / ".duckdb-spill")})
     try:
         con.execute("SET enable_progress_bar = false")
     except duckdb.Error:  # in a Jupyter kernel without ipywidgets DuckDB refuses the setting (and shows no bar)
