@@ -165,8 +165,9 @@ def line_chunks(path: Path, block_size: int = BLOCK_SIZE, on_bytes: Callable[[me
     """Yield runs of whole lines after the header, about ``block_size`` bytes each, never cut
     inside a quoted field (an odd count of quotes before the cut).
 
-    The file is memory-mapped and each run is a view of it, so its text is never copied. A run
-    stays valid as long as it is referenced. ``on_bytes`` is given the header line and then each
+    The file is memory-mapped and each run is a view of it, so its text is never copied; once
+    the next run is asked for, the pages of the last one are let go (a view of it stays valid,
+    read again from the page cache if touched). ``on_bytes`` is given the header line and then each
     run before it is yielded: every byte of the file once, in order (e.g. to hash it in the same
     pass)."""
     with path.open("rb") as handle:
@@ -191,6 +192,10 @@ def line_chunks(path: Path, block_size: int = BLOCK_SIZE, on_bytes: Callable[[me
         if on_bytes is not None:
             on_bytes(piece)
         yield piece
+        # done with these pages: drop them from this process (they stay in the page cache), so
+        # its memory holds one run of the file, not the whole file
+        done = start - start % mmap.PAGESIZE
+        mapped.madvise(mmap.MADV_DONTNEED, done, cut - done)
         start = cut
 
 
