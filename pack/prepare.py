@@ -59,6 +59,7 @@ PREPARE_FORMAT = 4
 MAX_LISTED_REJECTIONS = 200
 DEMO_MARKER = "DEMONSTRATION_DATA.txt"
 MONTHLY_INPUTS = ("street", "outcomes", "stop_search", "calls")
+POLICE_UK_INPUTS = ("street", "outcomes", "stop_search")
 
 
 @dataclass
@@ -383,7 +384,7 @@ class _HashingPass:
         self.digest = hashlib.sha256()
         self.size = 0
 
-    def __call__(self, chunk: bytes) -> None:
+    def __call__(self, chunk: memoryview | bytes) -> None:
         self.digest.update(chunk)
         self.size += len(chunk)
 
@@ -403,7 +404,9 @@ def _police_uk_spec(name: str) -> tuple[list[str], list[str], Callable, Callable
 # rank among the outcomes files (by path), then its row within the file, packed in one integer.
 _ORDER_MONTH_SHIFT, _ORDER_RANK_SHIFT = 46, 30
 MAX_OUTCOME_FILES = 1 << (_ORDER_MONTH_SHIFT - _ORDER_RANK_SHIFT)
+MAX_ROWS_PER_FILE = 1 << _ORDER_RANK_SHIFT
 _CODE_RANK_SHIFT = 16  # an outcome type's code: its file's rank, then its number within the file
+MAX_OUTCOME_TYPES_PER_FILE = 1 << _CODE_RANK_SHIFT
 
 
 def _month_index(months: arrow.Array) -> np.ndarray:
@@ -413,7 +416,7 @@ def _month_index(months: arrow.Array) -> np.ndarray:
     return year * 12 + month - 1
 
 
-def _with_join_keys(table: arrow.Table, name: str, rank: int, first_row: int,
+def _with_join_keys(table: arrow.Table, name: str, relative: str, rank: int, first_row: int,
                     outcome_codes: dict[str, int]) -> arrow.Table:  # fmt: skip
     """Add the compact Crime ID key (:mod:`pack.keys`) and, to outcomes, the order and code that
     let the aggregates find each crime's latest outcome with integers alone."""
@@ -426,6 +429,9 @@ def _with_join_keys(table: arrow.Table, name: str, rank: int, first_row: int,
     types = table.column("outcome_type")
     for value in pc.unique(types).to_pylist():
         outcome_codes.setdefault(value, len(outcome_codes))
+    if first_row + table.num_rows > MAX_ROWS_PER_FILE or len(outcome_codes) > MAX_OUTCOME_TYPES_PER_FILE:
+        raise DataError(f"more than {MAX_ROWS_PER_FILE:,} rows or {MAX_OUTCOME_TYPES_PER_FILE:,} outcome types: "
+                        "split the file by month", file=relative)  # fmt: skip
     known = arrow.array(list(outcome_codes), types.type)
     local = pc.index_in(types, value_set=known).to_numpy(zero_copy_only=False).astype(np.int64)
     code = (rank << _CODE_RANK_SHIFT) | local
@@ -476,7 +482,7 @@ def _read_police_uk_rows(name: str, path: Path, relative: str, force: str, part:
                 result.months.update(typed_frame["month"].unique().tolist())
                 table = arrow.Table.from_pandas(typed_frame, preserve_index=False)
                 if name != "stop_search":
-                    table = _with_join_keys(table, name, rank, rows_written, outcome_codes)
+                    table = _with_join_keys(table, name, relative, rank, rows_written, outcome_codes)
                 rows_written += table.num_rows
                 if writer is None:
                     part.parent.mkdir(parents=True, exist_ok=True)
@@ -516,7 +522,7 @@ def _read_police_uk(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None
         files = chosen[name] = _choose_duplicate_months(by_input[name], ctx.reports[name])
         if len(files) > MAX_OUTCOME_FILES:
             raise DataError(f"{len(files):,} {name} files: at most {MAX_OUTCOME_FILES:,} can be prepared at once")
-        rank = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
+        rank = _ranks(files)
         folder = ctx.out / f"{name}.parquet"
         jobs += [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet", rank[f.relative])
                  for i, f in enumerate(files)]  # fmt: skip
@@ -530,11 +536,16 @@ def _read_police_uk(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None
             time.perf_counter() - started)  # fmt: skip
 
 
+def _ranks(files: list[FoundFile]) -> dict[str, int]:
+    """Each file's place among its input's files, by path (the tie-break of "latest outcome")."""
+    return {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
+
+
 def _collect_police_uk(ctx: _Context, name: str, files: list[FoundFile], results: list[_FileResult]) -> None:
     """Gather what the workers found in one input's files into its report."""
     report = ctx.reports[name]
     folder = ctx.out / f"{name}.parquet"
-    rank = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
+    rank = _ranks(files)
     months: set[str] = set()
     other_forces: Counter[str] = Counter()
     outcome_codes: list[tuple[int, str]] = []
@@ -770,10 +781,8 @@ def _content_key(data_dir: Path, files: list[FoundFile], force: str, digests: di
     return key[:24], listing
 
 
-POLICE_UK_INPUTS = ("street", "outcomes", "stop_search")
 
-
-def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, refresh: bool = False,
+def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *,
             on_miss: Callable[[], object] | None = None) -> Prepared:  # fmt: skip
     """Validate and normalise every input under ``data_dir``; return the cached result.
 
@@ -792,7 +801,7 @@ def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, refresh: bool = Fa
     read_in_workers = {f.path for f in files if f.input in POLICE_UK_INPUTS and f.path.is_file()}
     digests = memoised_sha256([p for p in readable if p in read_in_workers])
     digests.update(memoised_sha256_many([p for p in readable if p not in read_in_workers]))
-    if not refresh and all(p in digests for p in read_in_workers):
+    if all(p in digests for p in read_in_workers):
         key, _ = _content_key(data_dir, files, force, digests)
         cached = _cached(root / key)
         if cached is not None:

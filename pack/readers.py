@@ -181,10 +181,13 @@ def line_chunks(path: Path, block_size: int = BLOCK_SIZE, on_bytes: Callable[[me
         on_bytes(text[:start])
     while start < size:
         end = min(start + block_size, size)
-        cut = end if end == size else mapped.rfind(b"\n", start, end) + 1
-        quoted = mapped.find(b'"', start, cut) >= 0
-        while cut > start and quoted and count_byte(text[start:cut], b'"') % 2:
-            cut = mapped.rfind(b"\n", start, cut - 1) + 1
+        if end == size:  # the rest of the file, whatever it holds (an unclosed quote is Arrow's to report)
+            cut = end
+        else:
+            cut = mapped.rfind(b"\n", start, end) + 1
+            quoted = mapped.find(b'"', start, cut) >= 0
+            while cut > start and quoted and count_byte(text[start:cut], b'"') % 2:
+                cut = mapped.rfind(b"\n", start, cut - 1) + 1
         if cut <= start:  # one record longer than the block: take more at once
             block_size *= 2
             continue

@@ -42,6 +42,14 @@ def test_a_record_longer_than_a_block_is_read_whole(tmp_path: Path) -> None:
     assert seen == text
 
 
+def test_an_unclosed_quote_at_the_end_still_ends(tmp_path: Path) -> None:
+    text = b"h\n" + b"1,a\n" * 5 + b'2,"never closed\n3,b\n'
+    path = tmp_path / "open.csv"
+    path.write_bytes(text)
+    pieces, seen = runs(path, 16)
+    assert b"".join(pieces) == text[2:] and seen == text
+
+
 def test_header_only_and_byte_helpers(tmp_path: Path) -> None:
     path = tmp_path / "h.csv"
     path.write_bytes(b"a,b\n")
