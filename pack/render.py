@@ -21,6 +21,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from pygments.formatters import HtmlFormatter
 
 from pack.config import (
@@ -100,8 +103,48 @@ document.querySelectorAll('button.toggle-code').forEach(function (button) {
 """
 
 
+class _PackExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its last step, which parses the whole page again with
+    BeautifulSoup to give images without alt text a placeholder and make cells focusable by
+    keyboard. The same edits are made on the text (:func:`_focusable_and_described`), at a
+    fraction of the cost (the pages carry their figures inline)."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001, ANN201 (nbconvert's signature)
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name", None))
+        self.register_filter("highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        resources = self._init_resources(resources)
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                                       resources=resources))  # fmt: skip
+        page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return _focusable_and_described(page), resources
+
+
+_OUTPUT_DIV = re.compile(r'<div class="([^"]*\bjp-OutputArea-output\b[^"]*)"')
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
+_EMPTY_ANCHOR = re.compile(r'(<a class="anchor-link" href="[^"]*") />')
+
+
+def _focusable_and_described(page: str) -> str:
+    """On a notebook page, cells focusable by keyboard (``tabindex="0"`` on input wrappers and outputs); a
+    placeholder alt text on any image without one (the pack's own figures all have one), and the
+    headings' empty anchor links, which nbconvert writes XML-style as ``<a ... />`` (HTML reads
+    that as a link left open, swallowing what follows), closed.
+
+    >>> _focusable_and_described('<main class="jp-Notebook"><div class="jp-Cell-inputWrapper"><img src="x.png"></div></main>')
+    '<main class="jp-Notebook"><div class="jp-Cell-inputWrapper" tabindex="0"><img alt="No description has been provided for this image" src="x.png"></div></main>'
+    >>> _focusable_and_described('<h2 id="a">A<a class="anchor-link" href="#a" /></h2>')
+    '<h2 id="a">A<a class="anchor-link" href="#a"></a></h2>'
+    """
+    if 'class="jp-Notebook' in page:  # a whole notebook page (nbconvert does this only within one)
+        page = page.replace('<div class="jp-Cell-inputWrapper">', '<div class="jp-Cell-inputWrapper" tabindex="0">')
+        page = _OUTPUT_DIV.sub(r'<div class="\1" tabindex="0"', page)
+    page = _EMPTY_ANCHOR.sub(r"\1></a>", page)
+    return _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', page)
+
+
 def _exporter(template: str, exclude_input: bool = False) -> HTMLExporter:
-    exporter = HTMLExporter(template_name=template, extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter = _PackExporter(template_name=template, extra_template_basedirs=[str(TEMPLATE_DIR)])
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.exclude_input = exclude_input

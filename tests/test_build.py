@@ -25,6 +25,17 @@ def test_demo_pack_is_complete(demo_pack):
     assert "cdnjs" not in html and "<script src" not in html
 
 
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def test_no_element_but_a_void_one_is_written_self_closing(demo_pack):
+    """HTML reads ``<a ... />`` as a link left open, which swallows the rest of the page (headings'
+    anchor links once came out that way); only void elements may end in ``/>``."""
+    for page in [demo_pack / "evidence-pack.html", *sorted((demo_pack / "notebooks").glob("*.html"))]:
+        tags = set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*/>", page.read_text(encoding="utf-8")))
+        assert tags <= VOID_ELEMENTS, f"{page.name}: {sorted(tags - VOID_ELEMENTS)}"
+
+
 def test_demo_asb_minus_50_against_plan_baseline(demo_pack):
     row = indicators(demo_pack).loc["asb_incidents"]
     assert row["baseline_label"] == "12 months ending May 2021"
