@@ -34,7 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from make_scaled_data import marker_text  # noqa: E402
 from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, SUMMARY_STEM  # noqa: E402
 
 ORDER = [p.stem for p in PRIORITIES] + [CLAIMS_STEM, SUMMARY_STEM]
@@ -75,7 +77,7 @@ def scaled_figures(factor: int, work: Path, period: str, runs: int) -> dict:
     ``factor`` times its volume; medians, every run, and the peak memory of any process."""
     folder = ROOT / "build" / f"scaled-{factor}"
     marker = folder / "SCALED_DATA.txt"
-    if not marker.is_file() or marker.read_text(encoding="utf-8") != scaled_marker(factor):
+    if not marker.is_file() or marker.read_text(encoding="utf-8") != marker_text(factor):
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_scaled_data.py"), "--factor", str(factor),
                         "--out", str(folder)], check=True)  # fmt: skip
     records = sum(max(0, sum(1 for _ in p.open("rb")) - 1) for p in folder.rglob("*.csv")
@@ -94,14 +96,6 @@ def scaled_figures(factor: int, work: Path, period: str, runs: int) -> dict:
             print(f"{factor}x run {run}: {name} {seconds:.1f} s (peak RSS {peak} MB)", flush=True)
     return {"records": records, "build_s": statistics.median(times["build"]),
             "prepare_s": statistics.median(times["prepare"]), "runs": times, "peak_rss_mb": peak_rss}  # fmt: skip
-
-
-def scaled_marker(factor: int) -> str:
-    """What ``make_scaled_data.py`` writes into ``SCALED_DATA.txt`` for this factor."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from make_scaled_data import marker_text
-
-    return marker_text(factor)
 
 
 def main() -> None:

@@ -50,7 +50,7 @@ from pack.inputs import (
 )
 from pack.keys import crime_id_keys
 from pack.periods import Month, describe_months, month_range
-from pack.readers import FileReport, Rejection, read_validated
+from pack.readers import FileReport, Rejection, line_chunks, line_count, read_validated
 from pack.reference import STATS19_POLICE_FORCE_CODES, is_rural_code
 
 log = logging.getLogger(__name__)
@@ -503,13 +503,7 @@ def _read_police_uk_rows(name: str, path: Path, relative: str, force: str, part:
 
 def _count_rows(path: Path, hashing: _HashingPass) -> int:
     """Data rows of a CSV file (lines after the header), hashing it on the way."""
-    lines, last = 0, b"\n"
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            hashing(chunk)
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return max(lines + (last != b"\n") - 1, 0)
+    return sum(line_count(piece) for piece in line_chunks(path, on_bytes=hashing))
 
 
 def _read_police_uk(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None:
@@ -517,35 +511,32 @@ def _read_police_uk(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None
     processes when the files are large: all three inputs' files in one queue."""
     started = time.perf_counter()
     chosen: dict[str, list[FoundFile]] = {}
+    ranks: dict[str, dict[str, int]] = {}
     jobs: list[tuple] = []
     for name in POLICE_UK_INPUTS:
         files = chosen[name] = _choose_duplicate_months(by_input[name], ctx.reports[name])
         if len(files) > MAX_OUTCOME_FILES:
             raise DataError(f"{len(files):,} {name} files: at most {MAX_OUTCOME_FILES:,} can be prepared at once")
-        rank = _ranks(files)
+        rank = ranks[name] = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
         folder = ctx.out / f"{name}.parquet"
         jobs += [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet", rank[f.relative])
                  for i, f in enumerate(files)]  # fmt: skip
     sizes = [job[1].stat().st_size if job[1].is_file() else 0 for job in jobs]
     results = iter(ctx.map_files(_read_police_uk_file, jobs, sizes))
     for name in POLICE_UK_INPUTS:
-        _collect_police_uk(ctx, name, chosen[name], [next(results) for _ in chosen[name]])
+        _collect_police_uk(ctx, name, chosen[name], ranks[name], [next(results) for _ in chosen[name]])
     if jobs:
         log.info("Prepare: %d data.police.uk file(s) (%s) read in %.1f s", len(jobs), ", ".join(
             f"{name} {ctx.reports[name].rows_kept:,} rows kept" for name in POLICE_UK_INPUTS if chosen[name]),
             time.perf_counter() - started)  # fmt: skip
 
 
-def _ranks(files: list[FoundFile]) -> dict[str, int]:
-    """Each file's place among its input's files, by path (the tie-break of "latest outcome")."""
-    return {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
-
-
-def _collect_police_uk(ctx: _Context, name: str, files: list[FoundFile], results: list[_FileResult]) -> None:
-    """Gather what the workers found in one input's files into its report."""
+def _collect_police_uk(ctx: _Context, name: str, files: list[FoundFile], rank: dict[str, int],
+                       results: list[_FileResult]) -> None:  # fmt: skip
+    """Gather what the workers found in one input's files (``rank``: each file's place among
+    them by path, the tie-break of "latest outcome") into its report."""
     report = ctx.reports[name]
     folder = ctx.out / f"{name}.parquet"
-    rank = _ranks(files)
     months: set[str] = set()
     other_forces: Counter[str] = Counter()
     outcome_codes: list[tuple[int, str]] = []

@@ -155,6 +155,15 @@ def count_byte(view: memoryview | bytes, byte: bytes) -> int:
     return int(np.count_nonzero(_bytes(view) == byte[0]))
 
 
+def line_count(piece: memoryview | bytes) -> int:
+    """Lines in a run of whole lines (the last may lack its newline).
+
+    >>> line_count(b"a\\nb\\n"), line_count(b"a\\nb"), line_count(b"")
+    (2, 2, 0)
+    """
+    return count_byte(piece, b"\n") + (len(piece) > 0 and piece[-1:] != b"\n")
+
+
 def is_ascii(view: memoryview | bytes) -> bool:
     """True when every byte of ``view`` is ASCII."""
     return len(view) == 0 or int(_bytes(view).max()) < 128
@@ -284,7 +293,7 @@ def iter_text_batches(
     first_line = 2
     for piece in line_chunks(path, on_bytes=on_bytes):
         table, invalid = _parse_chunk(piece, names, encoding.of(piece, first_line), first_line, report, include)
-        lines = count_byte(piece, b"\n") + (0 if piece[-1:] == b"\n" else 1)
+        lines = line_count(piece)
         numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
         if invalid or lines != table.num_rows:  # malformed or blank lines, or quoted line breaks
             blank = blank_line_offsets(piece)

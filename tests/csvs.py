@@ -37,6 +37,12 @@ def outcome_row(crime_id: str, month: str, outcome: str, force: str = DERBYSHIRE
     return f"{crime_id},{month},{force},{force},-1.48,52.92,On or near Arthur Street,E01013523,Derby 008B,{outcome}\n"
 
 
+def search_row(date: str, ethnicity: str, obj: str, outcome: str, linked: str) -> str:
+    """One stop-and-search line (a person search under the Misuse of Drugs Act)."""
+    return (f"Person search,{date}T10:00:00+00:00,False,,52.92,-1.48,Male,18-24,,{ethnicity},"
+            f"Misuse of Drugs Act 1971 (section 23),{obj},{outcome},{linked},False\n")  # fmt: skip
+
+
 def street_month(folder: Path, month: str, counts: dict[str, int], force_slug: str = "derbyshire") -> Path:
     """A month's street file with ``counts`` records of each crime type (ASB without Crime IDs)."""
     rows = []

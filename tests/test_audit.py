@@ -61,11 +61,17 @@ def test_verify_with_a_copy_of_the_data_elsewhere(small_pack: tuple[Path, Path],
     assert result.stdout.startswith("verified")
 
 
+def edited_copy(folder: Path, copy: Path, relative: str, old: str, new: str) -> Path:
+    """A copy of ``folder`` in which the first ``old`` of file ``relative`` reads ``new``."""
+    shutil.copytree(folder, copy)
+    edited = copy / relative
+    edited.write_text(edited.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return copy
+
+
 def test_verify_refuses_an_edited_input(small_pack: tuple[Path, Path], tmp_path: Path) -> None:
     data, pack = small_pack
-    copy = shutil.copytree(data, tmp_path / "edited")
-    edited = copy / "2023-12" / "2023-12-derbyshire-street.csv"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("Burglary", "Robbery", 1), encoding="utf-8")
+    copy = edited_copy(data, tmp_path / "edited", "2023-12/2023-12-derbyshire-street.csv", "Burglary", "Robbery")
     result = run_pack("verify", str(pack), "--data", str(copy))
     assert result.returncode == 1
     assert "NOT verified" in result.stdout and "inputs differ from the manifest" in result.stdout
@@ -74,9 +80,7 @@ def test_verify_refuses_an_edited_input(small_pack: tuple[Path, Path], tmp_path:
 
 def test_verify_reports_an_edited_output(small_pack: tuple[Path, Path], tmp_path: Path) -> None:
     data, pack = small_pack
-    copy = shutil.copytree(pack, tmp_path / "tampered")
-    table = copy / "tables" / "02_neighbourhood_crime_asb-indicators.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace("48", "47", 1), encoding="utf-8")
+    copy = edited_copy(pack, tmp_path / "tampered", "tables/02_neighbourhood_crime_asb-indicators.csv", "48", "47")
     result = run_pack("verify", str(copy), "--data", str(data))
     assert result.returncode == 1
     assert "edited since the build (hash differs from the manifest): tables/02_neighbourhood_crime_asb-indicators.csv" in result.stdout

@@ -1,13 +1,17 @@
 """Loaders and the prepare stage on tiny hand-written fixtures and on the real public files."""
 
+import os
+
 import pandas as pd
 import pytest
 
+import pack.prepare as stage
 from pack.errors import DataError
+from pack.hashing import sha256_file
 from pack.prepare import prepare
 from pack.rural import force_lsoa_facts
 
-from csvs import STREET_HEADER, street_row, write
+from csvs import STOP_HEADER, STREET_HEADER, search_row, street_row, write
 
 
 def test_street_loader_bom_blank_ids_force_filter_and_rejections(fixture_dir):
@@ -169,11 +173,6 @@ def test_a_row_of_another_force_mid_file_leaves_every_kept_row_intact(tmp_path):
 
 
 def test_files_are_hashed_as_they_are_read_once_and_remembered(tmp_path, monkeypatch):
-    import os
-
-    import pack.prepare as stage
-    from pack.hashing import sha256_file
-
     street = write(tmp_path, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER + street_row("c1", "2024-01"))
     write(tmp_path, "2024-01/2024-01-derbyshire-outcomes.csv",
           "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n")
@@ -194,3 +193,16 @@ def test_files_are_hashed_as_they_are_read_once_and_remembered(tmp_path, monkeyp
     again = prepare(tmp_path)  # touched: read (and hashed) again; same content, so the same cache entry
     assert len(reads) == 1
     assert (again.path, again.key) == (first.path, first.key)
+
+
+def test_stop_search_files_of_other_forces_are_counted_and_hashed_unparsed(tmp_path):
+    search = search_row("2024-01-03", "White", "Controlled drugs", "Arrest", "True")
+    write(tmp_path, "2024-01/2024-01-derbyshire-stop-and-search.csv", STOP_HEADER + search * 2)
+    notts = write(tmp_path, "2024-01/2024-01-nottinghamshire-stop-and-search.csv",
+                  STOP_HEADER + search * 3 + search.rstrip("\n"))  # the last line without its newline
+    prepared = prepare(tmp_path)
+    info = prepared.quality["inputs"]["stop_search"]
+    assert (info["rows_kept"], info["rows_other_forces"]) == (2, 4)
+    assert "rows of other forces excluded: nottinghamshire (4 rows)" in info["notes"]
+    listed = {f["path"]: f["sha256"] for f in prepared.quality["files"]}
+    assert listed["2024-01/2024-01-nottinghamshire-stop-and-search.csv"] == sha256_file(notts)

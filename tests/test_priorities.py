@@ -17,14 +17,10 @@ from pack.dataset import Dataset
 from pack.periods import rolling_window
 from pack.prepare import prepare
 
-from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, outcome_row, street_row, write
+from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, outcome_row, search_row, street_row, write
 
 FORCE = f"{DERBYSHIRE},{DERBYSHIRE}"
 
-
-def search_row(date: str, ethnicity: str, obj: str, outcome: str, linked: str) -> str:
-    return (f"Person search,{date}T10:00:00+00:00,False,,52.92,-1.48,Male,18-24,,{ethnicity},"
-            f"Misuse of Drugs Act 1971 (section 23),{obj},{outcome},{linked},False\n")  # fmt: skip
 
 
 # -------------------------------------------------------------------------------------------
