@@ -6,7 +6,8 @@
 Every monthly street, outcomes and stop-and-search file is written with its rows repeated
 ``factor`` times (at most 4,096); in each copy every Crime ID has its first three hexadecimal
 digits XOR-ed with the copy's number, so the copies are distinct crimes, their outcomes still
-join, and every ID stays 64 lower-case hexadecimal characters like data.police.uk's. The other inputs (STATS19, lookups, force tables) are copied unchanged.
+join, and every ID stays 64 lower-case hexadecimal characters like data.police.uk's.
+The other inputs (STATS19, lookups, force tables) are copied unchanged.
 Every street-data count in a pack built from it is therefore exactly ``factor`` times the demo
 pack's - a check that the scaled build is right as well as fast.
 
@@ -80,8 +81,10 @@ def main() -> None:
     (args.out / "SCALED_DATA.txt").write_text(marker_text(args.factor), encoding="utf-8")
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     listed = ", ".join(f"{name} {rows:,}" for name, rows in sorted(totals.items()))
-    print(f"{args.factor}x demo volume in {args.out}: {listed} rows; {size / 1e9:.2f} GB; "
-          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    print(
+        f"{args.factor}x demo volume in {args.out}: {listed} rows; {size / 1e9:.2f} GB; "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -110,8 +110,9 @@ def _kernel_env() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | None,
-                kernels: KernelPool | None = None) -> NotebookResult:  # fmt: skip
+def execute_one(
+    stem: str, staging: Path, parameters: dict, cell_timeout: int | None, kernels: KernelPool | None = None
+) -> NotebookResult:
     """Execute one notebook with papermill into ``staging/notebooks``; never raises.
 
     With ``kernels``, the notebook runs in a warm kernel from the pool (see :mod:`pack.kernels`);
@@ -134,13 +135,20 @@ def execute_one(stem: str, staging: Path, parameters: dict, cell_timeout: int | 
     for attempt in (1, 2):
         try:
             papermill.execute_notebook(
-                str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
+                str(source),
+                str(target),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
                 **({"km": km, "engine_name": ENGINE_NAME} if km is not None else {}),
                 # a fresh kernel starts in staging; papermill's cwd= would chdir the whole process
-                resources={"metadata": {"path": str(staging)}}, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, execution_timeout=cell_timeout,
-                start_timeout=120, extra_arguments=KERNEL_ARGUMENTS,
-            )  # fmt: skip
+                resources={"metadata": {"path": str(staging)}},
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=cell_timeout,
+                start_timeout=120,
+                extra_arguments=KERNEL_ARGUMENTS,
+            )
             break
         except PapermillExecutionError as exc:
             result.error = f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
@@ -189,8 +197,10 @@ def _clean_exit_on_signal(staging: Path, out: Path) -> Iterator[None]:
         shutil.rmtree(doomed, ignore_errors=True)
         if old.exists() and not out.exists():
             old.rename(out)
-        sys.stderr.write(f"interrupted ({signal.Signals(signum).name}): no pack written; "
-                         f"{'the previous pack is untouched' if out.exists() else 'no previous pack'}\n")  # fmt: skip
+        sys.stderr.write(
+            f"interrupted ({signal.Signals(signum).name}): no pack written; "
+            f"{'the previous pack is untouched' if out.exists() else 'no previous pack'}\n"
+        )
         sys.stderr.flush()
         os._exit(128 + signum)
 
@@ -250,9 +260,16 @@ class _Kernels:
             self.pool.shutdown()
 
 
-def _build(params: BuildParameters | None, period_end: str | None, output_dir: Path | str | None,
-           cell_timeout: int | None, force: bool, claims_file: Path | None, kernels: _Kernels,
-           kwargs: dict) -> BuildResult:  # fmt: skip
+def _build(
+    params: BuildParameters | None,
+    period_end: str | None,
+    output_dir: Path | str | None,
+    cell_timeout: int | None,
+    force: bool,
+    claims_file: Path | None,
+    kernels: _Kernels,
+    kwargs: dict,
+) -> BuildResult:
     if params is None:
         data_dir = str(kwargs.pop("data_dir", "data/demo"))
         data_path = resolve_data_dir(data_dir)
@@ -286,13 +303,24 @@ def _build(params: BuildParameters | None, period_end: str | None, output_dir: P
         shutil.rmtree(staging, ignore_errors=True)
         for sub in ("notebooks", "tables", "figures"):
             (staging / sub).mkdir(parents=True)
-        return _execute_and_render(result, staging, out, prepared, params, baseline, current, kernels, cell_timeout,
-                                   force, claims_file)  # fmt: skip
+        return _execute_and_render(
+            result, staging, out, prepared, params, baseline, current, kernels, cell_timeout, force, claims_file
+        )
 
 
-def _execute_and_render(result: BuildResult, staging: Path, out: Path, prepared: Prepared, params: BuildParameters,
-                        baseline, current, kernels: _Kernels, cell_timeout: int | None, force: bool,
-                        claims_file: Path | None) -> BuildResult:  # fmt: skip
+def _execute_and_render(
+    result: BuildResult,
+    staging: Path,
+    out: Path,
+    prepared: Prepared,
+    params: BuildParameters,
+    baseline,
+    current,
+    kernels: _Kernels,
+    cell_timeout: int | None,
+    force: bool,
+    claims_file: Path | None,
+) -> BuildResult:
     """Run the notebooks into ``staging``, render, write the manifest and swap into ``out``."""
     from pack import cache, render
     from pack.manifest import write_manifest
@@ -353,5 +381,3 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     staging.rename(out)
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
-
-

@@ -20,11 +20,18 @@ def notebook_key(stem: str, parameters: dict, data_key: str, claims_file: Path |
     sources = {p.name: sha256_file(p) for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))}
     return sha256_text(
         json.dumps(
-            {"stem": stem, "parameters": parameters, "data": data_key, "code": pack_code_hash(),
-             "notebooks": sources, "claims": sha256_file(claims_file) if claims_file else None},
-            sort_keys=True, default=str,
+            {
+                "stem": stem,
+                "parameters": parameters,
+                "data": data_key,
+                "code": pack_code_hash(),
+                "notebooks": sources,
+                "claims": sha256_file(claims_file) if claims_file else None,
+            },
+            sort_keys=True,
+            default=str,
         )
-    )[:32]  # fmt: skip
+    )[:32]
 
 
 SECTIONS = "_sections"  # rendered section fragments (pack.render): cached, never in a pack

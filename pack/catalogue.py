@@ -26,7 +26,14 @@ class MIIndicator:
 _ROWS = [
     ("officers_taser_trained", 1, "Officers taser-trained", "officers", "level", "higher"),
     ("officers_pursuit_trained", 1, "Officers pursuit-trained", "officers", "level", "higher"),
-    ("police_uplift_target", 1, "Police Uplift target (additional officers over September 2019)", "officers", "level", "n/a"),
+    (
+        "police_uplift_target",
+        1,
+        "Police Uplift target (additional officers over September 2019)",
+        "officers",
+        "level",
+        "n/a",
+    ),
     ("neighbourhood_watch_members", 2, "Neighbourhood Watch members", "members", "level", "higher"),
     ("hotspot_patrol_hours", 2, "ASB hotspot patrol hours", "hours", "count", "higher"),
     ("hotspot_arrests", 2, "Arrests during ASB hotspot patrols", "arrests", "count", "n/a"),
@@ -50,7 +57,14 @@ _ROWS = [
     ("rural_spocs", 4, "Rural single points of contact", "officers", "level", "higher"),
     ("victim_services_investment_gbp_m", 5, "Investment in victim support services", "£m", "level", "higher"),
     ("burglary_attendance_pct", 5, "Attendance at residential burglary", "%", "level", "higher"),
-    ("stalking_prevention_orders_per_1000", 5, "Stalking prevention orders per 1,000 cases", "per 1,000", "level", "higher"),
+    (
+        "stalking_prevention_orders_per_1000",
+        5,
+        "Stalking prevention orders per 1,000 cases",
+        "per 1,000",
+        "level",
+        "higher",
+    ),
     ("stalking_advocate_referrals", 5, "Independent stalking advocate referrals", "referrals", "count", "n/a"),
     ("rasso_positive_outcome_rate_pct", 5, "RASSO positive outcome rate", "%", "level", "higher"),
     ("cps_file_quality_pct", 5, "File quality submissions to CPS meeting standard", "%", "level", "higher"),
@@ -65,7 +79,7 @@ _ROWS = [
     ("county_lines_closed", 0, "County lines closed", "lines", "count", "higher"),
     ("drug_trafficking_offences", 0, "Drug trafficking (supply) offences", "offences", "count", "n/a"),
     ("cyber_crime_reports", 0, "Cyber crime reports (Action Fraud, force area)", "reports", "count", "n/a"),
-]  # fmt: skip
+]
 
 MI_CATALOGUE: dict[str, MIIndicator] = {row[0]: MIIndicator(*row) for row in _ROWS}
 

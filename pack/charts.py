@@ -8,7 +8,6 @@ colour alone: lines differ in style and marker, special-cause points carry their
 from __future__ import annotations
 
 import textwrap
-
 from dataclasses import dataclass
 
 import matplotlib
@@ -111,11 +110,18 @@ def trend_chart(
         idx = [k for k, m in enumerate(months) if Month.parse(m) in window]
         if idx:
             ax.axvspan(idx[0] - 0.5, idx[-1] + 0.5, color=GREY, alpha=0.25 if i == 0 else 0.45, lw=0)
-            ax.text(idx[0], 1.0, window.label, transform=ax.get_xaxis_transform(), fontsize=8,
-                    va="bottom", ha="left", color=TEXT)  # fmt: skip
+            ax.text(
+                idx[0],
+                1.0,
+                window.label,
+                transform=ax.get_xaxis_transform(),
+                fontsize=8,
+                va="bottom",
+                ha="left",
+                color=TEXT,
+            )
     ax.plot(x, values, color=PALETTE[0], lw=1.2, marker="o", ms=2.5, label=f"{what} per month")
-    ax.plot(x, rolling_total / 12, color=PALETTE[3], lw=2.4, ls="--",
-            label="rolling 12-month average per month")  # fmt: skip
+    ax.plot(x, rolling_total / 12, color=PALETTE[3], lw=2.4, ls="--", label="rolling 12-month average per month")
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Month")
     ax.set_ylim(bottom=0)
@@ -124,21 +130,25 @@ def trend_chart(
     _set_title(ax, title, pad=18)
     ax.legend(loc="lower left", frameon=False, fontsize=8)
     fig.tight_layout()
-    data = pd.DataFrame({"month": months, "count": values.to_numpy(), "rolling_12_month_total": rolling_total.to_numpy()})
+    data = pd.DataFrame(
+        {"month": months, "count": values.to_numpy(), "rolling_12_month_total": rolling_total.to_numpy()}
+    )
     valid = data.dropna(subset=["rolling_12_month_total"])
     alt = f"Line chart of {what} per month from {Month.parse(months[0]).name} to {Month.parse(months[-1]).name}."
     if len(valid) >= 2:
         alt += (
             f" The rolling 12-month total went from {valid.iloc[0]['rolling_12_month_total']:,.0f} "
             f"(12 months ending {Month.parse(valid.iloc[0]['month']).name}) to "
-            f"{valid.iloc[-1]['rolling_12_month_total']:,.0f} (12 months ending {Month.parse(valid.iloc[-1]['month']).name})."
+            f"{valid.iloc[-1]['rolling_12_month_total']:,.0f} "
+            f"(12 months ending {Month.parse(valid.iloc[-1]['month']).name})."
         )
     alt += f" Monthly values ranged from {values.min():,.0f} to {values.max():,.0f}."
     return Chart(name, title, alt, _close(fig), data)
 
 
-def xmr_chart(series: pd.Series, *, name: str, title: str, ylabel: str, what: str,
-              limits: XmRLimits | None = None) -> Chart:  # fmt: skip
+def xmr_chart(
+    series: pd.Series, *, name: str, title: str, ylabel: str, what: str, limits: XmRLimits | None = None
+) -> Chart:
     """XmR (individuals) chart with mean, process limits and special-cause points marked."""
     limits = limits or xmr_limits(series)
     flags = special_causes(series, limits)
@@ -147,12 +157,26 @@ def xmr_chart(series: pd.Series, *, name: str, title: str, ylabel: str, what: st
     fig, ax = plt.subplots(figsize=(9, 4.2))
     ax.plot(x, series.to_numpy(dtype=float), color=PALETTE[0], lw=1.3, marker="o", ms=3, label=what)
     ax.axhline(limits.mean, color=TEXT, lw=1, label=f"mean {limits.mean:,.1f}")
-    ax.axhline(limits.upper, color=PALETTE[4], lw=1, ls="--", label=f"process limits {limits.lower:,.1f} to {limits.upper:,.1f}")
+    ax.axhline(
+        limits.upper,
+        color=PALETTE[4],
+        lw=1,
+        ls="--",
+        label=f"process limits {limits.lower:,.1f} to {limits.upper:,.1f}",
+    )
     ax.axhline(limits.lower, color=PALETTE[4], lw=1, ls="--")
     special = flags["any"].to_numpy()
     if special.any():
-        ax.scatter(x[special], series.to_numpy(dtype=float)[special], marker="D", s=36,
-                   color=PALETTE[3], edgecolor=TEXT, zorder=3, label="special cause")  # fmt: skip
+        ax.scatter(
+            x[special],
+            series.to_numpy(dtype=float)[special],
+            marker="D",
+            s=36,
+            color=PALETTE[3],
+            edgecolor=TEXT,
+            zorder=3,
+            label="special cause",
+        )
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Month")
     _month_ticks(ax, months)
@@ -172,8 +196,17 @@ def xmr_chart(series: pd.Series, *, name: str, title: str, ylabel: str, what: st
     return Chart(name, title, alt, _close(fig), data)
 
 
-def bar_chart(frame: pd.DataFrame, *, category: str, value: str, name: str, title: str,
-              xlabel: str, what: str, highlight: str | None = None) -> Chart:  # fmt: skip
+def bar_chart(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    name: str,
+    title: str,
+    xlabel: str,
+    what: str,
+    highlight: str | None = None,
+) -> Chart:
     """Horizontal bars, largest at the top, each labelled with its value."""
     data = frame[[category, value]].copy()
     fig, ax = plt.subplots(figsize=(9, max(2.2, 0.38 * len(data) + 1.2)))
@@ -184,8 +217,7 @@ def bar_chart(frame: pd.DataFrame, *, category: str, value: str, name: str, titl
     ax.set_yticklabels(data[category].astype(str))
     top = float(data[value].max()) if len(data) else 1.0
     for yi, v in zip(y, data[value].astype(float), strict=True):
-        ax.text(v + top * 0.01, yi, f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}",
-                va="center", fontsize=8)  # fmt: skip
+        ax.text(v + top * 0.01, yi, f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}", va="center", fontsize=8)
     ax.set_xlabel(xlabel)
     ax.set_xlim(0, top * 1.15 if top > 0 else 1)
     _thousands(ax, "x")
@@ -194,24 +226,28 @@ def bar_chart(frame: pd.DataFrame, *, category: str, value: str, name: str, titl
     fig.tight_layout()
     if len(data):
         first = data.iloc[0]
-        alt = (f"Bar chart of {what} for {len(data)} categories. The largest is {first[category]} "
-               f"with {float(first[value]):,.1f}; the smallest is {data.iloc[-1][category]} with "
-               f"{float(data.iloc[-1][value]):,.1f}.")  # fmt: skip
+        alt = (
+            f"Bar chart of {what} for {len(data)} categories. The largest is {first[category]} "
+            f"with {float(first[value]):,.1f}; the smallest is {data.iloc[-1][category]} with "
+            f"{float(data.iloc[-1][value]):,.1f}."
+        )
     else:
         alt = f"Bar chart of {what}: no data."
     return Chart(name, title, alt, _close(fig), data.reset_index(drop=True))
 
 
-def paired_bar_chart(frame: pd.DataFrame, *, category: str, first: str, second: str, name: str,
-                     title: str, xlabel: str, what: str) -> Chart:  # fmt: skip
+def paired_bar_chart(
+    frame: pd.DataFrame, *, category: str, first: str, second: str, name: str, title: str, xlabel: str, what: str
+) -> Chart:
     """Two bars per category (e.g. baseline and current), told apart by colour and hatching."""
     data = frame[[category, first, second]].copy()
     fig, ax = plt.subplots(figsize=(9, max(2.4, 0.55 * len(data) + 1.2)))
     y = np.arange(len(data))[::-1]
     h = 0.38
     ax.barh(y + h / 2, data[first].astype(float), height=h, color=PALETTE[1], label=first)
-    ax.barh(y - h / 2, data[second].astype(float), height=h, color=PALETTE[0], hatch="//",
-            edgecolor="white", label=second)  # fmt: skip
+    ax.barh(
+        y - h / 2, data[second].astype(float), height=h, color=PALETTE[0], hatch="//", edgecolor="white", label=second
+    )
     top = float(np.nanmax(data[[first, second]].to_numpy(dtype=float))) if len(data) else 1
     for yi, a, b in zip(y, data[first].astype(float), data[second].astype(float), strict=True):
         ax.text(a + top * 0.01, yi + h / 2, f"{a:,.0f}", va="center", fontsize=8)
@@ -225,9 +261,13 @@ def paired_bar_chart(frame: pd.DataFrame, *, category: str, first: str, second: 
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     _set_title(ax, title)
     fig.tight_layout()
-    alt = f"Paired bar chart of {what}, {first} against {second}, for {len(data)} categories: " + "; ".join(
-        f"{r[category]} {float(r[first]):,.0f} and {float(r[second]):,.0f}" for _, r in data.head(8).iterrows()
-    ) + "."
+    alt = (
+        f"Paired bar chart of {what}, {first} against {second}, for {len(data)} categories: "
+        + "; ".join(
+            f"{r[category]} {float(r[first]):,.0f} and {float(r[second]):,.0f}" for _, r in data.head(8).iterrows()
+        )
+        + "."
+    )
     return Chart(name, title, alt, _close(fig), data.reset_index(drop=True))
 
 
@@ -235,8 +275,7 @@ def density_map(grid: pd.DataFrame, *, name: str, title: str, what: str) -> Char
     """Where records fall: counts on a 0.01-degree grid of longitude and latitude."""
     fig, ax = plt.subplots(figsize=(7, 7))
     if len(grid):
-        points = ax.scatter(grid["lon"], grid["lat"], c=grid["n"], s=10, marker="s", cmap="Blues",
-                            vmin=0, linewidths=0)  # fmt: skip
+        points = ax.scatter(grid["lon"], grid["lat"], c=grid["n"], s=10, marker="s", cmap="Blues", vmin=0, linewidths=0)
         bar = fig.colorbar(points, ax=ax, shrink=0.7)
         bar.set_label(f"{what} per grid cell (about 1 km square)")
         ax.set_aspect(1 / np.cos(np.radians(float(grid["lat"].mean()))))
@@ -245,27 +284,54 @@ def density_map(grid: pd.DataFrame, *, name: str, title: str, what: str) -> Char
     _set_title(ax, title)
     fig.tight_layout()
     top = grid.sort_values(["n", "lon", "lat"], ascending=[False, True, True]).head(10).reset_index(drop=True)
-    alt = (f"Map of {what} by location on a grid of about 1 km squares; {len(grid):,} squares have at least "
-           f"one record. The busiest square, near longitude {top.iloc[0]['lon']:.2f} and latitude "
-           f"{top.iloc[0]['lat']:.2f}, has {int(top.iloc[0]['n']):,}." if len(grid) else f"Map of {what}: no located records.")  # fmt: skip
+    alt = (
+        f"Map of {what} by location on a grid of about 1 km squares; {len(grid):,} squares have at least "
+        f"one record. The busiest square, near longitude {top.iloc[0]['lon']:.2f} and latitude "
+        f"{top.iloc[0]['lat']:.2f}, has {int(top.iloc[0]['n']):,}."
+        if len(grid)
+        else f"Map of {what}: no located records."
+    )
     return Chart(name, title, alt, _close(fig), top)
 
 
-def series_chart(frame: pd.DataFrame, *, x: str, series: list[str], name: str, title: str,
-                 xlabel: str, ylabel: str, what: str, target: float | None = None,
-                 target_label: str = "") -> Chart:  # fmt: skip
+def series_chart(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    series: list[str],
+    name: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    what: str,
+    target: float | None = None,
+    target_label: str = "",
+) -> Chart:
     """Lines for several series over ``x`` (dates or labels), each with its own marker and style."""
     fig, ax = plt.subplots(figsize=(9, 4.2))
     styles = ["-", "--", ":", "-."]
     markers = ["o", "s", "^", "D"]
     positions = np.arange(len(frame))
     for i, col in enumerate(series):
-        ax.plot(positions, frame[col].astype(float), ls=styles[i % 4], marker=markers[i % 4],
-                color=PALETTE[i % 4], label=col, ms=4)  # fmt: skip
+        ax.plot(
+            positions,
+            frame[col].astype(float),
+            ls=styles[i % 4],
+            marker=markers[i % 4],
+            color=PALETTE[i % 4],
+            label=col,
+            ms=4,
+        )
         values = frame[col].reset_index(drop=True).dropna()
         if len(values):  # direct label on the last point
-            ax.annotate(f"{values.iloc[-1]:,.0f}", (positions[values.index[-1]], values.iloc[-1]),
-                        textcoords="offset points", xytext=(4, 0), fontsize=8, va="center")  # fmt: skip
+            ax.annotate(
+                f"{values.iloc[-1]:,.0f}",
+                (positions[values.index[-1]], values.iloc[-1]),
+                textcoords="offset points",
+                xytext=(4, 0),
+                fontsize=8,
+                va="center",
+            )
     if target is not None and pd.isna(target):
         target = None
     if target is not None:
@@ -284,12 +350,13 @@ def series_chart(frame: pd.DataFrame, *, x: str, series: list[str], name: str, t
     for col in series:
         s = frame[[x, col]].dropna()
         if len(s):
-            parts.append(f"{col} from {s.iloc[0][col]:,.1f} ({s.iloc[0][x]}) to {s.iloc[-1][col]:,.1f} ({s.iloc[-1][x]})")
+            parts.append(
+                f"{col} from {s.iloc[0][col]:,.1f} ({s.iloc[0][x]}) to {s.iloc[-1][col]:,.1f} ({s.iloc[-1][x]})"
+            )
     alt = f"Line chart of {what}: " + "; ".join(parts) + "."
     if target is not None:
         alt += f" A dashed line marks {target_label} ({target:,.0f})."
     return Chart(name, title, alt, _close(fig), frame[[x, *series]].reset_index(drop=True))
-
 
 
 def headline_chart(headlines: pd.DataFrame, *, name: str, title: str, what: str) -> Chart:
@@ -304,19 +371,32 @@ def headline_chart(headlines: pd.DataFrame, *, name: str, title: str, what: str)
         heights = [0 if pd.isna(v) else float(v) for v in values]
         ax.bar([0, 1], heights, color=[PALETTE[1], PALETTE[0]], hatch=["", "//"], edgecolor="white")
         for x, v in zip([0, 1], values, strict=True):
-            ax.text(x, 0 if pd.isna(v) else float(v), "n/a" if pd.isna(v) else f"{float(v):,.1f}".replace(".0", ""),
-                    ha="center", va="bottom", fontsize=8)  # fmt: skip
+            ax.text(
+                x,
+                0 if pd.isna(v) else float(v),
+                "n/a" if pd.isna(v) else f"{float(v):,.1f}".replace(".0", ""),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
         ax.set_xticks([0, 1])
         ax.set_xticklabels(labels, fontsize=8)
         ax.set_title(f"{row['priority']}\n{str(row['indicator'])[:40]}", fontsize=8, loc="left")
         ax.tick_params(axis="y", labelsize=7)
         _thousands(ax)
-    for ax in list(axes.flat)[len(headlines):]:
+    for ax in list(axes.flat)[len(headlines) :]:
         ax.axis("off")
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
     fig.tight_layout()
-    data = headlines[["priority", "indicator", "baseline_label", "baseline_value", "current_label", "current_value", "status"]]
-    alt = f"Small multiples of {what}, baseline against current: " + "; ".join(
-        f"{r['priority']}: {r['indicator']} {r['baseline_value']} to {r['current_value']} ({r['status']})" for _, r in data.iterrows()
-    ) + "."
+    data = headlines[
+        ["priority", "indicator", "baseline_label", "baseline_value", "current_label", "current_value", "status"]
+    ]
+    alt = (
+        f"Small multiples of {what}, baseline against current: "
+        + "; ".join(
+            f"{r['priority']}: {r['indicator']} {r['baseline_value']} to {r['current_value']} ({r['status']})"
+            for _, r in data.iterrows()
+        )
+        + "."
+    )
     return Chart(name, title, alt, _close(fig), data.reset_index(drop=True))

@@ -18,8 +18,20 @@ from pack.dataset import Dataset
 from pack.measures import percentage_change
 from pack.periods import Month, describe_months, missing_months, rolling_window
 
-COLUMNS = ["claim_id", "quote", "source_document", "section", "indicator_id", "evidence", "measure",
-           "window_a_end", "window_b_end", "stated_value", "tolerance", "unit"]  # fmt: skip
+COLUMNS = [
+    "claim_id",
+    "quote",
+    "source_document",
+    "section",
+    "indicator_id",
+    "evidence",
+    "measure",
+    "window_a_end",
+    "window_b_end",
+    "stated_value",
+    "tolerance",
+    "unit",
+]
 VERDICTS = ("consistent", "not consistent", "cannot be checked")
 
 
@@ -78,8 +90,13 @@ def load_claims(path) -> pd.DataFrame:
         problem = claim_problem(claim)
         if problem:
             column, expected = problem
-            raise DataError(f"claim {claim['claim_id'] or '(no id)'} has {claim[column]!r}", file=str(path),
-                            row=row, column=column, expected=expected)  # fmt: skip
+            raise DataError(
+                f"claim {claim['claim_id'] or '(no id)'} has {claim[column]!r}",
+                file=str(path),
+                row=row,
+                column=column,
+                expected=expected,
+            )
     return frame
 
 
@@ -88,7 +105,9 @@ def _street_windows(series: pd.Series, covered: list[str], a: str | None, b: str
     windows = [rolling_window(e, 12) for e in ends]
     missing = sorted({m for w in windows for m in missing_months(w, covered)})
     if missing:
-        return Evidence(None, None, "", "", f"the data do not cover the 12-month windows: missing {describe_months(missing)}")
+        return Evidence(
+            None, None, "", "", f"the data do not cover the 12-month windows: missing {describe_months(missing)}"
+        )
     values = [float(series.loc[w.month_strings()].sum()) for w in windows]
     labels = [w.label for w in windows]
     return Evidence(values[0] if a else None, values[-1], labels[0] if a else "", labels[-1])
@@ -133,7 +152,9 @@ def gather(data: Dataset, evidence: str, a: str | None, b: str) -> Evidence:
         va, la = _mi_value(mi, name, a) if a else (None, "")
         vb, lb = _mi_value(mi, name, b)
         if vb is None or (a and va is None):
-            return Evidence(None, None, "", "", f"no management information '{name}' for the periods ending {a or ''} {b}".strip())
+            return Evidence(
+                None, None, "", "", f"no management information '{name}' for the periods ending {a or ''} {b}".strip()
+            )
         return Evidence(va, vb, la, lb)
     if kind == "calls":
         calls = data.table("calls")
@@ -168,9 +189,16 @@ def check_claim(claim: pd.Series, data: Dataset) -> dict:
     a = claim["window_a_end"] or None
     ev = gather(data, claim["evidence"], a, claim["window_b_end"])
     stated, tol, measure = float(claim["stated_value"]), float(claim["tolerance"] or 0), claim["measure"]
-    out = {"claim_id": claim["claim_id"], "quote": claim["quote"], "source": f"{claim['source_document']}, {claim['section']}",
-           "compared": f"{ev.a_label} → {ev.b_label}" if ev.a_label else ev.b_label,
-           "stated": stated, "computed": None, "verdict": "cannot be checked", "reason": ev.reason}  # fmt: skip
+    out = {
+        "claim_id": claim["claim_id"],
+        "quote": claim["quote"],
+        "source": f"{claim['source_document']}, {claim['section']}",
+        "compared": f"{ev.a_label} → {ev.b_label}" if ev.a_label else ev.b_label,
+        "stated": stated,
+        "computed": None,
+        "verdict": "cannot be checked",
+        "reason": ev.reason,
+    }
     if ev.b is None:
         return out
     if measure == "pct_change":

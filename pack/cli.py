@@ -19,7 +19,9 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the evidence pack (default command)")
     b.add_argument("--period", help="last month of the reporting period, YYYY-MM (default: latest month in the data)")
     b.add_argument("--window", default="12", help="months per window, 1-60, or 'fytd' (default 12)")
-    b.add_argument("--baseline", default=PLAN_BASELINE_END, help=f"last month of the baseline window (default {PLAN_BASELINE_END})")
+    b.add_argument(
+        "--baseline", default=PLAN_BASELINE_END, help=f"last month of the baseline window (default {PLAN_BASELINE_END})"
+    )
     b.add_argument("--data", default="data/demo", help="data folder (default: the bundled demo data)")
     b.add_argument("--out", help="output folder (default build/<period>)")
     b.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
@@ -70,17 +72,28 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.claims is not None and not args.claims.is_file():
             raise PackError(f"claims file {args.claims} does not exist")
         result = build(
-            period_end=args.period, output_dir=args.out, jobs=args.jobs, cell_timeout=args.cell_timeout,
-            force=args.force, claims_file=args.claims, data_dir=args.data, window=parse_window(args.window),
-            baseline_end=args.baseline, police_force=args.police_force, public=args.public,
+            period_end=args.period,
+            output_dir=args.out,
+            jobs=args.jobs,
+            cell_timeout=args.cell_timeout,
+            force=args.force,
+            claims_file=args.claims,
+            data_dir=args.data,
+            window=parse_window(args.window),
+            baseline_end=args.baseline,
+            police_force=args.police_force,
+            public=args.public,
             suppress_below=args.suppress_below,
-        )  # fmt: skip
+        )
         if not result.ok:
             failed = [n for n in result.notebooks if n.error]
             print(f"error: {len(failed)} notebook(s) failed; no evidence pack written:", file=sys.stderr)
             for n in failed:
                 print(f"  {n.stem}: {n.error}", file=sys.stderr)
-            print(f"  executed notebooks and errors: {result.output_dir.parent / (result.output_dir.name + '.failed')}", file=sys.stderr)
+            print(
+                f"  executed notebooks and errors: {result.output_dir.parent / (result.output_dir.name + '.failed')}",
+                file=sys.stderr,
+            )
             return 1
         print(f"Evidence pack: {result.output_dir / 'evidence-pack.html'}")
         return 0

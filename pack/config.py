@@ -72,16 +72,14 @@ PRIORITIES: tuple[Priority, ...] = (
         5,
         "05_victim_support_safeguarding",
         "Victim Support and Safeguarding",
-        "Ensuring all victims of crime receive appropriate support and the most vulnerable "
-        "are protected.",
+        "Ensuring all victims of crime receive appropriate support and the most vulnerable are protected.",
         "Victim Support and Safeguarding",
     ),
     Priority(
         6,
         "06_driving_efficiencies",
         "Driving Efficiencies",
-        "Ensuring tax payers' money is being spent wisely and resources are being managed "
-        "effectively.",
+        "Ensuring tax payers' money is being spent wisely and resources are being managed effectively.",
         "Driving Efficiencies",
     ),
 )

@@ -37,8 +37,9 @@ def consultation_row(frame: pd.DataFrame, priority_name: str) -> ConsultationRow
     match = frame[frame["priority"].str.lower() == priority_name.lower()]
     if match.empty:
         empty = pd.DataFrame({"answer": [], "responses": [], "share": []})
-        return ConsultationRow(priority_name, 0, float("nan"), empty,
-                               f"No consultation result was supplied for '{priority_name}'.")  # fmt: skip
+        return ConsultationRow(
+            priority_name, 0, float("nan"), empty, f"No consultation result was supplied for '{priority_name}'."
+        )
     row = match.iloc[0]
     counts = {k: int(row[k]) for k in LIKERT}
     total = sum(counts.values())

@@ -12,7 +12,6 @@ import pandas as pd
 from pack.config import DEMO_DATA_DIR, PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
 from pack.prepare import Prepared, prepare
 
-
 # Set by ``verify --data DIR`` for the rebuild: JSON ``[data_dir as in the manifest, DIR]``, so
 # the rebuilt notebooks carry the manifest's parameters byte for byte but read the auditor's copy.
 DATA_DIR_REDIRECT = "PACK_DATA_DIR_REDIRECT"

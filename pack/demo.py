@@ -40,13 +40,34 @@ DISTRICTS = [
 ]
 # Monthly level of the other police.uk categories (about Derbyshire's 2022 levels).
 OTHER_LEVELS = {
-    "Bicycle theft": 45, "Criminal damage and arson": 680, "Drugs": 230, "Other crime": 210,
-    "Other theft": 600, "Possession of weapons": 70, "Public order": 760, "Shoplifting": 420,
-    "Theft from the person": 55, "Violence and sexual offences": 3400,
-}  # fmt: skip
-STREETS = ["High Street", "Station Road", "Church Lane", "Park Road", "Mill Lane", "Market Place",
-           "Victoria Street", "Green Lane", "School Road", "Chapel Street", "Nightclub",
-           "Supermarket", "Parking Area", "Sports/Recreation Area", "Petrol Station"]  # fmt: skip
+    "Bicycle theft": 45,
+    "Criminal damage and arson": 680,
+    "Drugs": 230,
+    "Other crime": 210,
+    "Other theft": 600,
+    "Possession of weapons": 70,
+    "Public order": 760,
+    "Shoplifting": 420,
+    "Theft from the person": 55,
+    "Violence and sexual offences": 3400,
+}
+STREETS = [
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Park Road",
+    "Mill Lane",
+    "Market Place",
+    "Victoria Street",
+    "Green Lane",
+    "School Road",
+    "Chapel Street",
+    "Nightclub",
+    "Supermarket",
+    "Parking Area",
+    "Sports/Recreation Area",
+    "Petrol Station",
+]
 OUTCOMES = [
     ("Investigation complete; no suspect identified", 0.42),
     ("Unable to prosecute suspect", 0.30),
@@ -100,7 +121,9 @@ def _solve_growth(target: float, fn) -> float:
 def _expected_monthly(months: list[Month], targets: dict[str, float]) -> dict[str, np.ndarray]:
     """Expected records per month for each police.uk category."""
     asb = _exponential_rates(months, 1 + targets["asb_change"], "2021-05", "2024-01", targets["asb_per_day_2021"])
-    burg = _exponential_rates(months, 1 + targets["burglary_change"], "2020-03", "2023-03", targets["burglary_per_day_2021"])
+    burg = _exponential_rates(
+        months, 1 + targets["burglary_change"], "2020-03", "2023-03", targets["burglary_per_day_2021"]
+    )
     days = np.array([m.days for m in months], dtype=float)
     t = np.arange(len(months))
     robbery0, vehicle0 = 80 / 30.4, 400 / 30.4
@@ -161,7 +184,9 @@ def _write_csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> None:
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8-sig" if bom else "utf-8")
 
 
-def _street_and_outcomes(out: Path, rng: np.random.Generator, lsoas: pd.DataFrame, targets: dict[str, float]) -> pd.DataFrame:
+def _street_and_outcomes(
+    out: Path, rng: np.random.Generator, lsoas: pd.DataFrame, targets: dict[str, float]
+) -> pd.DataFrame:
     months = _months()
     expected = _expected_monthly(months, targets)
     hotspot_codes = set(lsoas[~lsoas["rural"]].nlargest(20, "weight")["lsoa_code"])
@@ -208,7 +233,9 @@ def _street_and_outcomes(out: Path, rng: np.random.Generator, lsoas: pd.DataFram
                 "Falls within": PLAN_FORCE,
                 "Longitude": frame["Longitude"],
                 "Latitude": frame["Latitude"],
-                "Location": np.where(no_location, "No Location", "On or near " + pd.Series(rng.choice(STREETS, n)).to_numpy()),
+                "Location": np.where(
+                    no_location, "No Location", "On or near " + pd.Series(rng.choice(STREETS, n)).to_numpy()
+                ),
                 "LSOA code": frame["LSOA code"],
                 "LSOA name": frame["LSOA name"],
                 "Crime type": frame["Crime type"],
@@ -243,16 +270,36 @@ def _street_and_outcomes(out: Path, rng: np.random.Generator, lsoas: pd.DataFram
             )
     for month, frames in pending.items():
         if frames:
-            _write_csv(pd.concat(frames, ignore_index=True), out / "police-uk" / month / f"{month}-derbyshire-outcomes.csv")
+            _write_csv(
+                pd.concat(frames, ignore_index=True), out / "police-uk" / month / f"{month}-derbyshire-outcomes.csv"
+            )
     return pd.DataFrame({"lsoa_code": sorted(hotspot_codes), "patrolled_from": "2023-07"})
 
 
 def _stop_and_search(out: Path, rng: np.random.Generator, lsoas: pd.DataFrame, per_day: float) -> None:
     ethnicities = (["White", "Asian", "Black", "Other", ""], [0.80, 0.08, 0.05, 0.02, 0.05])
-    objects = (["Controlled drugs", "Offensive weapons", "Stolen goods", "Article for use in theft",
-                "Evidence of offences under the Act", "Firearms"], [0.58, 0.14, 0.12, 0.08, 0.06, 0.02])  # fmt: skip
-    outcomes = (["A no further action disposal", "Arrest", "Community resolution", "Penalty Notice for Disorder",
-                 "Summons / charged by post", "Khat or Cannabis warning"], [0.70, 0.13, 0.08, 0.02, 0.02, 0.05])  # fmt: skip
+    objects = (
+        [
+            "Controlled drugs",
+            "Offensive weapons",
+            "Stolen goods",
+            "Article for use in theft",
+            "Evidence of offences under the Act",
+            "Firearms",
+        ],
+        [0.58, 0.14, 0.12, 0.08, 0.06, 0.02],
+    )
+    outcomes = (
+        [
+            "A no further action disposal",
+            "Arrest",
+            "Community resolution",
+            "Penalty Notice for Disorder",
+            "Summons / charged by post",
+            "Khat or Cannabis warning",
+        ],
+        [0.70, 0.13, 0.08, 0.02, 0.02, 0.05],
+    )
     for month in _months():
         n = int(rng.poisson(per_day * month.days * (0.9 + 0.2 * rng.random())))
         pick = lsoas.iloc[rng.choice(len(lsoas), size=n, p=lsoas["weight"].to_numpy())]
@@ -260,8 +307,13 @@ def _stop_and_search(out: Path, rng: np.random.Generator, lsoas: pd.DataFrame, p
         outcome = rng.choice(outcomes[0], n, p=outcomes[1])
         frame = pd.DataFrame(
             {
-                "Type": rng.choice(["Person search", "Person and Vehicle search", "Vehicle search"], n, p=[0.75, 0.2, 0.05]),
-                "Date": [f"{month}-{d:02d}T{int(h):02d}:00:00+00:00" for d, h in zip(days, rng.integers(0, 24, n), strict=True)],
+                "Type": rng.choice(
+                    ["Person search", "Person and Vehicle search", "Vehicle search"], n, p=[0.75, 0.2, 0.05]
+                ),
+                "Date": [
+                    f"{month}-{d:02d}T{int(h):02d}:00:00+00:00"
+                    for d, h in zip(days, rng.integers(0, 24, n), strict=True)
+                ],
                 "Part of a policing operation": "False",
                 "Policing operation": "",
                 "Latitude": (pick["lat"].to_numpy() + rng.normal(0, 0.004, n)).round(6),
@@ -305,23 +357,35 @@ def _stats19(out: Path, rng: np.random.Generator, lsoas: pd.DataFrame) -> None:
         pick = lsoas.iloc[rng.choice(len(lsoas), size=n)]
         collisions = pd.DataFrame(
             {
-                f"{key}_index": index, f"{key}_year": year, f"{key}_reference": [i[4:] for i in index],
-                "longitude": pick["lon"].to_numpy(), "latitude": pick["lat"].to_numpy(),
-                "police_force": force, f"{key}_severity": severity,
-                "number_of_vehicles": rng.integers(1, 4, n), "number_of_casualties": 0,
-                "date": dates.strftime("%d/%m/%Y"), "speed_limit": rng.choice([20, 30, 40, 60, 70], n),
+                f"{key}_index": index,
+                f"{key}_year": year,
+                f"{key}_reference": [i[4:] for i in index],
+                "longitude": pick["lon"].to_numpy(),
+                "latitude": pick["lat"].to_numpy(),
+                "police_force": force,
+                f"{key}_severity": severity,
+                "number_of_vehicles": rng.integers(1, 4, n),
+                "number_of_casualties": 0,
+                "date": dates.strftime("%d/%m/%Y"),
+                "speed_limit": rng.choice([20, 30, 40, 60, 70], n),
                 "urban_or_rural_area": np.where(pick["rural"].to_numpy(), 2, 1),
             }
-        )  # fmt: skip
+        )
         rows = []
         for idx, sev in zip(index, severity, strict=True):
             k = 1 + int(rng.poisson(0.35))
             for j in range(k):
                 cas_sev = sev if j == 0 else int(max(sev, rng.choice([2, 3], p=[0.15, 0.85])))
-                row = {f"{key}_index": idx, f"{key}_year": year, f"{key}_reference": idx[4:],
-                       "vehicle_reference": 1, "casualty_reference": j + 1,
-                       "casualty_class": int(rng.choice([1, 2, 3], p=[0.6, 0.3, 0.1])),
-                       "casualty_severity": cas_sev, "casualty_type": int(rng.choice(types[0], p=types[1]))}  # fmt: skip
+                row = {
+                    f"{key}_index": idx,
+                    f"{key}_year": year,
+                    f"{key}_reference": idx[4:],
+                    "vehicle_reference": 1,
+                    "casualty_reference": j + 1,
+                    "casualty_class": int(rng.choice([1, 2, 3], p=[0.6, 0.3, 0.1])),
+                    "casualty_severity": cas_sev,
+                    "casualty_type": int(rng.choice(types[0], p=types[1])),
+                }
                 if not old:
                     adjusted = 1.0 if cas_sev == 2 else (0.0 if cas_sev == 1 else round(float(rng.beta(1, 12)), 4))
                     row["casualty_adjusted_severity_serious"] = adjusted
@@ -354,11 +418,19 @@ def _calls(out: Path, rng: np.random.Generator, targets: dict[str, float]) -> No
             s101 = 300 + (before_101 - 300) * i / i_2023
         else:
             s101 = before_101 - (before_101 - now_101) * (i - i_2023) / (t_end - i_2023)
-        for line, per_day, seconds in (("999", targets["calls_999_per_day_2021"], s999), ("101", targets["calls_101_per_day_2021"], s101)):
+        for line, per_day, seconds in (
+            ("999", targets["calls_999_per_day_2021"], s999),
+            ("101", targets["calls_101_per_day_2021"], s101),
+        ):
             received = int(rng.poisson(per_day * m.days))
             answered = int(received * (0.995 if line == "999" else 0.88))
-            row = {"month": str(m), "line": line, "calls_received": received, "calls_answered": answered,
-                   "mean_answer_seconds": round(seconds * (1 + rng.normal(0, 0.02)), 1)}  # fmt: skip
+            row = {
+                "month": str(m),
+                "line": line,
+                "calls_received": received,
+                "calls_answered": answered,
+                "mean_answer_seconds": round(seconds * (1 + rng.normal(0, 0.02)), 1),
+            }
             if line == "999" and m >= Month(2021, 11):
                 under10 = min(97.0, 70 + 25 * (i - i_2022) / (t_end - i_2022)) if i > i_2022 else 70.0
                 row["answered_under_10s_pct"] = round(under10, 1)
@@ -379,8 +451,12 @@ def _workforce(out: Path, rng: np.random.Generator, targets: dict[str, float]) -
         if q > Month(2023, 3):
             officers = base + int(recruited) - 4 * q.months_since(Month(2023, 3)) // 3
         date = f"{q}-{q.days:02d}"
-        for role, head, fte_share in (("officer", officers, 0.975), ("pcso", 165 + int(rng.integers(-4, 5)), 0.93),
-                                      ("staff", 1720 + int(rng.integers(-15, 16)), 0.88), ("special", 190 + int(rng.integers(-10, 11)), 1.0)):  # fmt: skip
+        for role, head, fte_share in (
+            ("officer", officers, 0.975),
+            ("pcso", 165 + int(rng.integers(-4, 5)), 0.93),
+            ("staff", 1720 + int(rng.integers(-15, 16)), 0.88),
+            ("special", 190 + int(rng.integers(-10, 11)), 1.0),
+        ):
             rows.append({"date": date, "role": role, "measure": "headcount", "value": head})
             if role != "special":
                 rows.append({"date": date, "role": role, "measure": "fte", "value": round(head * fte_share, 1)})
@@ -417,10 +493,17 @@ def write_demo_data(out: Path | str) -> Path:
     _workforce(tmp, rng, targets)
     lookups = tmp / "ons"
     lookups.mkdir()
-    ruc = lsoas.assign(LSOA11NM=lsoas["lsoa_name"], RUC11=np.where(lsoas["rural"], "Rural village/town", "Urban city and town"))
-    _write_csv(ruc.rename(columns={"lsoa_code": "lsoa", "ruc": "RUC11CD"})[["lsoa", "LSOA11NM", "RUC11CD", "RUC11"]], lookups / "ruc_2011_lsoa11_synthetic.csv")
+    ruc = lsoas.assign(
+        LSOA11NM=lsoas["lsoa_name"], RUC11=np.where(lsoas["rural"], "Rural village/town", "Urban city and town")
+    )
+    _write_csv(
+        ruc.rename(columns={"lsoa_code": "lsoa", "ruc": "RUC11CD"})[["lsoa", "LSOA11NM", "RUC11CD", "RUC11"]],
+        lookups / "ruc_2011_lsoa11_synthetic.csv",
+    )
     pop = pd.DataFrame({"lsoa": lsoas["lsoa_code"], "pop": [f"{p:,}" for p in lsoas["population"]]})
-    pop.to_csv(lookups / "lsoa_population_synthetic.csv", index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    pop.to_csv(
+        lookups / "lsoa_population_synthetic.csv", index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n"
+    )
     _write_csv(hotspots, tmp / "force" / "asb-hotspots.csv")
     _write_csv(_ethnicity_population(int(lsoas["population"].sum())), lookups / "ethnic_group_population_synthetic.csv")
     _copy_published(tmp)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 
-def suppress_small_counts(frame: pd.DataFrame, columns: list[str], threshold: int = 5,
-                          derived: list[str] | None = None) -> pd.DataFrame:  # fmt: skip
+def suppress_small_counts(
+    frame: pd.DataFrame, columns: list[str], threshold: int = 5, derived: list[str] | None = None
+) -> pd.DataFrame:
     """Blank counts from 1 to ``threshold - 1`` in ``columns``; where a column has exactly one
     such cell, also blank its next-smallest count so a total cannot reveal it. In a row with a
     blanked count, the ``derived`` columns (shares, rates: anything computed from the count) are

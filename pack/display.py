@@ -34,8 +34,10 @@ def _fmt_cell(value: object, fmt: Callable[[object], str] | None = None) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else (
-            f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+        return (
+            f"{value:,.0f}"
+            if value.is_integer() and abs(value) >= 1000
+            else (f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}")
         )
     return str(value)
 
@@ -47,7 +49,8 @@ _UNITS = {"pct": "(%)", "gbp_m": "(£m)", "seconds": "(seconds)", "minutes": "(m
 def column_label(name: object) -> str:
     """A column's heading for readers: identifiers become words, with units in brackets.
 
-    >>> [column_label(c) for c in ("share_pct", "pct_change", "per_1000_population", "value_gbp_m", "lsoa_code", "LSOA name")]
+    >>> names = ("share_pct", "pct_change", "per_1000_population", "value_gbp_m", "lsoa_code", "LSOA name")
+    >>> [column_label(c) for c in names]
     ['Share (%)', 'Change (%)', 'Per 1,000 population', 'Value (£m)', 'LSOA code', 'LSOA name']
     """
     text = str(name)
@@ -66,8 +69,12 @@ def column_label(name: object) -> str:
     return phrase[:1].upper() + phrase[1:] + unit
 
 
-def html_table(frame: pd.DataFrame, caption: str, formats: dict[str, Callable[[object], str]] | None = None,
-               css_class: str = "pack-table") -> str:  # fmt: skip
+def html_table(
+    frame: pd.DataFrame,
+    caption: str,
+    formats: dict[str, Callable[[object], str]] | None = None,
+    css_class: str = "pack-table",
+) -> str:
     """An accessible HTML table: caption, ``<th scope="col">`` headers in words (the data keep
     their identifiers, as in ``tables/*.csv``), every cell escaped."""
     formats = formats or {}
@@ -100,8 +107,13 @@ def show_html(markup: str) -> None:
     display(HTML(markup))
 
 
-def show_chart(chart: Chart, output_dir: Path | str, stem: str, table_caption: str | None = None,
-               formats: dict[str, Callable[[object], str]] | None = None) -> Path:  # fmt: skip
+def show_chart(
+    chart: Chart,
+    output_dir: Path | str,
+    stem: str,
+    table_caption: str | None = None,
+    formats: dict[str, Callable[[object], str]] | None = None,
+) -> Path:
     """Save the chart as ``figures/<stem>-<name>.png`` and display it with alt text and its table."""
     png = figure_png(chart)
     path = Path(output_dir) / "figures" / f"{stem}-{chart.name}.png"
@@ -173,6 +185,17 @@ INDICATOR_FORMATS = {
 
 def show_indicator_table(table: pd.DataFrame, caption: str) -> None:
     """The indicator table as readers see it (status with a text marker)."""
-    shown = table[["indicator", "baseline_label", "baseline_value", "current_label", "current_value",
-                   "change", "pct_change", "status", "note"]]  # fmt: skip
+    shown = table[
+        [
+            "indicator",
+            "baseline_label",
+            "baseline_value",
+            "current_label",
+            "current_value",
+            "change",
+            "pct_change",
+            "status",
+            "note",
+        ]
+    ]
     show_table(shown, caption, INDICATOR_FORMATS)

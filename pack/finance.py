@@ -16,8 +16,11 @@ def budget_table(finance: pd.DataFrame, table: str, year: str) -> pd.DataFrame:
 
 def with_total(table: pd.DataFrame) -> pd.DataFrame:
     """Append a Total row (values summed, shares summed)."""
-    total = {"line": "Total", "value_gbp_m": round(float(table["value_gbp_m"].sum()), 3),
-             "share_pct": round(float(table["share_pct"].sum()), 2)}  # fmt: skip
+    total = {
+        "line": "Total",
+        "value_gbp_m": round(float(table["value_gbp_m"].sum()), 3),
+        "share_pct": round(float(table["share_pct"].sum()), 2),
+    }
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
@@ -32,7 +35,9 @@ def year_on_year(finance: pd.DataFrame, table: str) -> pd.DataFrame | None:
     if len(ys) < 2:
         return None
     a, b = ys[-2], ys[-1]
-    rows = finance[finance["table"] == table].pivot_table(index="line", columns="year", values="value_gbp_m", aggfunc="sum")
+    rows = finance[finance["table"] == table].pivot_table(
+        index="line", columns="year", values="value_gbp_m", aggfunc="sum"
+    )
     out = rows[[a, b]].reset_index()
     out["change_gbp_m"] = (out[b] - out[a]).round(3)
     out["change_pct"] = (out["change_gbp_m"] / out[a] * 100).round(1)
@@ -55,7 +60,6 @@ def funding_balance(funding_lines: pd.DataFrame) -> tuple[float, float] | None:
     return float(net.iloc[0]), float(sources.sum())
 
 
-
 def table_total(finance: pd.DataFrame, table: str, year: str) -> float:
     """Sum of a table's lines for one year (for funding: net expenditure only), to £1,000."""
     lines = finance[(finance["table"] == table) & (finance["year"] == year)]
@@ -70,16 +74,31 @@ def finance_rows(finance: pd.DataFrame, source: str) -> list:
     from pack.indicators import compare_values
 
     rows = []
-    for ind, name, kind in (("revenue_budget_total", "Revenue budget", "revenue"),
-                            ("capital_programme_total", "Capital programme", "capital"),
-                            ("net_expenditure", "Net expenditure", "funding")):  # fmt: skip
+    for ind, name, kind in (
+        ("revenue_budget_total", "Revenue budget", "revenue"),
+        ("capital_programme_total", "Capital programme", "capital"),
+        ("net_expenditure", "Net expenditure", "funding"),
+    ):
         ys = years(finance, kind)
         if not ys:
-            rows.append(compare_values(ind, name, "", None, "", None, "n/a", source, "£m", note="not in the finance input"))
+            rows.append(
+                compare_values(ind, name, "", None, "", None, "n/a", source, "£m", note="not in the finance input")
+            )
             continue
 
         prev = ys[-2] if len(ys) > 1 else None
-        rows.append(compare_values(ind, name, prev or "", table_total(finance, kind, prev) if prev else None, ys[-1],
-                                   table_total(finance, kind, ys[-1]), "n/a",
-                                   source, "£m", note="" if prev else "only one year supplied"))  # fmt: skip
+        rows.append(
+            compare_values(
+                ind,
+                name,
+                prev or "",
+                table_total(finance, kind, prev) if prev else None,
+                ys[-1],
+                table_total(finance, kind, ys[-1]),
+                "n/a",
+                source,
+                "£m",
+                note="" if prev else "only one year supplied",
+            )
+        )
     return rows

@@ -21,7 +21,6 @@ def format_value(value: float, unit: str = "") -> str:
     return f"{value:,.1f}"
 
 
-
 def finding_sentence(row: pd.Series) -> str:
     """One sentence for one indicator row.
 
@@ -29,8 +28,11 @@ def finding_sentence(row: pd.Series) -> str:
     ...     "current_value": 25190.0, "pct_change": -49.99, "baseline_label": "12 months ending May 2021",
     ...     "current_label": "12 months ending January 2024", "status": "improved", "unit": "incidents",
     ...     "note": "exact Poisson test of the two daily rates at the 5% level"})
-    >>> finding_sentence(row)
-    'Anti-social behaviour incidents fell by 50% (from 50,370 to 25,190 incidents) between the 12 months ending May 2021 and the 12 months ending January 2024; this is a statistically significant improvement.'
+    >>> import textwrap
+    >>> print(textwrap.fill(finding_sentence(row), 100))
+    Anti-social behaviour incidents fell by 50% (from 50,370 to 25,190 incidents) between the 12 months
+    ending May 2021 and the 12 months ending January 2024; this is a statistically significant
+    improvement.
     """
     name, unit = str(row["indicator"]), str(row.get("unit", "") or "")
     status = row["status"]
@@ -42,15 +44,22 @@ def finding_sentence(row: pd.Series) -> str:
         return f"{name}: no figure for {period_phrase(row['current_label'])} ({row.get('note', '')})."
     base = row["baseline_value"]
     if base is None or pd.isna(base):
-        return f"{name} was {format_value(cur, unit)}{shown_unit} in {period_phrase(row['current_label'])}; no comparable baseline figure."
+        return (
+            f"{name} was {format_value(cur, unit)}{shown_unit} in {period_phrase(row['current_label'])}; "
+            "no comparable baseline figure."
+        )
     pct = row["pct_change"]
     if pct is None or pd.isna(pct) or round(abs(pct)) == 0:
         verb = "was unchanged" if math.isclose(base, cur) else "changed little"
         movement = f"{verb} ({format_value(base, unit)} and {format_value(cur, unit)}{shown_unit})"
     else:
         verb = "rose" if cur > base else "fell"
-        movement = f"{verb} by {abs(pct):.0f}% (from {format_value(base, unit)} to {format_value(cur, unit)}{shown_unit})"
-    sentence = f"{name} {movement} between {period_phrase(row['baseline_label'])} and {period_phrase(row['current_label'])}"
+        movement = (
+            f"{verb} by {abs(pct):.0f}% (from {format_value(base, unit)} to {format_value(cur, unit)}{shown_unit})"
+        )
+    sentence = (
+        f"{name} {movement} between {period_phrase(row['baseline_label'])} and {period_phrase(row['current_label'])}"
+    )
     tested = "Poisson" in str(row.get("note", ""))  # counts are tested; MI shows direction only
     if status in ("improved", "worse") and tested:
         sentence += f"; this is a statistically significant {'improvement' if status == 'improved' else 'worsening'}"
@@ -99,8 +108,10 @@ def headline(table: pd.DataFrame, indicator_id: str) -> str:
     if pd.isna(row["pct_change"]):
         return f"{name}: {format_value(row['current_value'])} in {period_phrase(row['current_label'])}"
     verb = "rose" if row["pct_change"] > 0 else "fell"
-    return (f"{name} {verb} {abs(row['pct_change']):.0f}% in {period_phrase(row['current_label'])} "
-            f"against {period_phrase(row['baseline_label'])}")
+    return (
+        f"{name} {verb} {abs(row['pct_change']):.0f}% in {period_phrase(row['current_label'])} "
+        f"against {period_phrase(row['baseline_label'])}"
+    )
 
 
 def xmr_title(what: str, series: pd.Series) -> str:
@@ -144,12 +155,16 @@ def largest_group_title(table: pd.DataFrame, column: str, what: str, group: str)
 def adjusted_ksi_sentence(adjusted: float | None, table: pd.DataFrame, label: str) -> str:
     """Which severity measure is used, and the adjusted figure where supplied."""
     if adjusted is None:
-        return ("Severity is as recorded by the police: the files supplied carry no DfT severity adjustment, "
-                "so KSI trends across a change of injury-recording system should be read with care.")
+        return (
+            "Severity is as recorded by the police: the files supplied carry no DfT severity adjustment, "
+            "so KSI trends across a change of injury-recording system should be read with care."
+        )
     recorded = table.set_index("indicator_id").loc["ksi_casualties", "current_value"]
-    return (f"On DfT's severity-adjusted basis the {label} had {adjusted:,.0f} KSI casualties, against "
-            f"{recorded:,.0f} as recorded; the indicator table uses recorded severity so that it matches "
-            "the years without adjustment, and this adjusted figure is shown for comparison.")
+    return (
+        f"On DfT's severity-adjusted basis the {label} had {adjusted:,.0f} KSI casualties, against "
+        f"{recorded:,.0f} as recorded; the indicator table uses recorded severity so that it matches "
+        "the years without adjustment, and this adjusted figure is shown for comparison."
+    )
 
 
 def mi_history(mi: pd.DataFrame | None, ids: list[str]) -> pd.DataFrame:
@@ -164,7 +179,9 @@ def mi_history(mi: pd.DataFrame | None, ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "indicator": [MI_CATALOGUE[i].name for i in rows["indicator_id"]],
-            "period": [f"{a} to {b}" if a != b else b for a, b in zip(rows["period_start"], rows["period_end"], strict=True)],
+            "period": [
+                f"{a} to {b}" if a != b else b for a, b in zip(rows["period_start"], rows["period_end"], strict=True)
+            ],
             "value": rows["value"].to_numpy(),
             "unit": rows["unit"].to_numpy(),
             "source": rows["source"].to_numpy(),
@@ -180,7 +197,8 @@ def rural_sentence(summary: pd.DataFrame, area: pd.DataFrame, label: str) -> str
     classified = s.loc["rural", "records"] + s.loc["urban", "records"]
     total = float(s["records"].sum())
     return (
-        f"Of {total:,.0f} records in {period_phrase(label)}, {classified / total * 100:.1f}% could be classified as rural or urban. "
+        f"Of {total:,.0f} records in {period_phrase(label)}, {classified / total * 100:.1f}% "
+        "could be classified as rural or urban. "
         f"Rural LSOAs ({int(area['rural'].sum()):,} of {len(area):,} in the force area) hold "
         f"{s.loc['rural', 'share_of_population_pct']:.1f}% of residents ({s.loc['rural', 'population']:,.0f} of "
         f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified records."
@@ -201,13 +219,18 @@ def outcome_title(mix: pd.DataFrame, label: str) -> str:
     if mix.empty:
         return f"No crimes recorded in {period_phrase(label)}"
     top = mix.sort_values("crimes", ascending=False).iloc[0]
-    return f"'{top['outcome']}' was the most common outcome ({top['share_pct']:.0f}%) for crimes recorded in {period_phrase(label)}"
+    return (
+        f"'{top['outcome']}' was the most common outcome ({top['share_pct']:.0f}%) "
+        f"for crimes recorded in {period_phrase(label)}"
+    )
 
 
 def budget_title(lines: pd.DataFrame, what: str, year: str) -> str:
     """Title naming the largest budget line and its share."""
     top = lines.sort_values("value_gbp_m", ascending=False).iloc[0]
-    return f"{top['line']} take {top['share_pct']:.1f}% of the {what.lower()} {year} (£{lines['value_gbp_m'].sum():,.3f}m)"
+    return (
+        f"{top['line']} take {top['share_pct']:.1f}% of the {what.lower()} {year} (£{lines['value_gbp_m'].sum():,.3f}m)"
+    )
 
 
 def funding_sentence(funding: pd.DataFrame, revenue: pd.DataFrame, year: str) -> str:
@@ -221,6 +244,8 @@ def funding_sentence(funding: pd.DataFrame, revenue: pd.DataFrame, year: str) ->
     gross = float(revenue["value_gbp_m"].sum())
     text = f"In {year} net expenditure was £{net:,.3f}m, funded by £{sources:,.3f}m of grants and council tax"
     text += " (the two agree)." if abs(net - sources) < 0.0005 else f" (a gap of £{net - sources:,.3f}m)."
-    text += (f" The revenue table sums to £{gross:,.3f}m: £{gross - net:,.3f}m more than net expenditure, "
-             "because it shows gross spending before income.")
+    text += (
+        f" The revenue table sums to £{gross:,.3f}m: £{gross - net:,.3f}m more than net expenditure, "
+        "because it shows gross spending before income."
+    )
     return text

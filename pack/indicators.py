@@ -17,9 +17,20 @@ from pack.measures import count_status, direction_status, percentage_change, win
 from pack.periods import Window, describe_months, missing_months
 
 COLUMNS = [
-    "indicator_id", "indicator", "baseline_label", "baseline_value", "current_label",
-    "current_value", "change", "pct_change", "better_when", "status", "source", "unit", "note",
-]  # fmt: skip
+    "indicator_id",
+    "indicator",
+    "baseline_label",
+    "baseline_value",
+    "current_label",
+    "current_value",
+    "change",
+    "pct_change",
+    "better_when",
+    "status",
+    "source",
+    "unit",
+    "note",
+]
 STATUSES = ("improved", "worse", "no significant change", "changed", "no comparison", "not supplied")
 
 
@@ -44,28 +55,85 @@ class IndicatorRow:
 
 def not_supplied(indicator_id: str, name: str, needs: str, better_when: str = "n/a", unit: str = "") -> IndicatorRow:
     """A row for an indicator whose input was not supplied; says which input would fill it."""
-    return IndicatorRow(indicator_id, name, "", None, "", None, None, None, better_when,
-                        "not supplied", "", unit, f"not supplied: needs {needs}")  # fmt: skip
+    return IndicatorRow(
+        indicator_id,
+        name,
+        "",
+        None,
+        "",
+        None,
+        None,
+        None,
+        better_when,
+        "not supplied",
+        "",
+        unit,
+        f"not supplied: needs {needs}",
+    )
 
 
 def compare_values(
-    indicator_id: str, name: str, baseline_label: str, baseline: float | None, current_label: str,
-    current: float | None, better_when: str, source: str, unit: str = "", status: str | None = None,
+    indicator_id: str,
+    name: str,
+    baseline_label: str,
+    baseline: float | None,
+    current_label: str,
+    current: float | None,
+    better_when: str,
+    source: str,
+    unit: str = "",
+    status: str | None = None,
     note: str = "",
-) -> IndicatorRow:  # fmt: skip
+) -> IndicatorRow:
     """Row for two values; status by direction unless given."""
     if current is None:
-        return IndicatorRow(indicator_id, name, baseline_label, baseline, current_label, None, None,
-                            None, better_when, "no comparison", source, unit, note)  # fmt: skip
+        return IndicatorRow(
+            indicator_id,
+            name,
+            baseline_label,
+            baseline,
+            current_label,
+            None,
+            None,
+            None,
+            better_when,
+            "no comparison",
+            source,
+            unit,
+            note,
+        )
     if baseline is None:
-        return IndicatorRow(indicator_id, name, baseline_label, None, current_label, current, None,
-                            None, better_when, status or "no comparison", source, unit, note)  # fmt: skip
+        return IndicatorRow(
+            indicator_id,
+            name,
+            baseline_label,
+            None,
+            current_label,
+            current,
+            None,
+            None,
+            better_when,
+            status or "no comparison",
+            source,
+            unit,
+            note,
+        )
     change = current - baseline
     return IndicatorRow(
-        indicator_id, name, baseline_label, baseline, current_label, current, change,
-        percentage_change(baseline, current), better_when,
-        status or direction_status(baseline, current, better_when), source, unit, note,
-    )  # fmt: skip
+        indicator_id,
+        name,
+        baseline_label,
+        baseline,
+        current_label,
+        current,
+        change,
+        percentage_change(baseline, current),
+        better_when,
+        status or direction_status(baseline, current, better_when),
+        source,
+        unit,
+        note,
+    )
 
 
 def count_indicator(
@@ -84,6 +152,7 @@ def count_indicator(
     ``covered`` lists the months the input covers. A window that is not fully covered is left
     empty (never a short total) and the note names the missing months.
     """
+
     def total(window: Window) -> tuple[float | None, str]:
         missing = missing_months(window, covered)
         if missing:
@@ -93,12 +162,32 @@ def count_indicator(
     cur, cur_gap = total(current)
     base, base_gap = total(baseline) if cur is not None else (None, "")
     if cur is None or base is None:
-        return compare_values(indicator_id, name, baseline.label, base, current.label, cur, better_when,
-                              source, unit, note=cur_gap or f"baseline {base_gap}")  # fmt: skip
+        return compare_values(
+            indicator_id,
+            name,
+            baseline.label,
+            base,
+            current.label,
+            cur,
+            better_when,
+            source,
+            unit,
+            note=cur_gap or f"baseline {base_gap}",
+        )
     status = count_status(base, cur, baseline.days, current.days, better_when)
-    return compare_values(indicator_id, name, baseline.label, base, current.label, cur,
-                          better_when, source, unit, status=status,
-                          note="exact Poisson test of the two daily rates at the 5% level")  # fmt: skip
+    return compare_values(
+        indicator_id,
+        name,
+        baseline.label,
+        base,
+        current.label,
+        cur,
+        better_when,
+        source,
+        unit,
+        status=status,
+        note="exact Poisson test of the two daily rates at the 5% level",
+    )
 
 
 def _period_label(start: str, end: str) -> str:
@@ -125,17 +214,30 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
     """
     rows = None if mi is None else mi[mi["indicator_id"] == meta.id]
     if rows is None or rows.empty:
-        return not_supplied(meta.id, meta.name, f"management information row(s) '{meta.id}'",
-                            meta.better_when, meta.unit)  # fmt: skip
+        return not_supplied(
+            meta.id, meta.name, f"management information row(s) '{meta.id}'", meta.better_when, meta.unit
+        )
     rows = rows.sort_values(["period_end", "period_start"])
     current_end = f"{current.end}-{current.end.days:02d}"
     baseline_end = f"{baseline.end}-{baseline.end.days:02d}"
     cur_rows = rows[rows["period_end"] <= current_end]
     source = "; ".join(sorted({s for s in rows["source"] if s})) or "management information"
     if cur_rows.empty:
-        return IndicatorRow(meta.id, meta.name, "", None, "", None, None, None, meta.better_when,
-                            "no comparison", source, meta.unit,
-                            f"no value for a period ending by {current.end.name}")  # fmt: skip
+        return IndicatorRow(
+            meta.id,
+            meta.name,
+            "",
+            None,
+            "",
+            None,
+            None,
+            None,
+            meta.better_when,
+            "no comparison",
+            source,
+            meta.unit,
+            f"no value for a period ending by {current.end.name}",
+        )
     cur = cur_rows.iloc[-1]
     base_rows = rows[rows["period_end"] <= baseline_end]
     note = "management information: direction of change only, no significance test"
@@ -155,12 +257,22 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
             note += "; baseline is the earliest value supplied"
     cur_label = _period_label(cur["period_start"], cur["period_end"])
     if base_rows.empty:
-        return compare_values(meta.id, meta.name, "", None, cur_label, float(cur["value"]),
-                              meta.better_when, source, meta.unit, note=note)  # fmt: skip
+        return compare_values(
+            meta.id, meta.name, "", None, cur_label, float(cur["value"]), meta.better_when, source, meta.unit, note=note
+        )
     base = base_rows.iloc[-1]
-    return compare_values(meta.id, meta.name, _period_label(base["period_start"], base["period_end"]),
-                          float(base["value"]), cur_label, float(cur["value"]), meta.better_when,
-                          source, meta.unit, note=note)  # fmt: skip
+    return compare_values(
+        meta.id,
+        meta.name,
+        _period_label(base["period_start"], base["period_end"]),
+        float(base["value"]),
+        cur_label,
+        float(cur["value"]),
+        meta.better_when,
+        source,
+        meta.unit,
+        note=note,
+    )
 
 
 def indicator_table(rows: list[IndicatorRow]) -> pd.DataFrame:

@@ -45,13 +45,30 @@ class WarmKernelEngine(NBClientEngine):
     client it opens is closed after the notebook (papermill leaves it open when given ``km``)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, **kwargs):  # fmt: skip
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
         """Execute ``nb_man``'s notebook in the kernel given as ``km``."""
         kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout", "startup_timeout")}
-        client = PapermillNotebookClient(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
-                                         kernel_name=kernel_name, log=papermill_logger, log_output=log_output,
-                                         stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)  # fmt: skip
+        client = PapermillNotebookClient(
+            nb_man,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=papermill_logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            **kwargs,
+        )
         try:
             return client.execute()
         finally:

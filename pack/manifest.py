@@ -61,8 +61,9 @@ def disclosure_record(folder: Path, params: BuildParameters) -> dict:
         "public": params.public,
         "suppress_below": params.suppress_below if params.public else None,
         "rule": "counts from 1 to threshold-1 blanked in breakdown tables and charts, with the shares and rates "
-                "computed from them; where a column has one such cell, its next-smallest count is blanked too"
-                if params.public else "none: not a public pack",
+        "computed from them; where a column has one such cell, its next-smallest count is blanked too"
+        if params.public
+        else "none: not a public pack",
         "cells_suppressed": cells,
     }
 
@@ -112,7 +113,9 @@ def verify(pack_dir: Path, data_dir: str | None = None) -> tuple[bool, list[str]
             out = Path(tmp) / Path(pack_dir).name
             result = build(params, output_dir=out, force=True)
             if not result.ok:
-                return False, ["the rebuild failed: " + "; ".join(f"{n.stem}: {n.error}" for n in result.notebooks if n.error)]
+                return False, [
+                    "the rebuild failed: " + "; ".join(f"{n.stem}: {n.error}" for n in result.notebooks if n.error)
+                ]
             rebuilt = output_hashes(out)
     finally:
         if redirect is None:
@@ -121,8 +124,11 @@ def verify(pack_dir: Path, data_dir: str | None = None) -> tuple[bool, list[str]
             os.environ[DATA_DIR_REDIRECT] = redirect
     expected = manifest["outputs"]
     present = output_hashes(Path(pack_dir))
-    diffs = [f"edited since the build (hash differs from the manifest): {p}" for p in sorted(set(expected) & set(present))
-             if expected[p] != present[p]]  # fmt: skip
+    diffs = [
+        f"edited since the build (hash differs from the manifest): {p}"
+        for p in sorted(set(expected) & set(present))
+        if expected[p] != present[p]
+    ]
     diffs += [f"missing from the pack: {p}" for p in sorted(set(expected) - set(present))]
     diffs += [f"not in the manifest: {p}" for p in sorted(set(present) - set(expected))]
     diffs += [f"differs: {p}" for p in sorted(set(expected) & set(rebuilt)) if expected[p] != rebuilt[p]]
@@ -158,7 +164,13 @@ def diff_packs(a: Path, b: Path) -> list[str]:
             for col in ("baseline_value", "current_value"):
                 va = old[col].get(ind) if ind in old.index else None
                 vb = new[col].get(ind) if ind in new.index else None
-                if (pd.isna(va) and pd.isna(vb)) or (va is not None and vb is not None and not pd.isna(va) and not pd.isna(vb) and abs(float(va) - float(vb)) < 1e-9):
+                if (pd.isna(va) and pd.isna(vb)) or (
+                    va is not None
+                    and vb is not None
+                    and not pd.isna(va)
+                    and not pd.isna(vb)
+                    and abs(float(va) - float(vb)) < 1e-9
+                ):
                     continue
                 delta = "" if pd.isna(va) or pd.isna(vb) else f" (difference {float(vb) - float(va):+,.6g})"
                 rows.append(f"  {ind} {col}: {va} -> {vb}{delta}")

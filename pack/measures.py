@@ -55,9 +55,7 @@ def percentage_change(baseline: float, current: float) -> float | None:
     return (current - baseline) / baseline * 100.0
 
 
-def poisson_change_p_value(
-    baseline_count: float, current_count: float, baseline_days: int, current_days: int
-) -> float:
+def poisson_change_p_value(baseline_count: float, current_count: float, baseline_days: int, current_days: int) -> float:
     """Two-sided exact p-value that two Poisson counts share one daily rate.
 
     Conditional on the total, the current count is binomial with probability

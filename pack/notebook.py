@@ -11,12 +11,12 @@ import pandas as pd
 
 from pack import display
 from pack.charts import apply_style
-from pack.config import DEMO_DATA_NOTICE, PLAN_NAME, SUMMARY_STEM, CLAIMS_STEM, priority
+from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, PLAN_NAME, SUMMARY_STEM, priority
 from pack.dataset import Dataset, open_dataset, resolve_data_dir
+from pack.disclosure import suppress_small_counts, suppressed_cells
 from pack.findings import key_findings
 from pack.indicators import indicator_table, write_csv, write_indicator_table
 from pack.params import BuildParameters
-from pack.disclosure import suppress_small_counts, suppressed_cells
 from pack.periods import Window, comparison_windows, missing_months
 
 
@@ -55,10 +55,14 @@ class NotebookContext:
             return frame
         out = suppress_small_counts(frame, columns, self.params.suppress_below)
         n = suppressed_cells(frame, out, columns)
-        self._suppressed.append({"table": len(self._suppressed) + 1, "columns": " ".join(columns), "cells_suppressed": n})
+        self._suppressed.append(
+            {"table": len(self._suppressed) + 1, "columns": " ".join(columns), "cells_suppressed": n}
+        )
         write_csv(pd.DataFrame(self._suppressed), self.output_dir / "tables" / f"{self.stem}-suppression.csv")
         if n:
-            display.show_paragraph(f"{n} cell(s) with counts below {self.params.suppress_below} are suppressed (shown as –).")
+            display.show_paragraph(
+                f"{n} cell(s) with counts below {self.params.suppress_below} are suppressed (shown as –)."
+            )
         return out.dropna(subset=columns) if drop else out
 
     def show_findings(self, table: pd.DataFrame, ids: list[str] | None = None) -> list[str]:
@@ -69,7 +73,9 @@ class NotebookContext:
 
     def show_indicators(self, table: pd.DataFrame) -> None:
         """Display the indicator table."""
-        display.show_indicator_table(table, f"{self.title}: indicators, {self.baseline.label} against {self.current.label}")
+        display.show_indicator_table(
+            table, f"{self.title}: indicators, {self.baseline.label} against {self.current.label}"
+        )
 
     def show_consultation(self) -> None:
         """The plan's consultation result for this priority."""
@@ -77,7 +83,9 @@ class NotebookContext:
 
         frame, source = self.data.supplied_or_published("consultation")
         row = consultation_row(frame, priority(self.stem).consultation_key)
-        display.show_table(row.table, f"Public consultation, November 2021: '{priority(self.stem).title}' (source: {source})")
+        display.show_table(
+            row.table, f"Public consultation, November 2021: '{priority(self.stem).title}' (source: {source})"
+        )
         display.show_paragraph(row.sentence)
 
     def show_management_information(self) -> None:
@@ -88,8 +96,11 @@ class NotebookContext:
         expected = [m.id for m in mi_for_priority(priority(self.stem).number)]
         table = mi_history(self.data.table("mi"), expected)
         if table.empty:
-            display.show_paragraph("No management information was supplied for this priority (indicator ids "
-                                   + ", ".join(expected) + ": see data/README.md).")  # fmt: skip
+            display.show_paragraph(
+                "No management information was supplied for this priority (indicator ids "
+                + ", ".join(expected)
+                + ": see data/README.md)."
+            )
         else:
             display.show_table(table, f"{priority(self.stem).title}: management information as supplied")
 
@@ -98,7 +109,11 @@ class NotebookContext:
         from pack.quality import input_quality_table
 
         display.show_table(input_quality_table(self.data.quality, inputs), "Inputs used by this notebook")
-        notes = [f"{self.data.quality['inputs'][i]['title']}: {n}" for i in inputs for n in self.data.quality["inputs"][i]["notes"]]
+        notes = [
+            f"{self.data.quality['inputs'][i]['title']}: {n}"
+            for i in inputs
+            for n in self.data.quality["inputs"][i]["notes"]
+        ]
         checks = [f"{c['check']}: {c['detail']} ({c['resolution']})" for c in self.data.quality["checks"]]
         if notes or checks:
             display.show_list(notes[:20] + checks)
@@ -119,9 +134,14 @@ def start(
     """Validate parameters, open the data and show the notebook's header."""
     logging.getLogger("pack").setLevel(logging.WARNING)
     params = BuildParameters.create(
-        period_end=period_end, window=window_months, baseline_end=baseline_end, data_dir=data_dir,
-        police_force=police_force, public=public, suppress_below=suppress_below,
-    )  # fmt: skip
+        period_end=period_end,
+        window=window_months,
+        baseline_end=baseline_end,
+        data_dir=data_dir,
+        police_force=police_force,
+        public=public,
+        suppress_below=suppress_below,
+    )
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
     apply_style()
     data = open_dataset(resolve_data_dir(data_dir), police_force)

@@ -10,9 +10,15 @@ from pack.periods import Month, comparison_windows, parse_window
 
 # The names every notebook's tagged ``parameters`` cell defines, and nothing else.
 NOTEBOOK_PARAMETERS = (
-    "period_end", "window_months", "baseline_end", "data_dir", "output_dir", "police_force",
-    "public", "suppress_below",
-)  # fmt: skip
+    "period_end",
+    "window_months",
+    "baseline_end",
+    "data_dir",
+    "output_dir",
+    "police_force",
+    "public",
+    "suppress_below",
+)
 
 
 @dataclass(frozen=True)
@@ -28,9 +34,17 @@ class BuildParameters:
     suppress_below: int = 5
 
     @classmethod
-    def create(cls, *, period_end: str, window: int | str = 12, baseline_end: str = PLAN_BASELINE_END,
-               data_dir: str = "data/demo", police_force: str = PLAN_FORCE, public: bool = False,
-               suppress_below: int = 5) -> BuildParameters:  # fmt: skip
+    def create(
+        cls,
+        *,
+        period_end: str,
+        window: int | str = 12,
+        baseline_end: str = PLAN_BASELINE_END,
+        data_dir: str = "data/demo",
+        police_force: str = PLAN_FORCE,
+        public: bool = False,
+        suppress_below: int = 5,
+    ) -> BuildParameters:
         """Check every value; raise :class:`ParameterError` with the rule broken."""
         period = Month.parse(period_end, "period")
         baseline = Month.parse(baseline_end, "baseline")

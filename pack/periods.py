@@ -141,9 +141,7 @@ def parse_window(text: str | int) -> int | str:
     return int(value)
 
 
-def comparison_windows(
-    period_end: Month | str, window: int | str, baseline_end: Month | str
-) -> tuple[Window, Window]:
+def comparison_windows(period_end: Month | str, window: int | str, baseline_end: Month | str) -> tuple[Window, Window]:
     """Return ``(baseline, current)`` windows of equal length.
 
     For ``window="fytd"`` the current window runs from April to ``period_end`` and the baseline
@@ -154,9 +152,7 @@ def comparison_windows(
     ('12 months ending May 2021', '12 months ending January 2024')
     """
     period_end = Month.parse(period_end, "period") if isinstance(period_end, str) else period_end
-    baseline_end = (
-        Month.parse(baseline_end, "baseline") if isinstance(baseline_end, str) else baseline_end
-    )
+    baseline_end = Month.parse(baseline_end, "baseline") if isinstance(baseline_end, str) else baseline_end
     window = parse_window(window)
     if window == "fytd":
         current = financial_year_to_date(period_end)
@@ -166,9 +162,7 @@ def comparison_windows(
         current = rolling_window(period_end, window)
         baseline = rolling_window(baseline_end, window)
     if baseline.end > current.end:
-        raise ParameterError(
-            f"baseline ({baseline.label}) must not end after the reporting period ({current.label})"
-        )
+        raise ParameterError(f"baseline ({baseline.label}) must not end after the reporting period ({current.label})")
     return baseline, current
 
 

@@ -25,10 +25,12 @@ def latest_on_or_before(series: pd.DataFrame, date: str) -> tuple[str, float] | 
 
 def workforce_rows(workforce: pd.DataFrame | None, baseline: Window, current: Window) -> list[IndicatorRow]:
     """Officer headcount and FTE, PCSO FTE, special constables: latest against baseline."""
-    specs = [("officer_headcount", "Police officers (headcount)", "officer", "headcount"),
-             ("officer_fte", "Police officers (FTE)", "officer", "fte"),
-             ("pcso_fte", "PCSOs (FTE)", "pcso", "fte"),
-             ("special_headcount", "Special constables (headcount)", "special", "headcount")]  # fmt: skip
+    specs = [
+        ("officer_headcount", "Police officers (headcount)", "officer", "headcount"),
+        ("officer_fte", "Police officers (FTE)", "officer", "fte"),
+        ("pcso_fte", "PCSOs (FTE)", "pcso", "fte"),
+        ("special_headcount", "Special constables (headcount)", "special", "headcount"),
+    ]
     rows = []
     end_b = f"{baseline.end}-{baseline.end.days:02d}"
     end_c = f"{current.end}-{current.end.days:02d}"
@@ -41,14 +43,28 @@ def workforce_rows(workforce: pd.DataFrame | None, baseline: Window, current: Wi
         base = latest_on_or_before(series, end_b)
         source = "police workforce"
         if cur is None:
-            rows.append(compare_values(ind, name, "", None, "", None, "higher", source, "people",
-                                       note=f"no figure by {current.end.name}"))  # fmt: skip
+            rows.append(
+                compare_values(
+                    ind, name, "", None, "", None, "higher", source, "people", note=f"no figure by {current.end.name}"
+                )
+            )
             continue
         stale = Month.parse(end_c[:7]).months_since(Month.parse(cur[0][:7]))
         note = f"latest figure is {stale} months before the period end" if stale > 6 else ""
-        rows.append(compare_values(ind, name, f"at {base[0]}" if base else "", base[1] if base else None,
-                                   f"at {cur[0]}", cur[1], "higher", source, "people", note=note or
-                                   "workforce figures are counts at a date: direction only"))  # fmt: skip
+        rows.append(
+            compare_values(
+                ind,
+                name,
+                f"at {base[0]}" if base else "",
+                base[1] if base else None,
+                f"at {cur[0]}",
+                cur[1],
+                "higher",
+                source,
+                "people",
+                note=note or "workforce figures are counts at a date: direction only",
+            )
+        )
     return rows
 
 
@@ -77,7 +93,9 @@ def calls_monthly(calls: pd.DataFrame, line: str) -> pd.DataFrame:
     return rows
 
 
-def mean_over_window(monthly: pd.DataFrame, column: str, window: Window, weight: str = "calls_answered") -> float | None:
+def mean_over_window(
+    monthly: pd.DataFrame, column: str, window: Window, weight: str = "calls_answered"
+) -> float | None:
     """Call-weighted mean of ``column`` over the window; ``None`` if any month is missing."""
     rows = monthly[monthly["month"].isin(window.month_strings())]
     if missing_months(window, rows["month"]):
@@ -87,10 +105,12 @@ def mean_over_window(monthly: pd.DataFrame, column: str, window: Window, weight:
 
 def call_rows(calls: pd.DataFrame | None, baseline: Window, current: Window) -> list[IndicatorRow]:
     """999 mean answer time (s), 101 mean wait (min) and calls per day, window against window."""
-    specs = [("answer_999_seconds", "999 mean answer time", "999", "mean_answer_seconds", "seconds", "lower"),
-             ("wait_101_minutes", "101 mean wait", "101", "mean_answer_minutes", "minutes", "lower"),
-             ("calls_999_per_day", "999 calls per day", "999", "calls_per_day", "calls", "n/a"),
-             ("calls_101_per_day", "101 calls per day", "101", "calls_per_day", "calls", "n/a")]  # fmt: skip
+    specs = [
+        ("answer_999_seconds", "999 mean answer time", "999", "mean_answer_seconds", "seconds", "lower"),
+        ("wait_101_minutes", "101 mean wait", "101", "mean_answer_minutes", "minutes", "lower"),
+        ("calls_999_per_day", "999 calls per day", "999", "calls_per_day", "calls", "n/a"),
+        ("calls_101_per_day", "101 calls per day", "101", "calls_per_day", "calls", "n/a"),
+    ]
     rows = []
     for ind, name, line, column, unit, better in specs:
         if calls is None or (calls["line"] == line).sum() == 0:
@@ -107,9 +127,20 @@ def call_rows(calls: pd.DataFrame | None, baseline: Window, current: Window) -> 
             cur = mean_over_window(monthly, column, current, weight)
             base = mean_over_window(monthly, column, baseline, weight)
         note = "" if base is not None else f"baseline {baseline.label} not covered by the call figures"
-        rows.append(compare_values(ind, name, baseline.label, base, current.label, cur, better,
-                                   "force call-handling figures", unit,
-                                   note=note or "mean weighted by calls; direction only (no test on means)"))  # fmt: skip
+        rows.append(
+            compare_values(
+                ind,
+                name,
+                baseline.label,
+                base,
+                current.label,
+                cur,
+                better,
+                "force call-handling figures",
+                unit,
+                note=note or "mean weighted by calls; direction only (no test on means)",
+            )
+        )
     return rows
 
 
@@ -119,15 +150,35 @@ def stop_search_monthly(stop_search: pd.DataFrame, covered: list[str]) -> pd.Ser
     return complete_monthly_series(counts, covered[0], covered[-1]).loc[lambda s: s.index.isin(covered)]
 
 
-def stop_search_rows(stop_search: pd.DataFrame | None, covered: list[str], baseline: Window, current: Window) -> list[IndicatorRow]:
+def stop_search_rows(
+    stop_search: pd.DataFrame | None, covered: list[str], baseline: Window, current: Window
+) -> list[IndicatorRow]:
     """Searches (count, exact test) and the share with an outcome linked to the object of search."""
     if stop_search is None:
-        return [not_supplied("stop_searches", "Stop and search", "data.police.uk stop-and-search files", "n/a", "searches"),
-                not_supplied("stop_search_linked_outcome_pct", "Searches with an outcome linked to the object of search",
-                             "data.police.uk stop-and-search files", "higher", "%")]  # fmt: skip
+        return [
+            not_supplied("stop_searches", "Stop and search", "data.police.uk stop-and-search files", "n/a", "searches"),
+            not_supplied(
+                "stop_search_linked_outcome_pct",
+                "Searches with an outcome linked to the object of search",
+                "data.police.uk stop-and-search files",
+                "higher",
+                "%",
+            ),
+        ]
     series = stop_search_monthly(stop_search, covered)
-    rows = [count_indicator("stop_searches", "Stop and search", series, covered, baseline, current, "n/a",
-                            "data.police.uk stop and search", "searches")]  # fmt: skip
+    rows = [
+        count_indicator(
+            "stop_searches",
+            "Stop and search",
+            series,
+            covered,
+            baseline,
+            current,
+            "n/a",
+            "data.police.uk stop and search",
+            "searches",
+        )
+    ]
 
     def linked(window: Window) -> float | None:
         if missing_months(window, covered):
@@ -135,9 +186,20 @@ def stop_search_rows(stop_search: pd.DataFrame | None, covered: list[str], basel
         rows_w = stop_search[stop_search["month"].isin(window.month_strings())]
         return share(float((rows_w["outcome_linked_to_object"] == "True").sum()), float(len(rows_w)))
 
-    rows.append(compare_values("stop_search_linked_outcome_pct", "Searches with an outcome linked to the object of search",
-                               baseline.label, linked(baseline), current.label, linked(current), "higher",
-                               "data.police.uk stop and search", "%", note="share of all searches; direction only"))  # fmt: skip
+    rows.append(
+        compare_values(
+            "stop_search_linked_outcome_pct",
+            "Searches with an outcome linked to the object of search",
+            baseline.label,
+            linked(baseline),
+            current.label,
+            linked(current),
+            "higher",
+            "data.police.uk stop and search",
+            "%",
+            note="share of all searches; direction only",
+        )
+    )
     return rows
 
 
@@ -145,10 +207,15 @@ def population_by_group(ethnicity_population: pd.DataFrame | None) -> dict[str, 
     """``{ethnic group: population}`` from the ``ethnicity_population`` input, if supplied."""
     if ethnicity_population is None:
         return None
-    return {str(g): float(p) for g, p in zip(ethnicity_population["ethnic_group"], ethnicity_population["population"], strict=True)}
+    return {
+        str(g): float(p)
+        for g, p in zip(ethnicity_population["ethnic_group"], ethnicity_population["population"], strict=True)
+    }
 
 
-def stop_search_breakdown(stop_search: pd.DataFrame, window: Window, by: str, population: dict[str, float] | None = None) -> pd.DataFrame:
+def stop_search_breakdown(
+    stop_search: pd.DataFrame, window: Window, by: str, population: dict[str, float] | None = None
+) -> pd.DataFrame:
     """Searches in ``window`` by ``by`` (e.g. officer-defined ethnicity): count, share of all
     searches, share ending in arrest, share with an outcome linked to the object of search (the
     "find rate"), and searches per 1,000 residents of the group where ``population`` gives one.
@@ -157,9 +224,11 @@ def stop_search_breakdown(stop_search: pd.DataFrame, window: Window, by: str, po
     """
     rows = stop_search[stop_search["month"].isin(window.month_strings())]
     groups = rows.assign(group=rows[by].where(rows[by] != "", "Not stated"))
-    table = groups.groupby("group").agg(searches=("month", "size"),
-                                        arrests=("outcome", lambda s: int((s == "Arrest").sum())),
-                                        linked=("outcome_linked_to_object", lambda s: int((s == "True").sum())))  # fmt: skip
+    table = groups.groupby("group").agg(
+        searches=("month", "size"),
+        arrests=("outcome", lambda s: int((s == "Arrest").sum())),
+        linked=("outcome_linked_to_object", lambda s: int((s == "True").sum())),
+    )
     table = table.sort_values(["searches"], ascending=False, kind="stable").reset_index().rename(columns={"group": by})
     table["share_pct"] = (table["searches"] / table["searches"].sum() * 100).round(1)
     table["arrest_pct"] = (table["arrests"] / table["searches"] * 100).round(1)

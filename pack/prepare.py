@@ -311,7 +311,6 @@ PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the s
 UNIQUE_COLUMNS = frozenset({"crime_id", "crime_key_hi", "crime_key_lo", "outcome_order"})
 
 
-
 def _set_up_worker() -> None:
     """The worker processes are the parallelism: Arrow's own threads in each would only contend.
     Freed memory is kept for the next file rather than handed back to the system and faulted in
@@ -343,13 +342,9 @@ def _choose_duplicate_months(files: list[FoundFile], report: InputReport) -> lis
         for f in group:
             try:
                 col = "Last outcome category" if report.name == "street" else "Outcome type"
-                table = arrow_csv.read_csv(
-                    f.path, convert_options=arrow_csv.ConvertOptions(include_columns=[col])
-                )
+                table = arrow_csv.read_csv(f.path, convert_options=arrow_csv.ConvertOptions(include_columns=[col]))
                 values = table.column(col).to_pylist()
-                score = sum(
-                    1 for v in values if v and v not in ("Under investigation", "Status update unavailable")
-                )
+                score = sum(1 for v in values if v and v not in ("Under investigation", "Status update unavailable"))
             except (arrow.ArrowInvalid, KeyError, OSError):
                 score = -1
             scores.append((score, f.relative, f))
@@ -357,8 +352,7 @@ def _choose_duplicate_months(files: list[FoundFile], report: InputReport) -> lis
         best = scores[-1]
         others = ", ".join(f"{s[1]} ({s[0]} outcome updates)" for s in scores[:-1])
         report.notes.append(
-            f"two or more downloads of {month}: chose {best[1]} ({best[0]} outcome updates) "
-            f"over {others}"
+            f"two or more downloads of {month}: chose {best[1]} ({best[0]} outcome updates) over {others}"
         )
         chosen.append(best[2])
     return chosen
@@ -416,8 +410,9 @@ def _month_index(months: arrow.Array) -> np.ndarray:
     return year * 12 + month - 1
 
 
-def _with_join_keys(table: arrow.Table, name: str, relative: str, rank: int, first_row: int,
-                    outcome_codes: dict[str, int]) -> arrow.Table:  # fmt: skip
+def _with_join_keys(
+    table: arrow.Table, name: str, relative: str, rank: int, first_row: int, outcome_codes: dict[str, int]
+) -> arrow.Table:
     """Add the compact Crime ID key (:mod:`pack.keys`) and, to outcomes, the order and code that
     let the aggregates find each crime's latest outcome with integers alone."""
     hi, lo = crime_id_keys(table.column("crime_id"))
@@ -430,8 +425,11 @@ def _with_join_keys(table: arrow.Table, name: str, relative: str, rank: int, fir
     for value in pc.unique(types).to_pylist():
         outcome_codes.setdefault(value, len(outcome_codes))
     if first_row + table.num_rows > MAX_ROWS_PER_FILE or len(outcome_codes) > MAX_OUTCOME_TYPES_PER_FILE:
-        raise DataError(f"more than {MAX_ROWS_PER_FILE:,} rows or {MAX_OUTCOME_TYPES_PER_FILE:,} outcome types: "
-                        "split the file by month", file=relative)  # fmt: skip
+        raise DataError(
+            f"more than {MAX_ROWS_PER_FILE:,} rows or {MAX_OUTCOME_TYPES_PER_FILE:,} outcome types: "
+            "split the file by month",
+            file=relative,
+        )
     known = arrow.array(list(outcome_codes), types.type)
     local = pc.index_in(types, value_set=known).to_numpy(zero_copy_only=False).astype(np.int64)
     code = (rank << _CODE_RANK_SHIFT) | local
@@ -457,8 +455,9 @@ def _read_police_uk_file(name: str, path: Path, relative: str, force: str, part:
     return result
 
 
-def _read_police_uk_rows(name: str, path: Path, relative: str, force: str, part: Path, rank: int,
-                         result: _FileResult, hashing: _HashingPass) -> None:  # fmt: skip
+def _read_police_uk_rows(
+    name: str, path: Path, relative: str, force: str, part: Path, rank: int, result: _FileResult, hashing: _HashingPass
+) -> None:
     columns, required, typed, schema_for = _police_uk_spec(name)
     file_month = month_of_file(path)
     if name == "stop_search" and file_month:
@@ -486,8 +485,13 @@ def _read_police_uk_rows(name: str, path: Path, relative: str, force: str, part:
                 rows_written += table.num_rows
                 if writer is None:
                     part.parent.mkdir(parents=True, exist_ok=True)
-                    writer = pq.ParquetWriter(part, table.schema, compression=PARQUET_COMPRESSION, write_statistics=False,
-                                              use_dictionary=[c for c in table.column_names if c not in UNIQUE_COLUMNS])  # fmt: skip
+                    writer = pq.ParquetWriter(
+                        part,
+                        table.schema,
+                        compression=PARQUET_COMPRESSION,
+                        write_statistics=False,
+                        use_dictionary=[c for c in table.column_names if c not in UNIQUE_COLUMNS],
+                    )
                 writer.write_table(table.cast(writer.schema))
     except DataError as exc:
         result.error = str(exc)
@@ -519,20 +523,26 @@ def _read_police_uk(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None
             raise DataError(f"{len(files):,} {name} files: at most {MAX_OUTCOME_FILES:,} can be prepared at once")
         rank = ranks[name] = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
         folder = ctx.out / f"{name}.parquet"
-        jobs += [(name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet", rank[f.relative])
-                 for i, f in enumerate(files)]  # fmt: skip
+        jobs += [
+            (name, f.path, f.relative, ctx.force, folder / f"part-{i:05d}.parquet", rank[f.relative])
+            for i, f in enumerate(files)
+        ]
     sizes = [job[1].stat().st_size if job[1].is_file() else 0 for job in jobs]
     results = iter(ctx.map_files(_read_police_uk_file, jobs, sizes))
     for name in POLICE_UK_INPUTS:
         _collect_police_uk(ctx, name, chosen[name], ranks[name], [next(results) for _ in chosen[name]])
     if jobs:
-        log.info("Prepare: %d data.police.uk file(s) (%s) read in %.1f s", len(jobs), ", ".join(
-            f"{name} {ctx.reports[name].rows_kept:,} rows kept" for name in POLICE_UK_INPUTS if chosen[name]),
-            time.perf_counter() - started)  # fmt: skip
+        log.info(
+            "Prepare: %d data.police.uk file(s) (%s) read in %.1f s",
+            len(jobs),
+            ", ".join(f"{name} {ctx.reports[name].rows_kept:,} rows kept" for name in POLICE_UK_INPUTS if chosen[name]),
+            time.perf_counter() - started,
+        )
 
 
-def _collect_police_uk(ctx: _Context, name: str, files: list[FoundFile], rank: dict[str, int],
-                       results: list[_FileResult]) -> None:  # fmt: skip
+def _collect_police_uk(
+    ctx: _Context, name: str, files: list[FoundFile], rank: dict[str, int], results: list[_FileResult]
+) -> None:
     """Gather what the workers found in one input's files (``rank``: each file's place among
     them by path, the tie-break of "latest outcome") into its report."""
     report = ctx.reports[name]
@@ -568,7 +578,9 @@ def _collect_police_uk(ctx: _Context, name: str, files: list[FoundFile], rank: d
     report.months = sorted(months)
     if outcome_codes:  # what each outcome_code of the outcomes table stands for
         codes, types = zip(*sorted(outcome_codes), strict=True)
-        table = arrow.table({"outcome_code": arrow.array(codes, arrow.int64()), "outcome_type": arrow.array(types, arrow.string())})
+        table = arrow.table(
+            {"outcome_code": arrow.array(codes, arrow.int64()), "outcome_type": arrow.array(types, arrow.string())}
+        )
         pq.write_table(table, ctx.out / "outcome_codes.parquet")
 
 
@@ -614,7 +626,8 @@ def _save(ctx: _Context, name: str, frame: pd.DataFrame | None) -> None:
 def _workforce_from_home_office(path: Path, relative: str, force: str, report: InputReport) -> pd.DataFrame:
     """Home Office officer FTE / headcount tables (wide by date, or long by year) -> long form."""
     table = arrow_csv.read_csv(
-        path, read_options=arrow_csv.ReadOptions(encoding="utf-8"),
+        path,
+        read_options=arrow_csv.ReadOptions(encoding="utf-8"),
         convert_options=arrow_csv.ConvertOptions(strings_can_be_null=False),
     ).to_pandas()
     table.columns = [str(c).lstrip("\ufeff").strip() for c in table.columns]
@@ -646,15 +659,26 @@ def _read_workforce(ctx: _Context, files: list[FoundFile]) -> None:
     report = ctx.reports["workforce"]
     frames = []
     for f in files:
-        header = [c.lstrip("\ufeff").strip() for c in f.path.open(encoding="utf-8", errors="replace").readline().split(",")]
+        header = [
+            c.lstrip("\ufeff").strip() for c in f.path.open(encoding="utf-8", errors="replace").readline().split(",")
+        ]
         if {"date", "role", "measure", "value"} <= {h.lower() for h in header}:
             frame = _read_table(
-                ctx, "workforce", [f], schemas.workforce_schema(), ["date", "role", "measure", "value"],
+                ctx,
+                "workforce",
+                [f],
+                schemas.workforce_schema(),
+                ["date", "role", "measure", "value"],
                 lambda fr, file: pd.DataFrame(
-                    {"date": fr["date"], "role": fr["role"], "measure": fr["measure"],
-                     "value": _num(fr["value"]), "source_file": file}
+                    {
+                        "date": fr["date"],
+                        "role": fr["role"],
+                        "measure": fr["measure"],
+                        "value": _num(fr["value"]),
+                        "source_file": file,
+                    }
                 ),
-            )  # fmt: skip
+            )
             if frame is not None:
                 frames.append(frame)
         else:
@@ -680,13 +704,14 @@ def _read_workforce(ctx: _Context, files: list[FoundFile]) -> None:
             )
     if disagree:
         ctx.checks.append(
-            {"check": "Workforce figures for the same date disagree between files",
-             "severity": "warning", "detail": "; ".join(disagree[:10]),
-             "resolution": "the value from the last file (by path) is used"}
-        )  # fmt: skip
-    frame = frame.drop_duplicates(["date", "role", "measure"], keep="last").sort_values(
-        ["role", "measure", "date"]
-    )
+            {
+                "check": "Workforce figures for the same date disagree between files",
+                "severity": "warning",
+                "detail": "; ".join(disagree[:10]),
+                "resolution": "the value from the last file (by path) is used",
+            }
+        )
+    frame = frame.drop_duplicates(["date", "role", "measure"], keep="last").sort_values(["role", "measure", "date"])
     report.months = sorted({d[:7] for d in frame["date"]})
     _save(ctx, "workforce", frame)
 
@@ -721,7 +746,8 @@ def _aggregate(out: Path) -> None:
                 f"""SELECT crime_key_hi, crime_key_lo, arg_max(outcome_code, outcome_order) AS outcome_code
                     FROM read_parquet('{outcomes}') GROUP BY ALL"""
                 if outcomes
-                else "SELECT NULL::UBIGINT AS crime_key_hi, NULL::UBIGINT AS crime_key_lo, NULL::BIGINT AS outcome_code WHERE false"
+                else "SELECT NULL::UBIGINT AS crime_key_hi, NULL::UBIGINT AS crime_key_lo, "
+                "NULL::BIGINT AS outcome_code WHERE false"
             )
             codes = (
                 f"read_parquet('{out / 'outcome_codes.parquet'}')"
@@ -755,26 +781,33 @@ def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _content_key(data_dir: Path, files: list[FoundFile], force: str, digests: dict[Path, str]) -> tuple[str, list[dict]]:
+def _content_key(
+    data_dir: Path, files: list[FoundFile], force: str, digests: dict[Path, str]
+) -> tuple[str, list[dict]]:
     listing = []
     for f in files:
         if f.path.is_file():
-            listing.append({"path": f.relative, "size": f.path.stat().st_size,
-                            "sha256": digests.get(f.path, "unreadable"), "input": f.input})  # fmt: skip
+            listing.append(
+                {
+                    "path": f.relative,
+                    "size": f.path.stat().st_size,
+                    "sha256": digests.get(f.path, "unreadable"),
+                    "input": f.input,
+                }
+            )
         else:
             listing.append({"path": f.relative, "size": None, "sha256": None, "input": f.input})
     extra = data_dir / "sources.toml"
     tag = sha256_text(extra.read_text(encoding="utf-8")) if extra.is_file() else ""
     key = sha256_text(
-        json.dumps([PREPARE_FORMAT, force, tag, listing, pack_code_hash(),
-                    (data_dir / DEMO_MARKER).is_file()], sort_keys=True)
-    )  # fmt: skip
+        json.dumps(
+            [PREPARE_FORMAT, force, tag, listing, pack_code_hash(), (data_dir / DEMO_MARKER).is_file()], sort_keys=True
+        )
+    )
     return key[:24], listing
 
 
-
-def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *,
-            on_miss: Callable[[], object] | None = None) -> Prepared:  # fmt: skip
+def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, on_miss: Callable[[], object] | None = None) -> Prepared:
     """Validate and normalise every input under ``data_dir``; return the cached result.
 
     The cache key is the SHA-256 of every input file. Hashes are memoised by file size and
@@ -841,7 +874,9 @@ def _raise_if_errors(quality: dict) -> None:
         raise DataError(f"the data folder has {len(quality['errors'])} problem(s):\n  - {listed}")
 
 
-def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], force: str) -> tuple[dict, dict[Path, tuple[str, str]]]:
+def _prepare_into(
+    out: Path, data_dir: Path, files: list[FoundFile], force: str
+) -> tuple[dict, dict[Path, tuple[str, str]]]:
     """Read every input into ``out``; return the quality report (without its file listing) and
     the ``(memo key, SHA-256)`` of each file hashed while it was read."""
     reports = {s.name: InputReport(s.name, s.title) for s in INPUTS}
@@ -854,8 +889,9 @@ def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], force: str)
     police_uk = [f.path for name in POLICE_UK_INPUTS for f in by_input[name]]
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1 and sum(p.stat().st_size for p in police_uk if p.is_file()) >= PARALLEL_FROM_BYTES:
-        ctx.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_set_up_worker)  # fmt: skip
+        ctx.pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_set_up_worker
+        )
     try:
         _read_police_uk(ctx, by_input)
     finally:
@@ -887,10 +923,14 @@ def _prepare_into(out: Path, data_dir: Path, files: list[FoundFile], force: str)
 def _read_stats19(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None:
     code = STATS19_POLICE_FORCE_CODES.get(force_slug(ctx.force))
     collisions = _read_table(
-        ctx, "collisions", by_input["collisions"], schemas.collisions_schema(),
-        ["collision_index", "police_force", "collision_severity", "date"], _collisions_typed,
+        ctx,
+        "collisions",
+        by_input["collisions"],
+        schemas.collisions_schema(),
+        ["collision_index", "police_force", "collision_severity", "date"],
+        _collisions_typed,
         renames=stats19_renames,
-    )  # fmt: skip
+    )
     if collisions is not None:
         report = ctx.reports["collisions"]
         if code is None:
@@ -909,10 +949,14 @@ def _read_stats19(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None:
         report.notes.append(f"collision years: {', '.join(sorted(years.unique()))}")
         _save(ctx, "collisions", collisions)
     casualties = _read_table(
-        ctx, "casualties", by_input["casualties"], schemas.casualties_schema(),
-        ["collision_index", "casualty_severity", "casualty_type"], _casualties_typed,
+        ctx,
+        "casualties",
+        by_input["casualties"],
+        schemas.casualties_schema(),
+        ["collision_index", "casualty_severity", "casualty_type"],
+        _casualties_typed,
         renames=stats19_renames,
-    )  # fmt: skip
+    )
     if casualties is not None:
         report = ctx.reports["casualties"]
         if collisions is None:
@@ -920,8 +964,10 @@ def _read_stats19(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None:
             return
         joined = casualties.merge(
             collisions[["collision_index", "date", "month", "collision_severity"]],
-            on="collision_index", how="left", validate="many_to_one",
-        )  # fmt: skip
+            on="collision_index",
+            how="left",
+            validate="many_to_one",
+        )
         unmatched = joined["month"].isna()
         report.rows_other_forces = int(unmatched.sum())
         report.rows_kept -= report.rows_other_forces
@@ -939,29 +985,38 @@ def _read_stats19(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None:
 
 def _read_lookups(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> None:
     ruc = _read_table(
-        ctx, "rural_urban", by_input["rural_urban"], schemas.rural_urban_schema(),
+        ctx,
+        "rural_urban",
+        by_input["rural_urban"],
+        schemas.rural_urban_schema(),
         ["lsoa_code", "ruc_code"],
         lambda fr, file: pd.DataFrame(
-            {"lsoa_code": fr["lsoa_code"], "ruc_code": fr["ruc_code"],
-             "lsoa_name": fr["lsoa_name"] if "lsoa_name" in fr else "",
-             "district": _district(fr["lsoa_name"]) if "lsoa_name" in fr else "",
-             "ruc_name": fr["ruc_name"] if "ruc_name" in fr else "",
-             "rural": fr["ruc_code"].map(is_rural_code).astype(bool),
-             "vintage": "2021" if fr["ruc_code"].str.startswith(("U", "R")).any() else "2011",
-             "source_file": file}
+            {
+                "lsoa_code": fr["lsoa_code"],
+                "ruc_code": fr["ruc_code"],
+                "lsoa_name": fr["lsoa_name"] if "lsoa_name" in fr else "",
+                "district": _district(fr["lsoa_name"]) if "lsoa_name" in fr else "",
+                "ruc_name": fr["ruc_name"] if "ruc_name" in fr else "",
+                "rural": fr["ruc_code"].map(is_rural_code).astype(bool),
+                "vintage": "2021" if fr["ruc_code"].str.startswith(("U", "R")).any() else "2011",
+                "source_file": file,
+            }
         ),
         renames=_lookup_renames("rural_urban"),
-    )  # fmt: skip
+    )
     if ruc is not None:
         _save(ctx, "rural_urban", ruc.drop_duplicates("lsoa_code", keep="last"))
     pop = _read_table(
-        ctx, "population", by_input["population"], schemas.population_schema(),
+        ctx,
+        "population",
+        by_input["population"],
+        schemas.population_schema(),
         ["lsoa_code", "population"],
         lambda fr, file: pd.DataFrame(
             {"lsoa_code": fr["lsoa_code"], "population": _num(fr["population"]), "source_file": file}
         ),
         renames=_lookup_renames("population"),
-    )  # fmt: skip
+    )
     if pop is not None:
         _save(ctx, "population", pop.drop_duplicates("lsoa_code", keep="last"))
 
@@ -971,51 +1026,83 @@ def _read_small_tables(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> N
         return fr[col] if col in fr else pd.Series("", index=fr.index, dtype="str")
 
     calls = _read_table(
-        ctx, "calls", by_input["calls"], schemas.calls_schema(),
+        ctx,
+        "calls",
+        by_input["calls"],
+        schemas.calls_schema(),
         ["month", "line", "calls_received", "calls_answered", "mean_answer_seconds"],
         lambda fr, file: pd.DataFrame(
-            {"month": fr["month"], "line": fr["line"],
-             "calls_received": _num(fr["calls_received"]), "calls_answered": _num(fr["calls_answered"]),
-             "mean_answer_seconds": _num(fr["mean_answer_seconds"]),
-             "answered_under_10s_pct": _num(text_or_empty(fr, "answered_under_10s_pct")),
-             "answered_10_to_60s_pct": _num(text_or_empty(fr, "answered_10_to_60s_pct")),
-             "answered_over_60s_pct": _num(text_or_empty(fr, "answered_over_60s_pct")),
-             "source_file": file}
+            {
+                "month": fr["month"],
+                "line": fr["line"],
+                "calls_received": _num(fr["calls_received"]),
+                "calls_answered": _num(fr["calls_answered"]),
+                "mean_answer_seconds": _num(fr["mean_answer_seconds"]),
+                "answered_under_10s_pct": _num(text_or_empty(fr, "answered_under_10s_pct")),
+                "answered_10_to_60s_pct": _num(text_or_empty(fr, "answered_10_to_60s_pct")),
+                "answered_over_60s_pct": _num(text_or_empty(fr, "answered_over_60s_pct")),
+                "source_file": file,
+            }
         ),
-    )  # fmt: skip
+    )
     if calls is not None:
         ctx.reports["calls"].months = sorted(calls["month"].unique().tolist())
         _save(ctx, "calls", calls.sort_values(["line", "month"]))
     finance = _read_table(
-        ctx, "finance", by_input["finance"], schemas.finance_schema(),
+        ctx,
+        "finance",
+        by_input["finance"],
+        schemas.finance_schema(),
         ["year", "table", "line", "value_gbp_m"],
         lambda fr, file: pd.DataFrame(
-            {"year": fr["year"], "table": fr["table"], "line": fr["line"],
-             "value_gbp_m": _num(fr["value_gbp_m"]),
-             "order": range(len(fr)), "source": text_or_empty(fr, "source"), "source_file": file}
+            {
+                "year": fr["year"],
+                "table": fr["table"],
+                "line": fr["line"],
+                "value_gbp_m": _num(fr["value_gbp_m"]),
+                "order": range(len(fr)),
+                "source": text_or_empty(fr, "source"),
+                "source_file": file,
+            }
         ),
-    )  # fmt: skip
+    )
     _save(ctx, "finance", finance)
     likert = ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree"]
     consultation = _read_table(
-        ctx, "consultation", by_input["consultation"], schemas.consultation_schema(),
+        ctx,
+        "consultation",
+        by_input["consultation"],
+        schemas.consultation_schema(),
         ["priority", *likert],
         lambda fr, file: pd.DataFrame(
-            {"priority": fr["priority"], **{c: _num(fr[c]).astype("int64") for c in likert},
-             "source": text_or_empty(fr, "source"), "source_file": file}
+            {
+                "priority": fr["priority"],
+                **{c: _num(fr[c]).astype("int64") for c in likert},
+                "source": text_or_empty(fr, "source"),
+                "source_file": file,
+            }
         ),
-    )  # fmt: skip
+    )
     _save(ctx, "consultation", consultation)
     mi = _read_table(
-        ctx, "mi", by_input["mi"], schemas.management_information_schema(),
+        ctx,
+        "mi",
+        by_input["mi"],
+        schemas.management_information_schema(),
         ["indicator_id", "period_start", "period_end", "value"],
         lambda fr, file: pd.DataFrame(
-            {"indicator_id": fr["indicator_id"], "period_start": fr["period_start"],
-             "period_end": fr["period_end"], "value": _num(fr["value"]),
-             "unit": text_or_empty(fr, "unit"), "source": text_or_empty(fr, "source"),
-             "note": text_or_empty(fr, "note"), "source_file": file}
+            {
+                "indicator_id": fr["indicator_id"],
+                "period_start": fr["period_start"],
+                "period_end": fr["period_end"],
+                "value": _num(fr["value"]),
+                "unit": text_or_empty(fr, "unit"),
+                "source": text_or_empty(fr, "source"),
+                "note": text_or_empty(fr, "note"),
+                "source_file": file,
+            }
         ),
-    )  # fmt: skip
+    )
     if mi is not None:
         from pack.catalogue import MI_CATALOGUE
 
@@ -1028,20 +1115,26 @@ def _read_small_tables(ctx: _Context, by_input: dict[str, list[FoundFile]]) -> N
         ctx.reports["mi"].months = sorted({d[:7] for d in mi["period_end"]})
         _save(ctx, "mi", mi.sort_values(["indicator_id", "period_end", "source_file"]))
     hotspots = _read_table(
-        ctx, "hotspots", by_input["hotspots"], schemas.hotspots_schema(),
+        ctx,
+        "hotspots",
+        by_input["hotspots"],
+        schemas.hotspots_schema(),
         ["lsoa_code", "patrolled_from"],
         lambda fr, file: pd.DataFrame(
             {"lsoa_code": fr["lsoa_code"], "patrolled_from": fr["patrolled_from"], "source_file": file}
         ),
-    )  # fmt: skip
+    )
     _save(ctx, "hotspots", hotspots)
     groups = _read_table(
-        ctx, "ethnicity_population", by_input["ethnicity_population"], schemas.ethnicity_population_schema(),
+        ctx,
+        "ethnicity_population",
+        by_input["ethnicity_population"],
+        schemas.ethnicity_population_schema(),
         ["ethnic_group", "population"],
         lambda fr, file: pd.DataFrame(
             {"ethnic_group": fr["ethnic_group"].str.strip(), "population": _num(fr["population"]), "source_file": file}
         ),
-    )  # fmt: skip
+    )
     if groups is not None:
         repeated = sorted(groups.loc[groups["ethnic_group"].duplicated(), "ethnic_group"].unique())
         if repeated:
@@ -1071,13 +1164,15 @@ def _check_lsoas(ctx: _Context) -> None:
         con.close()
     no_lsoa, unmatched, unmatched_codes, total = (int(v) for v in row)
     ctx.checks.append(
-        {"check": "Street records matched to the rural-urban lookup", "severity":
-         "warning" if unmatched else "ok",
-         "detail": f"{total - no_lsoa - unmatched:,} of {total:,} records matched; {no_lsoa:,} have no "
-                   f"LSOA; {unmatched:,} records in {unmatched_codes:,} LSOA code(s) not in the lookup "
-                   "(e.g. 2021 codes against a 2011 lookup)",
-         "resolution": "unmatched and unlocated records are counted, and left out of the rural/urban split only"}
-    )  # fmt: skip
+        {
+            "check": "Street records matched to the rural-urban lookup",
+            "severity": "warning" if unmatched else "ok",
+            "detail": f"{total - no_lsoa - unmatched:,} of {total:,} records matched; {no_lsoa:,} have no "
+            f"LSOA; {unmatched:,} records in {unmatched_codes:,} LSOA code(s) not in the lookup "
+            "(e.g. 2021 codes against a 2011 lookup)",
+            "resolution": "unmatched and unlocated records are counted, and left out of the rural/urban split only",
+        }
+    )
 
 
 def _check_finance(ctx: _Context) -> None:
@@ -1096,13 +1191,15 @@ def _check_finance(ctx: _Context) -> None:
             diff = revenue - float(net.iloc[0])
             if abs(diff) > 0.0005:
                 ctx.checks.append(
-                    {"check": f"Revenue budget lines against net expenditure, {year}",
-                     "severity": "note",
-                     "detail": f"the revenue lines sum to £{revenue:,.3f}m but net expenditure is "
-                               f"£{float(net.iloc[0]):,.3f}m: a difference of £{diff:,.3f}m",
-                     "resolution": "the revenue table is gross spending; net expenditure is after "
-                                   "income (e.g. specific grants, fees and charges). Both are shown."}
-                )  # fmt: skip
+                    {
+                        "check": f"Revenue budget lines against net expenditure, {year}",
+                        "severity": "note",
+                        "detail": f"the revenue lines sum to £{revenue:,.3f}m but net expenditure is "
+                        f"£{float(net.iloc[0]):,.3f}m: a difference of £{diff:,.3f}m",
+                        "resolution": "the revenue table is gross spending; net expenditure is after "
+                        "income (e.g. specific grants, fees and charges). Both are shown.",
+                    }
+                )
 
 
 def summarise_coverage(quality: dict) -> list[str]:

@@ -103,7 +103,8 @@ class TextEncoding:
             if self._non_ascii_utf8_seen or not is_ascii(piece[: exc.start]):
                 raise DataError(
                     "is UTF-8 text up to here but not from this row on (mixed encodings)",
-                    file=self.report.file, row=first_line + count_byte(piece[: exc.start], b"\n"),
+                    file=self.report.file,
+                    row=first_line + count_byte(piece[: exc.start], b"\n"),
                     expected="one encoding throughout: save the file again as UTF-8",
                 ) from exc
             self.encoding = self.report.encoding = "cp1252"
@@ -169,8 +170,11 @@ def is_ascii(view: memoryview | bytes) -> bool:
     return len(view) == 0 or int(_bytes(view).max()) < 128
 
 
-def line_chunks(path: Path, block_size: int = BLOCK_SIZE, on_bytes: Callable[[memoryview], None] | None = None,
-                ) -> Iterator[memoryview]:  # fmt: skip
+def line_chunks(
+    path: Path,
+    block_size: int = BLOCK_SIZE,
+    on_bytes: Callable[[memoryview], None] | None = None,
+) -> Iterator[memoryview]:
     """Yield runs of whole lines after the header, about ``block_size`` bytes each, never cut
     inside a quoted field (an odd count of quotes before the cut).
 
@@ -227,8 +231,14 @@ def blank_line_offsets(piece: memoryview | bytes) -> np.ndarray:
     return np.flatnonzero((lengths == 0) | carriage)
 
 
-def _parse_chunk(piece: memoryview | bytes, names: list[str], encoding: str, first_line: int, report: FileReport,
-                 include: list[str] | None = None) -> tuple[arrow.Table, list[int]]:  # fmt: skip
+def _parse_chunk(
+    piece: memoryview | bytes,
+    names: list[str],
+    encoding: str,
+    first_line: int,
+    report: FileReport,
+    include: list[str] | None = None,
+) -> tuple[arrow.Table, list[int]]:
     """Parse a run of lines as text columns. Malformed lines are rejected into ``report`` with
     their row; returns the table and the malformed lines' numbers within the run (1-based).
 
@@ -240,15 +250,21 @@ def _parse_chunk(piece: memoryview | bytes, names: list[str], encoding: str, fir
         try:
             return arrow_csv.read_csv(
                 arrow.BufferReader(arrow.py_buffer(piece)),
-                read_options=arrow_csv.ReadOptions(column_names=names, use_threads=threads, encoding=encoding,
-                                                   block_size=len(piece) + 1),  # fmt: skip
+                read_options=arrow_csv.ReadOptions(
+                    column_names=names, use_threads=threads, encoding=encoding, block_size=len(piece) + 1
+                ),
                 parse_options=arrow_csv.ParseOptions(invalid_row_handler=handler),
-                convert_options=arrow_csv.ConvertOptions(column_types={n: arrow.string() for n in names},
-                                                         include_columns=include,
-                                                         strings_can_be_null=False, quoted_strings_can_be_null=False),
-            )  # fmt: skip
+                convert_options=arrow_csv.ConvertOptions(
+                    column_types={n: arrow.string() for n in names},
+                    include_columns=include,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
         except arrow.ArrowInvalid as exc:
-            raise DataError(f"cannot be parsed as CSV from about this row on: {exc}", file=report.file, row=first_line) from exc
+            raise DataError(
+                f"cannot be parsed as CSV from about this row on: {exc}", file=report.file, row=first_line
+            ) from exc
 
     def note(row: arrow_csv.InvalidRow) -> str:
         flagged.append(0)
@@ -262,16 +278,24 @@ def _parse_chunk(piece: memoryview | bytes, names: list[str], encoding: str, fir
     def reject(row: arrow_csv.InvalidRow) -> str:
         invalid.append(row.number or 0)
         report.rows_rejected += 1
-        report.reject(first_line + row.number - 1 if row.number else None, "(whole row)", row.text or "",
-                      f"has {row.actual_columns} field(s), expected {row.expected_columns} "
-                      "(truncated or malformed line, e.g. an unquoted comma)")  # fmt: skip
+        report.reject(
+            first_line + row.number - 1 if row.number else None,
+            "(whole row)",
+            row.text or "",
+            f"has {row.actual_columns} field(s), expected {row.expected_columns} "
+            "(truncated or malformed line, e.g. an unquoted comma)",
+        )
         return "skip"
 
     return parse(False, reject), invalid
 
 
 def iter_text_batches(
-    path: Path, header: list[str], encoding: TextEncoding, report: FileReport, only: list[str] | None = None,
+    path: Path,
+    header: list[str],
+    encoding: TextEncoding,
+    report: FileReport,
+    only: list[str] | None = None,
     on_bytes: Callable[[memoryview], None] | None = None,
 ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
     """Yield ``(row_numbers, frame)`` with every column (or those in ``only``) as text, one

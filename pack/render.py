@@ -26,6 +26,7 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from pygments.formatters import HtmlFormatter
 
+from pack.cache import SECTIONS
 from pack.config import (
     CLAIMS_STEM,
     DEMO_DATA_NOTICE,
@@ -35,15 +36,28 @@ from pack.config import (
     SUMMARY_STEM,
     TEMPLATE_DIR,
 )
-from pack.cache import SECTIONS
 from pack.display import html_table
 from pack.params import BuildParameters
 from pack.periods import Window
 from pack.prepare import Prepared
 from pack.quality import checks_table, input_quality_table, rejection_reasons_table, rejections_table
 
-PACKAGES = ("pcc-evidence-pack", "pandas", "numpy", "matplotlib", "seaborn", "pyarrow", "duckdb",
-            "pandera", "scipy", "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel")  # fmt: skip
+PACKAGES = (
+    "pcc-evidence-pack",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "pyarrow",
+    "duckdb",
+    "pandera",
+    "scipy",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+)
 
 CSS = """
 :root { --text:#0b0c0c; --muted:#505a5f; --blue:#12436D; --teal:#28A197; --line:#b1b4b6; --bg:#ffffff; --panel:#f3f2f1; }
@@ -112,10 +126,14 @@ class _PackExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001, ANN201 (nbconvert's signature)
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name", None))
-        self.register_filter("highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        self.register_filter(
+            "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        )
         resources = self._init_resources(resources)
-        self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
-                                                                       resources=resources))  # fmt: skip
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+        )
         page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return _focusable_and_described(page), resources
 
@@ -152,9 +170,9 @@ def _exporter(template: str, exclude_input: bool = False) -> HTMLExporter:
     return exporter
 
 
-
 def _shift_headings(markup: str, prefix: str) -> str:
     """h1->h2 ... (one h1 per pack) and prefix ids so sections never share an anchor."""
+
     def shift(match: re.Match) -> str:
         level = min(6, int(match.group(2)) + 1)
         return f"<{match.group(1)}h{level}"
@@ -186,10 +204,16 @@ def _package_versions() -> dict[str, str]:
 def git_commit() -> str:
     """The project's commit (with ``-dirty`` when tracked files are modified), or ``unknown``."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         return commit + ("-dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -245,15 +269,20 @@ def _section(stem: str, folder: Path, exporter: HTMLExporter) -> tuple[str, str]
         f'<a href="notebooks/{stem}.ipynb">executed notebook (.ipynb)</a>'
         f'<a href="notebooks/{stem}.html">notebook as a page, with code</a></div>'
     )
-    return title, f'<section id="{anchor}" class="pack-section" aria-label="{html.escape(title)}">{tools}{body}</section>'
+    return (
+        title,
+        f'<section id="{anchor}" class="pack-section" aria-label="{html.escape(title)}">{tools}{body}</section>',
+    )
 
 
 def _quality_section(prepared: Prepared) -> str:
     q = prepared.quality
-    parts = ['<section id="data-quality" class="pack-section"><h2>Appendix: data quality</h2>',
-             "<p>Every input found in the data folder, what was read, kept and rejected. Rows are "
-             "rejected only with a reason, and counted; nothing is dropped silently.</p>",
-             html_table(input_quality_table(q), "Inputs: files, rows and months")]  # fmt: skip
+    parts = [
+        '<section id="data-quality" class="pack-section"><h2>Appendix: data quality</h2>',
+        "<p>Every input found in the data folder, what was read, kept and rejected. Rows are "
+        "rejected only with a reason, and counted; nothing is dropped silently.</p>",
+        html_table(input_quality_table(q), "Inputs: files, rows and months"),
+    ]
     checks = checks_table(q)
     if len(checks):
         parts.append(html_table(checks, "Cross-checks"))
@@ -265,8 +294,11 @@ def _quality_section(prepared: Prepared) -> str:
     if notes:
         parts.append("<h3>Notes</h3><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes[:60]) + "</ul>")
     if q["unrecognised"]:
-        parts.append("<h3>Files not recognised (not used)</h3><ul>"
-                     + "".join(f"<li>{html.escape(f)}</li>" for f in q["unrecognised"]) + "</ul>")  # fmt: skip
+        parts.append(
+            "<h3>Files not recognised (not used)</h3><ul>"
+            + "".join(f"<li>{html.escape(f)}</li>" for f in q["unrecognised"])
+            + "</ul>"
+        )
     parts.append("</section>")
     return "".join(parts)
 
@@ -310,7 +342,7 @@ def _provenance_section(params: BuildParameters, prepared: Prepared) -> str:
         '<section id="provenance" class="pack-section"><h2>Provenance</h2>'
         f"<p>Code commit: <code>{html.escape(git_commit())}</code>."
         + (f" Built on {html.escape(built)}." if built else "")
-        + " The manifest (<a href=\"manifest.json\">manifest.json</a>) lists the SHA-256 of every output;"
+        + ' The manifest (<a href="manifest.json">manifest.json</a>) lists the SHA-256 of every output;'
         " <code>python run_pack.py verify</code> rebuilds the pack and compares them.</p>"
         + html_table(parameters, "Parameters of this build")
         + html_table(files, f"Input files ({len(files)}), paths relative to the data folder")
@@ -328,9 +360,14 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     parts = [json.loads((folder / SECTIONS / f"{stem}.json").read_text(encoding="utf-8")) for stem in order]
     sections = [(part["title"], part["html"]) for part in parts]
     shutil.rmtree(folder / SECTIONS)
-    contents = "".join(f'<li><a href="#sec-{stem}">{html.escape(title)}</a></li>' for stem, (title, _) in zip(order, sections, strict=True))
-    contents += ('<li><a href="#data-quality">Appendix: data quality</a></li>'
-                 '<li><a href="#method">Method</a></li><li><a href="#provenance">Provenance</a></li>')  # fmt: skip
+    contents = "".join(
+        f'<li><a href="#sec-{stem}">{html.escape(title)}</a></li>'
+        for stem, (title, _) in zip(order, sections, strict=True)
+    )
+    contents += (
+        '<li><a href="#data-quality">Appendix: data quality</a></li>'
+        '<li><a href="#method">Method</a></li><li><a href="#provenance">Provenance</a></li>'
+    )
     demo = prepared.quality.get("demonstration")
     data_name = "bundled demonstration data" if demo else f"data folder {Path(params.data_dir).name}"
     pygments_css = HtmlFormatter(style="default").get_style_defs(".highlight")
@@ -345,16 +382,16 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
 </head>
 <body>
 <a class="skip-link" href="#contents">Skip to contents</a>
-{f'<div class="banner-demo" role="note">{html.escape(DEMO_DATA_NOTICE)}. Every figure in this pack is generated to resemble the published ones.</div>' if demo else ''}
+{f'<div class="banner-demo" role="note">{html.escape(DEMO_DATA_NOTICE)}. Every figure in this pack is generated to resemble the published ones.</div>' if demo else ""}
 <header class="cover">
 <p>{html.escape(params.police_force)} · Police and Crime Commissioner</p>
 <h1>Evidence pack: {html.escape(PLAN_NAME)}</h1>
 <p>Reporting period: <strong>{html.escape(current.label)}</strong>, compared with the {html.escape(baseline.label)}.</p>
-<p>Data: {html.escape(data_name)}.{' Public pack: counts below ' + str(params.suppress_below) + ' suppressed.' if params.public else ''}</p>
+<p>Data: {html.escape(data_name)}.{" Public pack: counts below " + str(params.suppress_below) + " suppressed." if params.public else ""}</p>
 </header>
 <nav id="contents" aria-label="Contents"><h2>Contents</h2><ol>{contents}</ol></nav>
 <main>
-{''.join(body for _, body in sections)}
+{"".join(body for _, body in sections)}
 {_quality_section(prepared)}
 {METHOD}
 {_provenance_section(params, prepared)}
@@ -376,7 +413,9 @@ def render_failure_page(folder: Path, result) -> Path:
             link = f"notebooks/{n.stem}.ipynb"
             try:
                 render_notebook_html(folder / link)
-                link_html = f' (<a href="{link}">executed notebook</a>, <a href="notebooks/{n.stem}.html">as a page</a>)'
+                link_html = (
+                    f' (<a href="{link}">executed notebook</a>, <a href="notebooks/{n.stem}.html">as a page</a>)'
+                )
             except Exception:  # noqa: BLE001 - the failure page must be written whatever happened
                 link_html = ""
             items.append(f"<li><strong>{html.escape(n.stem)}</strong>: {html.escape(n.error)}{link_html}</li>")

@@ -6,8 +6,8 @@ import pandas as pd
 
 from pack.indicators import IndicatorRow, count_indicator, not_supplied
 from pack.measures import complete_monthly_series
-from pack.reference import ROAD_USER_ORDER, SEVERITY_NAMES, road_user_group
 from pack.periods import Window
+from pack.reference import ROAD_USER_ORDER, SEVERITY_NAMES, road_user_group
 
 SOURCE = "DfT STATS19 collisions and casualties"
 
@@ -27,14 +27,22 @@ def covered_months(casualties: pd.DataFrame) -> list[str]:
 
 def ksi_rows(casualties: pd.DataFrame | None, baseline: Window, current: Window) -> list[IndicatorRow]:
     """Killed, seriously injured and KSI casualties: window against window, exact Poisson test."""
-    specs = [("ksi_casualties", "Killed or seriously injured (KSI) casualties", (1, 2)),
-             ("killed_casualties", "Killed casualties", (1,)),
-             ("seriously_injured_casualties", "Seriously injured casualties", (2,))]  # fmt: skip
+    specs = [
+        ("ksi_casualties", "Killed or seriously injured (KSI) casualties", (1, 2)),
+        ("killed_casualties", "Killed casualties", (1,)),
+        ("seriously_injured_casualties", "Seriously injured casualties", (2,)),
+    ]
     if casualties is None:
-        return [not_supplied(i, n, "DfT STATS19 collision and casualty files", "lower", "casualties") for i, n, _ in specs]
+        return [
+            not_supplied(i, n, "DfT STATS19 collision and casualty files", "lower", "casualties") for i, n, _ in specs
+        ]
     covered = covered_months(casualties)
-    return [count_indicator(i, n, casualty_monthly(casualties, covered, sev), covered, baseline, current,
-                            "lower", SOURCE, "casualties") for i, n, sev in specs]  # fmt: skip
+    return [
+        count_indicator(
+            i, n, casualty_monthly(casualties, covered, sev), covered, baseline, current, "lower", SOURCE, "casualties"
+        )
+        for i, n, sev in specs
+    ]
 
 
 def ksi_by_road_user(casualties: pd.DataFrame, baseline: Window, current: Window) -> pd.DataFrame:
@@ -50,7 +58,9 @@ def ksi_by_road_user(casualties: pd.DataFrame, baseline: Window, current: Window
 
 def collisions_by_severity(collisions: pd.DataFrame) -> pd.DataFrame:
     """Collisions per calendar year by severity."""
-    rows = collisions.assign(year=collisions["date"].str[:4], severity=collisions["collision_severity"].map(SEVERITY_NAMES))
+    rows = collisions.assign(
+        year=collisions["date"].str[:4], severity=collisions["collision_severity"].map(SEVERITY_NAMES)
+    )
     table = rows.pivot_table(index="year", columns="severity", values="collision_index", aggfunc="count", fill_value=0)
     return table.reindex(columns=[c for c in ("Fatal", "Serious", "Slight") if c in table.columns]).reset_index()
 
@@ -60,4 +70,7 @@ def adjusted_ksi(casualties: pd.DataFrame, window: Window) -> float | None:
     rows = casualties[casualties["month"].isin(window.month_strings())]
     if rows.empty or rows["adjusted_serious"].isna().all():
         return None
-    return float((rows["casualty_severity"] == 1).sum() + rows["adjusted_serious"].fillna(0).where(rows["casualty_severity"] != 1, 0).sum())
+    return float(
+        (rows["casualty_severity"] == 1).sum()
+        + rows["adjusted_serious"].fillna(0).where(rows["casualty_severity"] != 1, 0).sum()
+    )

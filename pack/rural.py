@@ -56,7 +56,9 @@ def classify_records(street_monthly: pd.DataFrame, ruc: pd.DataFrame, window: Wi
     return merged.assign(area=area)
 
 
-def rural_urban_summary(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window) -> pd.DataFrame:
+def rural_urban_summary(
+    street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window
+) -> pd.DataFrame:
     """Records, population, rate per 1,000 and shares for rural and urban areas.
 
     >>> # see tests/test_rural.py for a worked example
@@ -69,16 +71,33 @@ def rural_urban_summary(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_ls
     for name, flag in (("rural", True), ("urban", False)):
         n = float(records.get(name, 0))
         p = float(pop.get(flag, 0.0))
-        rows.append({"area": name, "records": n, "population": p, "rate_per_1000": rate_per_1000(n, p),
-                     "share_of_records_pct": n / classified * 100 if classified else None,
-                     "share_of_population_pct": p / total_pop * 100 if total_pop else None})  # fmt: skip
+        rows.append(
+            {
+                "area": name,
+                "records": n,
+                "population": p,
+                "rate_per_1000": rate_per_1000(n, p),
+                "share_of_records_pct": n / classified * 100 if classified else None,
+                "share_of_population_pct": p / total_pop * 100 if total_pop else None,
+            }
+        )
     for name in ("no location", "not in lookup"):
-        rows.append({"area": name, "records": float(records.get(name, 0)), "population": None,
-                     "rate_per_1000": None, "share_of_records_pct": None, "share_of_population_pct": None})  # fmt: skip
+        rows.append(
+            {
+                "area": name,
+                "records": float(records.get(name, 0)),
+                "population": None,
+                "rate_per_1000": None,
+                "share_of_records_pct": None,
+                "share_of_population_pct": None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def rural_by_crime_type(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window) -> pd.DataFrame:
+def rural_by_crime_type(
+    street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window
+) -> pd.DataFrame:
     """Rate per 1,000 residents by crime type in rural and urban areas."""
     rows = classify_records(street_monthly, ruc, window)
     rows = rows[rows["area"].isin(["rural", "urban"])]
@@ -88,12 +107,16 @@ def rural_by_crime_type(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_ls
         if area not in table:
             table[area] = 0
         table[f"{area}_per_1000"] = (table[area] / float(pop.get(flag, float("nan"))) * 1000).round(2)
-    return table.reset_index().sort_values("crime_type").reset_index(drop=True)[
-        ["crime_type", "rural", "urban", "rural_per_1000", "urban_per_1000"]
-    ]
+    return (
+        table.reset_index()
+        .sort_values("crime_type")
+        .reset_index(drop=True)[["crime_type", "rural", "urban", "rural_per_1000", "urban_per_1000"]]
+    )
 
 
-def rural_monthly(street_monthly: pd.DataFrame, ruc: pd.DataFrame, crime_types: tuple[str, ...], covered: list[str]) -> pd.Series:
+def rural_monthly(
+    street_monthly: pd.DataFrame, ruc: pd.DataFrame, crime_types: tuple[str, ...], covered: list[str]
+) -> pd.Series:
     """Monthly records of ``crime_types`` in rural LSOAs."""
     from pack.crime import monthly_series
 
@@ -101,14 +124,17 @@ def rural_monthly(street_monthly: pd.DataFrame, ruc: pd.DataFrame, crime_types: 
     return monthly_series(street_monthly[street_monthly["lsoa_code"].isin(rural_codes)], crime_types, covered)
 
 
-def rural_rows(street_monthly: pd.DataFrame | None, ruc: pd.DataFrame | None, covered: list[str],
-               baseline: Window, current: Window) -> list:  # fmt: skip
+def rural_rows(
+    street_monthly: pd.DataFrame | None, ruc: pd.DataFrame | None, covered: list[str], baseline: Window, current: Window
+) -> list:
     """All records, burglary and vehicle crime in rural LSOAs: window against window."""
     from pack.indicators import count_indicator, not_supplied
 
-    specs = [("rural_crime_records", "All records in rural areas", None),
-             ("rural_burglary", "Burglary in rural areas (all burglary)", ("Burglary",)),
-             ("rural_vehicle_crime", "Vehicle crime in rural areas", ("Vehicle crime",))]  # fmt: skip
+    specs = [
+        ("rural_crime_records", "All records in rural areas", None),
+        ("rural_burglary", "Burglary in rural areas (all burglary)", ("Burglary",)),
+        ("rural_vehicle_crime", "Vehicle crime in rural areas", ("Vehicle crime",)),
+    ]
     if street_monthly is None or ruc is None:
         needs = "data.police.uk street files" if street_monthly is None else "the ONS LSOA rural-urban lookup"
         return [not_supplied(i, n, needs, "lower", "records") for i, n, _ in specs]
@@ -116,6 +142,17 @@ def rural_rows(street_monthly: pd.DataFrame | None, ruc: pd.DataFrame | None, co
     all_types = tuple(sorted(street_monthly["crime_type"].unique()))
     for ind, name, types in specs:
         series = rural_monthly(street_monthly, ruc, types or all_types, covered)
-        rows.append(count_indicator(ind, name, series, covered, baseline, current, "lower",
-                                    "data.police.uk street records in rural LSOAs (ONS rural-urban lookup)", "records"))  # fmt: skip
+        rows.append(
+            count_indicator(
+                ind,
+                name,
+                series,
+                covered,
+                baseline,
+                current,
+                "lower",
+                "data.police.uk street records in rural LSOAs (ONS rural-urban lookup)",
+                "records",
+            )
+        )
     return rows

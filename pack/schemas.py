@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 import pyarrow as arrow
 import pyarrow.compute as pc
-import pandera.pandas as pa
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
@@ -61,7 +61,9 @@ def parse_numbers(text: pd.Series, thousands: bool = True) -> pd.Series:
         pass
     # otherwise only what matches the pattern is a number (Arrow's cast would take "nan", "inf")
     numbers = pc.if_else(pc.match_substring_regex(values, f"^{_NUMBER}$"), values, arrow.scalar(None, arrow.string()))
-    return pd.Series(pc.cast(numbers, arrow.float64()).to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+    return pd.Series(
+        pc.cast(numbers, arrow.float64()).to_numpy(zero_copy_only=False), index=text.index, dtype="float64"
+    )
 
 
 def _numeric_or_empty(low: float, high: float) -> pa.Check:
@@ -95,9 +97,7 @@ def _per_distinct(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Serie
 
 
 def _matches_or_empty(pattern: str, what: str) -> pa.Check:
-    return pa.Check(
-        _per_distinct(lambda s: (s == "") | s.str.fullmatch(pattern)), error=f"{what}, or empty"
-    )
+    return pa.Check(_per_distinct(lambda s: (s == "") | s.str.fullmatch(pattern)), error=f"{what}, or empty")
 
 
 def _non_empty(what: str) -> pa.Check:
@@ -151,9 +151,7 @@ def stop_search_schema(file_month: str | None = None) -> pa.DataFrameSchema:
     date_check = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}", error="an ISO date-time")
     checks = [date_check]
     if file_month:
-        checks.append(
-            pa.Check(lambda s: s.str[:7] == file_month, error=f"a date in {file_month}")
-        )
+        checks.append(pa.Check(lambda s: s.str[:7] == file_month, error=f"a date in {file_month}"))
     return pa.DataFrameSchema(
         {
             "Type": _col(_non_empty("a search type")),
@@ -172,9 +170,7 @@ def collisions_schema() -> pa.DataFrameSchema:
             "collision_index": _col(_non_empty("a collision index")),
             "police_force": _col(_number(1, 99, thousands=False)),
             "collision_severity": _col(pa.Check.isin(["1", "2", "3"], error="1, 2 or 3")),
-            "date": _col(
-                pa.Check.str_matches(r"^\d{2}/\d{2}/\d{4}$", error="a date written dd/mm/yyyy")
-            ),
+            "date": _col(pa.Check.str_matches(r"^\d{2}/\d{2}/\d{4}$", error="a date written dd/mm/yyyy")),
         },
         name="collisions",
     )
@@ -256,9 +252,7 @@ def finance_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "year": _col(pa.Check.str_matches(r"^\d{4}/\d{2}$", error="a financial year like 2021/22")),
-            "table": _col(
-                pa.Check.isin(["revenue", "capital", "funding"], error="revenue, capital or funding")
-            ),
+            "table": _col(pa.Check.isin(["revenue", "capital", "funding"], error="revenue, capital or funding")),
             "line": _col(_non_empty("a budget line")),
             "value_gbp_m": _col(_number(-1e6, 1e6)),
         },
@@ -286,9 +280,7 @@ def management_information_schema() -> pa.DataFrameSchema:
     """Management information long table."""
     return pa.DataFrameSchema(
         {
-            "indicator_id": _col(
-                pa.Check.str_matches(r"^[a-z0-9_]+$", error="a lower_snake_case indicator id")
-            ),
+            "indicator_id": _col(pa.Check.str_matches(r"^[a-z0-9_]+$", error="a lower_snake_case indicator id")),
             "period_start": _col(pa.Check.str_matches(DATE_PATTERN, error="a date YYYY-MM-DD")),
             "period_end": _col(pa.Check.str_matches(DATE_PATTERN, error="a date YYYY-MM-DD")),
             "value": _col(_number(-1e12, 1e12)),

@@ -28,8 +28,19 @@ def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
     for p in PRIORITIES:
         path = Path(output_dir) / "tables" / f"{p.stem}-indicators.csv"
         if not path.is_file():
-            frames.append(pd.DataFrame([{"indicator_id": "(missing)", "indicator": "indicator table not found",
-                                         "status": "not supplied", "stem": p.stem, "priority": p.title}]))  # fmt: skip
+            frames.append(
+                pd.DataFrame(
+                    [
+                        {
+                            "indicator_id": "(missing)",
+                            "indicator": "indicator table not found",
+                            "status": "not supplied",
+                            "stem": p.stem,
+                            "priority": p.title,
+                        }
+                    ]
+                )
+            )
             continue
         frame = pd.read_csv(path, keep_default_na=True)
         frames.append(frame.assign(stem=p.stem, priority=p.title))
@@ -39,8 +50,18 @@ def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
 def scorecard(tables: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator with a figure (supplied), in plan order."""
     rows = tables[tables["status"] != "not supplied"]
-    return rows[["priority", "indicator", "baseline_label", "baseline_value", "current_label", "current_value",
-                 "pct_change", "status"]].reset_index(drop=True)  # fmt: skip
+    return rows[
+        [
+            "priority",
+            "indicator",
+            "baseline_label",
+            "baseline_value",
+            "current_label",
+            "current_value",
+            "pct_change",
+            "status",
+        ]
+    ].reset_index(drop=True)
 
 
 def status_counts(tables: pd.DataFrame) -> pd.DataFrame:
@@ -80,14 +101,29 @@ def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, cur
             row = match.iloc[0].to_dict() if len(match) else None
         else:
             r = mi_indicator(mi, MI_CATALOGUE[ind], baseline, current)
-            row = {"current_value": r.current_value, "current_label": r.current_label, "baseline_value": r.baseline_value,
-                   "pct_change": r.pct_change, "status": r.status, "source": r.source}  # fmt: skip
+            row = {
+                "current_value": r.current_value,
+                "current_label": r.current_label,
+                "baseline_value": r.baseline_value,
+                "pct_change": r.pct_change,
+                "status": r.status,
+                "source": r.source,
+            }
         if row is None or row["status"] == "not supplied" or pd.isna(row.get("current_value")):
-            rows.append({"measure": measure, "figure": "not supplied", "period": "", "change": "", "status": "not supplied"})
+            rows.append(
+                {"measure": measure, "figure": "not supplied", "period": "", "change": "", "status": "not supplied"}
+            )
             continue
         pct = row.get("pct_change")
-        rows.append({"measure": measure, "figure": f"{float(row['current_value']):,.0f}", "period": row["current_label"],
-                     "change": "" if pct is None or pd.isna(pct) else f"{float(pct):+.1f}%", "status": row["status"]})  # fmt: skip
+        rows.append(
+            {
+                "measure": measure,
+                "figure": f"{float(row['current_value']):,.0f}",
+                "period": row["current_label"],
+                "change": "" if pct is None or pd.isna(pct) else f"{float(pct):+.1f}%",
+                "status": row["status"],
+            }
+        )
     return pd.DataFrame(rows)
 
 

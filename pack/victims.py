@@ -25,9 +25,16 @@ OUTCOME_GROUPS = {
     "Under investigation": "Under investigation",
     "Status update unavailable": "Under investigation",
 }
-GROUP_ORDER = ["Charged or summonsed", "Out-of-court resolution", "No suspect identified",
-               "Evidential difficulties", "Not in the public interest or other body",
-               "Under investigation", "No outcome record", "Other"]  # fmt: skip
+GROUP_ORDER = [
+    "Charged or summonsed",
+    "Out-of-court resolution",
+    "No suspect identified",
+    "Evidential difficulties",
+    "Not in the public interest or other body",
+    "Under investigation",
+    "No outcome record",
+    "Other",
+]
 
 
 def outcome_group(outcome: object) -> str:
@@ -37,7 +44,9 @@ def outcome_group(outcome: object) -> str:
     return OUTCOME_GROUPS.get(str(outcome), "Other")
 
 
-def outcome_mix(crime_outcomes: pd.DataFrame, window: Window, crime_types: tuple[str, ...] | None = None) -> pd.DataFrame:
+def outcome_mix(
+    crime_outcomes: pd.DataFrame, window: Window, crime_types: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """Crimes recorded in ``window`` by the group of their latest outcome (from outcome files)."""
     rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
     if crime_types:
@@ -62,23 +71,29 @@ def charge_rate_by_type(crime_outcomes: pd.DataFrame, window: Window) -> pd.Data
     """
     rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
     rows = rows.assign(group=rows["outcome_type"].map(outcome_group))
-    rows = rows.assign(charged=rows["n"].where(rows["group"] == "Charged or summonsed", 0),
-                       final=rows["n"].where(~rows["group"].isin(["Under investigation", "No outcome record"]), 0))  # fmt: skip
+    rows = rows.assign(
+        charged=rows["n"].where(rows["group"] == "Charged or summonsed", 0),
+        final=rows["n"].where(~rows["group"].isin(["Under investigation", "No outcome record"]), 0),
+    )
     table = rows.groupby("crime_type")[["n", "charged", "final"]].sum().rename(columns={"n": "crimes"})
     table["charge_rate_pct"] = (table["charged"] / table["crimes"] * 100).round(1)
     table["charge_rate_of_final_pct"] = (table["charged"] / table["final"].where(table["final"] > 0) * 100).round(1)
     return table.reset_index().sort_values("crimes", ascending=False).reset_index(drop=True)
 
 
-def outcome_rows(crime_outcomes: pd.DataFrame | None, outcome_months: list[str], baseline: Window, current: Window) -> list:
+def outcome_rows(
+    crime_outcomes: pd.DataFrame | None, outcome_months: list[str], baseline: Window, current: Window
+) -> list:
     """Share of crimes with an outcome record and the charge/summons rate, window against window."""
     from pack.indicators import compare_values, not_supplied
     from pack.periods import describe_months
 
     if crime_outcomes is None or not outcome_months:
         needs = "data.police.uk outcomes files"
-        return [not_supplied("crimes_with_outcome_pct", "Crimes with an outcome record", needs, "higher", "%"),
-                not_supplied("charge_rate_pct", "Crimes charged or summonsed", needs, "higher", "%")]  # fmt: skip
+        return [
+            not_supplied("crimes_with_outcome_pct", "Crimes with an outcome record", needs, "higher", "%"),
+            not_supplied("charge_rate_pct", "Crimes charged or summonsed", needs, "higher", "%"),
+        ]
 
     def values(window: Window) -> tuple[float | None, float | None]:
         matched, total = matched_share(crime_outcomes, window)
@@ -89,11 +104,35 @@ def outcome_rows(crime_outcomes: pd.DataFrame | None, outcome_months: list[str],
         return matched / total * 100, charged / total * 100
 
     last = outcome_months[-1]
-    note = (f"outcome files run to {last} ({describe_months(outcome_months)}); crimes recorded late in a window "
-            "have had less time to reach an outcome (censoring): direction only")  # fmt: skip
+    note = (
+        f"outcome files run to {last} ({describe_months(outcome_months)}); crimes recorded late in a window "
+        "have had less time to reach an outcome (censoring): direction only"
+    )
     b, c = values(baseline), values(current)
     source = "data.police.uk outcomes joined to street records by Crime ID"
-    return [compare_values("crimes_with_outcome_pct", "Crimes with an outcome record", baseline.label, b[0],
-                           current.label, c[0], "higher", source, "%", note=note),
-            compare_values("charge_rate_pct", "Crimes charged or summonsed", baseline.label, b[1],
-                           current.label, c[1], "higher", source, "%", note=note)]  # fmt: skip
+    return [
+        compare_values(
+            "crimes_with_outcome_pct",
+            "Crimes with an outcome record",
+            baseline.label,
+            b[0],
+            current.label,
+            c[0],
+            "higher",
+            source,
+            "%",
+            note=note,
+        ),
+        compare_values(
+            "charge_rate_pct",
+            "Crimes charged or summonsed",
+            baseline.label,
+            b[1],
+            current.label,
+            c[1],
+            "higher",
+            source,
+            "%",
+            note=note,
+        ),
+    ]

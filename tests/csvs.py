@@ -8,7 +8,9 @@ STREET_HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
     "Crime type,Last outcome category,Context\n"
 )
-OUTCOME_HEADER = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n"
+OUTCOME_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n"
+)
 STOP_HEADER = (
     "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,"
     "Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome,"
@@ -25,8 +27,15 @@ def write(folder: Path, relative: str, text: str, encoding: str = "utf-8") -> Pa
     return path
 
 
-def street_row(crime_id: str, month: str, lsoa: str = "E01013523", name: str = "Derby 008B",
-               crime_type: str = "Burglary", force: str = DERBYSHIRE, outcome: str = "") -> str:  # fmt: skip
+def street_row(
+    crime_id: str,
+    month: str,
+    lsoa: str = "E01013523",
+    name: str = "Derby 008B",
+    crime_type: str = "Burglary",
+    force: str = DERBYSHIRE,
+    outcome: str = "",
+) -> str:
     """One street-file line; an empty ``lsoa`` writes a record with no location."""
     place = f"-1.48,52.92,On or near Arthur Street,{lsoa},{name}" if lsoa else ",,No location,,"
     return f"{crime_id},{month},{force},{force},{place},{crime_type},{outcome},\n"
@@ -39,8 +48,10 @@ def outcome_row(crime_id: str, month: str, outcome: str, force: str = DERBYSHIRE
 
 def search_row(date: str, ethnicity: str, obj: str, outcome: str, linked: str) -> str:
     """One stop-and-search line (a person search under the Misuse of Drugs Act)."""
-    return (f"Person search,{date}T10:00:00+00:00,False,,52.92,-1.48,Male,18-24,,{ethnicity},"
-            f"Misuse of Drugs Act 1971 (section 23),{obj},{outcome},{linked},False\n")  # fmt: skip
+    return (
+        f"Person search,{date}T10:00:00+00:00,False,,52.92,-1.48,Male,18-24,,{ethnicity},"
+        f"Misuse of Drugs Act 1971 (section 23),{obj},{outcome},{linked},False\n"
+    )
 
 
 def street_month(folder: Path, month: str, counts: dict[str, int], force_slug: str = "derbyshire") -> Path:

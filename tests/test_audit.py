@@ -13,16 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from csvs import street_month
 
 from pack.config import PROJECT_ROOT
-
-from csvs import street_month
 
 pytestmark = pytest.mark.slow
 
 
 def run_pack(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "run_pack.py", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "run_pack.py", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def small_data(folder: Path, extra_burglaries_dec_2023: int = 0) -> Path:
@@ -83,7 +84,10 @@ def test_verify_reports_an_edited_output(small_pack: tuple[Path, Path], tmp_path
     copy = edited_copy(pack, tmp_path / "tampered", "tables/02_neighbourhood_crime_asb-indicators.csv", "48", "47")
     result = run_pack("verify", str(copy), "--data", str(data))
     assert result.returncode == 1
-    assert "edited since the build (hash differs from the manifest): tables/02_neighbourhood_crime_asb-indicators.csv" in result.stdout
+    assert (
+        "edited since the build (hash differs from the manifest): tables/02_neighbourhood_crime_asb-indicators.csv"
+        in result.stdout
+    )
 
 
 def test_diff_names_the_changed_input_and_indicators(small_pack: tuple[Path, Path], tmp_path: Path) -> None:

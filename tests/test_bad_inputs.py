@@ -14,13 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from csvs import STREET_HEADER, street_row
 
 from pack.config import PROJECT_ROOT
 from pack.errors import DataError
 from pack.prepare import prepare
 from pack.readers import FileReport, TextEncoding
-
-from csvs import STREET_HEADER, street_row
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 STREET = "2024-01/2024-01-derbyshire-street.csv"
@@ -32,8 +31,13 @@ def case(name: str, tmp_path: Path) -> Path:
 
 
 def validate(data: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "run_pack.py", "validate", "--data", str(data)], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "run_pack.py", "validate", "--data", str(data)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result
 
@@ -55,7 +59,10 @@ def test_empty_file(tmp_path: Path) -> None:
 def test_wrong_delimiter(tmp_path: Path) -> None:
     result = validate(case("wrong_delimiter", tmp_path))
     assert result.returncode == 1
-    assert f"file {STREET}, row 1: the header looks separated by semicolons (expected comma-separated values)" in result.stderr
+    assert (
+        f"file {STREET}, row 1: the header looks separated by semicolons (expected comma-separated values)"
+        in result.stderr
+    )
 
 
 def test_missing_column(tmp_path: Path) -> None:
@@ -98,9 +105,14 @@ def test_unreadable_file(tmp_path: Path) -> None:
     data = case("header_only", tmp_path)
     (data / STREET).chmod(0o000)
     try:
-        result = subprocess.run([sys.executable, "run_pack.py", "validate", "--data", str(data)], cwd=PROJECT_ROOT,
-                                capture_output=True, text=True, check=False,
-                                preexec_fn=_without_read_override if os.geteuid() == 0 else None)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "run_pack.py", "validate", "--data", str(data)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            preexec_fn=_without_read_override if os.geteuid() == 0 else None,
+        )
     finally:
         (data / STREET).chmod(0o644)
     assert "Traceback" not in result.stderr, result.stderr
@@ -148,15 +160,21 @@ def test_excel_cp1252_text(tmp_path: Path) -> None:
 def test_mixed_encodings_are_refused_naming_the_first_row_that_differs(tmp_path: Path) -> None:
     result = validate(case("mixed_encodings", tmp_path))
     assert result.returncode == 1
-    assert (f"file {STREET}, row 3: is UTF-8 text up to here but not from this row on (mixed encodings) "
-            "(expected one encoding throughout: save the file again as UTF-8)") in result.stderr  # fmt: skip
+    assert (
+        f"file {STREET}, row 3: is UTF-8 text up to here but not from this row on (mixed encodings) "
+        "(expected one encoding throughout: save the file again as UTF-8)"
+    ) in result.stderr
 
 
 def test_the_encoding_is_decided_run_by_run() -> None:
     """ASCII runs, then a Windows-1252 run: the whole file reads as Windows-1252 (ASCII reads the
     same either way). A UTF-8 run, then a Windows-1252 run: refused, naming the row."""
     excel = TextEncoding(FileReport("a.csv"))
-    assert [excel.of(b"plain,text\n", 2), excel.of(b"St Mary\x92s\n", 3), excel.of(b"Caf\xc3\xa9\n", 4)] == ["utf-8", "cp1252", "cp1252"]
+    assert [excel.of(b"plain,text\n", 2), excel.of(b"St Mary\x92s\n", 3), excel.of(b"Caf\xc3\xa9\n", 4)] == [
+        "utf-8",
+        "cp1252",
+        "cp1252",
+    ]
     assert excel.report.encoding == "cp1252"
     mixed = TextEncoding(FileReport("b.csv"))
     assert mixed.of(b"Caf\xc3\xa9\n", 2) == "utf-8"
@@ -186,9 +204,25 @@ def test_missing_month_folder(tmp_path: Path) -> None:
     assert info["missing_months"] == ["2024-01"]
     result = validate(data)
     assert "months 2023-11..2023-12, 2024-02 (missing 2024-01)" in result.stdout
-    build = subprocess.run([sys.executable, "run_pack.py", "build", "--data", str(data), "--period", "2024-02",
-                            "--window", "3", "--out", str(tmp_path / "pack")], cwd=PROJECT_ROOT,
-                           capture_output=True, text=True, check=False)  # fmt: skip
+    build = subprocess.run(
+        [
+            sys.executable,
+            "run_pack.py",
+            "build",
+            "--data",
+            str(data),
+            "--period",
+            "2024-02",
+            "--window",
+            "3",
+            "--out",
+            str(tmp_path / "pack"),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert build.returncode == 2 and "Traceback" not in build.stderr
     assert "2024-01" in build.stderr and not (tmp_path / "pack").exists()
 
@@ -227,16 +261,21 @@ def test_200_mb_file_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
             for _ in range(10_000):
                 rows += 1
                 month = "2024-01" if rows % 100_000 else "2024-1"  # a bad Month every 100,000 rows
-                block.append(f"{rows:064x},{month},Derbyshire Constabulary,Derbyshire Constabulary,-1.48,52.92,"
-                             f"On or near Arthur Street,E0101{rows % 3000:04d},Derby {rows % 300:03d}B,Burglary,"
-                             "Investigation complete; no suspect identified,\n")  # fmt: skip
+                block.append(
+                    f"{rows:064x},{month},Derbyshire Constabulary,Derbyshire Constabulary,-1.48,52.92,"
+                    f"On or near Arthur Street,E0101{rows % 3000:04d},Derby {rows % 300:03d}B,Burglary,"
+                    "Investigation complete; no suspect identified,\n"
+                )
             handle.write("".join(block))
-    probe = ("import resource, sys; from pathlib import Path; from pack.prepare import prepare; "
-             "q = prepare(Path(sys.argv[1])).quality['inputs']['street']; "
-             "print(q['rows_read'], q['rows_kept'], q['rows_rejected'], "
-             "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", probe, str(data)], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            check=False)  # fmt: skip
+    probe = (
+        "import resource, sys; from pathlib import Path; from pack.prepare import prepare; "
+        "q = prepare(Path(sys.argv[1])).quality['inputs']['street']; "
+        "print(q['rows_read'], q['rows_kept'], q['rows_rejected'], "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(data)], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     read, kept, rejected, peak_mb = (int(v) for v in result.stdout.split())
     assert (read, kept, rejected) == (rows, rows - rows // 100_000, rows // 100_000)

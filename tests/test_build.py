@@ -45,9 +45,18 @@ def test_demo_asb_minus_50_against_plan_baseline(demo_pack):
 
 def test_demo_calibrated_claims_are_consistent(demo_pack):
     verdicts = pd.read_csv(demo_pack / "tables" / "07_claims_check-verdicts.csv").set_index("claim_id")
-    for claim in ("asb_minus_50", "burglary_minus_31", "sac_minus_21", "wait_101_down_7_minutes",
-                  "answer_999_6_seconds", "answer_999_almost_half", "officers_351", "speedwatch_members_58_5",
-                  "op_capture_2022", "farm_watch_2900"):
+    for claim in (
+        "asb_minus_50",
+        "burglary_minus_31",
+        "sac_minus_21",
+        "wait_101_down_7_minutes",
+        "answer_999_6_seconds",
+        "answer_999_almost_half",
+        "officers_351",
+        "speedwatch_members_58_5",
+        "op_capture_2022",
+        "farm_watch_2900",
+    ):
         assert verdicts.loc[claim, "verdict"] == "consistent", claim
 
 

@@ -41,7 +41,10 @@ def _per_day_2021(data: Dataset, group: str) -> float:
 
 
 def _street_change(data: Dataset, group: str, a: str, b: str) -> float:
-    return percentage_change(_street_total(data, group, rolling_window(a)), _street_total(data, group, rolling_window(b))) / 100
+    return (
+        percentage_change(_street_total(data, group, rolling_window(a)), _street_total(data, group, rolling_window(b)))
+        / 100
+    )
 
 
 def _calls(data: Dataset, line: str) -> pd.DataFrame:
@@ -59,18 +62,26 @@ COMPUTE: dict[str, Callable[[Dataset, str, str], float]] = {
     "burglary_per_day_2021": lambda d, a, b: _per_day_2021(d, "burglary"),
     "burglary_change": lambda d, a, b: _street_change(d, "burglary", a, b),
     "sac_change": lambda d, a, b: _street_change(d, "serious_acquisitive_crime", a, b),
-    "stop_search_per_day_2021": lambda d, a, b: float(
-        d.table("stop_search")["month"].str.startswith("2021").sum()) / 365,
-    "calls_999_per_day_2021": lambda d, a, b: float(
-        _calls(d, "999").filter(like="2021-", axis=0)["calls_received"].sum()) / 365,
-    "calls_101_per_day_2021": lambda d, a, b: float(
-        _calls(d, "101").filter(like="2021-", axis=0)["calls_received"].sum()) / 365,
+    "stop_search_per_day_2021": lambda d, a, b: (
+        float(d.table("stop_search")["month"].str.startswith("2021").sum()) / 365
+    ),
+    "calls_999_per_day_2021": lambda d, a, b: (
+        float(_calls(d, "999").filter(like="2021-", axis=0)["calls_received"].sum()) / 365
+    ),
+    "calls_101_per_day_2021": lambda d, a, b: (
+        float(_calls(d, "101").filter(like="2021-", axis=0)["calls_received"].sum()) / 365
+    ),
     "answer_999_seconds_now": lambda d, a, b: float(_calls(d, "999").loc[b, "mean_answer_seconds"]),
-    "answer_999_change": lambda d, a, b: percentage_change(
-        _calls(d, "999").loc[a, "mean_answer_seconds"], _calls(d, "999").loc[b, "mean_answer_seconds"]) / 100,
+    "answer_999_change": lambda d, a, b: (
+        percentage_change(
+            _calls(d, "999").loc[a, "mean_answer_seconds"], _calls(d, "999").loc[b, "mean_answer_seconds"]
+        )
+        / 100
+    ),
     "wait_101_minutes_now": lambda d, a, b: float(_calls(d, "101").loc[b, "mean_answer_minutes"]),
     "wait_101_change_minutes": lambda d, a, b: float(
-        _calls(d, "101").loc[b, "mean_answer_minutes"] - _calls(d, "101").loc[a, "mean_answer_minutes"]),
+        _calls(d, "101").loc[b, "mean_answer_minutes"] - _calls(d, "101").loc[a, "mean_answer_minutes"]
+    ),
     "officers_recruited": lambda d, a, b: _uplift_at(d, f"{b}-31"),
 }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from csvs import street_month, write
 
 from pack import claims
 from pack.config import PUBLISHED_DIR
@@ -18,14 +19,16 @@ from pack.dataset import Dataset
 from pack.errors import DataError
 from pack.prepare import prepare
 
-from csvs import street_month, write
-
 CLAIMS_HEADER = ",".join(claims.COLUMNS) + "\n"
 TRUE_AND_FALSE = CLAIMS_HEADER + (
-    'asb_half,"ASB down by half",Test report,Section 1,asb_incidents,street:asb_incidents,pct_change,2022-12,2023-12,-50,3,percentage points\n'
-    'burglary_third,"burglary down by a third",Test report,Section 1,burglary,street:burglary,pct_change,2022-12,2023-12,-33,3,percentage points\n'
-    'asb_future,"ASB halved again by mid-2024",Test report,Section 2,asb_incidents,street:asb_incidents,pct_change,2023-06,2024-06,-50,3,percentage points\n'
-    'calls_101,"101 wait under 3 minutes",Test report,Section 3,wait_101_minutes,calls:101,value,,2023-12,2.8,0.3,minutes\n'
+    'asb_half,"ASB down by half",Test report,Section 1,asb_incidents,street:asb_incidents,pct_change,'
+    "2022-12,2023-12,-50,3,percentage points\n"
+    'burglary_third,"burglary down by a third",Test report,Section 1,burglary,street:burglary,pct_change,'
+    "2022-12,2023-12,-33,3,percentage points\n"
+    'asb_future,"ASB halved again by mid-2024",Test report,Section 2,asb_incidents,street:asb_incidents,pct_change,'
+    "2023-06,2024-06,-50,3,percentage points\n"
+    'calls_101,"101 wait under 3 minutes",Test report,Section 3,wait_101_minutes,calls:101,value,,'
+    "2023-12,2.8,0.3,minutes\n"
 )
 
 
@@ -75,7 +78,7 @@ def test_real_data_asb_and_burglary_claims_cannot_be_checked(real_data: Path) ->
     ],
 )
 def test_a_bad_claims_row_is_named(tmp_path: Path, row: str, column: str, expected: str) -> None:
-    path = write(tmp_path, "mine.csv", CLAIMS_HEADER + 'ok,q,d,s,i,street:burglary,value,,2023-12,5,1,%\n' + row + "\n")
+    path = write(tmp_path, "mine.csv", CLAIMS_HEADER + "ok,q,d,s,i,street:burglary,value,,2023-12,5,1,%\n" + row + "\n")
     with pytest.raises(DataError) as err:
         claims.load_claims(path)
     message = str(err.value)

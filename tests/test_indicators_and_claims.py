@@ -31,10 +31,20 @@ def test_count_indicator_by_hand():
 
 def test_mi_level_and_count_indicators():
     mi = pd.DataFrame(
-        {"indicator_id": ["speedwatch_groups", "speedwatch_groups", "op_capture_submissions", "op_capture_submissions"],
-         "period_start": ["2021-05-31", "2024-01-31", "2022-01-01", "2023-01-01"],
-         "period_end": ["2021-05-31", "2024-01-31", "2022-12-31", "2023-12-31"],
-         "value": [66.0, 90.0, 1370.0, 1753.0], "unit": "", "source": "test", "note": ""}
+        {
+            "indicator_id": [
+                "speedwatch_groups",
+                "speedwatch_groups",
+                "op_capture_submissions",
+                "op_capture_submissions",
+            ],
+            "period_start": ["2021-05-31", "2024-01-31", "2022-01-01", "2023-01-01"],
+            "period_end": ["2021-05-31", "2024-01-31", "2022-12-31", "2023-12-31"],
+            "value": [66.0, 90.0, 1370.0, 1753.0],
+            "unit": "",
+            "source": "test",
+            "note": "",
+        }
     )
     b, c = comparison_windows("2024-01", 12, "2021-05")
     groups = mi_indicator(mi, MI_CATALOGUE["speedwatch_groups"], b, c)
@@ -57,9 +67,19 @@ def test_consultation_share_and_the_plans_rounding():
 
 
 def test_finding_sentence_states_direction_size_and_periods():
-    row = pd.Series({"indicator": "Burglary", "baseline_value": 1080.0, "current_value": 1047.0, "pct_change": -3.06,
-                     "baseline_label": "3 months ending November 2021", "current_label": "3 months ending November 2022",
-                     "status": "no significant change", "unit": "crimes", "note": ""})
+    row = pd.Series(
+        {
+            "indicator": "Burglary",
+            "baseline_value": 1080.0,
+            "current_value": 1047.0,
+            "pct_change": -3.06,
+            "baseline_label": "3 months ending November 2021",
+            "current_label": "3 months ending November 2022",
+            "status": "no significant change",
+            "unit": "crimes",
+            "note": "",
+        }
+    )
     assert finding_sentence(row) == (
         "Burglary fell by 3% (from 1,080 to 1,047 crimes) between the 3 months ending November 2021 and the "
         "3 months ending November 2022; the change is not statistically significant."

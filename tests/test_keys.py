@@ -5,11 +5,10 @@ import hashlib
 import pandas as pd
 import pyarrow as arrow
 import pytest
+from csvs import OUTCOME_HEADER, STREET_HEADER, outcome_row, street_row, write
 
 from pack.keys import crime_id_key, crime_id_keys
 from pack.prepare import prepare
-
-from csvs import OUTCOME_HEADER, STREET_HEADER, outcome_row, street_row, write
 
 PUBLISHED = "dd28468cf7982934c421e798e6f3dd2905b29c11544fbf6f58a9e5558aaea4fe"
 
@@ -43,11 +42,21 @@ def test_other_ids_are_hashed_and_empty_ids_have_no_key():
 
 @pytest.mark.parametrize("kind", [arrow.string(), arrow.large_string()])
 def test_the_column_version_matches_the_reference_value_by_value(kind):
-    ids = [PUBLISHED, "", "c1", PUBLISHED.upper(), "g" + PUBLISHED[1:], "crime-é", PUBLISHED[:63], "x" * 200,
-           "0" * 64, PUBLISHED]  # fmt: skip
+    ids = [
+        PUBLISHED,
+        "",
+        "c1",
+        PUBLISHED.upper(),
+        "g" + PUBLISHED[1:],
+        "crime-é",
+        PUBLISHED[:63],
+        "x" * 200,
+        "0" * 64,
+        PUBLISHED,
+    ]
     column = arrow.array(ids, kind)
     hi, lo = crime_id_keys(arrow.chunked_array([column.slice(0, 4), column.slice(4)]))  # two chunks, offsets
-    got = [None if h is None else (h, l) for h, l in zip(hi.to_pylist(), lo.to_pylist(), strict=True)]
+    got = [None if h is None else (h, lo_) for h, lo_ in zip(hi.to_pylist(), lo.to_pylist(), strict=True)]
     assert got == [crime_id_key(i) for i in ids]
     assert hi.type == arrow.uint64() and hi.null_count == 1
 
@@ -73,14 +82,26 @@ def test_latest_outcome_is_the_last_month_then_the_later_row_whatever_the_id_for
     """Two crimes, one with a published (hex) ID and one with a short ID; outcomes in two months
     and two in one month: the later month wins, then the later row of the same file."""
     data = tmp_path / "data"
-    write(data, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER
-          + street_row(PUBLISHED, "2024-01", crime_type="Burglary") + street_row("c1", "2024-01", crime_type="Robbery"))
-    write(data, "2024-01/2024-01-derbyshire-outcomes.csv", OUTCOME_HEADER
-          + outcome_row(PUBLISHED, "2024-01", "Suspect charged")
-          + outcome_row("c1", "2024-01", "Under investigation")
-          + outcome_row("c1", "2024-01", "Unable to prosecute suspect"))  # fmt: skip
-    write(data, "2024-02/2024-02-derbyshire-outcomes.csv", OUTCOME_HEADER
-          + outcome_row(PUBLISHED, "2024-02", "Offender given a caution"))
+    write(
+        data,
+        "2024-01/2024-01-derbyshire-street.csv",
+        STREET_HEADER
+        + street_row(PUBLISHED, "2024-01", crime_type="Burglary")
+        + street_row("c1", "2024-01", crime_type="Robbery"),
+    )
+    write(
+        data,
+        "2024-01/2024-01-derbyshire-outcomes.csv",
+        OUTCOME_HEADER
+        + outcome_row(PUBLISHED, "2024-01", "Suspect charged")
+        + outcome_row("c1", "2024-01", "Under investigation")
+        + outcome_row("c1", "2024-01", "Unable to prosecute suspect"),
+    )
+    write(
+        data,
+        "2024-02/2024-02-derbyshire-outcomes.csv",
+        OUTCOME_HEADER + outcome_row(PUBLISHED, "2024-02", "Offender given a caution"),
+    )
     joined = pd.read_parquet(prepare(data).path / "crime_outcomes.parquet").set_index("crime_type")
     assert joined.loc["Burglary", "outcome_type"] == "Offender given a caution"
     assert joined.loc["Robbery", "outcome_type"] == "Unable to prosecute suspect"

@@ -4,14 +4,13 @@ import os
 
 import pandas as pd
 import pytest
+from csvs import STOP_HEADER, STREET_HEADER, search_row, street_row, write
 
 import pack.prepare as stage
 from pack.errors import DataError
 from pack.hashing import sha256_file
 from pack.prepare import prepare
 from pack.rural import force_lsoa_facts
-
-from csvs import STOP_HEADER, STREET_HEADER, search_row, street_row, write
 
 
 def test_street_loader_bom_blank_ids_force_filter_and_rejections(fixture_dir):
@@ -63,7 +62,8 @@ def test_other_force_only_folder_names_forces(tmp_path):
     folder.mkdir(parents=True)
     (folder / "2024-01-notts-street.csv").write_text(
         "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
-        "Last outcome category,Context\n,2024-01,Nottinghamshire Police,Nottinghamshire Police,,,,,,Anti-social behaviour,,\n"
+        "Last outcome category,Context\n"
+        ",2024-01,Nottinghamshire Police,Nottinghamshire Police,,,,,,Anti-social behaviour,,\n"
     )
     with pytest.raises(DataError, match="forces found: Nottinghamshire Police"):
         prepare(tmp_path / "d")
@@ -102,7 +102,6 @@ def test_real_data_window_counts(real_data):
     assert int(street["n"].sum()) == 204_966
 
 
-
 def _street(force: str, n: int, outcome: str = "") -> str:
     return "".join(street_row(f"id{i}", "2024-01", force=force, outcome=outcome) for i in range(n))
 
@@ -115,7 +114,8 @@ def test_two_downloads_of_one_month_keep_the_one_with_more_outcome_updates(tmp_p
     new.mkdir(parents=True)
     (old / "2024-01-derbyshire-street.csv").write_text(STREET_HEADER + _street(force, 3, "Under investigation"))
     (new / "2024-01-derbyshire-street.csv").write_text(
-        STREET_HEADER + _street(force, 2, "Under investigation") + _street(force, 1, "Court result unavailable"))
+        STREET_HEADER + _street(force, 2, "Under investigation") + _street(force, 1, "Court result unavailable")
+    )
     p = prepare(tmp_path / "d")
     info = p.quality["inputs"]["street"]
     assert info["rows_kept"] == 3  # one download's rows, not both (6)
@@ -147,8 +147,13 @@ def test_validate_command_reports_the_real_data_facts(real_data):
 
     from pack.config import PROJECT_ROOT
 
-    run = subprocess.run([sys.executable, "run_pack.py", "validate", "--data", str(real_data)],
-                         cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "run_pack.py", "validate", "--data", str(real_data)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     out = run.stdout
     assert run.returncode == 0, run.stderr
     assert "street-level crime and ASB: 21 file(s), 204,966 rows kept; months 2021-03..2022-11" in out
@@ -162,20 +167,28 @@ def test_validate_command_reports_the_real_data_facts(real_data):
 def test_a_row_of_another_force_mid_file_leaves_every_kept_row_intact(tmp_path):
     """Rows are filtered by force before typing; each kept row keeps its own district and ID
     (a district computed apart from its row once landed on the wrong one)."""
-    rows = [street_row("a1", "2024-01", "E01019400", "Amber Valley 001A"),
-            street_row("n1", "2024-01", "E01028000", "Ashfield 001A", force="Nottinghamshire Police"),
-            street_row("b1", "2024-01", "E01013523", "Derby 008B"),
-            street_row("c1", "2024-01", "E01019401", "High Peak 002C")]  # fmt: skip
+    rows = [
+        street_row("a1", "2024-01", "E01019400", "Amber Valley 001A"),
+        street_row("n1", "2024-01", "E01028000", "Ashfield 001A", force="Nottinghamshire Police"),
+        street_row("b1", "2024-01", "E01013523", "Derby 008B"),
+        street_row("c1", "2024-01", "E01019401", "High Peak 002C"),
+    ]
     write(tmp_path, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER + "".join(rows))
     street = pd.read_parquet(prepare(tmp_path).path / "street.parquet")
     assert street[["crime_id", "district"]].values.tolist() == [
-        ["a1", "Amber Valley"], ["b1", "Derby"], ["c1", "High Peak"]]  # fmt: skip
+        ["a1", "Amber Valley"],
+        ["b1", "Derby"],
+        ["c1", "High Peak"],
+    ]
 
 
 def test_files_are_hashed_as_they_are_read_once_and_remembered(tmp_path, monkeypatch):
     street = write(tmp_path, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER + street_row("c1", "2024-01"))
-    write(tmp_path, "2024-01/2024-01-derbyshire-outcomes.csv",
-          "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n")
+    write(
+        tmp_path,
+        "2024-01/2024-01-derbyshire-outcomes.csv",
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n",
+    )
     first = prepare(tmp_path)
     hashes = {f["path"]: f["sha256"] for f in first.quality["files"]}
     assert hashes == {p.relative_to(tmp_path).as_posix(): sha256_file(p) for p in tmp_path.rglob("*.csv")}
@@ -198,8 +211,9 @@ def test_files_are_hashed_as_they_are_read_once_and_remembered(tmp_path, monkeyp
 def test_stop_search_files_of_other_forces_are_counted_and_hashed_unparsed(tmp_path):
     search = search_row("2024-01-03", "White", "Controlled drugs", "Arrest", "True")
     write(tmp_path, "2024-01/2024-01-derbyshire-stop-and-search.csv", STOP_HEADER + search * 2)
-    notts = write(tmp_path, "2024-01/2024-01-nottinghamshire-stop-and-search.csv",
-                  STOP_HEADER + search * 3 + search.rstrip("\n"))  # the last line without its newline
+    notts = write(
+        tmp_path, "2024-01/2024-01-nottinghamshire-stop-and-search.csv", STOP_HEADER + search * 3 + search.rstrip("\n")
+    )  # the last line without its newline
     prepared = prepare(tmp_path)
     info = prepared.quality["inputs"]["stop_search"]
     assert (info["rows_kept"], info["rows_other_forces"]) == (2, 4)

@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, outcome_row, search_row, street_row, write
 
 from pack import finance, policing, roads, rural, victims
 from pack.dataset import Dataset
 from pack.periods import rolling_window
 from pack.prepare import prepare
 
-from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, outcome_row, search_row, street_row, write
-
 FORCE = f"{DERBYSHIRE},{DERBYSHIRE}"
-
 
 
 # -------------------------------------------------------------------------------------------
@@ -30,19 +28,30 @@ FORCE = f"{DERBYSHIRE},{DERBYSHIRE}"
 @pytest.fixture
 def policing_data(tmp_path: Path) -> Dataset:
     d = tmp_path / "data"
-    write(d, "2024-01/2024-01-derbyshire-stop-and-search.csv", STOP_HEADER
-          + search_row("2024-01-03", "White", "Controlled drugs", "Arrest", "True")
-          + search_row("2024-01-09", "White", "Controlled drugs", "A no further action disposal", "")
-          + search_row("2024-01-15", "Asian", "Offensive weapons", "Arrest", "True")
-          + search_row("2024-01-28", "Black", "Stolen goods", "A no further action disposal", "False"))  # fmt: skip
-    write(d, "2024-02/2024-02-derbyshire-stop-and-search.csv", STOP_HEADER
-          + search_row("2024-02-02", "White", "Controlled drugs", "Community resolution", "True")
-          + search_row("2024-02-20", "", "Offensive weapons", "Arrest", "False"))  # fmt: skip
+    write(
+        d,
+        "2024-01/2024-01-derbyshire-stop-and-search.csv",
+        STOP_HEADER
+        + search_row("2024-01-03", "White", "Controlled drugs", "Arrest", "True")
+        + search_row("2024-01-09", "White", "Controlled drugs", "A no further action disposal", "")
+        + search_row("2024-01-15", "Asian", "Offensive weapons", "Arrest", "True")
+        + search_row("2024-01-28", "Black", "Stolen goods", "A no further action disposal", "False"),
+    )
+    write(
+        d,
+        "2024-02/2024-02-derbyshire-stop-and-search.csv",
+        STOP_HEADER
+        + search_row("2024-02-02", "White", "Controlled drugs", "Community resolution", "True")
+        + search_row("2024-02-20", "", "Offensive weapons", "Arrest", "False"),
+    )
     write(d, "ons/ethnic-groups.csv", 'ethnic_group,population\nWhite,"3,000"\nAsian,500\nBlack,250\n')
-    write(d, "force/calls.csv",
-          "month,line,calls_received,calls_answered,mean_answer_seconds\n"
-          "2023-01,999,110,100,10\n2023-02,999,310,300,6\n2024-01,999,205,200,4\n2024-02,999,200,200,5\n"
-          "2023-01,101,150,100,600\n2023-02,101,100,100,420\n2024-01,101,120,100,180\n2024-02,101,90,100,120\n")  # fmt: skip
+    write(
+        d,
+        "force/calls.csv",
+        "month,line,calls_received,calls_answered,mean_answer_seconds\n"
+        "2023-01,999,110,100,10\n2023-02,999,310,300,6\n2024-01,999,205,200,4\n2024-02,999,200,200,5\n"
+        "2023-01,101,150,100,600\n2023-02,101,100,100,420\n2024-01,101,120,100,180\n2024-02,101,90,100,120\n",
+    )
     return Dataset(prepare(d))
 
 
@@ -50,7 +59,9 @@ def test_stop_search_breakdown_by_ethnicity_with_rates(policing_data: Dataset) -
     searches = policing_data.table("stop_search")
     population = policing.population_by_group(policing_data.table("ethnicity_population"))
     assert population == {"White": 3000.0, "Asian": 500.0, "Black": 250.0}  # "3,000" read as 3000
-    table = policing.stop_search_breakdown(searches, rolling_window("2024-02", 2), "officer_defined_ethnicity", population)
+    table = policing.stop_search_breakdown(
+        searches, rolling_window("2024-02", 2), "officer_defined_ethnicity", population
+    )
     by = table.set_index("officer_defined_ethnicity")
     assert by["searches"].to_dict() == {"White": 3, "Asian": 1, "Black": 1, "Not stated": 1}
     assert by.loc["White", "share_pct"] == 50.0  # 3 of 6
@@ -64,8 +75,12 @@ def test_stop_search_breakdown_by_ethnicity_with_rates(policing_data: Dataset) -
 
 def test_stop_search_rows_count_and_linked_share(policing_data: Dataset) -> None:
     searches = policing_data.table("stop_search")
-    rows = {r.indicator_id: r for r in policing.stop_search_rows(
-        searches, policing_data.months("stop_search"), rolling_window("2024-01", 1), rolling_window("2024-02", 1))}  # fmt: skip
+    rows = {
+        r.indicator_id: r
+        for r in policing.stop_search_rows(
+            searches, policing_data.months("stop_search"), rolling_window("2024-01", 1), rolling_window("2024-02", 1)
+        )
+    }
     count = rows["stop_searches"]
     assert (count.baseline_value, count.current_value, count.change) == (4, 2, -2)
     linked = rows["stop_search_linked_outcome_pct"]
@@ -73,15 +88,21 @@ def test_stop_search_rows_count_and_linked_share(policing_data: Dataset) -> None
 
 
 def test_stop_search_by_object_has_no_population_rate(policing_data: Dataset) -> None:
-    table = policing.stop_search_breakdown(policing_data.table("stop_search"), rolling_window("2024-02", 2), "object_of_search")
+    table = policing.stop_search_breakdown(
+        policing_data.table("stop_search"), rolling_window("2024-02", 2), "object_of_search"
+    )
     assert table["object_of_search"].tolist()[:2] == ["Controlled drugs", "Offensive weapons"]
     assert table["searches"].tolist() == [3, 2, 1]
     assert "per_1000_population" not in table
 
 
 def test_call_time_changes_are_call_weighted(policing_data: Dataset) -> None:
-    rows = {r.indicator_id: r for r in policing.call_rows(
-        policing_data.table("calls"), rolling_window("2023-02", 2), rolling_window("2024-02", 2))}  # fmt: skip
+    rows = {
+        r.indicator_id: r
+        for r in policing.call_rows(
+            policing_data.table("calls"), rolling_window("2023-02", 2), rolling_window("2024-02", 2)
+        )
+    }
     answer = rows["answer_999_seconds"]
     # baseline (100×10 + 300×6) / 400 = 7.0 s; current (200×4 + 200×5) / 400 = 4.5 s
     assert answer.baseline_value == pytest.approx(7.0) and answer.current_value == pytest.approx(4.5)
@@ -96,8 +117,12 @@ def test_call_time_changes_are_call_weighted(policing_data: Dataset) -> None:
 
 
 def test_call_rows_without_a_covered_baseline_say_so(policing_data: Dataset) -> None:
-    rows = {r.indicator_id: r for r in policing.call_rows(
-        policing_data.table("calls"), rolling_window("2022-12", 2), rolling_window("2024-02", 2))}  # fmt: skip
+    rows = {
+        r.indicator_id: r
+        for r in policing.call_rows(
+            policing_data.table("calls"), rolling_window("2022-12", 2), rolling_window("2024-02", 2)
+        )
+    }
     assert rows["answer_999_seconds"].baseline_value is None
     assert rows["answer_999_seconds"].status == "no comparison"
     assert "not covered" in rows["answer_999_seconds"].note
@@ -115,12 +140,26 @@ def test_ksi_counts_and_road_user_split(fixture_dir: Path) -> None:
     # 2022 Q1: fatal pedestrian; serious motorcyclist ×2, cyclist, car occupant
     assert (rows["ksi_casualties"].baseline_value, rows["ksi_casualties"].current_value) == (4, 5)
     assert (rows["killed_casualties"].baseline_value, rows["killed_casualties"].current_value) == (1, 1)
-    assert (rows["seriously_injured_casualties"].baseline_value,
-            rows["seriously_injured_casualties"].current_value) == (3, 4)  # fmt: skip
+    assert (
+        rows["seriously_injured_casualties"].baseline_value,
+        rows["seriously_injured_casualties"].current_value,
+    ) == (3, 4)
     assert rows["ksi_casualties"].status == "no significant change"
     split = roads.ksi_by_road_user(casualties, baseline, current).set_index("road_user")
-    assert split[baseline.label].to_dict() == {"Pedestrian": 1, "Pedal cyclist": 1, "Motorcyclist": 1, "Car occupant": 1, "Other": 0}
-    assert split[current.label].to_dict() == {"Pedestrian": 1, "Pedal cyclist": 1, "Motorcyclist": 2, "Car occupant": 1, "Other": 0}
+    assert split[baseline.label].to_dict() == {
+        "Pedestrian": 1,
+        "Pedal cyclist": 1,
+        "Motorcyclist": 1,
+        "Car occupant": 1,
+        "Other": 0,
+    }
+    assert split[current.label].to_dict() == {
+        "Pedestrian": 1,
+        "Pedal cyclist": 1,
+        "Motorcyclist": 2,
+        "Car occupant": 1,
+        "Other": 0,
+    }
     # DfT severity-adjusted KSI: killed 1 + adjusted serious of the others (1 + 1 + 0.1 + 1 + 0.8)
     assert roads.adjusted_ksi(casualties, current) == pytest.approx(4.9)
     assert roads.adjusted_ksi(casualties, baseline) is None  # the 2021 accident_* files carry none
@@ -139,15 +178,23 @@ def test_ksi_rows_not_supplied_without_stats19() -> None:
 @pytest.fixture
 def rural_data(tmp_path: Path) -> Dataset:
     d = tmp_path / "data"
-    rows = ([street_row(f"r{i}", "2024-01", "E01019400", "Amber Valley 001A", "Burglary") for i in range(3)]
-            + [street_row(f"u{i}", "2024-01", "E01013523", "Derby 008B", "Burglary") for i in range(4)]
-            + [street_row(f"v{i}", "2024-01", "E01013523", "Derby 008B", "Vehicle crime") for i in range(2)]
-            + [street_row("n1", "2024-01", "E01035000", "Derby 099Z", "Burglary"),
-               street_row("n2", "2024-01", "E01035000", "Derby 099Z", "Vehicle crime"),
-               street_row("x1", "2024-01", "", "", "Burglary")])  # fmt: skip
+    rows = (
+        [street_row(f"r{i}", "2024-01", "E01019400", "Amber Valley 001A", "Burglary") for i in range(3)]
+        + [street_row(f"u{i}", "2024-01", "E01013523", "Derby 008B", "Burglary") for i in range(4)]
+        + [street_row(f"v{i}", "2024-01", "E01013523", "Derby 008B", "Vehicle crime") for i in range(2)]
+        + [
+            street_row("n1", "2024-01", "E01035000", "Derby 099Z", "Burglary"),
+            street_row("n2", "2024-01", "E01035000", "Derby 099Z", "Vehicle crime"),
+            street_row("x1", "2024-01", "", "", "Burglary"),
+        ]
+    )
     write(d, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER + "".join(rows))
-    write(d, "ons/ruc.csv", "LSOA11CD,LSOA11NM,RUC11CD,RUC11\n"
-          "E01019400,Amber Valley 001A,D1,Rural town and fringe\nE01013523,Derby 008B,C1,Urban city and town\n")  # fmt: skip
+    write(
+        d,
+        "ons/ruc.csv",
+        "LSOA11CD,LSOA11NM,RUC11CD,RUC11\n"
+        "E01019400,Amber Valley 001A,D1,Rural town and fringe\nE01013523,Derby 008B,C1,Urban city and town\n",
+    )
     write(d, "ons/population.csv", 'lsoa,pop\nE01019400,"1,500"\nE01013523,"3,000"\n')
     return Dataset(prepare(d))
 
@@ -156,7 +203,9 @@ def test_rural_rates_and_unmatched_lsoas(rural_data: Dataset) -> None:
     street, ruc = rural_data.table("street_monthly"), rural_data.table("rural_urban")
     area = rural.force_lsoas(street, ruc, rural_data.table("population"))
     assert area[["lsoa_code", "rural", "population"]].values.tolist() == [
-        ["E01013523", False, 3000.0], ["E01019400", True, 1500.0]]  # fmt: skip
+        ["E01013523", False, 3000.0],
+        ["E01019400", True, 1500.0],
+    ]
     summary = rural.rural_urban_summary(street, ruc, area, rolling_window("2024-01", 1)).set_index("area")
     assert summary.loc["rural", "records"] == 3 and summary.loc["urban", "records"] == 6
     assert summary.loc["rural", "rate_per_1000"] == pytest.approx(2.0)  # 3 / 1,500 × 1,000
@@ -179,12 +228,20 @@ def test_rural_rates_by_crime_type(rural_data: Dataset) -> None:
 
 def test_rural_2021_lookup_codes(tmp_path: Path) -> None:
     d = tmp_path / "data"
-    write(d, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER
-          + street_row("a", "2024-01", "E01019400", "Amber Valley 001A", "Burglary")
-          + street_row("b", "2024-01", "E01013523", "Derby 008B", "Burglary"))  # fmt: skip
-    write(d, "ons/ruc21.csv", "LSOA21CD,LSOA21NM,RUC21CD,RUC21NM\n"
-          "E01019400,Amber Valley 001A,RSF1,Smaller rural: Further from a major town or city\n"
-          "E01013523,Derby 008B,UN1,Urban: Nearer to a major town or city\n")  # fmt: skip
+    write(
+        d,
+        "2024-01/2024-01-derbyshire-street.csv",
+        STREET_HEADER
+        + street_row("a", "2024-01", "E01019400", "Amber Valley 001A", "Burglary")
+        + street_row("b", "2024-01", "E01013523", "Derby 008B", "Burglary"),
+    )
+    write(
+        d,
+        "ons/ruc21.csv",
+        "LSOA21CD,LSOA21NM,RUC21CD,RUC21NM\n"
+        "E01019400,Amber Valley 001A,RSF1,Smaller rural: Further from a major town or city\n"
+        "E01013523,Derby 008B,UN1,Urban: Nearer to a major town or city\n",
+    )
     ruc = Dataset(prepare(d)).table("rural_urban").set_index("lsoa_code")
     assert ruc.loc["E01019400", "rural"] and not ruc.loc["E01013523", "rural"]
     assert ruc.loc["E01019400", "ruc_code"] == "RSF1"
@@ -197,20 +254,30 @@ def test_rural_2021_lookup_codes(tmp_path: Path) -> None:
 @pytest.fixture
 def outcome_data(tmp_path: Path) -> Dataset:
     d = tmp_path / "data"
-    write(d, "2024-01/2024-01-derbyshire-street.csv", STREET_HEADER
-          + street_row("c1", "2024-01", "E01013523", "Derby 008B", "Burglary")
-          + street_row("c2", "2024-01", "E01013523", "Derby 008B", "Burglary")
-          + street_row("c3", "2024-01", "E01013523", "Derby 008B", "Violence and sexual offences")
-          + street_row("c4", "2024-01", "E01013523", "Derby 008B", "Violence and sexual offences")
-          + street_row("c5", "2024-01", "E01013523", "Derby 008B", "Vehicle crime")
-          + street_row("", "2024-01", "E01013523", "Derby 008B", "Anti-social behaviour"))  # fmt: skip
+    write(
+        d,
+        "2024-01/2024-01-derbyshire-street.csv",
+        STREET_HEADER
+        + street_row("c1", "2024-01", "E01013523", "Derby 008B", "Burglary")
+        + street_row("c2", "2024-01", "E01013523", "Derby 008B", "Burglary")
+        + street_row("c3", "2024-01", "E01013523", "Derby 008B", "Violence and sexual offences")
+        + street_row("c4", "2024-01", "E01013523", "Derby 008B", "Violence and sexual offences")
+        + street_row("c5", "2024-01", "E01013523", "Derby 008B", "Vehicle crime")
+        + street_row("", "2024-01", "E01013523", "Derby 008B", "Anti-social behaviour"),
+    )
 
-    write(d, "2024-01/2024-01-derbyshire-outcomes.csv", OUTCOME_HEADER
-          + outcome_row("c1", "2024-01", "Under investigation")
-          + outcome_row("c2", "2024-01", "Investigation complete; no suspect identified")
-          + outcome_row("c3", "2024-01", "Suspect charged")
-          + outcome_row("c4", "2024-01", "Under investigation"))  # fmt: skip
-    write(d, "2024-02/2024-02-derbyshire-outcomes.csv", OUTCOME_HEADER + outcome_row("c1", "2024-02", "Suspect charged"))
+    write(
+        d,
+        "2024-01/2024-01-derbyshire-outcomes.csv",
+        OUTCOME_HEADER
+        + outcome_row("c1", "2024-01", "Under investigation")
+        + outcome_row("c2", "2024-01", "Investigation complete; no suspect identified")
+        + outcome_row("c3", "2024-01", "Suspect charged")
+        + outcome_row("c4", "2024-01", "Under investigation"),
+    )
+    write(
+        d, "2024-02/2024-02-derbyshire-outcomes.csv", OUTCOME_HEADER + outcome_row("c1", "2024-02", "Suspect charged")
+    )
     return Dataset(prepare(d))
 
 
@@ -220,18 +287,34 @@ def test_outcome_join_takes_the_latest_outcome_per_crime(outcome_data: Dataset) 
     assert int(joined["n"].sum()) == 5  # ASB has no Crime ID and is not a crime with outcomes
     assert victims.matched_share(joined, window) == (4, 5)  # c5 has no outcome record
     mix = victims.outcome_mix(joined, window).set_index("outcome")["crimes"].to_dict()
-    assert mix == {"Charged or summonsed": 2, "No suspect identified": 1, "Under investigation": 1, "No outcome record": 1}
+    assert mix == {
+        "Charged or summonsed": 2,
+        "No suspect identified": 1,
+        "Under investigation": 1,
+        "No outcome record": 1,
+    }
 
 
 def test_charge_rate_of_all_and_of_final_outcomes(outcome_data: Dataset) -> None:
-    table = victims.charge_rate_by_type(outcome_data.table("crime_outcomes"), rolling_window("2024-01", 1)).set_index("crime_type")
-    assert table.loc["Burglary", ["crimes", "charged", "final", "charge_rate_pct", "charge_rate_of_final_pct"]].tolist() == [2, 1, 2, 50.0, 50.0]
+    table = victims.charge_rate_by_type(outcome_data.table("crime_outcomes"), rolling_window("2024-01", 1)).set_index(
+        "crime_type"
+    )
+    assert table.loc[
+        "Burglary", ["crimes", "charged", "final", "charge_rate_pct", "charge_rate_of_final_pct"]
+    ].tolist() == [2, 1, 2, 50.0, 50.0]
     violence = table.loc["Violence and sexual offences"]
     assert (violence["charge_rate_pct"], violence["charge_rate_of_final_pct"]) == (50.0, 100.0)  # c4 still open
     assert table.loc["Vehicle crime", "charge_rate_pct"] == 0.0
     assert math.isnan(table.loc["Vehicle crime", "charge_rate_of_final_pct"])  # no final outcome yet
-    rows = {r.indicator_id: r for r in victims.outcome_rows(
-        outcome_data.table("crime_outcomes"), outcome_data.months("outcomes"), rolling_window("2023-12", 1), rolling_window("2024-01", 1))}  # fmt: skip
+    rows = {
+        r.indicator_id: r
+        for r in victims.outcome_rows(
+            outcome_data.table("crime_outcomes"),
+            outcome_data.months("outcomes"),
+            rolling_window("2023-12", 1),
+            rolling_window("2024-01", 1),
+        )
+    }
     assert rows["crimes_with_outcome_pct"].current_value == pytest.approx(80.0)
     assert rows["charge_rate_pct"].current_value == pytest.approx(40.0)  # c1 and c3 of 5
     assert rows["charge_rate_pct"].baseline_value is None  # no crimes recorded in 2023-12
@@ -254,13 +337,15 @@ def test_budget_shares_recomputed_match_the_plans_printed_percentages() -> None:
 
 
 def test_year_on_year_table_appears_with_a_second_year() -> None:
-    lines = pd.DataFrame({
-        "year": ["2021/22", "2021/22", "2022/23", "2022/23"],
-        "table": ["revenue"] * 4,
-        "line": ["Police Officers", "Police Staff", "Police Officers", "Police Staff"],
-        "value_gbp_m": [100.0, 40.0, 110.0, 38.0],
-        "order": [0, 1, 0, 1],
-    })  # fmt: skip
+    lines = pd.DataFrame(
+        {
+            "year": ["2021/22", "2021/22", "2022/23", "2022/23"],
+            "table": ["revenue"] * 4,
+            "line": ["Police Officers", "Police Staff", "Police Officers", "Police Staff"],
+            "value_gbp_m": [100.0, 40.0, 110.0, 38.0],
+            "order": [0, 1, 0, 1],
+        }
+    )
     assert finance.year_on_year(lines.iloc[:2], "revenue") is None  # one year only
     table = finance.year_on_year(lines, "revenue").set_index("line")
     assert table.loc["Police Officers", ["change_gbp_m", "change_pct"]].tolist() == [10.0, 10.0]

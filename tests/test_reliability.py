@@ -6,8 +6,8 @@ copies of the real ones with one cell added, found through ``PACK_NOTEBOOK_DIR``
 
 from __future__ import annotations
 
-import os
 import html
+import os
 import shutil
 import signal
 import subprocess
@@ -17,11 +17,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from csvs import STREET_HEADER, street_row, write
 
 from pack.config import NOTEBOOK_DIR, PROJECT_ROOT
 from pack.manifest import output_hashes
-
-from csvs import STREET_HEADER, street_row, write
 
 pytestmark = pytest.mark.slow
 
@@ -30,8 +29,14 @@ MI_NOTE = '<img src=x onerror="alert(2)"> **bold** [link](javascript:alert(3))'
 
 
 def run_pack(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "run_pack.py", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          check=False, env={**os.environ, **(env or {})})  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "run_pack.py", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def build_args(data: Path, out: Path, *extra: str) -> list[str]:
@@ -41,7 +46,10 @@ def build_args(data: Path, out: Path, *extra: str) -> list[str]:
 def folder_state(folder: Path) -> dict[str, tuple[str, int, int]]:
     """Every file's hash, size, mode and modification time: what 'untouched' means."""
     hashes = output_hashes(folder)
-    return {p: (hashes[p], (folder / p).stat().st_size, (folder / p).stat().st_mode, (folder / p).stat().st_mtime_ns) for p in hashes}
+    return {
+        p: (hashes[p], (folder / p).stat().st_size, (folder / p).stat().st_mode, (folder / p).stat().st_mtime_ns)
+        for p in hashes
+    }
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +61,13 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         rows += [street_row("", month, crime_type="Anti-social behaviour") for _ in range(8)]
         rows += [street_row("", month, "E01019400", f"{SCRIPT} 001A", "Anti-social behaviour") for _ in range(2)]
         write(folder, f"{month}/{month}-derbyshire-street.csv", STREET_HEADER + "".join(rows))
-    write(folder, "force/mi.csv", "indicator_id,period_start,period_end,value,unit,source,note\n"
-          f'neighbourhood_watch_members,2023-02-01,2024-01-31,58500,members,Force MI,"{MI_NOTE.replace(chr(34), chr(34) * 2)}"\n')  # fmt: skip
+    write(
+        folder,
+        "force/mi.csv",
+        "indicator_id,period_start,period_end,value,unit,source,note\n"
+        "neighbourhood_watch_members,2023-02-01,2024-01-31,58500,members,Force MI,"
+        f'"{MI_NOTE.replace(chr(34), chr(34) * 2)}"\n',
+    )
     return folder
 
 
@@ -80,7 +93,9 @@ def test_text_from_data_is_escaped(good_pack: tuple[Path, dict, dict]) -> None:
     assert SCRIPT not in text and "<img src=x" not in text
     assert 'href="javascript:' not in text  # markdown in a note is not turned into a link
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # the LSOA name is shown, as text
-    assert '<img src=x onerror="alert(2)"> **bold** [link](javascript:alert(3))' in html.unescape(text)  # the MI note too
+    assert '<img src=x onerror="alert(2)"> **bold** [link](javascript:alert(3))' in html.unescape(
+        text
+    )  # the MI note too
 
 
 def test_public_pack_suppresses_and_the_manifest_says_so(good_pack: tuple[Path, dict, dict]) -> None:
@@ -113,12 +128,17 @@ def broken_notebooks(folder: Path, changes: dict[str, str]) -> Path:
 def test_failing_notebooks_are_reported_kept_and_leave_the_previous_pack(good_pack, data, tmp_path) -> None:
     out, _, _ = good_pack
     previous = folder_state(out)
-    notebooks = broken_notebooks(tmp_path / "notebooks", {
-        "03_road_safety": "raise RuntimeError('deliberate failure for the test')",
-        "04_rural_crime": "import time\ntime.sleep(60)",
-        "05_victim_support_safeguarding": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
-    })  # fmt: skip
-    result = run_pack(*build_args(data, out, "--public", "--cell-timeout", "5"), env={"PACK_NOTEBOOK_DIR": str(notebooks)})
+    notebooks = broken_notebooks(
+        tmp_path / "notebooks",
+        {
+            "03_road_safety": "raise RuntimeError('deliberate failure for the test')",
+            "04_rural_crime": "import time\ntime.sleep(60)",
+            "05_victim_support_safeguarding": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+        },
+    )
+    result = run_pack(
+        *build_args(data, out, "--public", "--cell-timeout", "5"), env={"PACK_NOTEBOOK_DIR": str(notebooks)}
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr.split("error:")[-1]
     assert "3 notebook(s) failed; no evidence pack written" in result.stderr
@@ -152,10 +172,17 @@ def test_sigterm_mid_build_leaves_previous_pack_and_no_partial(good_pack, data, 
     shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
     previous = folder_state(out)
     notebooks = broken_notebooks(tmp_path / "notebooks", {"02_neighbourhood_crime_asb": "import time\ntime.sleep(120)"})
-    proc = subprocess.Popen([sys.executable, "run_pack.py", *build_args(data, out, "--public", "--force")], cwd=PROJECT_ROOT,
-                            env={**os.environ, "PACK_NOTEBOOK_DIR": str(notebooks)}, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "run_pack.py", *build_args(data, out, "--public", "--force")],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PACK_NOTEBOOK_DIR": str(notebooks)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not (_kernels_of(proc.pid) and list(out.parent.glob(f".{out.name}.partial-*"))):
+    while time.monotonic() < deadline and not (
+        _kernels_of(proc.pid) and list(out.parent.glob(f".{out.name}.partial-*"))
+    ):
         time.sleep(0.5)
     assert _kernels_of(proc.pid), "the build never started a kernel"
     time.sleep(3)  # half way: kernels running, some notebooks done
