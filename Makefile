@@ -36,9 +36,10 @@ validate: setup ## Check the data folder against the data contract (ARGS="--data
 test: setup browser ## Run the whole test suite (unit, notebooks, real data, browser)
 	$(PY) -m pytest $(ARGS)
 
-lint: setup ## ruff check and ruff format --check
+lint: setup ## ruff check, ruff format --check and the architecture contracts (import-linter)
 	$(PY) -m ruff check pack tests run_pack.py benchmarks
 	$(PY) -m ruff format --check pack tests run_pack.py benchmarks
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup ## Benchmark the build against the naive papermill + nbconvert pipeline
 	$(PY) benchmarks/bench_build.py $(ARGS)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pack.crime import CRIME_GROUPS, hotspot_series, monthly_series
-from pack.dataset import Dataset
+from pack.data import Dataset
 from pack.measures import percentage_change
 from pack.periods import Month, describe_months, missing_months, rolling_window
 

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "build":
-        from pack.build import build
+        from pack.build.run import build
         from pack.periods import parse_window
 
         if args.claims is not None and not args.claims.is_file():
@@ -98,12 +98,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"Evidence pack: {result.output_dir / 'evidence-pack.html'}")
         return 0
     if args.command == "validate":
-        from pack.dataset import resolve_data_dir
-        from pack.prepare import prepare, summarise_coverage
+        from pack.data import prepare, resolve_data_dir, summarise_coverage
 
         data = resolve_data_dir(args.data)
         if data.resolve() == resolve_data_dir("data/demo").resolve():
-            from pack.demo import ensure_demo_data
+            from pack.data import ensure_demo_data
 
             ensure_demo_data(data)
         try:
@@ -131,7 +130,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("valid")
         return 0
     if args.command == "verify":
-        from pack.manifest import verify
+        from pack.build import verify
 
         ok, lines = verify(args.pack_dir, args.data)
         print("verified" if ok else "NOT verified:")
@@ -139,14 +138,14 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"  {line}")
         return 0 if ok else 1
     if args.command == "diff":
-        from pack.manifest import diff_packs
+        from pack.build import diff_packs
 
         lines = diff_packs(args.pack_a, args.pack_b)
         print("\n".join(lines) if lines else "no differences in inputs, parameters or indicators")
         return 0
     if args.command == "demo-data":
         from pack.config import DEMO_DATA_DIR
-        from pack.demo import write_demo_data
+        from pack.data import write_demo_data
 
         out = write_demo_data(args.out or DEMO_DATA_DIR)
         print(f"Demonstration data written to {out}")

@@ -12,7 +12,7 @@ import pandas as pd
 from pack import display
 from pack.charts import apply_style
 from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, PLAN_NAME, SUMMARY_STEM, priority
-from pack.dataset import Dataset, open_dataset, resolve_data_dir
+from pack.data import Dataset, open_dataset, resolve_data_dir
 from pack.disclosure import suppress_small_counts, suppressed_cells
 from pack.findings import key_findings
 from pack.indicators import indicator_table, write_csv, write_indicator_table

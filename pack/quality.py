@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pack.inputs import INPUT_NAMES
+from pack.data import INPUT_NAMES
 from pack.periods import describe_months
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pack.catalogue import MI_CATALOGUE
 from pack.config import PRIORITIES
-from pack.dataset import Dataset
+from pack.data import Dataset
 from pack.indicators import mi_indicator
 from pack.periods import Window
 

@@ -18,11 +18,29 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["PACK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)  # same disk: no copy of tens of megabytes
+    except OSError:
+        shutil.copy2(source, target)
+
+
 @pytest.fixture(scope="session")
-def real_data() -> Path:
+def shared_real_data() -> Path:
+    """The whole shared folder: Derbyshire's files, every force's national street files, ONS, Home Office."""
     if not REAL_DATA.is_dir():
         pytest.fail(f"the real public data are expected at {REAL_DATA} (../shared/real-data)")
     return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def real_data(shared_real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Derbyshire's real data folder as an analyst has it: data.police.uk files of one force with the
+    ONS lookups and Home Office tables (the shared folder without the national archive)."""
+    target = tmp_path_factory.mktemp("real") / "derbyshire"
+    for name in ("police-uk", "ons", "home-office-workforce"):
+        shutil.copytree(shared_real_data / name, target / name, copy_function=_link_or_copy)
+    return target
 
 
 @pytest.fixture
@@ -36,7 +54,7 @@ def fixture_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One full build on the demo data (the default period), shared by the slow tests."""
-    from pack.build import build
+    from pack.build.run import build
 
     out = tmp_path_factory.mktemp("packs") / "demo"
     result = build(output_dir=out)

@@ -106,7 +106,7 @@ def test_diff_names_the_changed_input_and_indicators(small_pack: tuple[Path, Pat
 
 def test_same_data_in_two_folders_gives_the_same_pack(small_pack: tuple[Path, Path], tmp_path: Path) -> None:
     """Only the data folder's name, a parameter shown in the pack, may differ."""
-    from pack.manifest import output_hashes
+    from pack.build.manifest import output_hashes
 
     _, pack_a = small_pack
     twin = build_small(small_data(tmp_path / "data"), tmp_path / "elsewhere")

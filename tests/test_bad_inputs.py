@@ -17,9 +17,9 @@ import pytest
 from csvs import STREET_HEADER, street_row
 
 from pack.config import PROJECT_ROOT
+from pack.data.readers import FileReport, TextEncoding
+from pack.data.stage import prepare
 from pack.errors import DataError
-from pack.prepare import prepare
-from pack.readers import FileReport, TextEncoding
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 STREET = "2024-01/2024-01-derbyshire-street.csv"
@@ -268,7 +268,7 @@ def test_200_mb_file_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
                 )
             handle.write("".join(block))
     probe = (
-        "import resource, sys; from pathlib import Path; from pack.prepare import prepare; "
+        "import resource, sys; from pathlib import Path; from pack.data.stage import prepare; "
         "q = prepare(Path(sys.argv[1])).quality['inputs']['street']; "
         "print(q['rows_read'], q['rows_kept'], q['rows_rejected'], "
         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"

@@ -95,8 +95,8 @@ def test_real_data_uncovered_period_fails_without_pack(real_data, tmp_path):
 
 
 def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
-    from pack.build import build
-    from pack.manifest import output_hashes
+    from pack.build.manifest import output_hashes
+    from pack.build.run import build
 
     again = tmp_path / "again"
     result = build(output_dir=again, force=True)
@@ -107,7 +107,7 @@ def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
 
 
 def test_unchanged_rebuild_reuses_every_notebook(demo_pack, tmp_path):
-    from pack.build import build
+    from pack.build.run import build
 
     result = build(output_dir=tmp_path / "reuse")
     assert result.ok and all(n.reused for n in result.notebooks)

@@ -15,11 +15,11 @@ import pytest
 from pack import policing
 from pack.config import DEMO_DATA_DIR, PUBLISHED_DIR
 from pack.crime import CRIME_GROUPS, monthly_series
-from pack.dataset import Dataset
-from pack.demo import ensure_demo_data
+from pack.data.dataset import Dataset
+from pack.data.demo import ensure_demo_data
+from pack.data.stage import prepare
 from pack.measures import percentage_change, window_total
 from pack.periods import Window, rolling_window
-from pack.prepare import prepare
 
 TARGETS = pd.read_csv(PUBLISHED_DIR / "demo_targets.csv", dtype={"window_a_end": str, "window_b_end": str})
 

@@ -15,9 +15,9 @@ from csvs import street_month, write
 
 from pack import claims
 from pack.config import PUBLISHED_DIR
-from pack.dataset import Dataset
+from pack.data.dataset import Dataset
+from pack.data.stage import prepare
 from pack.errors import DataError
-from pack.prepare import prepare
 
 CLAIMS_HEADER = ",".join(claims.COLUMNS) + "\n"
 TRUE_AND_FALSE = CLAIMS_HEADER + (
@@ -88,7 +88,7 @@ def test_a_bad_claims_row_is_named(tmp_path: Path, row: str, column: str, expect
 @pytest.mark.slow
 def test_claims_notebook_uses_the_users_claims_file(hand_made: Path, tmp_path: Path) -> None:
     """The build copies --claims FILE into the pack as claims.csv; the notebook checks those claims."""
-    from pack.build import execute_one
+    from pack.build.execute import execute_one
     from pack.params import BuildParameters
 
     out = tmp_path / "pack"

@@ -3,8 +3,8 @@
 import pytest
 
 from pack.config import DEMO_DATA_DIR
-from pack.demo import generator_fingerprint
-from pack.prepare import DEMO_MARKER
+from pack.data.demo import generator_fingerprint
+from pack.data.stage import DEMO_MARKER
 
 
 @pytest.mark.slow
@@ -17,7 +17,7 @@ def test_demo_marker_names_current_generator(demo_pack):
 def test_fingerprint_changes_with_published_inputs(tmp_path, monkeypatch):
     import shutil
 
-    import pack.demo as demo
+    import pack.data.demo as demo
 
     copy = tmp_path / "published"
     shutil.copytree(demo.PUBLISHED_DIR, copy)

@@ -1,4 +1,4 @@
-"""Compact Crime ID keys (pack.keys) and the latest-outcome join built on them."""
+"""Compact Crime ID keys (pack.data.keys) and the latest-outcome join built on them."""
 
 import hashlib
 
@@ -7,8 +7,8 @@ import pyarrow as arrow
 import pytest
 from csvs import OUTCOME_HEADER, STREET_HEADER, outcome_row, street_row, write
 
-from pack.keys import crime_id_key, crime_id_keys
-from pack.prepare import prepare
+from pack.data.keys import crime_id_key, crime_id_keys
+from pack.data.stage import prepare
 
 PUBLISHED = "dd28468cf7982934c421e798e6f3dd2905b29c11544fbf6f58a9e5558aaea4fe"
 

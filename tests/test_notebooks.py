@@ -33,9 +33,9 @@ def test_committed_stripped_with_one_parameters_cell(path):
 def test_each_notebook_runs_top_to_bottom_with_defaults(tmp_path, monkeypatch):
     """As an analyst opens them in JupyterLab: fresh kernels, an empty cache (so the first
     notebook prepares the data itself, inside its kernel), default parameters."""
-    from pack.build import _kernel_env
+    from pack.build.execute import kernel_env
 
-    _kernel_env()
+    kernel_env()
     monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "empty-cache"))
     order = [p for p in NOTEBOOKS if not p.stem.startswith("00")] + [p for p in NOTEBOOKS if p.stem.startswith("00")]
     for path in order:

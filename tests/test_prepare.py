@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from csvs import STOP_HEADER, STREET_HEADER, search_row, street_row, write
 
-import pack.prepare as stage
+import pack.data.stage as stage
+from pack.data.hashing import sha256_file
+from pack.data.stage import prepare
 from pack.errors import DataError
-from pack.hashing import sha256_file
-from pack.prepare import prepare
 from pack.rural import force_lsoa_facts
 
 

@@ -14,9 +14,9 @@ import pytest
 from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, outcome_row, search_row, street_row, write
 
 from pack import finance, policing, roads, rural, victims
-from pack.dataset import Dataset
+from pack.data.dataset import Dataset
+from pack.data.stage import prepare
 from pack.periods import rolling_window
-from pack.prepare import prepare
 
 FORCE = f"{DERBYSHIRE},{DERBYSHIRE}"
 

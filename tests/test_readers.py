@@ -1,8 +1,8 @@
-"""Reading CSV text in runs of whole lines (pack.readers.line_chunks) on tiny files with known cuts."""
+"""Reading CSV text in runs of whole lines (pack.data.readers.line_chunks) on tiny files with known cuts."""
 
 from pathlib import Path
 
-from pack.readers import count_byte, is_ascii, line_chunks
+from pack.data.readers import count_byte, is_ascii, line_chunks
 
 
 def runs(path: Path, block_size: int) -> tuple[list[bytes], bytes]:

@@ -19,8 +19,8 @@ import nbformat
 import pytest
 from csvs import STREET_HEADER, street_row, write
 
+from pack.build.manifest import output_hashes
 from pack.config import NOTEBOOK_DIR, PROJECT_ROOT
-from pack.manifest import output_hashes
 
 pytestmark = pytest.mark.slow
 
@@ -216,7 +216,7 @@ def test_bad_parameters_stop_before_any_notebook(data: Path, tmp_path: Path) -> 
 
 
 def test_unknown_build_parameter_is_an_error() -> None:
-    from pack.build import build
+    from pack.build.run import build
     from pack.errors import ParameterError
 
     with pytest.raises(ParameterError, match="unknown build parameter"):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pack.config import DEMO_DATA_DIR, PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
-from pack.prepare import Prepared, prepare
+from pack.data.stage import Prepared, prepare
 
 # Set by ``verify --data DIR`` for the rebuild: JSON ``[data_dir as in the manifest, DIR]``, so
 # the rebuilt notebooks carry the manifest's parameters byte for byte but read the auditor's copy.
@@ -38,7 +38,7 @@ class Dataset:
 
     @property
     def quality(self) -> dict:
-        """The data-quality report (see :mod:`pack.prepare`)."""
+        """The data-quality report (see :mod:`pack.data.stage`)."""
         return self.prepared.quality
 
     @property
@@ -82,7 +82,7 @@ def open_dataset(data_dir: str | Path, police_force: str = PLAN_FORCE) -> Datase
     are generated first if missing (a notebook opened on a fresh clone still runs)."""
     folder = resolve_data_dir(data_dir)
     if folder.resolve() == DEMO_DATA_DIR.resolve():
-        from pack.demo import ensure_demo_data
+        from pack.data.demo import ensure_demo_data
 
         ensure_demo_data(DEMO_DATA_DIR)
     return Dataset(prepare(folder, police_force))

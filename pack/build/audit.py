@@ -1,4 +1,4 @@
-"""``manifest.json`` (what a pack was built from and what it holds), ``verify`` and ``diff``."""
+"""Audit: ``verify`` (rebuild from the manifest and compare) and ``diff`` (two packs' indicators)."""
 
 from __future__ import annotations
 
@@ -9,71 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.config import NOTEBOOK_DIR
+from pack.build.manifest import output_hashes, read_manifest
+from pack.data import Prepared
 from pack.errors import PackError
-from pack.hashing import sha256_file
 from pack.params import BuildParameters
-from pack.prepare import Prepared
-
-MANIFEST = "manifest.json"
-
-
-def output_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file in a pack folder except the manifest, by relative path."""
-    return {
-        p.relative_to(folder).as_posix(): sha256_file(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
-    }
-
-
-def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared, out_name: str) -> Path:
-    """Write ``manifest.json``: parameters, inputs, packages, notebooks, commit, output hashes."""
-    from pack.render import _package_versions, git_commit
-
-    manifest = {
-        "manifest_version": 1,
-        "parameters": params.as_dict(),
-        "police_force": params.police_force,
-        "demonstration_data": bool(prepared.quality.get("demonstration")),
-        "inputs": [
-            {"path": f["path"], "input": f["input"], "size": f["size"], "sha256": f["sha256"]}
-            for f in prepared.quality["files"]
-        ],
-        "data_key": prepared.key,
-        "packages": _package_versions(),
-        "notebook_sources": {p.name: sha256_file(p) for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))},
-        "commit": git_commit(),
-        "disclosure": disclosure_record(folder, params),
-        "outputs": output_hashes(folder),
-    }
-    path = folder / MANIFEST
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path
-
-
-def disclosure_record(folder: Path, params: BuildParameters) -> dict:
-    """Whether small counts were suppressed, at what threshold, and how many cells per notebook."""
-    cells = {}
-    for path in sorted((folder / "tables").glob("*-suppression.csv")):
-        cells[path.name.removesuffix("-suppression.csv")] = int(pd.read_csv(path)["cells_suppressed"].sum())
-    return {
-        "public": params.public,
-        "suppress_below": params.suppress_below if params.public else None,
-        "rule": "counts from 1 to threshold-1 blanked in breakdown tables and charts, with the shares and rates "
-        "computed from them; where a column has one such cell, its next-smallest count is blanked too"
-        if params.public
-        else "none: not a public pack",
-        "cells_suppressed": cells,
-    }
-
-
-def read_manifest(folder: Path) -> dict:
-    """Read a pack's manifest; a clear error when there is none."""
-    path = Path(folder) / MANIFEST
-    if not path.is_file():
-        raise PackError(f"{folder} is not an evidence pack: {MANIFEST} not found")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def input_differences(manifest: dict, prepared: Prepared) -> list[str]:
@@ -93,9 +32,8 @@ def verify(pack_dir: Path, data_dir: str | None = None) -> tuple[bool, list[str]
     Returns ``(verified, differences)``. Refuses (``verified`` False, differences naming inputs)
     when the data folder's files differ from the manifest's.
     """
-    from pack.build import build
-    from pack.dataset import DATA_DIR_REDIRECT, resolve_data_dir
-    from pack.prepare import prepare
+    from pack.build.run import build
+    from pack.data import DATA_DIR_REDIRECT, prepare, resolve_data_dir
 
     manifest = read_manifest(pack_dir)
     params = BuildParameters(**manifest["parameters"])

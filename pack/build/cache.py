@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from pack.config import NOTEBOOK_DIR, cache_root
-from pack.hashing import pack_code_hash, sha256_file, sha256_text
+from pack.data import pack_code_hash, sha256_file, sha256_text
 
 
 def notebook_key(stem: str, parameters: dict, data_key: str, claims_file: Path | None) -> str:
@@ -34,7 +34,7 @@ def notebook_key(stem: str, parameters: dict, data_key: str, claims_file: Path |
     )[:32]
 
 
-SECTIONS = "_sections"  # rendered section fragments (pack.render): cached, never in a pack
+SECTIONS = "_sections"  # rendered section fragments (pack.build.render): cached, never in a pack
 
 
 def _outputs(stem: str, folder: Path) -> list[Path]:

@@ -95,7 +95,7 @@ def memoised_sha256_many(paths: list[Path]) -> dict[Path, str]:
 
 def pack_code_hash() -> str:
     """SHA-256 over the pack package's Python sources and templates (sorted by path)."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the pack package, sub-packages included
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".j2", ".json", ".css", ".js"}:

@@ -2,7 +2,7 @@
 
 Raw files are read as text; each schema checks the text of each row, so a rejected row can be
 reported with its file, row number, column and the rule it broke. Typed conversion happens after
-validation, in :mod:`pack.prepare`.
+validation, in :mod:`pack.data.stage`.
 """
 
 from __future__ import annotations

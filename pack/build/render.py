@@ -1,0 +1,248 @@
+"""Render: executed notebooks -> per-notebook HTML and one self-contained evidence pack.
+
+No request leaves the page: nbconvert's CDN scripts (require.js, MathJax, mermaid) are dropped
+by the pack's own templates, styles are inline, figures are embedded. Code is hidden for readers
+and shown per section by a button; the print stylesheet hides the controls.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import jinja2
+import nbformat
+import pandas as pd
+from markupsafe import Markup
+from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from pygments.formatters import HtmlFormatter
+
+from pack.build.cache import SECTIONS
+from pack.build.provenance import build_date, git_commit, package_versions
+from pack.build.results import BuildResult
+from pack.config import (
+    CLAIMS_STEM,
+    DEMO_DATA_NOTICE,
+    PLAN_NAME,
+    PRIORITIES,
+    SUMMARY_STEM,
+    TEMPLATE_DIR,
+)
+from pack.data import Prepared
+from pack.display import html_table
+from pack.params import BuildParameters
+from pack.periods import Window
+from pack.quality import checks_table, input_quality_table, rejection_reasons_table, rejections_table
+
+_PAGES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATE_DIR / "pack"),
+    autoescape=True,
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+class _PackExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its last step, which parses the whole page again with
+    BeautifulSoup to give images without alt text a placeholder and make cells focusable by
+    keyboard. The same edits are made on the text (:func:`_focusable_and_described`), at a
+    fraction of the cost (the pages carry their figures inline)."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001, ANN201 (nbconvert's signature)
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name", None))
+        self.register_filter(
+            "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        )
+        resources = self._init_resources(resources)
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+        )
+        page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return _focusable_and_described(page), resources
+
+
+_OUTPUT_DIV = re.compile(r'<div class="([^"]*\bjp-OutputArea-output\b[^"]*)"')
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
+_EMPTY_ANCHOR = re.compile(r'(<a class="anchor-link" href="[^"]*") />')
+
+
+def _focusable_and_described(page: str) -> str:
+    """On a notebook page, cells focusable by keyboard (``tabindex="0"`` on input wrappers and outputs); a
+    placeholder alt text on any image without one (the pack's own figures all have one), and the
+    headings' empty anchor links, which nbconvert writes XML-style as ``<a ... />`` (HTML reads
+    that as a link left open, swallowing what follows), closed.
+
+    >>> cell = '<main class="jp-Notebook"><div class="jp-Cell-inputWrapper"><img src="x.png">'
+    >>> print(_focusable_and_described(cell))
+    <main class="jp-Notebook"><div class="jp-Cell-inputWrapper" tabindex="0"><img alt="No description ..." src="x.png">
+    >>> _focusable_and_described('<h2 id="a">A<a class="anchor-link" href="#a" /></h2>')
+    '<h2 id="a">A<a class="anchor-link" href="#a"></a></h2>'
+    """
+    if 'class="jp-Notebook' in page:  # a whole notebook page (nbconvert does this only within one)
+        page = page.replace('<div class="jp-Cell-inputWrapper">', '<div class="jp-Cell-inputWrapper" tabindex="0">')
+        page = _OUTPUT_DIV.sub(r'<div class="\1" tabindex="0"', page)
+    page = _EMPTY_ANCHOR.sub(r"\1></a>", page)
+    return _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', page)
+
+
+def _exporter(template: str, exclude_input: bool = False) -> HTMLExporter:
+    exporter = _PackExporter(template_name=template, extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.exclude_input = exclude_input
+    exporter.anchor_link_text = ""
+    return exporter
+
+
+def _shift_headings(markup: str, prefix: str) -> str:
+    """h1->h2 ... (one h1 per pack) and prefix ids so sections never share an anchor."""
+
+    def shift(match: re.Match) -> str:
+        level = min(6, int(match.group(2)) + 1)
+        return f"<{match.group(1)}h{level}"
+
+    markup = re.sub(r"<(/?)h([1-6])", shift, markup)
+    markup = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{prefix}-{m.group(1)}"', markup)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', markup)
+
+
+def _title_of(nb: nbformat.NotebookNode, stem: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return stem
+
+
+_EXPORTERS = threading.local()
+
+
+def _thread_exporter(template: str) -> HTMLExporter:
+    """One exporter per template and thread: templates compile once, threads never share one."""
+    exporters = _EXPORTERS.__dict__.setdefault("by_template", {})
+    if template not in exporters:
+        exporters[template] = _exporter(template)
+    return exporters[template]
+
+
+def render_notebook_html(path: Path) -> str:
+    """Standalone HTML of one executed notebook (code shown), written beside it."""
+    nb = nbformat.read(path, as_version=4)
+    body, _ = _thread_exporter("standalone").from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+    path.with_suffix(".html").write_text(body, encoding="utf-8")
+    return body
+
+
+def render_notebook(stem: str, folder: Path) -> None:
+    """Render one executed notebook as soon as it has run: its standalone page
+    (``notebooks/<stem>.html``) and its section of the pack (``_sections/<stem>.json``)."""
+    render_notebook_html(folder / "notebooks" / f"{stem}.ipynb")
+    title, section = _section(stem, folder, _thread_exporter("section"))
+    target = folder / SECTIONS / f"{stem}.json"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(json.dumps({"title": title, "html": section}, sort_keys=True), encoding="utf-8")
+
+
+def _section(stem: str, folder: Path, exporter: HTMLExporter) -> tuple[str, str]:
+    path = folder / "notebooks" / f"{stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    title = _title_of(nb, stem)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    anchor = f"sec-{stem}"  # an id must not start with a digit to be a CSS selector
+    body = _shift_headings(body, anchor)
+    section = _PAGES.get_template("section.html.j2").render(anchor=anchor, stem=stem, title=title, body=Markup(body))
+    return title, section
+
+
+def _asset(name: str) -> Markup:
+    """A stylesheet or script of the pack's templates, inlined as it is (the page fetches nothing)."""
+    return Markup((TEMPLATE_DIR / "pack" / name).read_text(encoding="utf-8"))
+
+
+def _quality_appendix(prepared: Prepared) -> dict:
+    q = prepared.quality
+    tables = [html_table(input_quality_table(q), "Inputs: files, rows and months")]
+    checks = checks_table(q)
+    if len(checks):
+        tables.append(html_table(checks, "Cross-checks"))
+    reasons = rejection_reasons_table(q)
+    if len(reasons):
+        tables.append(html_table(reasons, "Rejected rows by reason"))
+        tables.append(html_table(rejections_table(q, 50), "First rejected rows (file, row, column, value, reason)"))
+    notes = [f"{info['title']}: {n}" for info in q["inputs"].values() for n in info["notes"]]
+    return {"tables": [Markup(t) for t in tables], "notes": notes[:60], "unrecognised": q["unrecognised"]}
+
+
+def _provenance(params: BuildParameters, prepared: Prepared) -> dict:
+    files = pd.DataFrame(prepared.quality["files"], columns=["path", "input", "size", "sha256"])
+    files["input"] = files["input"].fillna("(not recognised)")
+    versions = pd.DataFrame(sorted(package_versions().items()), columns=["package", "version"])
+    parameters = pd.DataFrame(sorted(params.as_dict().items()), columns=["parameter", "value"]).astype(str)
+    tables = [
+        html_table(parameters, "Parameters of this build"),
+        html_table(files, f"Input files ({len(files)}), paths relative to the data folder"),
+        html_table(versions, "Package versions"),
+    ]
+    return {"commit": git_commit(), "built": build_date(), "tables": [Markup(t) for t in tables]}
+
+
+def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, baseline: Window, current: Window) -> Path:
+    """Write per-notebook HTML and ``evidence-pack.html`` into ``folder``."""
+    order = [SUMMARY_STEM, *(p.stem for p in PRIORITIES), CLAIMS_STEM]
+    for stem in order:
+        if not (folder / SECTIONS / f"{stem}.json").is_file():
+            render_notebook(stem, folder)
+    parts = [json.loads((folder / SECTIONS / f"{stem}.json").read_text(encoding="utf-8")) for stem in order]
+    shutil.rmtree(folder / SECTIONS)
+    sections = [
+        {"anchor": f"sec-{stem}", "title": part["title"], "html": Markup(part["html"])}
+        for stem, part in zip(order, parts, strict=True)
+    ]
+    demo = bool(prepared.quality.get("demonstration"))
+    page = _PAGES.get_template("page.html.j2").render(
+        plan_name=PLAN_NAME,
+        params=params,
+        baseline=baseline,
+        current=current,
+        demo=demo,
+        demo_notice=DEMO_DATA_NOTICE,
+        data_name="bundled demonstration data" if demo else f"data folder {Path(params.data_dir).name}",
+        sections=sections,
+        quality=_quality_appendix(prepared),
+        provenance=_provenance(params, prepared),
+        css=_asset("pack.css"),
+        script=_asset("pack.js"),
+        pygments_css=Markup(HtmlFormatter(style="default").get_style_defs(".highlight")),
+    )
+    path = folder / "evidence-pack.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def render_failure_page(folder: Path, result: BuildResult) -> Path:
+    """``FAILED.html``: which notebooks failed, why, and links to their executed copies."""
+    failures = []
+    for n in result.notebooks:
+        if n.error:
+            try:
+                render_notebook_html(folder / "notebooks" / f"{n.stem}.ipynb")
+                linked = True
+            except Exception:  # noqa: BLE001 - the failure page must be written whatever happened
+                linked = False
+            failures.append({"stem": n.stem, "error": n.error, "linked": linked})
+    page = _PAGES.get_template("failed.html.j2").render(css=_asset("pack.css"), failures=failures)
+    path = folder / "FAILED.html"
+    path.write_text(page, encoding="utf-8")
+    (folder / "errors.txt").write_text(
+        "".join(f"{n.stem}: {n.error}\n" for n in result.notebooks if n.error), encoding="utf-8"
+    )
+    return path

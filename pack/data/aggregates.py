@@ -1,0 +1,132 @@
+"""Aggregates that notebooks read (so no notebook scans the row-level tables), and cross-checks."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pack.data.context import PrepareContext
+
+log = logging.getLogger(__name__)
+
+
+def parts_glob(folder: Path) -> str:
+    """DuckDB glob of a table written as part files; empty when there are none."""
+    return f"{folder}/*.parquet" if folder.is_dir() and any(folder.glob("*.parquet")) else ""
+
+
+def write_aggregates(out: Path) -> None:
+    con = duckdb_connection(out)
+    try:
+        street = parts_glob(out / "street.parquet")
+        if street:
+            con.execute(
+                f"""COPY (SELECT month, lsoa_code, lsoa_name, district, crime_type, count(*) AS n
+                    FROM read_parquet('{street}') GROUP BY ALL ORDER BY ALL)
+                    TO '{out / "street_monthly.parquet"}' (FORMAT parquet)"""
+            )
+            con.execute(
+                f"""COPY (SELECT month, crime_type, round(longitude, 2) AS lon, round(latitude, 2) AS lat,
+                    count(*) AS n FROM read_parquet('{street}') WHERE longitude IS NOT NULL
+                    GROUP BY ALL ORDER BY ALL) TO '{out / "street_grid.parquet"}' (FORMAT parquet)"""
+            )
+            outcomes = parts_glob(out / "outcomes.parquet")
+            # each crime's latest outcome: the highest outcome_order (month, file, row) wins
+            latest = (
+                f"""SELECT crime_key_hi, crime_key_lo, arg_max(outcome_code, outcome_order) AS outcome_code
+                    FROM read_parquet('{outcomes}') GROUP BY ALL"""
+                if outcomes
+                else "SELECT NULL::UBIGINT AS crime_key_hi, NULL::UBIGINT AS crime_key_lo, "
+                "NULL::BIGINT AS outcome_code WHERE false"
+            )
+            codes = (
+                f"read_parquet('{out / 'outcome_codes.parquet'}')"
+                if (out / "outcome_codes.parquet").is_file()
+                else "(SELECT NULL::BIGINT AS outcome_code, NULL::VARCHAR AS outcome_type WHERE false)"
+            )
+            con.execute(
+                f"""COPY (SELECT month, crime_type, district, c.outcome_type, last_outcome, sum(n)::BIGINT AS n
+                    FROM (SELECT s.month, s.crime_type, s.district, o.outcome_code, s.last_outcome, count(*) AS n
+                          FROM read_parquet('{street}') s LEFT JOIN ({latest}) o USING (crime_key_hi, crime_key_lo)
+                          WHERE s.crime_key_hi IS NOT NULL GROUP BY ALL) LEFT JOIN {codes} c USING (outcome_code)
+                    GROUP BY ALL ORDER BY ALL) TO '{out / "crime_outcomes.parquet"}' (FORMAT parquet)"""
+            )
+    finally:
+        con.close()
+        shutil.rmtree(out / ".duckdb-spill", ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The stage
+
+
+def duckdb_connection(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for the aggregates: bounded memory (spilling into ``folder`` beyond
+    it, never the working folder), no progress bar on the terminal."""
+    con = duckdb.connect(config={"memory_limit": "1500MB", "temp_directory": str(folder / ".duckdb-spill")})
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:  # in a Jupyter kernel without ipywidgets DuckDB refuses the setting (and shows no bar)
+        pass
+    return con
+
+
+def check_lsoas(ctx: PrepareContext) -> None:
+    """Count street records whose LSOA code is not in the rural-urban lookup."""
+    ruc_path = ctx.out / "rural_urban.parquet"
+    if not ruc_path.exists():
+        return
+    con = duckdb_connection(ctx.out)
+    try:
+        row = con.execute(
+            f"""SELECT count(*) FILTER (WHERE s.lsoa_code = ''),
+                       count(*) FILTER (WHERE s.lsoa_code <> '' AND r.lsoa_code IS NULL),
+                       count(DISTINCT s.lsoa_code) FILTER (WHERE s.lsoa_code <> '' AND r.lsoa_code IS NULL),
+                       count(*)
+                FROM read_parquet('{parts_glob(ctx.out / "street.parquet")}') s
+                LEFT JOIN read_parquet('{ruc_path}') r USING (lsoa_code)"""
+        ).fetchone()
+    finally:
+        con.close()
+    no_lsoa, unmatched, unmatched_codes, total = (int(v) for v in row)
+    ctx.checks.append(
+        {
+            "check": "Street records matched to the rural-urban lookup",
+            "severity": "warning" if unmatched else "ok",
+            "detail": f"{total - no_lsoa - unmatched:,} of {total:,} records matched; {no_lsoa:,} have no "
+            f"LSOA; {unmatched:,} records in {unmatched_codes:,} LSOA code(s) not in the lookup "
+            "(e.g. 2021 codes against a 2011 lookup)",
+            "resolution": "unmatched and unlocated records are counted, and left out of the rural/urban split only",
+        }
+    )
+
+
+def check_finance(ctx: PrepareContext) -> None:
+    """Compare revenue table totals with funding (net expenditure) per year."""
+    path = ctx.out / "finance.parquet"
+    if not path.exists():
+        return
+    finance = pd.read_parquet(path)
+    for year, group in finance.groupby("year", sort=True):
+        revenue = group.loc[group["table"] == "revenue", "value_gbp_m"].sum()
+        net = group.loc[
+            (group["table"] == "funding") & group["line"].str.lower().str.startswith("net expenditure"),
+            "value_gbp_m",
+        ]
+        if revenue and len(net):
+            diff = revenue - float(net.iloc[0])
+            if abs(diff) > 0.0005:
+                ctx.checks.append(
+                    {
+                        "check": f"Revenue budget lines against net expenditure, {year}",
+                        "severity": "note",
+                        "detail": f"the revenue lines sum to £{revenue:,.3f}m but net expenditure is "
+                        f"£{float(net.iloc[0]):,.3f}m: a difference of £{diff:,.3f}m",
+                        "resolution": "the revenue table is gross spending; net expenditure is after "
+                        "income (e.g. specific grants, fees and charges). Both are shown.",
+                    }
+                )

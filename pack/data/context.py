@@ -1,0 +1,82 @@
+"""What the prepare stage carries while it reads a data folder, and how tables are written."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as arrow
+import pyarrow.parquet as pq
+
+from pack.data.report import InputReport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PrepareContext:
+    force: str
+    out: Path
+    reports: dict[str, InputReport]
+    errors: list[str]
+    checks: list[dict]
+    pool: ProcessPoolExecutor | None = None
+    hashed: dict[Path, tuple[str, str]] = field(default_factory=dict)  # path: (memo key, SHA-256) from reading
+
+    def map_files(self, function: Callable, jobs: list[tuple], sizes: list[int]) -> list:
+        """``function(*job)`` for each job, results in job order: in worker processes when there is
+        a pool, the largest files first (so no worker is left with a big one at the end).
+
+        Workers that cannot start (e.g. a script without ``if __name__ == "__main__":``, which
+        spawned processes re-import) are not an error: the files are then read here."""
+        if self.pool is not None and len(jobs) > 1:
+            try:
+                futures: dict[int, Future] = {}
+                for i in sorted(range(len(jobs)), key=lambda i: -sizes[i]):
+                    futures[i] = self.pool.submit(function, *jobs[i])
+                return [futures[i].result() for i in range(len(jobs))]
+            except BrokenProcessPool as exc:
+                log.warning("Prepare: worker processes could not run (%s); reading in this process", exc)
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = None
+        return [function(*job) for job in jobs]
+
+
+# Data.police.uk files at least this large in total are read by worker processes (one per core);
+# below it, starting the workers costs more than it saves.
+PARALLEL_FROM_BYTES = 64 << 20
+
+
+PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the same size
+# Columns with a value per record, which Parquet's dictionary encoding would only slow down
+UNIQUE_COLUMNS = frozenset({"crime_id", "crime_key_hi", "crime_key_lo", "outcome_order"})
+
+
+def set_up_worker() -> None:
+    """The worker processes are the parallelism: Arrow's own threads in each would only contend.
+    Freed memory is kept for the next file rather than handed back to the system and faulted in
+    again page by page (glibc's allocator; elsewhere this step is skipped)."""
+    arrow.set_cpu_count(1)
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3  # mallopt parameters, from glibc's malloc.h
+        libc.mallopt(m_mmap_threshold, 256 << 20)
+        libc.mallopt(m_trim_threshold, 512 << 20)
+    except (OSError, AttributeError):
+        pass
+
+
+def save_table(ctx: PrepareContext, name: str, frame: pd.DataFrame | None) -> None:
+    if frame is None:
+        return
+    pq.write_table(
+        arrow.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False),
+        ctx.out / f"{name}.parquet",
+        compression="zstd",
+    )

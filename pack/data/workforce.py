@@ -1,0 +1,113 @@
+"""Police workforce: Home Office tables (wide or long) or the long form, to one typed table."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as arrow
+import pyarrow.csv as arrow_csv
+
+from pack.data import schemas
+from pack.data.context import PrepareContext, save_table
+from pack.data.converters import number_column
+from pack.data.discovery import FoundFile, force_slug
+from pack.data.report import InputReport
+from pack.data.tables import read_table
+
+log = logging.getLogger(__name__)
+
+
+def _workforce_from_home_office(path: Path, relative: str, force: str, report: InputReport) -> pd.DataFrame:
+    """Home Office officer FTE / headcount tables (wide by date, or long by year) -> long form."""
+    table = arrow_csv.read_csv(
+        path,
+        read_options=arrow_csv.ReadOptions(encoding="utf-8"),
+        convert_options=arrow_csv.ConvertOptions(strings_can_be_null=False),
+    ).to_pandas()
+    table.columns = [str(c).lstrip("\ufeff").strip() for c in table.columns]
+    measure = "headcount" if "headcount" in path.name.lower() else "fte"
+    slug = force_slug(force)
+    first = table.columns[0]
+    rows = []
+    mine = table[table[first].astype(str).map(force_slug) == slug]
+    if "Year" in table.columns and any("fte" in c.lower() for c in table.columns):
+        value_col = next(c for c in table.columns if "fte" in c.lower())
+        for _, r in mine.iterrows():
+            rows.append((f"{int(r['Year'])}-03-31", "officer", "fte", float(r[value_col])))
+    else:
+        for col in table.columns[1:]:
+            m = re.match(r"^(March|September) (\d{4})$", col)
+            if not m:
+                continue
+            day = "03-31" if m.group(1) == "March" else "09-30"
+            for value in mine[col]:
+                rows.append((f"{m.group(2)}-{day}", "officer", measure, float(value)))
+    if mine.empty:
+        report.notes.append(f"{relative}: no row for {force}")
+    frame = pd.DataFrame(rows, columns=["date", "role", "measure", "value"])
+    frame["source_file"] = relative
+    return frame
+
+
+def read_workforce(ctx: PrepareContext, files: list[FoundFile]) -> None:
+    report = ctx.reports["workforce"]
+    frames = []
+    for f in files:
+        header = [
+            c.lstrip("\ufeff").strip() for c in f.path.open(encoding="utf-8", errors="replace").readline().split(",")
+        ]
+        if {"date", "role", "measure", "value"} <= {h.lower() for h in header}:
+            frame = read_table(
+                ctx,
+                "workforce",
+                [f],
+                schemas.workforce_schema(),
+                ["date", "role", "measure", "value"],
+                lambda fr, file: pd.DataFrame(
+                    {
+                        "date": fr["date"],
+                        "role": fr["role"],
+                        "measure": fr["measure"],
+                        "value": number_column(fr["value"]),
+                        "source_file": file,
+                    }
+                ),
+            )
+            if frame is not None:
+                frames.append(frame)
+        else:
+            report.files.append(f.relative)
+            try:
+                frame = _workforce_from_home_office(f.path, f.relative, ctx.force, report)
+            except (arrow.ArrowInvalid, ValueError, KeyError) as exc:
+                ctx.errors.append(f"file {f.relative}: not a Home Office workforce table: {exc}")
+                continue
+            report.rows_read += len(frame)
+            report.rows_kept += len(frame)
+            frames.append(frame)
+    if not frames:
+        return
+    frame = pd.concat(frames, ignore_index=True)
+    # The same date and measure in several files: keep one, report any disagreement.
+    disagree = []
+    for (date, role, measure), group in frame.groupby(["date", "role", "measure"], sort=True):
+        if group["value"].nunique() > 1 and (group["value"].max() - group["value"].min()) > 0.5:
+            disagree.append(
+                f"{role} {measure} at {date}: "
+                + ", ".join(f"{v:,.1f} ({s})" for v, s in zip(group["value"], group["source_file"], strict=True))
+            )
+    if disagree:
+        ctx.checks.append(
+            {
+                "check": "Workforce figures for the same date disagree between files",
+                "severity": "warning",
+                "detail": "; ".join(disagree[:10]),
+                "resolution": "the value from the last file (by path) is used",
+            }
+        )
+    frame = frame.drop_duplicates(["date", "role", "measure"], keep="last").sort_values(["role", "measure", "date"])
+    report.months = sorted({d[:7] for d in frame["date"]})
+    save_table(ctx, "workforce", frame)
