@@ -1,0 +1,84 @@
+"""``make lab``: JupyterLab on the project's notebooks and on read-only copies of a pack's executed
+notebooks, so reading a pack can never change it (``verify`` keeps passing).
+
+The copies go to ``build/lab/<pack name>/`` (replaced each time), with the kernel named as the
+installed one (``Python 3 (evidence pack)``), so JupyterLab does not mark them modified on opening,
+and made read-only, so it cannot save them either. JupyterLab runs as a separate program: the
+build process never imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+from pack.build.guard import is_pack
+from pack.build.kernels import KERNEL_DISPLAY_NAME, KERNEL_NAME
+from pack.config import DEFAULT_BUILD_ROOT, PROJECT_ROOT
+from pack.errors import PackError
+
+LAB_FOLDER = DEFAULT_BUILD_ROOT / "lab"
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+def latest_pack(root: Path = DEFAULT_BUILD_ROOT) -> Path:
+    """The most recently built pack under ``root`` (by its manifest's modification time)."""
+    packs = (
+        [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and is_pack(p)] if root.is_dir() else []
+    )
+    if not packs:
+        raise PackError(f"no evidence pack under {root}: build one first (make pack), or name one: make lab ARGS=PACK")
+    return max(packs, key=lambda p: (p / "manifest.json").stat().st_mtime)
+
+
+def read_only_copies(pack: Path, target_root: Path = LAB_FOLDER) -> Path:
+    """Copy the pack's executed notebooks to ``target_root/<pack name>/``, read-only, with the
+    installed kernel's display name; return that folder."""
+    if not is_pack(pack):
+        raise PackError(f"{pack} is not an evidence pack (no manifest.json with the pack's format)")
+    target = target_root / pack.name
+    if target.exists():
+        for path in target.rglob("*"):
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for source in sorted((pack / "notebooks").glob("*.ipynb")):
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        nb.setdefault("metadata", {})["kernelspec"] = {
+            "display_name": KERNEL_DISPLAY_NAME,
+            "language": "python",
+            "name": KERNEL_NAME,
+        }
+        copy = target / source.name
+        copy.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        copy.chmod(READ_ONLY)
+    return target
+
+
+def lab_command(copies: Path, extra: list[str]) -> list[str]:
+    """The ``jupyter lab`` command: the project folder as its root, opened on the copies."""
+    relative = copies.relative_to(PROJECT_ROOT).as_posix() if copies.is_relative_to(PROJECT_ROOT) else ""
+    return [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={PROJECT_ROOT}",
+        f"--LabApp.default_url=/lab/tree/{relative}",
+        *extra,
+    ]
+
+
+def open_lab(pack: Path | None, extra: list[str]) -> int:
+    """Make read-only copies of ``pack``'s notebooks (default: the latest pack) and run JupyterLab."""
+    pack = Path(pack) if pack is not None else latest_pack()
+    copies = read_only_copies(pack)
+    print(
+        f"JupyterLab: the project's notebooks are in notebooks/; the pack's executed notebooks, read-only, in {copies}"
+    )
+    command = lab_command(copies, extra)
+    os.execv(command[0], command)  # replaces this process: nothing of the build stays loaded
+    return 0  # pragma: no cover - execv does not return
