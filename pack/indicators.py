@@ -302,14 +302,21 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
+def _csv_text(value: object) -> object:
+    """A text cell made :func:`spreadsheet_safe`, its line breaks written ``\\n`` (a lone carriage
+    return would not be quoted, and would split the row for every reader)."""
+    value = spreadsheet_safe(value)
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """Write a CSV deterministically (fixed float format, ``\\n`` line ends), every text cell and
     heading made :func:`spreadsheet_safe`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe = frame.rename(columns=spreadsheet_safe)
+    safe = frame.rename(columns=_csv_text)
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_bool_dtype(safe[column]):
-            safe[column] = safe[column].map(spreadsheet_safe, na_action="ignore")
+            safe[column] = safe[column].map(_csv_text, na_action="ignore")
     safe.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
     return path
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 
+from pack.build.guard import is_disk_error
 from pack.build.kernels import (
     ENGINE_NAME,
     KERNEL_ARGUMENTS,
@@ -148,6 +149,10 @@ def execute_one(
                 nbformat.write(partial, target)  # the cells that ran, for the failure folder
             break
         except Exception as exc:  # noqa: BLE001 - e.g. a fresh kernel that did not start: reported, never raised
+            if is_disk_error(exc):
+                if km is not None:
+                    kernels.release(km, reusable=False)
+                raise  # the disk is full or read-only: the build stops ("cannot write ...")
             if attempt == 1 and km is None:
                 log.warning(
                     "Execute: %s: the kernel did not start (%s: %s); starting another", stem, type(exc).__name__, exc
@@ -158,6 +163,12 @@ def execute_one(
     if km is not None:
         kernels.release(km, reusable=failure is None)
     if target.is_file():
-        nb = nbformat.read(target, as_version=4)
+        try:
+            nb = nbformat.read(target, as_version=4)
+        except (OSError, ValueError) as exc:  # e.g. cut short by a full disk
+            if is_disk_error(exc):
+                raise
+            message = f"the executed notebook could not be read back: {type(exc).__name__}: {exc}"
+            return NotebookResult(stem, failure=failure or NotebookFailure("error", message, ename=type(exc).__name__))
         nbformat.write(normalise_executed(nb), target)
     return NotebookResult(stem, seconds=time.perf_counter() - started, failure=failure)

@@ -76,16 +76,21 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-def check_output_folder(out: Path, data_dir: Path | None) -> None:
+def check_output_folder(out: Path, data_dir: Path | None, given: Path | str | None = None) -> None:
     """Refuse, with a one-line reason, an output folder a build must not replace: the data folder,
     one inside it or holding it, the project folder, the working folder (or one holding either),
     a symbolic link, a file, or an existing folder that is neither empty nor a pack. Its
     ``.failed`` sibling, if any, must be a failed build's folder."""
-    given = out
+    given = out if given is None else given
     out = Path(os.path.abspath(out))
     if out.is_symlink():
         raise OutputError(f"--out {given} is a symbolic link: give the folder itself")
     real = out.resolve()
+    for folder, name in ((PROJECT_ROOT.resolve(), "the project folder"), (Path.cwd().resolve(), "the working folder")):
+        if real == folder:
+            raise OutputError(f"--out {given} is {name}: give a folder for the pack, e.g. build/<period>")
+        if _inside(folder, real):
+            raise OutputError(f"--out {given} contains {name} ({folder}): a build would replace it")
     if data_dir is not None:
         data = Path(data_dir).resolve()
         if real == data:
@@ -94,11 +99,6 @@ def check_output_folder(out: Path, data_dir: Path | None) -> None:
             raise OutputError(f"--out {given} is inside the data folder {data}: the pack would become an input")
         if _inside(data, real):
             raise OutputError(f"--out {given} contains the data folder {data}: a build would replace it")
-    for folder, name in ((PROJECT_ROOT.resolve(), "the project folder"), (Path.cwd().resolve(), "the working folder")):
-        if real == folder:
-            raise OutputError(f"--out {given} is {name}: give a folder for the pack, e.g. build/<period>")
-        if _inside(folder, real):
-            raise OutputError(f"--out {given} contains {name} ({folder}): a build would replace it")
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {given} is a file, not a folder: give a folder for the pack")
     if out.is_dir() and any(out.iterdir()) and not is_pack(out):
@@ -129,6 +129,11 @@ _REASONS = {
     errno.EACCES: "permission denied",
     errno.EPERM: "operation not permitted",
 }
+
+
+def is_disk_error(exc: BaseException) -> bool:
+    """True for an ``OSError`` saying the disk is full or read-only (the build stops on it)."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 def write_error(exc: OSError, where: Path, data_dir: Path | None = None) -> OutputError | None:

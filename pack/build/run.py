@@ -9,8 +9,10 @@ previous pack in the same folder stays untouched until then (:mod:`pack.build.pu
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import re
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pack.build.execute import check_notebook_parameters, execute_one, kernel_env
-from pack.build.guard import OutputError, check_output_folder, write_error
+from pack.build.guard import OutputError, check_output_folder, is_disk_error, write_error
 from pack.build.kernels import KernelPool
 from pack.build.publish import (
     interruptible,
@@ -151,7 +153,7 @@ def build(
     given = str(kwargs.pop("data_dir", "data/demo")) if params is None else params.data_dir
     data_path = Path(os.path.abspath(data_folder or resolve_data_dir(given)))
     if out is not None:
-        check_output_folder(out, data_path)
+        check_output_folder(out, data_path, output_dir)
     claims = Path(os.path.abspath(claims_file)) if claims_file else None
     if claims is not None:
         check_claims_file(claims)
@@ -269,6 +271,20 @@ def _build(request: _Request, kernels: _Kernels) -> BuildResult:
         raise
 
 
+_OS_ERROR_TEXT = re.compile(r"\[Errno (?P<errno>\d+)\] (?P<strerror>[^:]+)(?:: '(?P<filename>.*)')?")
+_DISK_FULL_OR_READ_ONLY = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+
+
+def _raise_disk_errors(result: BuildResult) -> None:
+    """Raise the first ``OSError`` a notebook met because the disk is full or read-only (as
+    Python's ``OSError`` writes itself, the only form a kernel's error comes back in): the build
+    then stops with ``cannot write ...`` rather than keeping a failure folder on a full disk."""
+    for n in result.failures:
+        match = _OS_ERROR_TEXT.match(n.failure.evalue or "") if n.failure.ename in ("OSError", "IOError") else None
+        if match and int(match["errno"]) in _DISK_FULL_OR_READ_ONLY:
+            raise OSError(int(match["errno"]), match["strerror"], match["filename"])
+
+
 def _execute_and_render(
     request: _Request,
     result: BuildResult,
@@ -308,6 +324,8 @@ def _execute_and_render(
         try:
             render.render_notebook(stem, staging)  # in this worker, while other kernels run
         except Exception as exc:  # noqa: BLE001 - a notebook that cannot be rendered fails alone
+            if is_disk_error(exc):
+                raise  # the disk is full or read-only: the build stops ("cannot write ...")
             failure = NotebookFailure("render", f"ran, but could not be rendered: {type(exc).__name__}: {exc}")
             log.error("Execute: %s FAILED: %s", stem, failure.message)
             return NotebookResult(stem, outcome.seconds, failure=failure)
@@ -323,6 +341,7 @@ def _execute_and_render(
     else:
         reason = "not run: it reads the indicator tables of the notebooks that failed"
         result.notebooks.append(NotebookResult(SUMMARY_STEM, failure=NotebookFailure("not run", reason)))
+    _raise_disk_errors(result)
     ran = sum(1 for n in result.notebooks if not n.reused and n.error is None)
     reused = sum(1 for n in result.notebooks if n.reused)
     log.info(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -60,9 +61,11 @@ UNIQUE_COLUMNS = frozenset({"crime_id", "crime_key_hi", "crime_key_lo", "outcome
 
 def set_up_worker() -> None:
     """The worker processes are the parallelism: Arrow's own threads in each would only contend.
-    Freed memory is kept for the next file rather than handed back to the system and faulted in
-    again page by page (glibc's allocator; elsewhere this step is skipped)."""
+    Ctrl-C (sent to the whole process group) is left to the parent, which kills the workers, so
+    no worker prints a traceback. Freed memory is kept for the next file rather than handed back
+    to the system and faulted in again page by page (glibc's allocator; elsewhere this is skipped)."""
     arrow.set_cpu_count(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent stops us
     try:
         libc = ctypes.CDLL("libc.so.6")
         m_trim_threshold, m_mmap_threshold = -1, -3  # mallopt parameters, from glibc's malloc.h
