@@ -129,6 +129,38 @@ def test_a_failed_folder_that_is_not_ours_is_not_replaced(capsys, tmp_path, data
     assert folder_state(tmp_path) == before
 
 
+CLAIMS_HEADER = (
+    "claim_id,quote,source_document,section,indicator_id,evidence,measure,window_a_end,window_b_end,"
+    "stated_value,tolerance,unit\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "claims file is empty (expected a header row and one row per claim)"),
+        (b"  \n", "claims file is empty"),
+        (
+            CLAIMS_HEADER.encode() + "x,caf\xe9,d,s,i,street:burglary,value,,2023-12,5,1,%\n".encode("cp1252"),
+            "is not UTF-8 text (byte 0xe9 on line 2); save it as 'CSV UTF-8'",
+        ),
+        (
+            CLAIMS_HEADER.encode() + b"x,q,d,s,i,street:asb,value,,2023-12,5,1,%\n",
+            "row 2, column 'evidence': claim evidence 'street:asb' names no crime group",
+        ),
+        (b"claim_id\nx\n", "missing column(s) quote"),
+    ],
+)
+def test_a_bad_claims_file_is_refused_before_any_work(capsys, tmp_path, data, content, message) -> None:
+    claims = tmp_path / "claims.csv"
+    claims.write_bytes(content)
+    entries = prepared_entries()
+    code, err = run(capsys, *build_args(data, tmp_path / "pack", "--claims", str(claims)))
+    assert code == 2
+    assert err.startswith(f"error: file {claims}") and message in err and "Traceback" not in err, err
+    assert prepared_entries() == entries and not (tmp_path / "pack").exists()
+
+
 def test_what_counts_as_a_pack(tmp_path) -> None:
     assert is_pack(a_pack(tmp_path / "new"))
     web_app = tmp_path / "web"

@@ -106,7 +106,20 @@ def check_claims_file(path: Path) -> None:
         ) from exc
     if not text.strip():
         raise DataError("claims file is empty", file=str(path))
-    load_claims(path)
+    frame = load_claims(path)
+    from pack.crime import CRIME_GROUPS
+
+    groups = ["hotspot_asb", *CRIME_GROUPS, *(f"rural_{g}" for g in CRIME_GROUPS)]
+    for row, evidence in enumerate(frame["evidence"], start=2):  # row 1 is the header
+        kind, _, name = evidence.partition(":")
+        if kind == "street" and name not in groups:
+            raise DataError(
+                f"claim evidence {evidence!r} names no crime group",
+                file=str(path),
+                row=row,
+                column="evidence",
+                expected="street:" + ", street:".join(groups[:4]) + ", ...",
+            )
 
 
 def data_parameter(given: str, folder: Path) -> str:
