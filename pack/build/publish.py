@@ -9,6 +9,7 @@ log line.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -26,6 +27,7 @@ from pathlib import Path
 from pack.build.guard import FAILURE_MARKER, PACK_FORMAT, failure_folder, is_failure_folder, is_pack
 from pack.build.kernels import kill_all_kernels
 from pack.build.results import BuildResult
+from pack.config import cache_root
 from pack.data import process_alive, remove_stale
 
 log = logging.getLogger(__name__)
@@ -98,12 +100,40 @@ def remove_on_interrupt(path: Path) -> None:
         _ACTIVE[-1].remove.append(path)
 
 
+def _stop_worker_processes() -> None:
+    """Kill the prepare stage's worker processes, and release the semaphores of their queues
+    (else multiprocessing's resource tracker, which outlives us, warns of them after our line)."""
+    children = multiprocessing.active_children()
+    for child in children:
+        child.kill()
+    if not children:
+        return
+    from multiprocessing import resource_tracker, synchronize
+
+    for obj in gc.get_objects():
+        if isinstance(obj, synchronize.SemLock) and getattr(obj._semlock, "name", None):
+            name = obj._semlock.name
+            try:
+                synchronize.sem_unlink(name)
+                resource_tracker.unregister(name, "semaphore")
+            except OSError:
+                pass
+
+
+def _remove_own_cache_folders() -> None:
+    """The cache folders this process was writing (prepared data, a notebook's outputs)."""
+    pid = os.getpid()
+    for pattern in (f"prepared/reading.{pid}.*", f"notebooks/*.tmp-{pid}"):
+        for path in cache_root().glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _on_signal(signum: int, _frame: object) -> None:
     """Kill kernels and worker processes, remove what the build wrote, put back a previous pack
     if the swap was half done, print one line and exit at once (128 + signal)."""
     kill_all_kernels()  # no kernel may write into the folder being removed
-    for child in multiprocessing.active_children():  # the prepare stage's worker processes
-        child.kill()
+    _stop_worker_processes()
+    _remove_own_cache_folders()
     outs = []
     for state in reversed(_ACTIVE):
         for path in reversed(state.remove):
