@@ -82,10 +82,17 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-data", help="write the demonstration data set")
     demo.add_argument("--out", type=Path, default=None, help="folder to write (default data/demo)")
     lab = sub.add_parser(
-        "lab", help="open JupyterLab on the notebooks and read-only copies of a pack's executed notebooks"
+        "lab",
+        help="open JupyterLab on the notebooks and read-only copies of a pack's executed notebooks",
+        description="Options after -- are passed to jupyter lab, e.g. run_pack.py lab -- --no-browser --port 8899",
     )
     lab.add_argument("pack_dir", type=Path, nargs="?", help="the pack (default: the latest one under build/)")
-    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="further options for jupyter lab (e.g. --no-browser)")
+    lab.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="folder JupyterLab opens (default: the project folder)",
+    )
     return parser
 
 
@@ -94,7 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["build", *argv]
+    passed_on: list[str] = []
+    if argv[0] == "lab" and "--" in argv:  # the rest is for jupyter lab
+        argv, passed_on = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     args = _parser().parse_args(argv)
+    args.lab_args = passed_on
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     log.addHandler(handler)
@@ -144,7 +155,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "lab":
         from pack.build.lab import open_lab
 
-        return open_lab(args.pack_dir, args.lab_args)
+        return open_lab(args.pack_dir, args.lab_args, args.root)
     raise PackError(f"unknown command {args.command}")
 
 

@@ -1,10 +1,10 @@
 """``make lab``: JupyterLab on the project's notebooks and on read-only copies of a pack's executed
 notebooks, so reading a pack can never change it (``verify`` keeps passing).
 
-The copies go to ``build/lab/<pack name>/`` (replaced each time), with the kernel named as the
-installed one (``Python 3 (evidence pack)``), so JupyterLab does not mark them modified on opening,
-and made read-only, so it cannot save them either. JupyterLab runs as a separate program: the
-build process never imports it.
+The copies go to ``build/lab/<pack name>/`` under the folder JupyterLab opens (replaced each
+time), with the kernel named as the installed one (``Python 3 (evidence pack)``), so JupyterLab
+does not mark them modified on opening, and made read-only, so it cannot save them either (the
+pack itself is never opened). JupyterLab runs as a separate program: the build never imports it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pack.build.kernels import KERNEL_DISPLAY_NAME, KERNEL_NAME
 from pack.config import DEFAULT_BUILD_ROOT, PROJECT_ROOT
 from pack.errors import PackError
 
-LAB_FOLDER = DEFAULT_BUILD_ROOT / "lab"
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
 
@@ -35,7 +34,7 @@ def latest_pack(root: Path = DEFAULT_BUILD_ROOT) -> Path:
     return max(packs, key=lambda p: (p / "manifest.json").stat().st_mtime)
 
 
-def read_only_copies(pack: Path, target_root: Path = LAB_FOLDER) -> Path:
+def read_only_copies(pack: Path, target_root: Path) -> Path:
     """Copy the pack's executed notebooks to ``target_root/<pack name>/``, read-only, with the
     installed kernel's display name; return that folder."""
     if not is_pack(pack):
@@ -59,26 +58,27 @@ def read_only_copies(pack: Path, target_root: Path = LAB_FOLDER) -> Path:
     return target
 
 
-def lab_command(copies: Path, extra: list[str]) -> list[str]:
-    """The ``jupyter lab`` command: the project folder as its root, opened on the copies."""
-    relative = copies.relative_to(PROJECT_ROOT).as_posix() if copies.is_relative_to(PROJECT_ROOT) else ""
+def lab_command(root: Path, copies: Path, extra: list[str]) -> list[str]:
+    """The ``jupyter lab`` command: ``root`` as its folder, opened on the copies."""
     return [
         sys.executable,
         "-m",
         "jupyterlab",
-        f"--ServerApp.root_dir={PROJECT_ROOT}",
-        f"--LabApp.default_url=/lab/tree/{relative}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url=/lab/tree/{copies.relative_to(root).as_posix()}",
         *extra,
     ]
 
 
-def open_lab(pack: Path | None, extra: list[str]) -> int:
-    """Make read-only copies of ``pack``'s notebooks (default: the latest pack) and run JupyterLab."""
+def open_lab(pack: Path | None, extra: list[str], root: Path | None = None) -> int:
+    """Make read-only copies of ``pack``'s notebooks (default: the latest pack) under ``root``
+    (default: the project folder) and run JupyterLab there."""
+    root = Path(root).absolute() if root is not None else PROJECT_ROOT
     pack = Path(pack) if pack is not None else latest_pack()
-    copies = read_only_copies(pack)
+    copies = read_only_copies(pack, root / "build" / "lab")
     print(
         f"JupyterLab: the project's notebooks are in notebooks/; the pack's executed notebooks, read-only, in {copies}"
     )
-    command = lab_command(copies, extra)
+    command = lab_command(root, copies, extra)
     os.execv(command[0], command)  # replaces this process: nothing of the build stays loaded
     return 0  # pragma: no cover - execv does not return
