@@ -118,6 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     except PackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full or read-only disk outside a build (validate's cache, verify's folder)
+        from pack.build.guard import write_error
+
+        error = write_error(exc, Path.cwd())
+        if error is None:
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted: no pack written", file=sys.stderr)
         return 130

@@ -21,8 +21,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from csvs import STREET_HEADER, street_row, write
+from folders import folder_state
 
-from pack.build.manifest import output_hashes
 from pack.cli import main
 from pack.config import NOTEBOOK_DIR, PROJECT_ROOT
 
@@ -46,15 +46,6 @@ def run_pack(*args: str, env: dict | None = None) -> subprocess.CompletedProcess
 
 def build_args(data: Path, out: Path, *extra: str) -> list[str]:
     return ["build", "--data", str(data), "--out", str(out), "--period", "2024-01", "--baseline", "2023-01", *extra]
-
-
-def folder_state(folder: Path) -> dict[str, tuple[str, int, int]]:
-    """Every file's hash, size, mode and modification time: what 'untouched' means."""
-    hashes = output_hashes(folder)
-    return {
-        p: (hashes[p], (folder / p).stat().st_size, (folder / p).stat().st_mode, (folder / p).stat().st_mtime_ns)
-        for p in hashes
-    }
 
 
 @pytest.fixture(scope="module")
@@ -147,10 +138,10 @@ def broken_notebooks(folder: Path, changes: dict[str, str]) -> Path:
 
 
 def test_failing_notebooks_are_reported_kept_and_leave_the_previous_pack(good_pack, data, tmp_path) -> None:
-    out, _, _ = good_pack
+    out = shutil.copytree(good_pack[0], tmp_path / "pack")  # a previous pack of this test's own
     previous = folder_state(out)
     notebooks = broken_notebooks(
-        tmp_path / "notebooks",
+        tmp_path / "broken",
         {
             "03_road_safety": "raise RuntimeError('deliberate failure for the test')",
             "04_rural_crime": "import time\ntime.sleep(60)",
@@ -197,10 +188,9 @@ def _kernels_of(pid: int) -> list[int]:
 
 
 def test_sigterm_mid_build_leaves_previous_pack_and_no_partial(good_pack, data, tmp_path) -> None:
-    out, _, _ = good_pack
-    shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
+    out = shutil.copytree(good_pack[0], tmp_path / "pack")  # a previous pack of this test's own
     previous = folder_state(out)
-    notebooks = broken_notebooks(tmp_path / "notebooks", {"02_neighbourhood_crime_asb": "import time\ntime.sleep(120)"})
+    notebooks = broken_notebooks(tmp_path / "broken", {"02_neighbourhood_crime_asb": "import time\ntime.sleep(120)"})
     proc = subprocess.Popen(
         [sys.executable, "run_pack.py", *build_args(data, out, "--public", "--force")],
         cwd=PROJECT_ROOT,

@@ -134,7 +134,6 @@ def _on_signal(signum: int, _frame: object) -> None:
     kill_all_kernels()  # no kernel may write into the folder being removed
     _stop_worker_processes()
     _remove_own_cache_folders()
-    outs = []
     for state in reversed(_ACTIVE):
         for path in reversed(state.remove):
             remove_folder(path)
@@ -142,13 +141,13 @@ def _on_signal(signum: int, _frame: object) -> None:
             old = old_pack_path(state.out)
             if old.exists() and not state.out.exists():
                 old.rename(state.out)
-            outs.append(state.out)
-    stage = _ACTIVE[-1].stage if _ACTIVE else "starting"
-    if outs:
-        after = "the previous pack is untouched" if outs[-1].exists() else "no previous pack"
-        line = f"interrupted ({signal.Signals(signum).name}) while {stage}: no pack written; {after}\n"
-    else:
-        line = f"interrupted ({signal.Signals(signum).name}) while {stage}: stopped, nothing written\n"
+    name = signal.Signals(signum).name
+    outer = _ACTIVE[0] if _ACTIVE else Interruptible()
+    if outer.out is not None:  # a build
+        after = "the previous pack is untouched" if outer.out.exists() else "no previous pack"
+        line = f"interrupted ({name}) while {_ACTIVE[-1].stage}: no pack written; {after}\n"
+    else:  # validate, or verify (whose rebuild goes to a temporary folder, removed)
+        line = f"interrupted ({name}) while {outer.stage}: stopped, nothing written\n"
     sys.stderr.write(line)
     sys.stderr.flush()
     os._exit(128 + signum)

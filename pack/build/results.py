@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pack.errors import NotebookError
 from pack.params import BuildParameters
 
 FailureKind = Literal["error", "timeout", "dead kernel", "no kernel", "render", "not run"]
@@ -44,10 +43,6 @@ class NotebookResult:
     def error(self) -> str | None:
         """The failure in one line, or ``None`` when the notebook ran."""
         return None if self.failure is None else self.failure.message
-
-    def as_error(self) -> NotebookError:
-        """The failure as the pack's :class:`NotebookError` (``stem: message``)."""
-        return NotebookError(f"{self.stem}: {self.error}")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pack.build.execute import check_notebook_parameters, execute_one, kernel_env
-from pack.build.guard import OutputError, check_output_folder, is_disk_error, write_error
+from pack.build.guard import check_output_folder, is_disk_error, write_error
 from pack.build.kernels import KernelPool
 from pack.build.publish import (
     interruptible,
@@ -376,6 +376,3 @@ def _execute_and_render(
     swap_into_place(staging, out)
     log.info("Done: %s", out / "evidence-pack.html")
     return result
-
-
-__all__ = ["OutputError", "build", "check_cell_timeout", "check_jobs", "default_period"]
