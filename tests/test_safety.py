@@ -19,7 +19,7 @@ from folders import dead_pid, folder_state, thirteen_months
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pack.build.guard import check_output_folder, is_pack, write_error
+from pack.build.guard import OutputError, check_output_folder, is_pack, write_error
 from pack.build.publish import recover_leftovers
 from pack.cli import main
 from pack.config import PROJECT_ROOT, cache_root
@@ -161,6 +161,10 @@ def test_a_bad_claims_file_is_refused_before_any_work(capsys, tmp_path, data, co
     assert prepared_entries() == entries and not (tmp_path / "pack").exists()
 
 
+def test_out_inside_the_cache(capsys, tmp_path, data) -> None:
+    refused(capsys, tmp_path, data, cache_root() / "prepared" / "my-pack", "is inside the cache folder", tmp_path)
+
+
 def test_what_counts_as_a_pack(tmp_path) -> None:
     assert is_pack(a_pack(tmp_path / "new"))
     web_app = tmp_path / "web"
@@ -178,6 +182,14 @@ def test_what_counts_as_a_pack(tmp_path) -> None:
     check_output_folder(tmp_path / "empty", tmp_path / "data")  # empty: accepted
     check_output_folder(tmp_path / "new", tmp_path / "data")  # a pack: accepted
     check_output_folder(tmp_path / "absent", tmp_path / "data")  # new: accepted
+    legacy_failure = tmp_path / "absent.failed"  # kept by a failed build before the marker was added
+    (legacy_failure / "notebooks").mkdir(parents=True)
+    for name in ("FAILED.html", "errors.txt"):
+        (legacy_failure / name).write_text("x", encoding="utf-8")
+    check_output_folder(tmp_path / "absent", tmp_path / "data")  # its .failed sibling is a failure folder
+    (legacy_failure / "thesis.docx").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="absent.failed exists and is not a failed build's folder"):
+        check_output_folder(tmp_path / "absent", tmp_path / "data")
 
 
 def test_disk_errors_read_as_one_line(tmp_path) -> None:

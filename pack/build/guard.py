@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from pack.config import PROJECT_ROOT
+from pack.config import PROJECT_ROOT, cache_root
 from pack.errors import PackError
 
 PACK_FORMAT = "pcc-evidence-pack"
@@ -66,10 +66,17 @@ def foreign_files(folder: Path) -> list[str]:
     return [name for name in pack_files(folder) if name not in listed and name != MANIFEST]
 
 
+FAILURE_CONTENTS = {"notebooks", "tables", "figures", "_sections", "claims.csv", "FAILED.html", "errors.txt"}
+
+
 def is_failure_folder(folder: Path) -> bool:
-    """True when ``folder`` is a failed build's folder (it carries :data:`FAILURE_MARKER`)."""
+    """True when ``folder`` is a failed build's folder: it carries :data:`FAILURE_MARKER` (or,
+    written before the marker, holds only what a failed build keeps, its FAILED.html and errors.txt)."""
     marker = _read_json(folder / FAILURE_MARKER)
-    return isinstance(marker, dict) and marker.get("format") == PACK_FORMAT + "-failure"
+    if isinstance(marker, dict) and marker.get("format") == PACK_FORMAT + "-failure":
+        return True
+    names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    return {"FAILED.html", "errors.txt"} <= names <= FAILURE_CONTENTS
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -86,6 +93,8 @@ def check_output_folder(out: Path, data_dir: Path | None, given: Path | str | No
     if out.is_symlink():
         raise OutputError(f"--out {given} is a symbolic link: give the folder itself")
     real = out.resolve()
+    if _inside(real, cache_root().resolve()):
+        raise OutputError(f"--out {given} is inside the cache folder {cache_root()}: give a folder for the pack")
     for folder, name in ((PROJECT_ROOT.resolve(), "the project folder"), (Path.cwd().resolve(), "the working folder")):
         if real == folder:
             raise OutputError(f"--out {given} is {name}: give a folder for the pack, e.g. build/<period>")
