@@ -18,7 +18,7 @@ from pack.params import BuildParameters
 def input_differences(manifest: dict, prepared: Prepared) -> list[str]:
     """Inputs added, removed or changed between a manifest and a prepared data folder."""
     before = {f["path"]: f["sha256"] for f in manifest["inputs"]}
-    after = {f["path"]: f["sha256"] for f in prepared.quality["files"]}
+    after = {f.path: f.sha256 for f in prepared.quality.files}
     lines = [f"removed: {p}" for p in sorted(set(before) - set(after))]
     lines += [f"added: {p}" for p in sorted(set(after) - set(before))]
     lines += [f"changed: {p}" for p in sorted(set(before) & set(after)) if before[p] != after[p]]

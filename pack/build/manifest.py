@@ -32,10 +32,9 @@ def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared, ou
         "manifest_version": 1,
         "parameters": params.as_dict(),
         "police_force": params.police_force,
-        "demonstration_data": bool(prepared.quality.get("demonstration")),
+        "demonstration_data": prepared.quality.demonstration,
         "inputs": [
-            {"path": f["path"], "input": f["input"], "size": f["size"], "sha256": f["sha256"]}
-            for f in prepared.quality["files"]
+            {"path": f.path, "input": f.input, "size": f.size, "sha256": f.sha256} for f in prepared.quality.files
         ],
         "data_key": prepared.key,
         "packages": package_versions(),

@@ -41,7 +41,7 @@ BUILD_OPTIONS = ("data_dir", "window", "baseline_end", "police_force", "public",
 def default_period(prepared: Prepared) -> str:
     """The latest month the street data cover (else the latest month of any monthly input)."""
     for name in ("street", "outcomes", "stop_search", "calls"):
-        months = prepared.quality["inputs"][name]["months"]
+        months = prepared.quality.months(name)
         if months:
             return months[-1]
     raise ParameterError("no monthly input found in the data folder: give --period YYYY-MM")
@@ -117,7 +117,7 @@ def _build(
     else:
         prepared = prepare(resolve_data_dir(params.data_dir), params.police_force, on_miss=kernels.start)
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
-    street_months = prepared.quality["inputs"]["street"]["months"]
+    street_months = prepared.quality.months("street")
     if street_months:
         require_covered(current, street_months, "street-level crime data")
     out = Path(output_dir) if output_dir else DEFAULT_BUILD_ROOT / params.period_end
