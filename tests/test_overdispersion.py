@@ -61,7 +61,7 @@ def test_the_test_still_finds_a_real_change():
 def serious_acquisitive_crime(real_data: Path) -> pd.Series:
     prepared = prepare(real_data)
     street = pd.read_parquet(prepared.path / "street_monthly.parquet")
-    covered = prepared.quality["inputs"]["street"]["months"]
+    covered = prepared.quality.months("street")
     return monthly_series(street, CRIME_GROUPS["serious_acquisitive_crime"][1], covered)
 
 
