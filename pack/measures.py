@@ -3,10 +3,11 @@
 All functions are pure: a pandas Series indexed by month (``YYYY-MM`` strings) in, numbers or a
 Series out.
 
-Significance lives in :mod:`pack.significance` and is re-exported here: :func:`compare_counts`
-(quasi-Poisson comparison of two windows of a monthly count series, allowing for counts that vary more
-than Poisson), :func:`compare_shares` (two proportions), :func:`rate_ratio` (disparity with fixed
-populations) and :func:`verdict`. :func:`poisson_change_p_value` and :func:`count_status` are the plain
+Significance lives in :mod:`pack.overdispersion` and :mod:`pack.significance` and is re-exported here:
+:func:`compare_counts` (quasi-Poisson comparison of two windows of a monthly count series, allowing for
+counts that vary more than Poisson), :func:`compare_changes` (did one series change more than another),
+:func:`compare_shares` (two proportions), :func:`rate_ratio` (disparity with fixed populations) and
+:func:`verdict` (status words). :func:`poisson_change_p_value` and :func:`count_status` are the plain
 exact Poisson test on two totals; they ignore overdispersion and are kept for comparison only.
 """
 
@@ -17,16 +18,9 @@ import math
 import pandas as pd
 from scipy import stats
 
+from pack.overdispersion import Dispersion, compare_changes, compare_counts, dispersion  # noqa: F401 (re-exported)
 from pack.periods import Month, Window, month_range
-from pack.significance import (  # noqa: F401  (re-exported: the notebook-facing names for significance)
-    Comparison,
-    Dispersion,
-    compare_counts,
-    compare_shares,
-    dispersion,
-    rate_ratio,
-    verdict,
-)
+from pack.significance import Comparison, compare_shares, rate_ratio, verdict  # noqa: F401 (re-exported)
 
 SIGNIFICANCE_LEVEL = 0.05
 

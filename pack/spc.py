@@ -8,12 +8,13 @@ API
     whether it is an improvement, a concern or neither. Fewer than 15 points: no limits and no signals.
 ``SPCResult.points``
     One row per point (index as the series'): ``value, phase, mean, lower, upper, near_lower,
-    near_upper, outside_limits, trend, near_limit, shift, special_cause, rule, point_type``.
-    ``rule`` is in words ("run below the mean"); ``point_type`` is NHSRplotthedots' ``common_cause``,
+    near_upper, outside_limits, trend, near_limit, shift, special_cause, rule, rule_sign, point_type``
+    (limits NaN where a phase has too few points). ``rule`` is in words ("run below the mean");
+    ``rule_sign`` is +1 high, -1 low, 0 common cause; ``point_type`` is NHSRplotthedots' ``common_cause``,
     ``special_cause_improvement``, ``special_cause_concern``, ``special_cause_neutral_high`` or ``_low``.
 ``SPCResult.phases`` -> tuple of :class:`Phase` (first, last, limits, why it starts).
 ``SPCResult.variation`` -> :class:`Variation`: the MDC variation icon for the latest point, its
-    label and its meaning in plain words.
+    label and its meaning in plain words (``VARIATION_MEANINGS`` has all of them, for a legend).
 ``describe(result, what=None) -> str``
     What happened, for a chart title: "sustained fall since mid-2022: limits recalculated from July
     2022; common-cause variation since", "common-cause variation only".
@@ -41,17 +42,21 @@ from pack.errors import ParameterError
 from pack.periods import Month
 from pack.spc_rules import (
     LIMIT,
+    METHOD,
     MIN_POINTS,
     NEAR,
     VARIATION_MEANINGS,
     auto_breaks,
+    episodes,
     evaluate,
     point_type,
     process_limits,
 )
 
 __all__ = [
+    "METHOD",
     "MIN_POINTS",
+    "VARIATION_MEANINGS",
     "Phase",
     "point_type",
     "SPCResult",
@@ -305,22 +310,6 @@ def _rough(label: str) -> str:
     return f"{part}{month.year}"
 
 
-def _episodes(sign: np.ndarray, start: int, stop: int) -> list[tuple[int, int, int]]:
-    """Consecutive special-cause points with the same sign: ``(first, after last, sign)``."""
-    out: list[tuple[int, int, int]] = []
-    i = start
-    while i < stop:
-        if sign[i] == 0:
-            i += 1
-            continue
-        j = i
-        while j < stop and sign[j] == sign[i]:
-            j += 1
-        out.append((i, j, int(sign[i])))
-        i = j
-    return out
-
-
 def _kind(rule: str) -> str:
     if rule.startswith("run"):
         return "run"
@@ -391,11 +380,11 @@ def describe(result: SPCResult, what: str | None = None) -> str:
                 parts.append(f"{level} since the change in {_name(first)}: limits recalculated from {_name(first)}")
     if last.limits is not None:
         sign = result.points["rule_sign"].to_numpy()
-        episodes = _episodes(sign, last.start, last.stop)
-        if not episodes:
+        found = episodes(sign, last.start, last.stop)
+        if not found:
             parts.append("common-cause variation since" if parts else "common-cause variation only")
         else:
-            a, b, s = episodes[-1]
+            a, b, s = found[-1]
             words = _episode_words(result, a, b, s, now=b == n)
             parts.append(words if b == n else f"{words}; common-cause variation since")
     text = "; ".join(parts)

@@ -36,6 +36,18 @@ TREND_LENGTH = 7
 MIN_POINTS = 15
 _REL_TOL = 1e-9
 
+METHOD = (
+    "Monthly series are drawn as XmR (statistical process control) charts following NHS England's Making Data "
+    "Count guidance. The centre line is the mean; the process limits are the mean plus or minus 2.66 times the "
+    "average month-to-month change (very large changes set aside), the range ordinary variation stays within. "
+    "Limits are drawn only with at least 15 months. A month is special-cause variation when it is outside the "
+    "limits, part of 7 months in a row rising or falling, part of 7 or more months on one side of the mean, or "
+    "one of 2 months out of 3 close to a limit on the same side. When a sustained shift (a run of 7 or more "
+    "months on one side of the mean) leaves at least 15 months either side, the limits are recalculated from "
+    "the start of the run, so each phase is judged against its own level. Special-cause months are improvement "
+    "or concern according to the indicator's better direction; the variation icon describes the latest month."
+)
+
 RULE_WORDS = {
     ("outside", 1): "above the upper limit",
     ("outside", -1): "below the lower limit",
@@ -232,3 +244,23 @@ def auto_breaks(values: np.ndarray, min_points: int = MIN_POINTS, run_length: in
         breaks.append(found)
         start = found
     return breaks
+
+
+def episodes(sign: np.ndarray, start: int, stop: int) -> list[tuple[int, int, int]]:
+    """Consecutive special-cause points with the same sign in ``start..stop``: ``(first, after last, sign)``.
+
+    >>> episodes(np.array([0, 1, 1, -1, 0, -1]), 0, 6)
+    [(1, 3, 1), (3, 4, -1), (5, 6, -1)]
+    """
+    out: list[tuple[int, int, int]] = []
+    i = start
+    while i < stop:
+        if sign[i] == 0:
+            i += 1
+            continue
+        j = i
+        while j < stop and sign[j] == sign[i]:
+            j += 1
+        out.append((i, j, int(sign[i])))
+        i = j
+    return out

@@ -8,6 +8,7 @@ from scipy import stats
 
 from pack.errors import ParameterError
 from pack.measures import (
+    compare_changes,
     compare_counts,
     compare_shares,
     count_status,
@@ -19,8 +20,8 @@ from pack.measures import (
     verdict,
     window_total,
 )
+from pack.overdispersion import moving_range_degrees_of_freedom
 from pack.periods import rolling_window
-from pack.significance import moving_range_degrees_of_freedom
 
 
 def series(values, start="2023-01"):
@@ -107,6 +108,29 @@ def test_quasi_poisson_refuses_what_it_cannot_test():
     assert not few.tested and "month-to-month changes" in few.note
     with pytest.raises(KeyError, match="2022-12"):
         compare_counts(s, rolling_window("2022-12", 1), rolling_window("2023-06", 1))
+
+
+def test_difference_in_change_hotspots_against_the_rest_by_hand():
+    months = [f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)]
+    baseline, current = rolling_window("2023-12", 12), rolling_window("2024-12", 12)
+    rest = pd.Series([1000] * 12 + [500] * 12, index=months)  # halved: 12,000 -> 6,000
+    same = compare_changes(pd.Series([100] * 12 + [50] * 12, index=months), rest, baseline, current)
+    assert same.estimate == pytest.approx(1.0) and same.p_value == pytest.approx(1.0)
+    assert verdict(same, "lower") == "no significant change"  # "no more than force-wide"
+    more = compare_changes(pd.Series([100] * 12 + [40] * 12, index=months), rest, baseline, current)
+    # (480/1200) / (6000/12000) = 0.8; flat halves give phi 1 (the step's moving range is screened), so
+    # se = sqrt(1/1200 + 1/480 + 1/12000 + 1/6000) = 0.056273 and t = log(0.8) / 0.056273 = -3.965
+    # each series has 22 kept moving ranges (20 adjacent pairs), so the same df nu; Welch-Satterthwaite:
+    # nu (Va + Vb)**2 / (Va**2 + Vb**2) with Va = 1/1200 + 1/480 = 0.0029167, Vb = 0.00025: 1.1702 nu
+    va, vb = 1 / 1200 + 1 / 480, 1 / 12000 + 1 / 6000
+    se, df = math.sqrt(va + vb), moving_range_degrees_of_freedom(22, 20) * (va + vb) ** 2 / (va**2 + vb**2)
+    assert more.estimate == pytest.approx(0.8) and -math.log(0.8) / se == pytest.approx(3.965, abs=1e-3)
+    assert more.p_value == pytest.approx(2 * stats.t.sf(-math.log(0.8) / se, df))
+    assert (more.reference, more.value) == (pytest.approx(0.5), pytest.approx(0.4))
+    assert more.significant and verdict(more, "lower") == "improved"
+    assert more.percent_change == pytest.approx(-20.0) and more.percent_interval[1] < 0
+    zero = compare_changes(pd.Series([0] * 24, index=months), rest, baseline, current)
+    assert not zero.tested and zero.estimate is None
 
 
 def test_two_proportions_match_newcombe_1998():
