@@ -18,16 +18,22 @@ MEAN = 700.0  # about Derbyshire's monthly serious acquisitive crime
 PHI = 9.0  # variance 9 x mean: standard deviation 3 x Poisson's, as ASB and violence show on the real data
 
 
-def simulate(rng: np.random.Generator, baseline: Window, current: Window, reps: int, ratio: float = 1.0):
+def simulate(
+    rng: np.random.Generator, baseline: Window, current: Window, reps: int, ratio: float = 1.0, phi: float = PHI
+):
     """Share of ``reps`` negative-binomial series called significant by each test.
 
     Each month is negative binomial with mean MEAN (times ``ratio`` in the current window) and
-    variance PHI x mean: size k = mean / (PHI - 1), so that mean + mean**2 / k = PHI x mean.
+    variance ``phi`` x mean: size k = mean / (phi - 1), so that mean + mean**2 / k = phi x mean
+    (Poisson when ``phi`` is 1).
     """
     months = [str(baseline.start + i) for i in range(current.end.months_since(baseline.start) + 1)]
     means = np.array([MEAN * ratio if Month.parse(m) in current else MEAN for m in months])
-    k = means / (PHI - 1)
-    counts = rng.negative_binomial(k, k / (k + means), size=(reps, len(months)))
+    if phi == 1:
+        counts = rng.poisson(means, size=(reps, len(months)))
+    else:
+        k = means / (phi - 1)
+        counts = rng.negative_binomial(k, k / (k + means), size=(reps, len(months)))
     quasi = poisson = 0
     for row in counts:
         s = pd.Series(row, index=months)
@@ -47,6 +53,13 @@ def test_false_positive_rate_on_overdispersed_series():
     # two adjacent 12-month windows (24 months)
     quasi, poisson = simulate(rng, rolling_window("2022-05", 12), rolling_window("2023-05", 12), reps=800)
     assert poisson > 0.40 and 0.025 <= quasi <= 0.075
+
+
+def test_on_poisson_series_the_test_is_cautious_not_liberal():
+    # phi is floored at 1 and referred to t: on truly Poisson counts it errs on the side of no change
+    rng = np.random.default_rng(11)
+    quasi, poisson = simulate(rng, rolling_window("2021-05", 3), rolling_window("2022-05", 3), reps=600, phi=1)
+    assert quasi <= 0.05 and 0.02 <= poisson <= 0.08
 
 
 def test_the_test_still_finds_a_real_change():
