@@ -215,19 +215,19 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"Data folder {args.data} for {args.police_force}:")
     for line in summarise_coverage(q):
         print(f"  {line}")
-    for name, info in q["inputs"].items():
-        for note in info["notes"]:
+    for name, info in q.inputs.items():
+        for note in info.notes:
             print(f"  note on {name}: {note}")
-        for reason, n in info["rejection_reasons"].items():
+        for reason, n in info.rejection_reasons.items():
             print(f"  rejected from {name}: {n:,} row(s): {reason}")
-        for r in info["rejections"][:5]:
-            row = f", row {r['row']}" if r["row"] else ""
-            print(f"    e.g. file {r['file']}{row}, column '{r['column']}': {r['value']!r} {r['reason']}")
-    for check in q["checks"]:
-        print(f"  check: {check['check']}: {check['detail']}")
+        for r in info.rejections[:5]:
+            row = f", row {r.row}" if r.row else ""
+            print(f"    e.g. file {r.file}{row}, column '{r.column}': {r.value!r} {r.reason}")
+    for check in q.checks:
+        print(f"  check: {check.check}: {check.detail}")
     _print_lookup_facts(prepared)
-    if q["unrecognised"]:
-        print(f"  not recognised: {', '.join(q['unrecognised'])}")
+    if q.unrecognised:
+        print(f"  not recognised: {', '.join(q.unrecognised)}")
     print("valid")
     return 0
 

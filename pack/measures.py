@@ -1,8 +1,14 @@
 """Measures on monthly series: window totals, rolling totals, change, and its significance.
 
 All functions are pure: a pandas Series indexed by month (``YYYY-MM`` strings) in, numbers or a
-Series out. Counts are compared with an exact test for two Poisson counts (the conditional
-binomial test), which suits small counts as well as large ones.
+Series out.
+
+Significance lives in :mod:`pack.overdispersion` and :mod:`pack.significance` and is re-exported here:
+:func:`compare_counts` (quasi-Poisson comparison of two windows of a monthly count series, allowing for
+counts that vary more than Poisson), :func:`compare_changes` (did one series change more than another),
+:func:`compare_shares` (two proportions), :func:`rate_ratio` (disparity with fixed populations) and
+:func:`verdict` (status words). :func:`poisson_change_p_value` and :func:`count_status` are the plain
+exact Poisson test on two totals; they ignore overdispersion and are kept for comparison only.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import math
 import pandas as pd
 from scipy import stats
 
+from pack.overdispersion import Dispersion, compare_changes, compare_counts, dispersion  # noqa: F401 (re-exported)
 from pack.periods import Month, Window, month_range
+from pack.significance import Comparison, compare_shares, rate_ratio, verdict  # noqa: F401 (re-exported)
 
 SIGNIFICANCE_LEVEL = 0.05
 
@@ -56,10 +64,11 @@ def percentage_change(baseline: float, current: float) -> float | None:
 
 
 def poisson_change_p_value(baseline_count: float, current_count: float, baseline_days: int, current_days: int) -> float:
-    """Two-sided exact p-value that two Poisson counts share one daily rate.
+    """Two-sided exact p-value that two Poisson counts share one daily rate (no allowance for overdispersion).
 
-    Conditional on the total, the current count is binomial with probability
-    ``current_days / (baseline_days + current_days)`` under equal rates.
+    Police-recorded monthly counts vary more than Poisson, so this p-value is too small for them; use
+    :func:`compare_counts` on the monthly series. Conditional on the total, the current count is
+    binomial with probability ``current_days / (baseline_days + current_days)`` under equal rates.
     """
     b, c = int(round(baseline_count)), int(round(current_count))
     if b + c == 0:

@@ -109,12 +109,8 @@ class NotebookContext:
         from pack.quality import input_quality_table
 
         display.show_table(input_quality_table(self.data.quality, inputs), "Inputs used by this notebook")
-        notes = [
-            f"{self.data.quality['inputs'][i]['title']}: {n}"
-            for i in inputs
-            for n in self.data.quality["inputs"][i]["notes"]
-        ]
-        checks = [f"{c['check']}: {c['detail']} ({c['resolution']})" for c in self.data.quality["checks"]]
+        notes = self.data.quality.notes(inputs)
+        checks = [f"{c.check}: {c.detail} ({c.resolution})" for c in self.data.quality.checks]
         if notes or checks:
             display.show_list(notes[:20] + checks)
 

@@ -10,8 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# ``PACK_REAL_DATA`` points elsewhere (a git worktree of the project is not beside ../shared)
-REAL_DATA = Path(os.environ.get("PACK_REAL_DATA") or ROOT.parent / "shared" / "real-data")
+# beside the project (../shared/real-data); PACK_REAL_DATA points elsewhere, e.g. from a git worktree
+REAL_DATA = Path(os.environ.get("PACK_REAL_DATA", ROOT.parent / "shared" / "real-data"))
 
 
 @pytest.fixture(autouse=True, scope="session")

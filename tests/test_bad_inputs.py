@@ -43,7 +43,7 @@ def validate(data: Path) -> subprocess.CompletedProcess:
 
 
 def street_info(data: Path) -> dict:
-    return prepare(data).quality["inputs"]["street"]
+    return prepare(data).quality.input("street")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -126,29 +126,29 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_header_only(tmp_path: Path) -> None:
     info = street_info(case("header_only", tmp_path))
-    assert info["rows_read"] == 3 and info["months"] == ["2024-02"]  # January contributes nothing...
-    assert f"{STREET}: header only: no data rows" in info["notes"]  # ...and the report says why
+    assert info.rows_read == 3 and info.months == ("2024-02",)  # January contributes nothing...
+    assert f"{STREET}: header only: no data rows" in info.notes  # ...and the report says why
 
 
 def test_truncated_last_line(tmp_path: Path) -> None:
     info = street_info(case("truncated_last_line", tmp_path))
-    assert (info["rows_kept"], info["rows_rejected"]) == (3, 1)
-    [rejection] = info["rejections"]
-    assert (rejection["row"], rejection["column"]) == (5, "(whole row)")
-    assert rejection["reason"].startswith("has 4 field(s), expected 12 (truncated or malformed line")
+    assert (info.rows_kept, info.rows_rejected) == (3, 1)
+    [rejection] = info.rejections
+    assert (rejection.row, rejection.column) == (5, "(whole row)")
+    assert rejection.reason.startswith("has 4 field(s), expected 12 (truncated or malformed line")
 
 
 def test_extra_columns_are_kept_out_and_noted(tmp_path: Path) -> None:
     info = street_info(case("extra_columns", tmp_path))
-    assert (info["rows_kept"], info["rows_rejected"]) == (3, 0)
-    assert f"{STREET}: 2 column(s) not used: Analyst note, Checked" in info["notes"]
+    assert (info.rows_kept, info.rows_rejected) == (3, 0)
+    assert f"{STREET}: 2 column(s) not used: Analyst note, Checked" in info.notes
 
 
 def test_excel_cp1252_text(tmp_path: Path) -> None:
     data = case("excel_cp1252", tmp_path)
     prepared = prepare(data)
-    street = prepared.quality["inputs"]["street"]
-    assert f"{STREET}: not UTF-8: read as Windows-1252 text (as Excel saves CSV)" in street["notes"]
+    street = prepared.quality.input("street")
+    assert f"{STREET}: not UTF-8: read as Windows-1252 text (as Excel saves CSV)" in street.notes
     import pandas as pd
 
     locations = pd.read_parquet(prepared.path / "street.parquet")["location"].tolist()
@@ -184,24 +184,24 @@ def test_the_encoding_is_decided_run_by_run() -> None:
 
 def test_malformed_month_and_month_outside_the_file(tmp_path: Path) -> None:
     info = street_info(case("bad_month", tmp_path))
-    assert (info["rows_kept"], info["rows_rejected"]) == (2, 3)
-    found = {(r["row"], r["value"], r["reason"]) for r in info["rejections"]}
+    assert (info.rows_kept, info.rows_rejected) == (2, 3)
+    found = {(r.row, r.value, r.reason) for r in info.rejections}
     assert (3, "2024-13", "expected a month written YYYY-MM") in found
     assert (4, "Jan-24", "expected a month written YYYY-MM") in found
     assert (5, "2024-02", "expected the file's own month 2024-01") in found
-    assert info["rejection_reasons"]["Month: expected the file's own month 2024-01"] == 3
+    assert info.rejection_reasons["Month: expected the file's own month 2024-01"] == 3
 
 
 def test_same_month_in_two_files(tmp_path: Path) -> None:
     info = street_info(case("same_month_twice", tmp_path))
-    assert info["rows_kept"] == 3  # not 6
-    assert any("two or more downloads of 2024-01: chose download-2/" in n for n in info["notes"])
+    assert info.rows_kept == 3  # not 6
+    assert any("two or more downloads of 2024-01: chose download-2/" in n for n in info.notes)
 
 
 def test_missing_month_folder(tmp_path: Path) -> None:
     data = case("month_folder_missing", tmp_path)
     info = street_info(data)
-    assert info["missing_months"] == ["2024-01"]
+    assert info.missing_months == ("2024-01",)
     result = validate(data)
     assert "months 2023-11..2023-12, 2024-02 (missing 2024-01)" in result.stdout
     build = subprocess.run(
@@ -228,15 +228,15 @@ def test_missing_month_folder(tmp_path: Path) -> None:
 
 
 def test_non_numeric_values(tmp_path: Path) -> None:
-    quality = prepare(case("non_numeric", tmp_path)).quality["inputs"]
-    street = {(r["row"], r["column"]): r for r in quality["street"]["rejections"]}
-    assert street[(3, "Longitude")]["value"] == "abc"
-    assert street[(4, "(whole row)")]["reason"].startswith("has 13 field(s)")  # -1,48 unquoted: one field too many
-    calls = quality["calls"]["rejections"]
-    assert [(r["row"], r["column"], r["value"]) for r in calls] == [(3, "calls_received", "twelve thousand")]
-    assert quality["calls"]["rows_kept"] == 1
-    population = quality["population"]["rejections"]
-    assert [(r["row"], r["column"], r["value"]) for r in population] == [(3, "population", "n/a")]
+    quality = prepare(case("non_numeric", tmp_path)).quality.inputs
+    street = {(r.row, r.column): r for r in quality["street"].rejections}
+    assert street[(3, "Longitude")].value == "abc"
+    assert street[(4, "(whole row)")].reason.startswith("has 13 field(s)")  # -1,48 unquoted: one field too many
+    calls = quality["calls"].rejections
+    assert [(r.row, r.column, r.value) for r in calls] == [(3, "calls_received", "twelve thousand")]
+    assert quality["calls"].rows_kept == 1
+    population = quality["population"].rejections
+    assert [(r.row, r.column, r.value) for r in population] == [(3, "population", "n/a")]
 
 
 def test_blank_lines_are_counted_not_rejected(tmp_path: Path) -> None:
@@ -244,8 +244,8 @@ def test_blank_lines_are_counted_not_rejected(tmp_path: Path) -> None:
     (data / "2024-01").mkdir(parents=True)
     (data / STREET).write_text(STREET_HEADER + street_row("a", "2024-01") + "\n\n" + street_row("b", "2024-01"))
     info = street_info(data)
-    assert (info["rows_kept"], info["rows_rejected"]) == (2, 0)
-    assert f"{STREET}: 2 blank line(s) ignored" in info["notes"]
+    assert (info.rows_kept, info.rows_rejected) == (2, 0)
+    assert f"{STREET}: 2 blank line(s) ignored" in info.notes
 
 
 @pytest.mark.slow
@@ -269,8 +269,8 @@ def test_200_mb_file_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
             handle.write("".join(block))
     probe = (
         "import resource, sys; from pathlib import Path; from pack.data.stage import prepare; "
-        "q = prepare(Path(sys.argv[1])).quality['inputs']['street']; "
-        "print(q['rows_read'], q['rows_kept'], q['rows_rejected'], "
+        "q = prepare(Path(sys.argv[1])).quality.input('street'); "
+        "print(q.rows_read, q.rows_kept, q.rows_rejected, "
         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
     )
     result = subprocess.run(

@@ -68,9 +68,22 @@ def test_demo_calibrated_claims_are_consistent(demo_pack):
 
 
 def test_demo_finance_reproduces_plan(demo_pack):
+    from pack.config import DEMO_DATA_DIR
+    from pack.finance import table_total
+
+    finance = pd.read_csv(DEMO_DATA_DIR / "pcc" / "finance.csv")
+    finance["order"] = range(len(finance))
+    # the plan's own 2021/22 tables, as printed
+    assert table_total(finance, "revenue", "2021/22") == pytest.approx(212.226)
+    assert table_total(finance, "capital", "2021/22") == pytest.approx(15.208)
+    # the default pack (12 months ending January 2024) shows the plan's latest year, 2023/24
     table = indicators(demo_pack, "06_driving_efficiencies")
-    assert table.loc["revenue_budget_total", "current_value"] == pytest.approx(212.226)
-    assert table.loc["capital_programme_total", "current_value"] == pytest.approx(15.208)
+    assert table.loc["revenue_budget_total", "current_value"] == pytest.approx(
+        table_total(finance, "revenue", "2023/24")
+    )
+    assert table.loc["capital_programme_total", "current_value"] == pytest.approx(
+        table_total(finance, "capital", "2023/24")
+    )
 
 
 def test_real_data_2022_03(real_data, tmp_path, capsys):

@@ -78,7 +78,7 @@ def test_prepare_sees_an_input_edited_in_place(fixture_dir) -> None:
     edit_in_place_keeping_size_and_mtime(path, b"Wood Street", b"Wood Stream")
     after = prepare(fixture_dir)
     assert after.key != before.key
-    listed = {f["path"]: f["sha256"] for f in after.quality["files"]}
+    listed = {f.path: f.sha256 for f in after.quality.files}
     assert listed[STREET_JAN] == sha256sum(path)
 
 

@@ -1,15 +1,27 @@
+import math
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
+from pack.errors import ParameterError
 from pack.measures import (
+    compare_changes,
+    compare_counts,
+    compare_shares,
     count_status,
+    dispersion,
     percentage_change,
     poisson_change_p_value,
+    rate_ratio,
     rolling_12_month_total,
+    verdict,
     window_total,
 )
+from pack.overdispersion import moving_range_degrees_of_freedom
 from pack.periods import rolling_window
-from pack.spc import special_causes, xmr_limits
 
 
 def series(values, start="2023-01"):
@@ -45,17 +57,146 @@ def test_poisson_test_small_and_large_counts():
     assert count_status(10, 12, 365, 365, "lower") == "no significant change"
 
 
-def test_xmr_limits_by_hand():
-    limits = xmr_limits(pd.Series([10, 12, 10, 12]))
-    assert limits.mean == 11 and limits.mean_moving_range == 2
-    assert limits.upper == pytest.approx(16.32) and limits.lower == pytest.approx(5.68)
+# --- significance: known answers worked by hand or published --------------------------------------
 
 
-def test_special_cause_rules():
-    values = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 30]
-    flags = special_causes(pd.Series(values))
-    assert flags["outside_limits"].tolist()[-1] and flags["outside_limits"].sum() == 1
-    shift = special_causes(pd.Series([5, 6, 5, 6, 5, 6, 5, 9, 9, 9, 9, 9, 9, 9]))
-    assert shift["shift"].iloc[7:].all()
-    trend = special_causes(pd.Series([5, 6, 5, 6, 1, 2, 3, 4, 5, 6, 5, 6]))
-    assert trend["trend"].iloc[4:10].all() and not trend["trend"].iloc[0]
+def test_quasi_poisson_comparison_by_hand():
+    # Jan-Jun 2023 alternating 100, 120: baseline Jan-Mar = 320 in 90 days, current Apr-Jun = 340 in 91.
+    s = series([100, 120, 100, 120, 100, 120])
+    result = compare_counts(s, rolling_window("2023-03", 3), rolling_window("2023-06", 3))
+    # five month-to-month changes of 20 at an average level of 110: 20 / sqrt(110) = 1.9069 each;
+    # none screened (all equal); phi = (1.9069 / 1.1284)**2 = 2.856
+    assert result.dispersion == pytest.approx((20 / math.sqrt(110) / (2 / math.sqrt(math.pi))) ** 2)
+    assert round(result.dispersion, 3) == 2.856
+    # df: k = 5 moving ranges, 4 adjacent pairs: (4/pi) 25 / (2 (5 x 0.72676 + 8 x 0.16275)) = 3.2245
+    df = moving_range_degrees_of_freedom(5, 4)
+    assert df == pytest.approx(3.2245, abs=1e-4)
+    # rate ratio (340/91) / (320/90) = 1.05082
+    assert result.estimate == pytest.approx((340 / 91) / (320 / 90))
+    # score statistic: p0 = 91/181 = 0.50276, C/N = 340/660 = 0.51515, N/phi = 231.09 effective events:
+    # z = (0.51515 - 0.50276) / sqrt(0.50276 x 0.49724 / 231.09) = 0.3767
+    p0, n_eff = 91 / 181, 660 / result.dispersion
+    z = (340 / 660 - p0) / math.sqrt(p0 * (1 - p0) / n_eff)
+    assert z == pytest.approx(0.3767, abs=1e-4)
+    assert result.p_value == pytest.approx(2 * stats.t.sf(z, df))
+    assert result.lower < 1 < result.upper and result.tested and not result.significant
+    assert verdict(result, "lower") == "no significant change"
+    assert "phi = 2.86" in result.method and "3.2 degrees of freedom" in result.method
+
+
+def test_quasi_poisson_floors_phi_at_one():
+    # a flat series has no month-to-month variation at all: phi would be 0, the test uses 1 (Poisson)
+    s = series([50] * 12 + [40] * 12)  # one step, screened as an outlier moving range
+    result = compare_counts(s, rolling_window("2023-12", 12), rolling_window("2024-12", 12))
+    assert result.dispersion == 1.0
+    # p0 = 366 / 731 (2024 is a leap year); C/N = 480/1080; z on 1080 events; t with the df of 22 kept
+    # moving ranges of 23, whose 22 adjacent pairs lose the 2 that touch the screened step: 20
+    p0 = 366 / 731
+    z = (480 / 1080 - p0) / math.sqrt(p0 * (1 - p0) / 1080)
+    assert result.p_value == pytest.approx(2 * stats.t.sf(abs(z), moving_range_degrees_of_freedom(22, 20)))
+    assert result.significant and verdict(result, "lower") == "improved" and verdict(result, "higher") == "worse"
+
+
+def test_quasi_poisson_refuses_what_it_cannot_test():
+    s = series(list(range(100, 124)))
+    overlap = compare_counts(s, rolling_window("2023-12", 12), rolling_window("2024-06", 12))
+    assert not overlap.tested and "overlap" in overlap.note and overlap.p_value is None
+    assert verdict(overlap, "lower") == "up"  # direction only, never a tested word
+    with pytest.raises(ParameterError, match="equal length"):
+        compare_counts(s, rolling_window("2023-06", 6), rolling_window("2024-12", 12))
+    few = compare_counts(series([5, 6, 7, 8]), rolling_window("2023-02", 2), rolling_window("2023-04", 2))
+    assert not few.tested and "month-to-month changes" in few.note
+    with pytest.raises(KeyError, match="2022-12"):
+        compare_counts(s, rolling_window("2022-12", 1), rolling_window("2023-06", 1))
+
+
+def test_difference_in_change_hotspots_against_the_rest_by_hand():
+    months = [f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)]
+    baseline, current = rolling_window("2023-12", 12), rolling_window("2024-12", 12)
+    rest = pd.Series([1000] * 12 + [500] * 12, index=months)  # halved: 12,000 -> 6,000
+    same = compare_changes(pd.Series([100] * 12 + [50] * 12, index=months), rest, baseline, current)
+    assert same.estimate == pytest.approx(1.0) and same.p_value == pytest.approx(1.0)
+    assert verdict(same, "lower") == "no significant change"  # "no more than force-wide"
+    more = compare_changes(pd.Series([100] * 12 + [40] * 12, index=months), rest, baseline, current)
+    # (480/1200) / (6000/12000) = 0.8; flat halves give phi 1 (the step's moving range is screened), so
+    # se = sqrt(1/1200 + 1/480 + 1/12000 + 1/6000) = 0.056273 and t = log(0.8) / 0.056273 = -3.965
+    # each series has 22 kept moving ranges (20 adjacent pairs), so the same df nu; Welch-Satterthwaite:
+    # nu (Va + Vb)**2 / (Va**2 + Vb**2) with Va = 1/1200 + 1/480 = 0.0029167, Vb = 0.00025: 1.1702 nu
+    va, vb = 1 / 1200 + 1 / 480, 1 / 12000 + 1 / 6000
+    se, df = math.sqrt(va + vb), moving_range_degrees_of_freedom(22, 20) * (va + vb) ** 2 / (va**2 + vb**2)
+    assert more.estimate == pytest.approx(0.8) and -math.log(0.8) / se == pytest.approx(3.965, abs=1e-3)
+    assert more.p_value == pytest.approx(2 * stats.t.sf(-math.log(0.8) / se, df))
+    assert (more.reference, more.value) == (pytest.approx(0.5), pytest.approx(0.4))
+    assert more.significant and verdict(more, "lower") == "improved"
+    assert more.percent_change == pytest.approx(-20.0) and more.percent_interval[1] < 0
+    zero = compare_changes(pd.Series([0] * 24, index=months), rest, baseline, current)
+    assert not zero.tested and zero.estimate is None
+
+
+def test_two_proportions_match_newcombe_1998():
+    # Newcombe (1998) Statistics in Medicine 17:873, table II, method 10: (a) 56/70 - 48/80 gives
+    # 0.0524 to 0.3339; (b) 9/10 - 3/10: 0.1705 to 0.8090; (d) 5/56 - 0/29: -0.0381 to 0.1926;
+    # (e) 0/10 - 0/20: -0.1611 to 0.2775. Differences are in percentage points here.
+    for (x1, n1, x2, n2), (low, high) in [
+        ((56, 70, 48, 80), (5.24, 33.39)),
+        ((9, 10, 3, 10), (17.05, 80.90)),
+        ((5, 56, 0, 29), (-3.81, 19.26)),
+        ((0, 10, 0, 20), (-16.11, 27.75)),
+    ]:
+        result = compare_shares(x2, n2, x1, n1)
+        assert result.estimate == pytest.approx((x1 / n1 - x2 / n2) * 100)
+        assert (round(result.lower, 2), round(result.upper, 2)) == (low, high)
+    # pooled z: p = 104/150 = 0.69333; se = sqrt(0.69333 x 0.30667 x (1/70 + 1/80)) = 0.075467;
+    # z = 0.2 / 0.075467 = 2.650, two-sided p = 0.00805 - Pearson's chi-squared without correction
+    result = compare_shares(48, 80, 56, 70)
+    assert result.p_value == pytest.approx(0.00805, abs=5e-5)
+    chi2 = stats.chi2_contingency([[56, 14], [48, 32]], correction=False)
+    assert result.p_value == pytest.approx(chi2.pvalue)
+    assert (result.reference, result.value) == (pytest.approx(60.0), pytest.approx(80.0))
+    assert verdict(result, "higher") == "improved" and result.dispersion is None
+    assert not compare_shares(0, 0, 3, 10).tested
+
+
+def test_disparity_rate_ratio_matches_r_poisson_test():
+    # R: poisson.test(c(11, 21), c(800, 3011)) -> rate ratio 1.971488, 95% CI 0.8584264 to 4.2772659,
+    # p-value 0.07967 (the example in R's documentation)
+    result = rate_ratio(11, 800, 21, 3011)
+    assert result.estimate == pytest.approx(1.971488, abs=1e-6)
+    assert result.lower == pytest.approx(0.8584264, abs=1e-7) and result.upper == pytest.approx(4.2772659, abs=1e-7)
+    assert result.p_value == pytest.approx(0.07967, abs=1e-5)
+    assert result.value == pytest.approx(11 / 800 * 1000) and result.reference == pytest.approx(21 / 3011 * 1000)
+    # no events in the group: estimate 0; upper limit from 1 - 0.025**(1/10) = 0.30850, over 1 - 0.30850
+    zero = rate_ratio(0, 1000, 10, 1000)
+    assert zero.estimate == 0 and zero.lower == 0
+    assert zero.upper == pytest.approx((1 - 0.025**0.1) / 0.025**0.1)
+
+
+def test_verdict_words():
+    big = rate_ratio(300, 1000, 100, 1000)  # tested, significant, up
+    assert verdict(big, "lower") == "worse" and verdict(big, "higher") == "improved" and verdict(big, "n/a") == "up"
+    same = rate_ratio(100, 1000, 100, 1000)
+    assert same.direction == "unchanged" and verdict(same, "lower") == "no significant change"
+    assert verdict(compare_shares(0, 0, 0, 0), "lower") == "no comparison"
+
+
+def test_dispersion_screens_a_step_and_is_scale_free():
+    # a step of 50% between two flat halves is one outlying moving range: screened, phi stays at 0 -> 1
+    flat_step = dispersion(series([200] * 12 + [100] * 12))
+    assert flat_step.estimate == 0 and flat_step.phi == 1 and flat_step.screened == 1
+    # standardised changes do not depend on the level: 10x the counts with 10x the variance (phi 10x)
+    low = dispersion(series([100, 120, 100, 120, 100, 120]))
+    high = dispersion(series([1000, 1200, 1000, 1200, 1000, 1200]))
+    assert high.estimate == pytest.approx(low.estimate * 10)
+    assert dispersion(series([1, 2])) is None
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=400), min_size=24, max_size=24))
+def test_interval_excludes_one_exactly_when_significant(values):
+    result = compare_counts(series(values), rolling_window("2023-12", 12), rolling_window("2024-12", 12))
+    if not result.tested:
+        return
+    excludes = result.upper < 1 or result.lower > 1
+    near_edge = min(abs(result.upper - 1), abs(result.lower - 1)) < 1e-9
+    assert excludes == result.significant or near_edge
+    assert result.dispersion >= 1

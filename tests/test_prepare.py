@@ -16,18 +16,18 @@ from pack.rural import force_lsoa_facts
 def test_street_loader_bom_blank_ids_force_filter_and_rejections(fixture_dir):
     p = prepare(fixture_dir)
     street = pd.read_parquet(p.path / "street.parquet")
-    info = p.quality["inputs"]["street"]
+    info = p.quality.input("street")
     # 2024-01: 6 rows read, 1 other force, 1 malformed month; 2024-02: 2 rows, 1 bad longitude
-    assert info["rows_read"] == 8
-    assert info["rows_other_forces"] == 1
-    assert info["rows_rejected"] == 2
+    assert info.rows_read == 8
+    assert info.rows_other_forces == 1
+    assert info.rows_rejected == 2
     assert len(street) == 5
     assert (street["crime_id"] == "").sum() == 2  # ASB rows keep their blank Crime ID
     assert street["lsoa_code"].eq("").sum() == 1  # the row with no location is kept
-    rejected = {(r["row"], r["column"]) for r in info["rejections"]}
+    rejected = {(r.row, r.column) for r in info.rejections}
     assert (7, "Month") in rejected and (3, "Longitude") in rejected
-    assert info["months"] == ["2024-01", "2024-02"]
-    assert any("Nottinghamshire Police" in n for n in info["notes"])
+    assert info.months == ("2024-01", "2024-02")
+    assert any("Nottinghamshire Police" in n for n in info.notes)
 
 
 def test_outcome_join_takes_latest_outcome(fixture_dir):
@@ -45,15 +45,15 @@ def test_population_thousands_separators_and_ruc(fixture_dir):
     assert pop["E01019400"] == 1954
     ruc = pd.read_parquet(p.path / "rural_urban.parquet").set_index("lsoa_code")
     assert bool(ruc.loc["E01019400", "rural"]) and not bool(ruc.loc["E01013523", "rural"])
-    unmatched = [c for c in p.quality["checks"] if "rural-urban" in c["check"]][0]
-    assert "1 have no LSOA" in unmatched["detail"]
+    unmatched = [c for c in p.quality.checks if "rural-urban" in c.check][0]
+    assert "1 have no LSOA" in unmatched.detail
 
 
 def test_stats19_both_vintages_filtered_to_force(fixture_dir):
     p = prepare(fixture_dir)
     cas = pd.read_parquet(p.path / "casualties.parquet")
     assert len(cas) == 12  # 6 of force 30 in 2021 + 6 in 2022; the force-31 casualty is excluded
-    assert p.quality["inputs"]["collisions"]["rows_other_forces"] == 1
+    assert p.quality.input("collisions").rows_other_forces == 1
     assert cas["adjusted_serious"].notna().sum() == 6  # only the 2022 vintage has adjusted severity
 
 
@@ -71,11 +71,11 @@ def test_other_force_only_folder_names_forces(tmp_path):
 
 def test_real_data_facts(real_data):
     p = prepare(real_data)
-    q = p.quality["inputs"]
-    assert (q["street"]["first_month"], q["street"]["last_month"]) == ("2021-03", "2022-11")
-    assert (q["outcomes"]["first_month"], q["outcomes"]["last_month"]) == ("2021-03", "2022-03")
-    assert not q["stop_search"]["supplied"] and not q["collisions"]["supplied"]
-    assert q["street"]["rows_rejected"] == 0
+    q = p.quality.inputs
+    assert (q["street"].first_month, q["street"].last_month) == ("2021-03", "2022-11")
+    assert (q["outcomes"].first_month, q["outcomes"].last_month) == ("2021-03", "2022-03")
+    assert not q["stop_search"].supplied and not q["collisions"].supplied
+    assert q["street"].rows_rejected == 0
     facts = force_lsoa_facts(p)
     assert facts["lsoas"] == 642 and facts["rural_lsoas"] == 124
     assert facts["population"] == 1_059_996 and facts["rural_population"] == 211_869
@@ -88,7 +88,7 @@ def test_real_data_window_counts(real_data):
 
     p = prepare(real_data)
     street = pd.read_parquet(p.path / "street_monthly.parquet")
-    covered = p.quality["inputs"]["street"]["months"]
+    covered = p.quality.months("street")
     asb = monthly_series(street, CRIME_GROUPS["asb_incidents"][1], covered)
     burglary = monthly_series(street, ("Burglary",), covered)
     assert window_total(asb, rolling_window("2022-03")) == 27591
@@ -117,10 +117,10 @@ def test_two_downloads_of_one_month_keep_the_one_with_more_outcome_updates(tmp_p
         STREET_HEADER + _street(force, 2, "Under investigation") + _street(force, 1, "Court result unavailable")
     )
     p = prepare(tmp_path / "d")
-    info = p.quality["inputs"]["street"]
-    assert info["rows_kept"] == 3  # one download's rows, not both (6)
-    assert info["files"] == ["download-june/2024-01/2024-01-derbyshire-street.csv"]
-    note = next(n for n in info["notes"] if "two or more downloads of 2024-01" in n)
+    info = p.quality.input("street")
+    assert info.rows_kept == 3  # one download's rows, not both (6)
+    assert info.files == ("download-june/2024-01/2024-01-derbyshire-street.csv",)
+    note = next(n for n in info.notes if "two or more downloads of 2024-01" in n)
     assert "chose download-june/2024-01/2024-01-derbyshire-street.csv (1 outcome updates)" in note
     assert "download-march/2024-01/2024-01-derbyshire-street.csv (0 outcome updates)" in note
 
@@ -132,10 +132,10 @@ def test_national_archive_yields_only_the_chosen_force(tmp_path):
     (month / "2024-01-nottinghamshire-street.csv").write_text(STREET_HEADER + _street("Nottinghamshire Police", 7))
     (month / "2024-01-leicestershire-street.csv").write_text(STREET_HEADER + _street("Leicestershire Police", 5))
     derbyshire = prepare(tmp_path / "d")
-    info = derbyshire.quality["inputs"]["street"]
-    assert (info["rows_read"], info["rows_other_forces"], info["rows_kept"]) == (16, 12, 4)
+    info = derbyshire.quality.input("street")
+    assert (info.rows_read, info.rows_other_forces, info.rows_kept) == (16, 12, 4)
     assert len(pd.read_parquet(derbyshire.path / "street.parquet")) == 4
-    assert "Leicestershire Police (5 rows), Nottinghamshire Police (7 rows)" in " ".join(info["notes"])
+    assert "Leicestershire Police (5 rows), Nottinghamshire Police (7 rows)" in " ".join(info.notes)
     notts = prepare(tmp_path / "d", "Nottinghamshire Police")
     street = pd.read_parquet(notts.path / "street.parquet")
     assert len(street) == 7 and notts.key != derbyshire.key
@@ -190,7 +190,7 @@ def test_files_are_hashed_as_they_are_read_once_and_remembered(tmp_path, monkeyp
         "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n",
     )
     first = prepare(tmp_path)
-    hashes = {f["path"]: f["sha256"] for f in first.quality["files"]}
+    hashes = {f.path: f.sha256 for f in first.quality.files}
     assert hashes == {p.relative_to(tmp_path).as_posix(): sha256_file(p) for p in tmp_path.rglob("*.csv")}
 
     def must_not_read(*args, **kwargs):
@@ -215,8 +215,8 @@ def test_stop_search_files_of_other_forces_are_counted_and_hashed_unparsed(tmp_p
         tmp_path, "2024-01/2024-01-nottinghamshire-stop-and-search.csv", STOP_HEADER + search * 3 + search.rstrip("\n")
     )  # the last line without its newline
     prepared = prepare(tmp_path)
-    info = prepared.quality["inputs"]["stop_search"]
-    assert (info["rows_kept"], info["rows_other_forces"]) == (2, 4)
-    assert "rows of other forces excluded: nottinghamshire (4 rows)" in info["notes"]
-    listed = {f["path"]: f["sha256"] for f in prepared.quality["files"]}
+    info = prepared.quality.input("stop_search")
+    assert (info.rows_kept, info.rows_other_forces) == (2, 4)
+    assert "rows of other forces excluded: nottinghamshire (4 rows)" in info.notes
+    listed = {f.path: f.sha256 for f in prepared.quality.files}
     assert listed["2024-01/2024-01-nottinghamshire-stop-and-search.csv"] == sha256_file(notts)

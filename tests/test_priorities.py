@@ -214,8 +214,8 @@ def test_rural_rates_and_unmatched_lsoas(rural_data: Dataset) -> None:
     assert summary.loc["rural", "share_of_population_pct"] == pytest.approx(100 / 3)
     assert summary.loc["not in lookup", "records"] == 2  # E01035000, a 2021 code: counted, not dropped
     assert summary.loc["no location", "records"] == 1
-    check = next(c for c in rural_data.quality["checks"] if "rural-urban" in c["check"])
-    assert "9 of 12 records matched; 1 have no LSOA; 2 records in 1 LSOA code(s) not in the lookup" in check["detail"]
+    check = next(c for c in rural_data.quality.checks if "rural-urban" in c.check)
+    assert "9 of 12 records matched; 1 have no LSOA; 2 records in 1 LSOA code(s) not in the lookup" in check.detail
 
 
 def test_rural_rates_by_crime_type(rural_data: Dataset) -> None:

@@ -45,10 +45,9 @@ def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) ->
         "manifest_version": MANIFEST_VERSION,
         "parameters": params.as_dict(),
         "police_force": params.police_force,
-        "demonstration_data": bool(prepared.quality.get("demonstration")),
+        "demonstration_data": prepared.quality.demonstration,
         "inputs": [
-            {"path": f["path"], "input": f["input"], "size": f["size"], "sha256": f["sha256"]}
-            for f in prepared.quality["files"]
+            {"path": f.path, "input": f.input, "size": f.size, "sha256": f.sha256} for f in prepared.quality.files
         ],
         "claims": {"path": CLAIMS_IN_PACK, "sha256": sha256_file(claims)} if claims.is_file() else None,
         "data_key": prepared.key,

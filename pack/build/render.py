@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import threading
+from dataclasses import asdict
 from pathlib import Path
 
 import jinja2
@@ -178,12 +179,11 @@ def _quality_appendix(prepared: Prepared) -> dict:
     if len(reasons):
         tables.append(html_table(reasons, "Rejected rows by reason"))
         tables.append(html_table(rejections_table(q, 50), "First rejected rows (file, row, column, value, reason)"))
-    notes = [f"{info['title']}: {n}" for info in q["inputs"].values() for n in info["notes"]]
-    return {"tables": [Markup(t) for t in tables], "notes": notes[:60], "unrecognised": q["unrecognised"]}
+    return {"tables": [Markup(t) for t in tables], "notes": q.notes()[:60], "unrecognised": q.unrecognised}
 
 
 def _provenance(params: BuildParameters, prepared: Prepared) -> dict:
-    files = pd.DataFrame(prepared.quality["files"], columns=["path", "input", "size", "sha256"])
+    files = pd.DataFrame([asdict(f) for f in prepared.quality.files], columns=["path", "input", "size", "sha256"])
     files["input"] = files["input"].fillna("(not recognised)")
     versions = pd.DataFrame(sorted(package_versions().items()), columns=["package", "version"])
     parameters = pd.DataFrame(sorted(params.as_dict().items()), columns=["parameter", "value"]).astype(str)
@@ -207,7 +207,7 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
         {"anchor": f"sec-{stem}", "title": part["title"], "html": Markup(part["html"])}
         for stem, part in zip(order, parts, strict=True)
     ]
-    demo = bool(prepared.quality.get("demonstration"))
+    demo = prepared.quality.demonstration
     page = _PAGES.get_template("page.html.j2").render(
         plan_name=PLAN_NAME,
         params=params,

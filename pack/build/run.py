@@ -59,7 +59,7 @@ BUILD_OPTIONS = ("data_dir", "window", "baseline_end", "police_force", "public",
 def default_period(prepared: Prepared) -> str:
     """The latest month the street data cover (else the latest month of any monthly input)."""
     for name in ("street", "outcomes", "stop_search", "calls"):
-        months = prepared.quality["inputs"][name]["months"]
+        months = prepared.quality.months(name)
         if months:
             return months[-1]
     raise ParameterError("no monthly input found in the data folder: give --period YYYY-MM")
@@ -225,13 +225,13 @@ class _Kernels:
 def _warn_inputs_ending_early(prepared: Prepared, period_end: str) -> None:
     """One warning per input whose data stop before the reporting period ends."""
     end = Month.parse(period_end)
-    for info in prepared.quality["inputs"].values():
-        last = info.get("last_month")
+    for info in prepared.quality.inputs.values():
+        last = info.last_month
         if last and Month.parse(last) < end:
             gap = end.months_since(Month.parse(last))
             log.warning(
                 "Prepare: warning: %s stop at %s, %d month%s before the period ends (%s)",
-                info["title"],
+                info.title,
                 Month.parse(last).name,
                 gap,
                 "" if gap == 1 else "s",
@@ -258,7 +258,7 @@ def _build(request: _Request, kernels: _Kernels) -> BuildResult:
         period = request.period_end or default_period(prepared)
         params = BuildParameters.create(period_end=period, data_dir=data_parameter(given, data_path), **kwargs)  # type: ignore[arg-type]
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
-    street_months = prepared.quality["inputs"]["street"]["months"]
+    street_months = prepared.quality.months("street")
     if street_months:
         require_covered(current, street_months, "street-level crime data")
     _warn_inputs_ending_early(prepared, params.period_end)

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from pack.data.context import PrepareContext
+from pack.data.report import Check
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +95,14 @@ def check_lsoas(ctx: PrepareContext) -> None:
         con.close()
     no_lsoa, unmatched, unmatched_codes, total = (int(v) for v in row)
     ctx.checks.append(
-        {
-            "check": "Street records matched to the rural-urban lookup",
-            "severity": "warning" if unmatched else "ok",
-            "detail": f"{total - no_lsoa - unmatched:,} of {total:,} records matched; {no_lsoa:,} have no "
+        Check(
+            check="Street records matched to the rural-urban lookup",
+            severity="warning" if unmatched else "ok",
+            detail=f"{total - no_lsoa - unmatched:,} of {total:,} records matched; {no_lsoa:,} have no "
             f"LSOA; {unmatched:,} records in {unmatched_codes:,} LSOA code(s) not in the lookup "
             "(e.g. 2021 codes against a 2011 lookup)",
-            "resolution": "unmatched and unlocated records are counted, and left out of the rural/urban split only",
-        }
+            resolution="unmatched and unlocated records are counted, and left out of the rural/urban split only",
+        )
     )
 
 
@@ -121,12 +122,12 @@ def check_finance(ctx: PrepareContext) -> None:
             diff = revenue - float(net.iloc[0])
             if abs(diff) > 0.0005:
                 ctx.checks.append(
-                    {
-                        "check": f"Revenue budget lines against net expenditure, {year}",
-                        "severity": "note",
-                        "detail": f"the revenue lines sum to £{revenue:,.3f}m but net expenditure is "
+                    Check(
+                        check=f"Revenue budget lines against net expenditure, {year}",
+                        severity="note",
+                        detail=f"the revenue lines sum to £{revenue:,.3f}m but net expenditure is "
                         f"£{float(net.iloc[0]):,.3f}m: a difference of £{diff:,.3f}m",
-                        "resolution": "the revenue table is gross spending; net expenditure is after "
+                        resolution="the revenue table is gross spending; net expenditure is after "
                         "income (e.g. specific grants, fees and charges). Both are shown.",
-                    }
+                    )
                 )

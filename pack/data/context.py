@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as arrow
 import pyarrow.parquet as pq
 
-from pack.data.report import InputReport
+from pack.data.report import Check, InputReport
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class PrepareContext:
     out: Path
     reports: dict[str, InputReport]
     errors: list[str]
-    checks: list[dict]
+    checks: list[Check]
     pool: ProcessPoolExecutor | None = None
     hashed: dict[Path, tuple[str, str]] = field(default_factory=dict)  # path: (memo key, SHA-256) from reading
 

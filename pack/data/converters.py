@@ -1,16 +1,19 @@
-"""Converters: validated text frames of each input -> typed frames."""
+"""Converters: each input's validated text frame -> its typed frame, and header renames.
+
+Every converter takes the validated text of one batch and the file's name as shown to users and
+returns the typed columns the prepared table keeps (with ``source_file``).
+"""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 
 import pandas as pd
 import pyarrow as arrow
 import pyarrow.compute as pc
 
 from pack.data import schemas
-
-log = logging.getLogger(__name__)
+from pack.reference import is_rural_code
 
 number_column = schemas.parse_numbers  # text to float64 (thousands separators dropped), NaN if not a number
 
@@ -25,6 +28,7 @@ def district_of(lsoa_name: pd.Series) -> pd.Series:
 
 
 def street_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed data.police.uk street-level records."""
     return pd.DataFrame(
         {
             "crime_id": frame["Crime ID"],
@@ -44,6 +48,7 @@ def street_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
 
 
 def outcomes_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed data.police.uk outcome updates."""
     return pd.DataFrame(
         {
             "crime_id": frame["Crime ID"],
@@ -57,6 +62,8 @@ def outcomes_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
 
 
 def stop_search_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed data.police.uk stop-and-search records."""
+
     def col(name: str) -> pd.Series:
         return frame[name] if name in frame else pd.Series("", index=frame.index, dtype="str")
 
@@ -94,6 +101,7 @@ def stats19_renames(header: list[str]) -> dict[str, str]:
 
 
 def collisions_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed STATS19 collisions (date ``dd/mm/yyyy`` to ISO date and month)."""
     dates = pd.to_datetime(frame["date"], format="%d/%m/%Y", errors="coerce")
     return pd.DataFrame(
         {
@@ -108,6 +116,7 @@ def collisions_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
 
 
 def casualties_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed STATS19 casualties."""
     out = pd.DataFrame(
         {
             "collision_index": frame["collision_index"],
@@ -126,7 +135,10 @@ _LSOA_COLUMNS = ("lsoa_code", "lsoa", "lsoa11cd", "lsoa21cd", "lsoa code", "lsoa
 _POP_COLUMNS = ("population", "pop", "all ages", "total")
 
 
-def lookup_renames(kind: str) -> callable:
+def lookup_renames(kind: str) -> Callable[[list[str]], dict[str, str]]:
+    """Header renames of an ONS LSOA lookup (``kind`` ``rural_urban`` or ``population``): the column names
+    of each vintage and publisher mapped to ``lsoa_code``, ``lsoa_name``, ``ruc_code``, ``ruc_name``, ``population``."""
+
     def renames(header: list[str]) -> dict[str, str]:
         mapping: dict[str, str] = {}
         lower = {c: c.strip().lower() for c in header}
@@ -147,4 +159,128 @@ def lookup_renames(kind: str) -> callable:
 
 
 def simple_renames(header: list[str]) -> dict[str, str]:
+    """Header names trimmed and lower-cased (the pack's own CSV formats)."""
     return {c: c.strip().lower() for c in header}
+
+
+def _text_or_empty(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column] if column in frame else pd.Series("", index=frame.index, dtype="str")
+
+
+def rural_urban_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed LSOA rural-urban lookup: the class, whether it is rural, and the lookup's vintage (2011 or 2021)."""
+    names = frame["lsoa_name"] if "lsoa_name" in frame else pd.Series("", index=frame.index, dtype="str")
+    return pd.DataFrame(
+        {
+            "lsoa_code": frame["lsoa_code"],
+            "ruc_code": frame["ruc_code"],
+            "lsoa_name": names,
+            "district": district_of(names) if "lsoa_name" in frame else names,
+            "ruc_name": _text_or_empty(frame, "ruc_name"),
+            "rural": frame["ruc_code"].map(is_rural_code).astype(bool),
+            "vintage": "2021" if frame["ruc_code"].str.startswith(("U", "R")).any() else "2011",
+            "source_file": file,
+        }
+    )
+
+
+def population_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed LSOA population estimates (thousands separators dropped)."""
+    return pd.DataFrame(
+        {"lsoa_code": frame["lsoa_code"], "population": number_column(frame["population"]), "source_file": file}
+    )
+
+
+def workforce_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed workforce figures in the pack's long form (date, role, measure, value)."""
+    return pd.DataFrame(
+        {
+            "date": frame["date"],
+            "role": frame["role"],
+            "measure": frame["measure"],
+            "value": number_column(frame["value"]),
+            "source_file": file,
+        }
+    )
+
+
+CALL_BANDS = ("answered_under_10s_pct", "answered_10_to_60s_pct", "answered_over_60s_pct")
+
+
+def calls_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed monthly 999/101 call handling (answer-time bands optional)."""
+    return pd.DataFrame(
+        {
+            "month": frame["month"],
+            "line": frame["line"],
+            "calls_received": number_column(frame["calls_received"]),
+            "calls_answered": number_column(frame["calls_answered"]),
+            "mean_answer_seconds": number_column(frame["mean_answer_seconds"]),
+            **{band: number_column(_text_or_empty(frame, band)) for band in CALL_BANDS},
+            "source_file": file,
+        }
+    )
+
+
+def finance_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed budget lines (£m), keeping their order in the file."""
+    return pd.DataFrame(
+        {
+            "year": frame["year"],
+            "table": frame["table"],
+            "line": frame["line"],
+            "value_gbp_m": number_column(frame["value_gbp_m"]),
+            "order": range(len(frame)),
+            "source": _text_or_empty(frame, "source"),
+            "source_file": file,
+        }
+    )
+
+
+LIKERT = ("strongly_agree", "agree", "neither", "disagree", "strongly_disagree")
+
+
+def consultation_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed consultation counts per priority (five-point agreement scale)."""
+    return pd.DataFrame(
+        {
+            "priority": frame["priority"],
+            **{c: number_column(frame[c]).astype("int64") for c in LIKERT},
+            "source": _text_or_empty(frame, "source"),
+            "source_file": file,
+        }
+    )
+
+
+def mi_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed management information (one value per indicator and period)."""
+    return pd.DataFrame(
+        {
+            "indicator_id": frame["indicator_id"],
+            "period_start": frame["period_start"],
+            "period_end": frame["period_end"],
+            "value": number_column(frame["value"]),
+            "unit": _text_or_empty(frame, "unit"),
+            "source": _text_or_empty(frame, "source"),
+            "note": _text_or_empty(frame, "note"),
+            "source_file": file,
+        }
+    )
+
+
+def hotspots_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed hotspot patrol areas (LSOA and the date patrols began)."""
+    return pd.DataFrame(
+        {"lsoa_code": frame["lsoa_code"], "patrolled_from": frame["patrolled_from"], "source_file": file}
+    )
+
+
+def ethnicity_population_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed population by broad ethnic group."""
+    return pd.DataFrame(
+        {
+            "ethnic_group": frame["ethnic_group"].str.strip(),
+            "population": number_column(frame["population"]),
+            "source_file": file,
+        }
+    )

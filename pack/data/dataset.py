@@ -12,6 +12,7 @@ import pandas as pd
 
 from pack.config import DEMO_DATA_DIR, PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
 from pack.data.entries import discard, entry_problems, read_record
+from pack.data.report import QualityReport
 from pack.data.stage import Prepared, load_prepared, prepare
 from pack.errors import DataError
 
@@ -54,7 +55,7 @@ class Dataset:
     prepared: Prepared
 
     @property
-    def quality(self) -> dict:
+    def quality(self) -> QualityReport:
         """The data-quality report (see :mod:`pack.data.stage`)."""
         return self.prepared.quality
 
@@ -65,7 +66,7 @@ class Dataset:
     @property
     def is_demo(self) -> bool:
         """True for the generated demonstration data."""
-        return bool(self.quality.get("demonstration"))
+        return self.quality.demonstration
 
     def supplied(self, name: str) -> bool:
         """True when the input was supplied and kept at least one row."""
@@ -73,7 +74,7 @@ class Dataset:
 
     def months(self, name: str) -> list[str]:
         """Months (``YYYY-MM``) the input covers."""
-        return list(self.quality["inputs"][name]["months"])
+        return self.quality.months(name)
 
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         """The prepared table, or ``None`` when not supplied. Its files are checked against the

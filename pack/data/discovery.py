@@ -23,36 +23,16 @@ from pack.data.specs import INPUT_NAMES, INPUTS
 from pack.errors import DataError
 
 
-def _lower(header: list[str]) -> set[str]:
-    return {c.strip().lower() for c in header}
-
-
 def classify(path: Path, header: list[str]) -> str | None:
-    """Name of the input a CSV belongs to, judged by its header and name; ``None`` if unknown."""
-    cols = set(header)
-    low = _lower(header)
-    fname = path.name.lower()
-    for s in INPUTS[:3]:
-        if s.name_pattern and re.search(s.name_pattern, fname):
-            return s.name
-    if {"Crime ID", "Month", "Falls within", "Crime type"} <= cols:
-        return "street"
-    if {"Crime ID", "Month", "Outcome type"} <= cols:
-        return "outcomes"
-    if {"Type", "Date", "Object of search", "Outcome"} <= cols:
-        return "stop_search"
-    if "casualty_severity" in low:
-        return "casualties"
-    if "police_force" in low and ({"accident_severity", "collision_severity"} & low):
-        return "collisions"
-    if {"ruc11cd", "ruc21cd"} & low:
-        return "rural_urban"
-    if ({"pop", "population", "all ages", "total"} & low) and any("lsoa" in c for c in low):
-        return "population"
-    if {"date", "role", "measure", "value"} <= low or "force/region" in low or "police force" in low:
-        return "workforce"
-    for s in INPUTS[8:]:
-        if set(s.signature) <= low:
+    """Name of the input a CSV belongs to, judged by its name (data.police.uk's own file names) and
+    then its header, by each input's rule in :data:`~pack.data.specs.INPUTS` order; ``None`` if unknown."""
+    by_name = _guess_from_name(path)
+    if by_name:
+        return by_name
+    exact = frozenset(header)
+    lower = frozenset(c.strip().lower() for c in header)
+    for s in INPUTS:
+        if s.recognise(exact, lower):
             return s.name
     return None
 
@@ -104,7 +84,7 @@ def discover(data_dir: Path) -> list[FoundFile]:
 
 def _guess_from_name(path: Path) -> str | None:
     fname = path.name.lower()
-    for s in INPUTS[:3]:
+    for s in INPUTS:
         if s.name_pattern and re.search(s.name_pattern, fname):
             return s.name
     return None

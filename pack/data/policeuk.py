@@ -6,7 +6,6 @@ import hashlib
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,20 +15,16 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 import pyarrow.parquet as pq
 
-from pack.data import schemas
 from pack.data.context import PrepareContext
-from pack.data.converters import outcomes_typed, stop_search_typed, street_typed
 from pack.data.discovery import FoundFile, force_slug, month_of_file
 from pack.data.hashing import memo_key
 from pack.data.keys import crime_id_keys
 from pack.data.readers import FileReport, line_chunks, line_count, read_validated
 from pack.data.report import InputReport
-from pack.data.specs import OUTCOME_COLUMNS, STOP_SEARCH_COLUMNS, STREET_COLUMNS
+from pack.data.specs import POLICE_UK_INPUTS, spec
 from pack.errors import DataError
 
 log = logging.getLogger(__name__)
-
-POLICE_UK_INPUTS = ("street", "outcomes", "stop_search")
 
 
 PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the same size
@@ -93,17 +88,6 @@ class _HashingPass:
     def __call__(self, chunk: memoryview | bytes) -> None:
         self.digest.update(chunk)
         self.size += len(chunk)
-
-
-def _police_uk_spec(name: str) -> tuple[list[str], list[str], Callable, Callable]:
-    """``(columns kept, columns required, typed converter, schema factory)`` of a police.uk input."""
-    if name == "street":
-        return STREET_COLUMNS, [c for c in STREET_COLUMNS if c != "Context"], street_typed, schemas.street_schema
-    if name == "outcomes":
-        kept = ["Crime ID", "Month", "Falls within", "LSOA code", "Outcome type"]
-        return kept, OUTCOME_COLUMNS, outcomes_typed, schemas.outcomes_schema
-    required = ["Type", "Date", "Latitude", "Longitude", "Object of search", "Outcome"]
-    return STOP_SEARCH_COLUMNS, required, stop_search_typed, schemas.stop_search_schema
 
 
 # An outcome row's place in time, for "the latest outcome of a crime": its month, then its file's
@@ -170,7 +154,7 @@ def _read_police_uk_file(name: str, path: Path, relative: str, force: str, part:
 def _read_police_uk_rows(
     name: str, path: Path, relative: str, force: str, part: Path, rank: int, result: _FileResult, hashing: _HashingPass
 ) -> None:
-    columns, required, typed, schema_for = _police_uk_spec(name)
+    input_spec = spec(name)
     file_month = month_of_file(path)
     if name == "stop_search" and file_month:
         file_force = path.name[len(file_month) + 1 : -len("-stop-and-search.csv")]
@@ -182,14 +166,21 @@ def _read_police_uk_rows(
     outcome_codes: dict[str, int] = {}
     rows_written = 0
     try:
-        for frame in read_validated(path, report, schema_for(file_month), required, columns, on_bytes=hashing):
+        for frame in read_validated(
+            path,
+            report,
+            input_spec.schema(file_month),
+            list(input_spec.required),
+            list(input_spec.kept or ()),
+            on_bytes=hashing,
+        ):
             if name != "stop_search" and len(frame):
                 mine = frame["Falls within"] == force
                 for other, n in frame.loc[~mine, "Falls within"].value_counts().items():
                     result.other_forces[str(other)] += int(n)
                 frame = frame[mine.to_numpy()]
             if len(frame):
-                typed_frame = typed(frame, relative)
+                typed_frame = input_spec.convert(frame, relative)
                 result.months.update(typed_frame["month"].unique().tolist())
                 table = arrow.Table.from_pandas(typed_frame, preserve_index=False)
                 if name != "stop_search":

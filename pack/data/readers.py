@@ -28,7 +28,7 @@ from pack.errors import DataError
 BLOCK_SIZE = 16 << 20  # bytes of CSV text per batch: memory stays bounded whatever the file size
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rejection:
     """One rejected row: where it was and which rule it broke."""
 

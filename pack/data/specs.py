@@ -1,24 +1,78 @@
-"""The inputs the pack knows: one declarative spec per input (the data contract in code)."""
+"""The inputs the pack knows: one declarative spec per input (the data contract in code).
+
+A spec says how the input is recognised in a data folder (its file name or its header), how it is
+read (``reader``), which columns it must have, how its header names map to the contract's names,
+the schema each row's text is checked against and the converter that types the valid rows. Discovery
+(:mod:`pack.data.discovery`), validation and reading (:mod:`pack.data.tables`, :mod:`pack.data.policeuk`,
+:mod:`pack.data.workforce`) all read these specs: adding an input is adding a spec (and, when the
+input needs a step after reading, a finisher in :mod:`pack.data.tables`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pack.data import converters, schemas
+
+Reader = Literal["police_uk", "table", "workforce"]
+Recognise = Callable[[frozenset[str], frozenset[str]], bool]
+
+
+def columns(*names: str) -> Recognise:
+    """A header rule: every one of ``names`` is a column, exactly as written."""
+    wanted = frozenset(names)
+    return lambda exact, _lower: wanted <= exact
+
+
+def lower_columns(*names: str) -> Recognise:
+    """A header rule: every one of ``names`` is a column, ignoring case and surrounding spaces."""
+    wanted = frozenset(names)
+    return lambda _exact, lower: wanted <= lower
+
+
+def any_lower_column(*names: str) -> Recognise:
+    """A header rule: at least one of ``names`` is a column (ignoring case)."""
+    wanted = frozenset(names)
+    return lambda _exact, lower: bool(wanted & lower)
+
+
+def _stats19_collisions(_exact: frozenset[str], lower: frozenset[str]) -> bool:
+    return "police_force" in lower and bool({"accident_severity", "collision_severity"} & lower)
+
+
+def _lsoa_population(_exact: frozenset[str], lower: frozenset[str]) -> bool:
+    return bool({"pop", "population", "all ages", "total"} & lower) and any("lsoa" in c for c in lower)
+
+
+def _workforce(_exact: frozenset[str], lower: frozenset[str]) -> bool:
+    return {"date", "role", "measure", "value"} <= lower or bool({"force/region", "police force"} & lower)
 
 
 @dataclass(frozen=True)
 class InputSpec:
-    """One input of the data contract."""
+    """One input of the data contract: where it comes from, how it is recognised and how it is read."""
 
     name: str
     title: str
     publisher: str
     where: str
-    signature: tuple[str, ...]  # columns whose presence identifies the file
-    name_pattern: str | None = None  # regex on the file name, when the header is not enough
-    monthly: bool = False
+    reader: Reader
+    recognise: Recognise  # header rule: (columns as written, columns lower-cased) -> this input?
+    required: tuple[str, ...]  # contract names (after ``renames``) a file must have
+    schema: Callable[..., pa.DataFrameSchema]  # police.uk schemas take the month in the file name
+    convert: Callable[[pd.DataFrame, str], pd.DataFrame]
+    renames: Callable[[list[str]], dict[str, str]] | None = None
+    name_pattern: str | None = None  # regex on the file name, for data.police.uk's own names
+    monthly: bool = False  # one file (or more) per month: months missing between the first and last are named
+    kept: tuple[str, ...] | None = None  # columns read (others are noted as not used); None: all
 
 
-STREET_COLUMNS = [
+STREET_COLUMNS = (
     "Crime ID",
     "Month",
     "Reported by",
@@ -31,8 +85,8 @@ STREET_COLUMNS = [
     "Crime type",
     "Last outcome category",
     "Context",
-]
-OUTCOME_COLUMNS = [
+)
+OUTCOME_COLUMNS = (
     "Crime ID",
     "Month",
     "Reported by",
@@ -43,8 +97,8 @@ OUTCOME_COLUMNS = [
     "LSOA code",
     "LSOA name",
     "Outcome type",
-]
-STOP_SEARCH_COLUMNS = [
+)
+STOP_SEARCH_COLUMNS = (
     "Type",
     "Date",
     "Part of a policing operation",
@@ -60,7 +114,11 @@ STOP_SEARCH_COLUMNS = [
     "Outcome",
     "Outcome linked to object of search",
     "Removal of more than just outer clothing",
-]
+)
+
+ONS = "Office for National Statistics"
+FORCE_OR_PCC = "The force / PCC office"
+STATS19_WHERE = "https://www.gov.uk/government/statistical-data-sets/road-safety-open-data"
 
 INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
@@ -68,121 +126,183 @@ INPUTS: tuple[InputSpec, ...] = (
         "data.police.uk street-level crime and ASB",
         "Home Office / data.police.uk",
         "https://data.police.uk/data/ (custom download or archive)",
-        ("Crime ID", "Month", "Falls within", "Crime type"),
-        r"-street\.csv$",
-        True,
+        reader="police_uk",
+        recognise=columns("Crime ID", "Month", "Falls within", "Crime type"),
+        required=tuple(c for c in STREET_COLUMNS if c != "Context"),
+        schema=schemas.street_schema,
+        convert=converters.street_typed,
+        name_pattern=r"-street\.csv$",
+        monthly=True,
+        kept=STREET_COLUMNS,
     ),
     InputSpec(
         "outcomes",
         "data.police.uk outcomes",
         "Home Office / data.police.uk",
         "https://data.police.uk/data/ (tick 'include outcomes')",
-        ("Crime ID", "Month", "Outcome type"),
-        r"-outcomes\.csv$",
-        True,
+        reader="police_uk",
+        recognise=columns("Crime ID", "Month", "Outcome type"),
+        required=OUTCOME_COLUMNS,
+        schema=schemas.outcomes_schema,
+        convert=converters.outcomes_typed,
+        name_pattern=r"-outcomes\.csv$",
+        monthly=True,
+        kept=("Crime ID", "Month", "Falls within", "LSOA code", "Outcome type"),
     ),
     InputSpec(
         "stop_search",
         "data.police.uk stop and search",
         "Home Office / data.police.uk",
         "https://data.police.uk/data/ (tick 'include stop and search')",
-        ("Type", "Date", "Object of search", "Outcome"),
-        r"-stop-and-search\.csv$",
-        True,
+        reader="police_uk",
+        recognise=columns("Type", "Date", "Object of search", "Outcome"),
+        required=("Type", "Date", "Latitude", "Longitude", "Object of search", "Outcome"),
+        schema=schemas.stop_search_schema,
+        convert=converters.stop_search_typed,
+        name_pattern=r"-stop-and-search\.csv$",
+        monthly=True,
+        kept=STOP_SEARCH_COLUMNS,
     ),
     InputSpec(
         "collisions",
         "STATS19 road collisions",
         "Department for Transport",
-        "https://www.gov.uk/government/statistical-data-sets/road-safety-open-data",
-        ("police_force",),
-        None,
+        STATS19_WHERE,
+        reader="table",
+        recognise=_stats19_collisions,
+        required=("collision_index", "police_force", "collision_severity", "date"),
+        schema=schemas.collisions_schema,
+        convert=converters.collisions_typed,
+        renames=converters.stats19_renames,
     ),
     InputSpec(
         "casualties",
         "STATS19 road casualties",
         "Department for Transport",
-        "https://www.gov.uk/government/statistical-data-sets/road-safety-open-data",
-        ("casualty_severity", "casualty_type"),
-        None,
+        STATS19_WHERE,
+        reader="table",
+        recognise=lower_columns("casualty_severity"),
+        required=("collision_index", "casualty_severity", "casualty_type"),
+        schema=schemas.casualties_schema,
+        convert=converters.casualties_typed,
+        renames=converters.stats19_renames,
     ),
     InputSpec(
         "rural_urban",
         "LSOA rural-urban classification",
-        "Office for National Statistics",
+        ONS,
         "https://geoportal.statistics.gov.uk/ (Rural Urban Classification (2011/2021) of LSOAs)",
-        (),
-        None,
+        reader="table",
+        recognise=any_lower_column("ruc11cd", "ruc21cd"),
+        required=("lsoa_code", "ruc_code"),
+        schema=schemas.rural_urban_schema,
+        convert=converters.rural_urban_typed,
+        renames=converters.lookup_renames("rural_urban"),
     ),
     InputSpec(
         "population",
         "LSOA population estimates",
-        "Office for National Statistics",
-        "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
-        "populationestimates (lower layer super output area population estimates)",
-        (),
-        None,
+        ONS,
+        "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates "
+        "(lower layer super output area population estimates)",
+        reader="table",
+        recognise=_lsoa_population,
+        required=("lsoa_code", "population"),
+        schema=schemas.population_schema,
+        convert=converters.population_typed,
+        renames=converters.lookup_renames("population"),
     ),
     InputSpec(
         "workforce",
         "Police workforce (officers, PCSOs, staff, specials)",
         "Home Office police workforce statistics or the force",
         "https://www.gov.uk/government/collections/police-workforce-england-and-wales",
-        (),
-        None,
+        reader="workforce",
+        recognise=_workforce,
+        required=("date", "role", "measure", "value"),
+        schema=schemas.workforce_schema,
+        convert=converters.workforce_typed,
+        renames=converters.simple_renames,
     ),
     InputSpec(
         "calls",
         "999 and 101 call handling, monthly",
         "The force (999 bands: police.uk)",
         "supplied by the force / PCC office; 999 answer-time bands at https://www.police.uk/",
-        ("month", "line", "calls_received"),
-        None,
+        reader="table",
+        recognise=lower_columns("month", "line", "calls_received"),
+        required=("month", "line", "calls_received", "calls_answered", "mean_answer_seconds"),
+        schema=schemas.calls_schema,
+        convert=converters.calls_typed,
+        renames=converters.simple_renames,
+        monthly=True,
     ),
     InputSpec(
         "finance",
         "Revenue budget, capital programme and funding",
         "PCC office",
         "the PCC's budget report / statement of accounts",
-        ("year", "table", "line", "value_gbp_m"),
-        None,
+        reader="table",
+        recognise=lower_columns("year", "table", "line", "value_gbp_m"),
+        required=("year", "table", "line", "value_gbp_m"),
+        schema=schemas.finance_schema,
+        convert=converters.finance_typed,
+        renames=converters.simple_renames,
     ),
     InputSpec(
         "consultation",
         "Public consultation survey counts",
         "PCC office",
         "the plan's consultation appendix",
-        ("priority", "strongly_agree", "agree"),
-        None,
+        reader="table",
+        recognise=lower_columns("priority", "strongly_agree", "agree"),
+        required=("priority", *converters.LIKERT),
+        schema=schemas.consultation_schema,
+        convert=converters.consultation_typed,
+        renames=converters.simple_renames,
     ),
     InputSpec(
         "mi",
         "Management information (long format)",
-        "The force / PCC office",
+        FORCE_OR_PCC,
         "supplied by the force / PCC office",
-        ("indicator_id", "period_start", "period_end", "value"),
-        None,
+        reader="table",
+        recognise=lower_columns("indicator_id", "period_start", "period_end", "value"),
+        required=("indicator_id", "period_start", "period_end", "value"),
+        schema=schemas.management_information_schema,
+        convert=converters.mi_typed,
+        renames=converters.simple_renames,
     ),
     InputSpec(
         "hotspots",
         "ASB hotspot patrol areas",
-        "The force / PCC office",
+        FORCE_OR_PCC,
         "the force's hotspot patrol list (Grip / Serious Violence Duty funding returns)",
-        ("lsoa_code", "patrolled_from"),
-        None,
+        reader="table",
+        recognise=lower_columns("lsoa_code", "patrolled_from"),
+        required=("lsoa_code", "patrolled_from"),
+        schema=schemas.hotspots_schema,
+        convert=converters.hotspots_typed,
+        renames=converters.simple_renames,
     ),
     InputSpec(
         "ethnicity_population",
         "Population of the force area by ethnic group",
-        "Office for National Statistics",
+        ONS,
         "Census 2021 table TS021 (ethnic group) for the force area's LSOAs, summed to the five broad "
         "groups data.police.uk uses for officer-defined ethnicity (Asian, Black, Mixed, White, Other)",
-        ("ethnic_group", "population"),
-        None,
+        reader="table",
+        recognise=lower_columns("ethnic_group", "population"),
+        required=("ethnic_group", "population"),
+        schema=schemas.ethnicity_population_schema,
+        convert=converters.ethnicity_population_typed,
+        renames=converters.simple_renames,
     ),
 )
 
-INPUT_NAMES = tuple(spec.name for spec in INPUTS)
+INPUT_NAMES = tuple(s.name for s in INPUTS)
+MONTHLY_INPUTS = tuple(s.name for s in INPUTS if s.monthly)
+POLICE_UK_INPUTS = tuple(s.name for s in INPUTS if s.reader == "police_uk")
 
 
 def spec(name: str) -> InputSpec:

@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pack.config import PLAN_FORCE, cache_root
@@ -35,16 +35,16 @@ from pack.data.entries import (
     remove_stale,
 )
 from pack.data.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
-from pack.data.policeuk import POLICE_UK_INPUTS, read_police_uk
-from pack.data.report import InputReport
-from pack.data.specs import INPUT_NAMES, INPUTS
-from pack.data.tables import read_lookups, read_small_tables, read_stats19
+from pack.data.policeuk import read_police_uk
+from pack.data.report import REPORT_FORMAT, InputFile, InputReport, QualityReport
+from pack.data.specs import INPUT_NAMES, INPUTS, POLICE_UK_INPUTS
+from pack.data.tables import read_tables
 from pack.data.workforce import read_workforce
 from pack.errors import DataError
 
 log = logging.getLogger(__name__)
 
-PREPARE_FORMAT = 4
+PREPARE_FORMAT = REPORT_FORMAT  # a cache entry of another format is never read
 
 
 DEMO_MARKER = "DEMONSTRATION_DATA.txt"
@@ -56,31 +56,32 @@ class Prepared:
 
     path: Path
     key: str
-    quality: dict
+    quality: QualityReport
 
 
 def _content_key(
     data_dir: Path, files: list[FoundFile], force: str, digests: dict[Path, str], listed: bool = False
-) -> tuple[str, list[dict]]:
-    listing = []
-    for f in files:
-        if f.path.is_file():
-            listing.append(
-                {
-                    "path": f.relative,
-                    "size": f.path.stat().st_size,
-                    "sha256": digests.get(f.path, "unreadable"),
-                    "input": f.input,
-                }
-            )
-        else:
-            listing.append({"path": f.relative, "size": None, "sha256": None, "input": f.input})
+) -> tuple[str, tuple[InputFile, ...]]:
+    listing = tuple(
+        InputFile(f.relative, f.input, f.path.stat().st_size, digests.get(f.path, "unreadable"))
+        if f.path.is_file()
+        else InputFile(f.relative, f.input, None, None)
+        for f in files
+    )
     extra = data_dir / "sources.toml"
     # a listed set of files (verify) was classified already: sources.toml is not read again
     tag = sha256_text(extra.read_text(encoding="utf-8")) if extra.is_file() and not listed else ""
     key = sha256_text(
         json.dumps(
-            [PREPARE_FORMAT, force, tag, listing, pack_code_hash(), (data_dir / DEMO_MARKER).is_file()], sort_keys=True
+            [
+                PREPARE_FORMAT,
+                force,
+                tag,
+                [asdict(f) for f in listing],
+                pack_code_hash(),
+                (data_dir / DEMO_MARKER).is_file(),
+            ],
+            sort_keys=True,
         )
     )
     return key[:24], listing
@@ -139,17 +140,17 @@ def prepare(
         digests.update({path: sha for path, (_, sha) in hashed.items()})
         digests.update(memoised_sha256_many([p for p in readable if p not in digests]))  # e.g. duplicates not read
         key, listing = _content_key(data_dir, files, force, digests, listed)
-        # the same key order whether fresh or read back from the cache
-        quality = json.loads(json.dumps({**quality, "files": listing}, sort_keys=True))
-        (tmp / "quality.json").write_text(json.dumps(quality, indent=1, sort_keys=True), encoding="utf-8")
+        quality = replace(quality, files=listing)
+        (tmp / "quality.json").write_text(quality.to_json(), encoding="utf-8")
         record_entry(tmp)
         target = root / key
         try:
             os.replace(tmp, target)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)  # prepared before (or by another process) meanwhile
+        except OSError:  # prepared meanwhile by another process, or an entry that fails its check
             if (cached := _cached(target)) is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
                 return cached
+            os.replace(tmp, target)  # the entry there failed its check and was discarded
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -206,21 +207,28 @@ def _cached(target: Path) -> Prepared | None:
         )
         discard(target)
         return None
-    quality = json.loads((target / "quality.json").read_text(encoding="utf-8"))
+    try:
+        quality = QualityReport.from_json((target / "quality.json").read_text(encoding="utf-8"))
+    except (ValueError, KeyError, TypeError) as exc:  # written by another version of the pack
+        log.warning(
+            "Prepare: cache entry %s cannot be read (%s): discarded, the data are prepared again", target.name, exc
+        )
+        discard(target)
+        return None
     mark_used(target)
     _raise_if_errors(quality)
     return Prepared(target, target.name, quality)
 
 
-def _raise_if_errors(quality: dict) -> None:
-    if quality["errors"]:
-        listed = "\n  - ".join(quality["errors"])
-        raise DataError(f"the data folder has {len(quality['errors'])} problem(s):\n  - {listed}")
+def _raise_if_errors(quality: QualityReport) -> None:
+    if quality.errors:
+        listed = "\n  - ".join(quality.errors)
+        raise DataError(f"the data folder has {len(quality.errors)} problem(s):\n  - {listed}")
 
 
 def _prepare_into(
     out: Path, data_dir: Path, files: list[FoundFile], force: str
-) -> tuple[dict, dict[Path, tuple[str, str]]]:
+) -> tuple[QualityReport, dict[Path, tuple[str, str]]]:
     """Read every input into ``out``; return the quality report (without its file listing) and
     the ``(memo key, SHA-256)`` of each file hashed while it was read."""
     reports = {s.name: InputReport(s.name, s.title) for s in INPUTS}
@@ -241,10 +249,8 @@ def _prepare_into(
     finally:
         if ctx.pool is not None:
             ctx.pool.shutdown()
-    read_stats19(ctx, by_input)
-    read_lookups(ctx, by_input)
+    read_tables(ctx, by_input)
     read_workforce(ctx, by_input["workforce"])
-    read_small_tables(ctx, by_input)
     if (out / "street.parquet").exists():
         started = time.perf_counter()
         write_aggregates(out)
@@ -252,13 +258,13 @@ def _prepare_into(
         check_lsoas(ctx)
     check_finance(ctx)
 
-    quality = {
-        "format": PREPARE_FORMAT,
-        "force": force,
-        "demonstration": (data_dir / DEMO_MARKER).is_file(),
-        "inputs": {name: r.as_dict() for name, r in reports.items()},
-        "unrecognised": [f.relative for f in files if not f.input],
-        "checks": ctx.checks,
-        "errors": ctx.errors,
-    }
+    quality = QualityReport(
+        format=REPORT_FORMAT,
+        force=force,
+        demonstration=(data_dir / DEMO_MARKER).is_file(),
+        inputs={name: r.freeze() for name, r in reports.items()},
+        unrecognised=tuple(f.relative for f in files if not f.input),
+        checks=tuple(ctx.checks),
+        errors=tuple(ctx.errors),
+    )
     return quality, ctx.hashed

@@ -1,50 +1,45 @@
-"""The smaller inputs, read whole: STATS19, ONS lookups, calls, finance, consultation, MI, hotspots."""
+"""The smaller inputs, read whole by their specs: STATS19, ONS lookups, calls, finance, consultation, MI,
+hotspots, population by ethnic group.
+
+Each is read, validated and typed by its :class:`~pack.data.specs.InputSpec`; a *finisher* then does
+what that input needs after reading (keep one force's collisions, join casualties to them, one row
+per LSOA, sort, cross-checks) and saves the table.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 
-from pack.data import schemas
+from pack.catalogue import MI_CATALOGUE
 from pack.data.context import PrepareContext, save_table
-from pack.data.converters import (
-    casualties_typed,
-    collisions_typed,
-    district_of,
-    lookup_renames,
-    number_column,
-    simple_renames,
-    stats19_renames,
-)
 from pack.data.discovery import FoundFile, force_slug
 from pack.data.readers import FileReport, read_validated
+from pack.data.specs import INPUTS, InputSpec
 from pack.errors import DataError
-from pack.reference import STATS19_POLICE_FORCE_CODES, is_rural_code
+from pack.reference import STATS19_POLICE_FORCE_CODES
 
 log = logging.getLogger(__name__)
 
+Frames = dict[str, pd.DataFrame]  # the tables read so far, by input name (casualties need collisions)
+
 
 def read_table(
-    ctx: PrepareContext,
-    name: str,
-    files: list[FoundFile],
-    schema,
-    required: list[str],
-    typed,
-    renames=simple_renames,
-    keep: list[str] | None = None,
+    ctx: PrepareContext, spec: InputSpec, files: list[FoundFile], keep: list[str] | None = None
 ) -> pd.DataFrame | None:
-    """Read a small input whole; return the typed frame (or ``None`` if not supplied)."""
-    report = ctx.reports[name]
+    """Read every file of a small input whole; return the typed frame (or ``None`` if no row was kept)."""
+    report = ctx.reports[spec.name]
     frames: list[pd.DataFrame] = []
     for f in files:
         report.files.append(f.relative)
         try:
             file_report = FileReport(f.relative)
-            for frame in read_validated(f.path, file_report, schema, required, keep, rename=renames):
+            schema = spec.schema()
+            for frame in read_validated(f.path, file_report, schema, list(spec.required), keep, rename=spec.renames):
                 if len(frame):
-                    frames.append(typed(frame, f.relative))
+                    frames.append(spec.convert(frame, f.relative))
             report.add(file_report)
         except DataError as exc:
             ctx.errors.append(str(exc))
@@ -54,230 +49,108 @@ def read_table(
     return pd.concat(frames, ignore_index=True)
 
 
-def read_stats19(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) -> None:
+def _collisions(ctx: PrepareContext, collisions: pd.DataFrame, _read: Frames) -> pd.DataFrame | None:
+    """Keep the force's collisions (STATS19 ``police_force`` code); the others are counted."""
+    report = ctx.reports["collisions"]
     code = STATS19_POLICE_FORCE_CODES.get(force_slug(ctx.force))
-    collisions = read_table(
-        ctx,
-        "collisions",
-        by_input["collisions"],
-        schemas.collisions_schema(),
-        ["collision_index", "police_force", "collision_severity", "date"],
-        collisions_typed,
-        renames=stats19_renames,
+    if code is None:
+        ctx.errors.append(f"collisions: no STATS19 police_force code is known for '{ctx.force}'")
+        return None
+    mine = collisions["police_force"] == code
+    report.rows_other_forces = int((~mine).sum())
+    report.rows_kept -= report.rows_other_forces
+    if not mine.any():
+        found = ", ".join(str(c) for c in sorted(collisions["police_force"].unique()))
+        ctx.errors.append(f"collisions: no rows for police_force {code} ({ctx.force}); codes found: {found}")
+        return None
+    collisions = collisions[mine]
+    report.months = sorted(collisions["month"].unique().tolist())
+    report.notes.append(f"collision years: {', '.join(sorted(collisions['date'].str[:4].unique()))}")
+    return collisions
+
+
+def _casualties(ctx: PrepareContext, casualties: pd.DataFrame, read: Frames) -> pd.DataFrame | None:
+    """Casualties joined to the force's collisions (date, month, severity); casualties of other forces'
+    collisions are counted and excluded."""
+    report = ctx.reports["casualties"]
+    collisions = read.get("collisions")
+    if collisions is None:
+        ctx.errors.append("casualties: casualty files need the matching STATS19 collision files")
+        return None
+    joined = casualties.merge(
+        collisions[["collision_index", "date", "month", "collision_severity"]],
+        on="collision_index",
+        how="left",
+        validate="many_to_one",
     )
-    if collisions is not None:
-        report = ctx.reports["collisions"]
-        if code is None:
-            ctx.errors.append(f"collisions: no STATS19 police_force code is known for '{ctx.force}'")
-            return
-        mine = collisions["police_force"] == code
-        report.rows_other_forces = int((~mine).sum())
-        report.rows_kept -= report.rows_other_forces
-        if not mine.any():
-            found = ", ".join(str(c) for c in sorted(collisions["police_force"].unique()))
-            ctx.errors.append(f"collisions: no rows for police_force {code} ({ctx.force}); codes found: {found}")
-            return
-        collisions = collisions[mine]
-        years = collisions["date"].str[:4]
-        report.months = sorted(collisions["month"].unique().tolist())
-        report.notes.append(f"collision years: {', '.join(sorted(years.unique()))}")
-        save_table(ctx, "collisions", collisions)
-    casualties = read_table(
-        ctx,
-        "casualties",
-        by_input["casualties"],
-        schemas.casualties_schema(),
-        ["collision_index", "casualty_severity", "casualty_type"],
-        casualties_typed,
-        renames=stats19_renames,
-    )
-    if casualties is not None:
-        report = ctx.reports["casualties"]
-        if collisions is None:
-            ctx.errors.append("casualties: casualty files need the matching STATS19 collision files")
-            return
-        joined = casualties.merge(
-            collisions[["collision_index", "date", "month", "collision_severity"]],
-            on="collision_index",
-            how="left",
-            validate="many_to_one",
+    unmatched = joined["month"].isna()
+    report.rows_other_forces = int(unmatched.sum())
+    report.rows_kept -= report.rows_other_forces
+    if report.rows_other_forces:
+        report.notes.append(
+            f"{report.rows_other_forces:,} casualties in collisions of other forces (or with no "
+            "collision record) excluded"
         )
-        unmatched = joined["month"].isna()
-        report.rows_other_forces = int(unmatched.sum())
-        report.rows_kept -= report.rows_other_forces
-        if report.rows_other_forces:
-            report.notes.append(
-                f"{report.rows_other_forces:,} casualties in collisions of other forces (or with no "
-                "collision record) excluded"
-            )
-        joined = joined[~unmatched]
-        report.months = sorted(joined["month"].unique().tolist())
-        if joined["adjusted_serious"].notna().any():
-            report.notes.append("severity adjustment supplied (casualty_adjusted_severity_serious)")
-        save_table(ctx, "casualties", joined)
+    joined = joined[~unmatched]
+    report.months = sorted(joined["month"].unique().tolist())
+    if joined["adjusted_serious"].notna().any():
+        report.notes.append("severity adjustment supplied (casualty_adjusted_severity_serious)")
+    return joined
 
 
-def read_lookups(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) -> None:
-    ruc = read_table(
-        ctx,
-        "rural_urban",
-        by_input["rural_urban"],
-        schemas.rural_urban_schema(),
-        ["lsoa_code", "ruc_code"],
-        lambda fr, file: pd.DataFrame(
-            {
-                "lsoa_code": fr["lsoa_code"],
-                "ruc_code": fr["ruc_code"],
-                "lsoa_name": fr["lsoa_name"] if "lsoa_name" in fr else "",
-                "district": district_of(fr["lsoa_name"]) if "lsoa_name" in fr else "",
-                "ruc_name": fr["ruc_name"] if "ruc_name" in fr else "",
-                "rural": fr["ruc_code"].map(is_rural_code).astype(bool),
-                "vintage": "2021" if fr["ruc_code"].str.startswith(("U", "R")).any() else "2011",
-                "source_file": file,
-            }
-        ),
-        renames=lookup_renames("rural_urban"),
-    )
-    if ruc is not None:
-        save_table(ctx, "rural_urban", ruc.drop_duplicates("lsoa_code", keep="last"))
-    pop = read_table(
-        ctx,
-        "population",
-        by_input["population"],
-        schemas.population_schema(),
-        ["lsoa_code", "population"],
-        lambda fr, file: pd.DataFrame(
-            {"lsoa_code": fr["lsoa_code"], "population": number_column(fr["population"]), "source_file": file}
-        ),
-        renames=lookup_renames("population"),
-    )
-    if pop is not None:
-        save_table(ctx, "population", pop.drop_duplicates("lsoa_code", keep="last"))
+def _one_row_per_lsoa(_ctx: PrepareContext, frame: pd.DataFrame, _read: Frames) -> pd.DataFrame:
+    return frame.drop_duplicates("lsoa_code", keep="last")
 
 
-def read_small_tables(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) -> None:
-    def text_or_empty(fr: pd.DataFrame, col: str) -> pd.Series:
-        return fr[col] if col in fr else pd.Series("", index=fr.index, dtype="str")
+def _calls(ctx: PrepareContext, calls: pd.DataFrame, _read: Frames) -> pd.DataFrame:
+    ctx.reports["calls"].months = sorted(calls["month"].unique().tolist())
+    return calls.sort_values(["line", "month"])
 
-    calls = read_table(
-        ctx,
-        "calls",
-        by_input["calls"],
-        schemas.calls_schema(),
-        ["month", "line", "calls_received", "calls_answered", "mean_answer_seconds"],
-        lambda fr, file: pd.DataFrame(
-            {
-                "month": fr["month"],
-                "line": fr["line"],
-                "calls_received": number_column(fr["calls_received"]),
-                "calls_answered": number_column(fr["calls_answered"]),
-                "mean_answer_seconds": number_column(fr["mean_answer_seconds"]),
-                "answered_under_10s_pct": number_column(text_or_empty(fr, "answered_under_10s_pct")),
-                "answered_10_to_60s_pct": number_column(text_or_empty(fr, "answered_10_to_60s_pct")),
-                "answered_over_60s_pct": number_column(text_or_empty(fr, "answered_over_60s_pct")),
-                "source_file": file,
-            }
-        ),
-    )
-    if calls is not None:
-        ctx.reports["calls"].months = sorted(calls["month"].unique().tolist())
-        save_table(ctx, "calls", calls.sort_values(["line", "month"]))
-    finance = read_table(
-        ctx,
-        "finance",
-        by_input["finance"],
-        schemas.finance_schema(),
-        ["year", "table", "line", "value_gbp_m"],
-        lambda fr, file: pd.DataFrame(
-            {
-                "year": fr["year"],
-                "table": fr["table"],
-                "line": fr["line"],
-                "value_gbp_m": number_column(fr["value_gbp_m"]),
-                "order": range(len(fr)),
-                "source": text_or_empty(fr, "source"),
-                "source_file": file,
-            }
-        ),
-    )
-    save_table(ctx, "finance", finance)
-    likert = ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree"]
-    consultation = read_table(
-        ctx,
-        "consultation",
-        by_input["consultation"],
-        schemas.consultation_schema(),
-        ["priority", *likert],
-        lambda fr, file: pd.DataFrame(
-            {
-                "priority": fr["priority"],
-                **{c: number_column(fr[c]).astype("int64") for c in likert},
-                "source": text_or_empty(fr, "source"),
-                "source_file": file,
-            }
-        ),
-    )
-    save_table(ctx, "consultation", consultation)
-    mi = read_table(
-        ctx,
-        "mi",
-        by_input["mi"],
-        schemas.management_information_schema(),
-        ["indicator_id", "period_start", "period_end", "value"],
-        lambda fr, file: pd.DataFrame(
-            {
-                "indicator_id": fr["indicator_id"],
-                "period_start": fr["period_start"],
-                "period_end": fr["period_end"],
-                "value": number_column(fr["value"]),
-                "unit": text_or_empty(fr, "unit"),
-                "source": text_or_empty(fr, "source"),
-                "note": text_or_empty(fr, "note"),
-                "source_file": file,
-            }
-        ),
-    )
-    if mi is not None:
-        from pack.catalogue import MI_CATALOGUE
 
-        unknown = sorted(set(mi["indicator_id"]) - set(MI_CATALOGUE))
-        if unknown:
-            ctx.reports["mi"].notes.append(
-                f"{len(unknown)} indicator id(s) not in the catalogue (kept, shown in no notebook): "
-                + ", ".join(unknown[:20])
-            )
-        ctx.reports["mi"].months = sorted({d[:7] for d in mi["period_end"]})
-        save_table(ctx, "mi", mi.sort_values(["indicator_id", "period_end", "source_file"]))
-    hotspots = read_table(
-        ctx,
-        "hotspots",
-        by_input["hotspots"],
-        schemas.hotspots_schema(),
-        ["lsoa_code", "patrolled_from"],
-        lambda fr, file: pd.DataFrame(
-            {"lsoa_code": fr["lsoa_code"], "patrolled_from": fr["patrolled_from"], "source_file": file}
-        ),
-    )
-    save_table(ctx, "hotspots", hotspots)
-    groups = read_table(
-        ctx,
-        "ethnicity_population",
-        by_input["ethnicity_population"],
-        schemas.ethnicity_population_schema(),
-        ["ethnic_group", "population"],
-        lambda fr, file: pd.DataFrame(
-            {
-                "ethnic_group": fr["ethnic_group"].str.strip(),
-                "population": number_column(fr["population"]),
-                "source_file": file,
-            }
-        ),
-    )
-    if groups is not None:
-        repeated = sorted(groups.loc[groups["ethnic_group"].duplicated(), "ethnic_group"].unique())
-        if repeated:
-            ctx.errors.append(
-                f"ethnicity_population: ethnic group(s) given more than once: {', '.join(repeated)} "
-                f"(files {', '.join(ctx.reports['ethnicity_population'].files)}); expected one row per group"
-            )
-        save_table(ctx, "ethnicity_population", groups)
+def _mi(ctx: PrepareContext, mi: pd.DataFrame, _read: Frames) -> pd.DataFrame:
+    unknown = sorted(set(mi["indicator_id"]) - set(MI_CATALOGUE))
+    if unknown:
+        ctx.reports["mi"].notes.append(
+            f"{len(unknown)} indicator id(s) not in the catalogue (kept, shown in no notebook): "
+            + ", ".join(unknown[:20])
+        )
+    ctx.reports["mi"].months = sorted({d[:7] for d in mi["period_end"]})
+    return mi.sort_values(["indicator_id", "period_end", "source_file"])
+
+
+def _ethnicity_population(ctx: PrepareContext, groups: pd.DataFrame, _read: Frames) -> pd.DataFrame:
+    repeated = sorted(groups.loc[groups["ethnic_group"].duplicated(), "ethnic_group"].unique())
+    if repeated:
+        ctx.errors.append(
+            f"ethnicity_population: ethnic group(s) given more than once: {', '.join(repeated)} "
+            f"(files {', '.join(ctx.reports['ethnicity_population'].files)}); expected one row per group"
+        )
+    return groups
+
+
+Finisher = Callable[[PrepareContext, pd.DataFrame, Frames], pd.DataFrame | None]
+FINISHERS: dict[str, Finisher] = {
+    "collisions": _collisions,
+    "casualties": _casualties,
+    "rural_urban": _one_row_per_lsoa,
+    "population": _one_row_per_lsoa,
+    "calls": _calls,
+    "mi": _mi,
+    "ethnicity_population": _ethnicity_population,
+}
+
+
+def read_tables(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) -> None:
+    """Read every input whose spec's reader is ``table``, in the data contract's order, and save each."""
+    read: Frames = {}
+    for spec in INPUTS:
+        if spec.reader != "table":
+            continue
+        frame = read_table(ctx, spec, by_input[spec.name])
+        if frame is None:
+            continue
+        finish = FINISHERS.get(spec.name)
+        finished = finish(ctx, frame, read) if finish else frame
+        if finished is not None:
+            read[spec.name] = finished
+            save_table(ctx, spec.name, finished)

@@ -10,11 +10,10 @@ import pandas as pd
 import pyarrow as arrow
 import pyarrow.csv as arrow_csv
 
-from pack.data import schemas
 from pack.data.context import PrepareContext, save_table
-from pack.data.converters import number_column
 from pack.data.discovery import FoundFile, force_slug
-from pack.data.report import InputReport
+from pack.data.report import Check, InputReport
+from pack.data.specs import spec
 from pack.data.tables import read_table
 
 log = logging.getLogger(__name__)
@@ -60,22 +59,7 @@ def read_workforce(ctx: PrepareContext, files: list[FoundFile]) -> None:
             c.lstrip("\ufeff").strip() for c in f.path.open(encoding="utf-8", errors="replace").readline().split(",")
         ]
         if {"date", "role", "measure", "value"} <= {h.lower() for h in header}:
-            frame = read_table(
-                ctx,
-                "workforce",
-                [f],
-                schemas.workforce_schema(),
-                ["date", "role", "measure", "value"],
-                lambda fr, file: pd.DataFrame(
-                    {
-                        "date": fr["date"],
-                        "role": fr["role"],
-                        "measure": fr["measure"],
-                        "value": number_column(fr["value"]),
-                        "source_file": file,
-                    }
-                ),
-            )
+            frame = read_table(ctx, spec("workforce"), [f])
             if frame is not None:
                 frames.append(frame)
         else:
@@ -101,12 +85,12 @@ def read_workforce(ctx: PrepareContext, files: list[FoundFile]) -> None:
             )
     if disagree:
         ctx.checks.append(
-            {
-                "check": "Workforce figures for the same date disagree between files",
-                "severity": "warning",
-                "detail": "; ".join(disagree[:10]),
-                "resolution": "the value from the last file (by path) is used",
-            }
+            Check(
+                check="Workforce figures for the same date disagree between files",
+                severity="warning",
+                detail="; ".join(disagree[:10]),
+                resolution="the value from the last file (by path) is used",
+            )
         )
     frame = frame.drop_duplicates(["date", "role", "measure"], keep="last").sort_values(["role", "measure", "date"])
     report.months = sorted({d[:7] for d in frame["date"]})
