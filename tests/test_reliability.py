@@ -169,7 +169,10 @@ def test_failing_notebooks_are_reported_kept_and_leave_the_previous_pack(good_pa
     ]
     page = (failed / "FAILED.html").read_text(encoding="utf-8")
     assert "notebooks/03_road_safety.ipynb" in page and "deliberate failure for the test" in page
-    assert "03_road_safety" in (failed / "errors.txt").read_text(encoding="utf-8")
+    errors = (failed / "errors.txt").read_text(encoding="utf-8")
+    assert errors.startswith("03_road_safety: cell 4 raised RuntimeError: deliberate failure for the test\n")
+    assert "    RuntimeError: deliberate failure for the test" in errors  # the kernel's traceback, uncoloured
+    assert "\x1b[" not in errors and "<summary>Traceback</summary>" in page
     for stem in ("01_strong_local_policing", "02_neighbourhood_crime_asb", "06_driving_efficiencies", "03_road_safety"):
         assert (failed / "notebooks" / f"{stem}.ipynb").is_file(), stem  # the others still ran
     assert not (failed / "evidence-pack.html").exists()
