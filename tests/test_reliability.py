@@ -74,8 +74,7 @@ def good_pack(data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     """A public pack built from ``data``; with the data folder's state before and after."""
     out = tmp_path_factory.mktemp("packs") / "pack"
     before = folder_state(data)
-    result = run_pack(*build_args(data, out, "--public", "--suppress-below", "5"))
-    assert result.returncode == 0, result.stderr
+    assert main(build_args(data, out, "--public", "--suppress-below", "5")) == 0
     return out, before, folder_state(data)
 
 
@@ -248,17 +247,18 @@ def test_unknown_build_parameter_is_an_error() -> None:
         build(period_end="2024-01", winodw=12)
 
 
-def test_more_jobs_than_notebooks_never_races(data: Path, tmp_path: Path) -> None:
+def test_more_jobs_than_notebooks_never_races(data: Path, tmp_path: Path, capsys) -> None:
     """Kernels start one at a time: parallel notebooks cannot collide on ports at start-up; and
     ``--jobs`` beyond the notebooks that can run at once starts no idle kernels."""
     for attempt in range(3):
-        result = run_pack(*build_args(data, tmp_path / f"pack-{attempt}", "--jobs", "100", "--force"))
-        assert result.returncode == 0, result.stderr
-        assert "Execute: --jobs 100 capped at 7, the notebooks that can run at once" in result.stderr
-        assert "7 at a time" in result.stderr
-        assert "address already in use" not in result.stderr.lower()
-        assert "failed to start" not in result.stderr  # no start-up had to be retried
-        assert result.stderr.count(" done in ") == 8  # every notebook executed, none reused
+        code = main(build_args(data, tmp_path / f"pack-{attempt}", "--jobs", "100", "--force"))
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert "Execute: --jobs 100 capped at 7, the notebooks that can run at once" in err
+        assert "7 at a time" in err
+        assert "address already in use" not in err.lower()
+        assert "failed to start" not in err  # no start-up had to be retried
+        assert err.count(" done in ") == 8  # every notebook executed, none reused
 
 
 def _children(pid: int) -> dict[int, str]:
