@@ -19,6 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from pack.charts.style import (
     DUO,
     FOCUS,
+    MARGIN,
     SMALL,
     TEXT,
     Chart,
@@ -33,9 +34,9 @@ from pack.charts.style import (
 )
 
 MAX_BARS = 15  # categories drawn at most in a bar chart: it stays under about 850 px tall
-MAX_PAIRS = 12  # in a paired bar chart (two bars each): under about 850 px
+MAX_PAIRS = 15  # in a paired bar chart (two bars each): under 1,000 px
 BAR_HEIGHT = 0.42  # inches per category (single bars)
-PAIR_HEIGHT = 0.55  # inches per category (paired bars)
+PAIR_HEIGHT = 0.5  # inches per category (paired bars)
 Rest = Literal["omit", "sum"]
 
 
@@ -104,6 +105,25 @@ def _finish_bars(ax: Axes, labels: list[str], top: float, xlabel: str, bold: set
     ax.spines["left"].set_visible(True)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
     thousands(ax, "x")
+
+
+def _label(value: object) -> str:
+    return "–" if value is None or pd.isna(value) or str(value) in ("", "nan") else str(value)
+
+
+def _headline_words(row: dict) -> str:
+    """One panel in words: ``Burglary 120 (12 months ending May 2021) to 100 (...), improved``."""
+    figures = [
+        f"{number(row[f'{k}_value'])} ({_label(row[f'{k}_label'])})" if not pd.isna(row[f"{k}_value"]) else ""
+        for k in ("baseline", "current")
+    ]
+    if all(figures):
+        text = f"{figures[0]} to {figures[1]}"
+    elif not any(figures):
+        text = "no figures"
+    else:
+        text = f"{figures[0] or figures[1]}, no {'baseline' if not figures[0] else 'current'} figure".lstrip(", ")
+    return f"{row['priority']}: {row['indicator']} {text}, {row['status']}"
 
 
 def _note(fig, note: str) -> None:
@@ -256,13 +276,15 @@ def paired_bar_chart(
 @styled
 def headline_chart(headlines: pd.DataFrame, *, name: str, title: str, what: str) -> Chart:
     """Small multiples: baseline against current for the headline indicator of each priority, each
-    panel titled with its priority, indicator and status, its bars labelled with their periods."""
+    panel titled with its priority, indicator and status, its bars labelled with their periods
+    (titles and labels wrapped to the panel's width once the panels are laid out)."""
     n = max(1, len(headlines))
     cols = 3 if n > 4 else min(n, 2)
     rows = (n + cols - 1) // cols
     fig = new_figure(3.6 * rows + 0.9, width=10.0)
     axes = fig.subplots(rows, cols, squeeze=False)
-    panel = fig.bbox.width / cols - 60
+    set_title(fig, title)
+    texts = []
     for ax, (_, row) in zip(axes.flat, headlines.iterrows(), strict=False):
         values = [row["baseline_value"], row["current_value"]]
         heights = [0.0 if pd.isna(v) else float(v) for v in values]
@@ -271,26 +293,28 @@ def headline_chart(headlines: pd.DataFrame, *, name: str, title: str, what: str)
         places = decimals(np.array([h for h, v in zip(heights, values, strict=True) if not pd.isna(v)]))
         ax.bar_label(bars, labels=["n/a" if pd.isna(v) else number(v, places) for v in values], fontsize=SMALL)
         ax.set_xticks([0, 1])
-        periods = [str(row.get("baseline_label", "baseline")), str(row.get("current_label", "current"))]
-        ax.set_xticklabels(["\n".join(wrap_to_width(fig, p, panel / 2 - 8, 10)) for p in periods], fontsize=10)
-        heading = f"{row['priority']}: {row['indicator']} ({row['status']})"
-        ax.set_title("\n".join(wrap_to_width(fig, heading, panel, 11, "bold")), fontsize=11, loc="left")
+        periods = [_label(row.get("baseline_label")), _label(row.get("current_label"))]
+        ax.set_xticklabels(["", ""], fontsize=10)  # set once the panel's width is known
+        ax.set_title(" ", fontsize=11, loc="left")
         ax.tick_params(axis="y", labelsize=10)
         ax.set_ylim(0, max(heights + [1.0]) * 1.15)
         thousands(ax)
+        texts.append((ax, periods, f"{row['priority']}: {row['indicator']} ({row['status']})"))
     for ax in list(axes.flat)[len(headlines) :]:
         ax.axis("off")
-    set_title(fig, title)
+    fig.get_layout_engine().execute(fig)  # the panels' widths, to wrap their text to
+    right = fig.bbox.width - MARGIN * fig.dpi
+    for ax, periods, heading in texts:
+        box = ax.get_window_extent()
+        room = min(box.width + 30, right - box.x0)
+        ax.set_title("\n".join(wrap_to_width(fig, heading, room, 11, "bold")), fontsize=11, loc="left")
+        ax.set_xticklabels(["\n".join(wrap_to_width(fig, p, box.width / 2 - 6, 10)) for p in periods], fontsize=10)
     data = headlines[
         ["priority", "indicator", "baseline_label", "baseline_value", "current_label", "current_value", "status"]
     ].reset_index(drop=True)
     alt = (
         f"Small multiples of {what}, baseline against current: "
-        + "; ".join(
-            f"{r['priority']}: {r['indicator']} {number(r['baseline_value'])} ({r['baseline_label']}) to "
-            f"{number(r['current_value'])} ({r['current_label']}), {r['status']}"
-            for _, r in data.iterrows()
-        )
+        + "; ".join(map(_headline_words, data.to_dict("records")))
         + "."
     )
     return Chart(name, title, alt, fig, data)
