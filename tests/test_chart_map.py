@@ -193,3 +193,12 @@ def test_prepared_grid_carries_each_records_district(tmp_path: Path) -> None:
         {"district": "Amber Valley", "lon": -1.40, "lat": 53.01, "n": 1},
         {"district": "Derby", "lon": -1.48, "lat": 52.92, "n": 2},
     ]
+
+
+def test_public_map_classes_start_at_the_threshold_and_say_what_grey_means() -> None:
+    shown = window_grid().assign(n=lambda f: f["n"] * 5)  # every square 5 or more, as after suppression below 5
+    chart = charts.density_map(shown, name="m", what="ASB incidents", districts=district_grid(), suppressed_below=5)
+    bar = chart.figure.axes[1]
+    # counts 5 to 100: 5 x 20^(k/5) = 9.1, 16.6, 30.2, 54.9 -> 10, 20, 30, 50
+    assert [t.get_text() for t in bar.get_yticklabels()] == ["5–9", "10–19", "20–29", "30–49", "50–100"]
+    assert "grey: no records, or fewer than 5 (suppressed)." in chart.figure._supxlabel.get_text().replace("\n", " ")

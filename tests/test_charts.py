@@ -443,3 +443,33 @@ def test_decimals_of_value_labels() -> None:
     assert decimals(np.array([1.0, 2.0])) == 0
     assert decimals(np.array([0.25, 0.5])) == 2
     assert decimals(np.array([1.25, 20.0, np.nan])) == 1
+
+
+def test_paired_alt_text_lists_each_category_from_the_table() -> None:
+    frame = pd.DataFrame(
+        {"district": ["High Peak", "Derby", "Erewash"], "12 months ending May 2021": [784, 3145, 1054]}
+    ).assign(**{"12 months ending January 2024": [1855, 7606, float("nan")]})  # Erewash suppressed
+    chart = charts.paired_bar_chart(
+        frame,
+        category="district",
+        first="12 months ending May 2021",
+        second="12 months ending January 2024",
+        name="d",
+        title="t",
+        xlabel="Incidents",
+        what="ASB incidents by district",
+    )
+    assert chart.alt_text == (
+        "Paired bar chart of ASB incidents by district, 12 months ending May 2021 against 12 months ending January "
+        "2024, for 3 categories: High Peak 784 and 1,855; Derby 3,145 and 7,606; Erewash 1,054 and –."
+    )
+    rows = chart.data.set_index("district")
+    assert rows.loc["Derby"].tolist() == [3145, 7606]  # the table holds the figures the text gives
+    assert [t.get_text().strip() for t in chart.figure.axes[0].texts] == [
+        "784",
+        "3,145",
+        "1,054",
+        "1,855",
+        "7,606",
+        "–",
+    ]

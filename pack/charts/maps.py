@@ -139,17 +139,20 @@ def label_points(squares: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["records", "district"], ascending=[False, True]).reset_index(drop=True)
 
 
-def class_breaks(highest: float, classes: int = 5) -> list[int]:
-    """Lower bounds of the colour classes of counts from 1 to ``highest``: 1, then round numbers
-    (1, 2, 3, 5 times a power of ten) near equal steps on a log scale.
+def class_breaks(highest: float, lowest: int = 1, classes: int = 5) -> list[int]:
+    """Lower bounds of the colour classes of counts from ``lowest`` to ``highest``: ``lowest``, then
+    round numbers (1, 2, 3, 5 times a power of ten) near equal steps on a log scale between them.
 
     >>> class_breaks(168), class_breaks(4), class_breaks(1)
     ([1, 3, 10, 20, 50], [1, 2, 3], [1])
+    >>> class_breaks(168, lowest=5)  # a public map: squares under 5 are suppressed
+    [5, 10, 20, 50, 100]
     """
     nice = np.array([m * 10**p for p in range(0, 9) for m in NICE], dtype="float64")
-    breaks = [1]
+    lowest = max(int(lowest), 1)
+    breaks = [lowest]
     for k in range(1, classes):
-        target = max(float(highest), 1.0) ** (k / classes)
+        target = lowest * (max(float(highest), lowest) / lowest) ** (k / classes)
         best = int(nice[np.argmin(np.abs(np.log(nice / target)))])
         if breaks[-1] < best <= highest:
             breaks.append(best)
@@ -236,12 +239,14 @@ def density_map(
     title: str | None = None,
     period: str | None = None,
     districts: pd.DataFrame | None = None,
+    suppressed_below: int | None = None,
 ) -> Chart:
     """Records per square of 0.01 degrees (``grid``: ``lon, lat, n``), in classes of the afcharts
     sequential palette; with ``districts`` (rows ``lon, lat, district, n``, e.g. the whole
     ``street_grid`` table) district outlines and names drawn from the records (see the module).
     The title, unless given, is computed from the data (:func:`density_title`); ``period`` is the
-    window's label (``12 months ending January 2024``)."""
+    window's label (``12 months ending January 2024``); ``suppressed_below``, in a public pack, the
+    threshold below which squares were left out (said in the note under the map)."""
     from pack.findings import period_phrase
 
     _check(grid, ["lon", "lat", "n"], "density map")
@@ -274,7 +279,7 @@ def density_map(
         raster = np.full((len(iy), len(ix)), np.nan)
         raster[cells["iy"] - iy[0], cells["ix"] - ix[0]] = cells["n"]
         highest = int(cells["n"].max()) if len(cells) else 1
-        breaks = class_breaks(highest)
+        breaks = class_breaks(highest, int(cells["n"].min()) if len(cells) else 1)
         norm = BoundaryNorm([*breaks, highest + 1], len(breaks))
         cmap = ListedColormap(_sequential(len(breaks)))
         image = ax.imshow(
@@ -314,7 +319,8 @@ def density_map(
     size = f"about {STEP * 111.32 * np.cos(np.radians(lat)):.1f} km by {STEP * 111.32:.1f} km"
     note = f"Squares of 0.01° longitude by 0.01° latitude, {size}; north is up."
     if districts is not None:
-        note += " Outlines and names: districts as the records' own LSOAs place them; grey: no records."
+        grey = f"no records, or fewer than {suppressed_below} (suppressed)" if suppressed_below else "no records"
+        note += f" Outlines and names: districts as the records' own LSOAs place them; grey: {grey}."
     fig.supxlabel("\n".join(wrap_to_width(fig, note, fig.bbox.width - 30, SMALL)), x=0.01, ha="left", fontsize=SMALL)
     if len(squares):
         _place_labels(ax, label_points(squares))
