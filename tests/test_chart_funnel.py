@@ -67,8 +67,8 @@ def test_alt_text_states_the_plan_forces_position() -> None:
     assert funnel().alt_text == (
         "Funnel plot of burglaries per 1,000 residents for 4 forces against their residents. The England and Wales "
         "rate is 10.00 per 1,000, with 95% and 99.8% limits that narrow as residents increase. B (the diamond, "
-        "labelled with its name): 14.50 per 1,000 with 400,000 residents, above the 99.8% limit. 1 force(s) are "
-        "above the 99.8% limit and 1 below it."
+        "labelled with its name): 14.50 per 1,000 with 400,000 residents, above the 99.8% limit. Above the 99.8% "
+        "limit: 1 force; below it: 1 force."
     )
 
 

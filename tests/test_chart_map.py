@@ -92,7 +92,7 @@ def test_alt_text_and_table_agree() -> None:
     chart = asb_map()
     assert chart.alt_text == (
         "Map of ASB incidents in the 12 months ending January 2024 on a grid of squares about 0.7 km by 1.1 km: "
-        "18 squares hold 37 located records, and the busiest 1 hold half of them. The busiest square, in "
+        "18 squares hold 37 located records, and the busiest 1 square holds half of them. The busiest square, in "
         "Eastshire, near longitude -1.46 and latitude 53.01, has 20. Records by district as outlined: "
         "Eastshire 28; Westshire 9."
     )

@@ -260,16 +260,17 @@ def paired_bar_chart(
     set_title(fig, title)
     top_legend(fig, ax)
     _note(fig, note)
-    shown = drawn if not note else drawn.iloc[:max_bars]
     alt = (
         f"Paired bar chart of {what}, {names[0]} against {names[1]}, for {len(data)} categories: "
         + "; ".join(
-            f"{r[category]} {number(r[first], places)} and {number(r[second], places)}" for _, r in shown.iterrows()
+            f"{r[category]} {number(r[first], places)} and {number(r[second], places)}" for _, r in drawn.iterrows()
         )
         + "."
     )
     if note:
         alt += " " + note
+    if data.empty:
+        alt = f"Paired bar chart of {what}: no data."
     return Chart(name, title, alt, fig, data)
 
 
@@ -317,4 +318,6 @@ def headline_chart(headlines: pd.DataFrame, *, name: str, title: str, what: str)
         + "; ".join(map(_headline_words, data.to_dict("records")))
         + "."
     )
+    if data.empty:
+        alt = f"Small multiples of {what}: no data."
     return Chart(name, title, alt, fig, data)

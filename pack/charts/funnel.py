@@ -40,6 +40,7 @@ from pack.charts.style import (
     Chart,
     new_figure,
     number,
+    plural,
     set_title,
     styled,
     top_legend,
@@ -187,7 +188,10 @@ def funnel_chart(
             path_effects=halo,
             zorder=6,
         )
-    values = np.concatenate([pts["rate_per_1000"].to_numpy(dtype="float64"), shown["lower"], shown["upper"]])
+    values = np.concatenate(
+        [pts["rate_per_1000"].to_numpy(dtype="float64")]
+        + [shown[c].to_numpy(dtype="float64") for c in ("lower", "upper")]
+    )
     values = values[np.isfinite(values)]
     if len(values):
         low, high = values.min(), values.max()
@@ -206,7 +210,7 @@ def funnel_chart(
 
 
 def _alt(pts: pd.DataFrame, table: pd.DataFrame, levels: list[str], centre, what: str, centre_label: str) -> str:
-    alt = f"Funnel plot of {what} for {len(pts)} forces against their residents."
+    alt = f"Funnel plot of {what} for {plural(len(pts), 'force')} against their residents."
     if centre is not None:
         alt += f" The {centre_label} is {number(centre, 2)} per 1,000"
         alt += f", with {' and '.join(levels)} limits that narrow as residents increase." if levels else "."
@@ -220,7 +224,7 @@ def _alt(pts: pd.DataFrame, table: pd.DataFrame, levels: list[str], centre, what
         widest = levels[-1]
         above = int((table["position"] == f"above the {widest} limit").sum())
         below = int((table["position"] == f"below the {widest} limit").sum())
-        alt += f" {above} force(s) are above the {widest} limit and {below} below it."
+        alt += f" Above the {widest} limit: {plural(above, 'force')}; below it: {plural(below, 'force')}."
     if not pts["highlighted"].any():
         alt += " No force is highlighted."
     return alt

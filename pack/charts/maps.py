@@ -26,6 +26,7 @@ from pack.charts.style import (
     Chart,
     new_figure,
     number,
+    plural,
     set_title,
     styled,
     wrap_to_width,
@@ -332,8 +333,9 @@ def density_map(
         return Chart(name, title, f"Map of {what}{' in ' + when if when else ''}: no located records.", fig, table)
     k, n = concentration(ranked["n"])
     alt = (
-        f"Map of {what}{' in ' + when if when else ''} on a grid of squares {size}: {n:,} squares hold "
-        f"{total:,} located records, and the busiest {k:,} hold half of them. The busiest square"
+        f"Map of {what}{' in ' + when if when else ''} on a grid of squares {size}: {plural(n, 'square')} "
+        f"{'holds' if n == 1 else 'hold'} {plural(total, 'located record')}, and the busiest "
+        f"{plural(k, 'square')} {'holds' if k == 1 else 'hold'} half of them. The busiest square"
         f"{', in ' + busiest['district'] + ',' if busiest['district'] else ''} near longitude "
         f"{busiest['lon']:.2f} and latitude {busiest['lat']:.2f}, has {int(busiest['n']):,}."
     )

@@ -210,6 +210,15 @@ def number(value: float, decimals: int | None = None) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 force``, ``2 forces``, ``1,200 squares`` (``many`` when the plural is not ``word + 's'``).
+
+    >>> plural(1, "force"), plural(1200, "square"), plural(2, "category", "categories")
+    ('1 force', '1,200 squares', '2 categories')
+    """
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def thousands(ax: Axes, axis: str = "y") -> None:
     """Tick labels with thousands separators."""
     fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}")
