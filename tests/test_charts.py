@@ -24,8 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from pack import charts
-from pack.charts.bars import cap_categories, decimals
-from pack.charts.style import STYLE, set_title, words
+from pack.charts.bars import cap_categories
+from pack.charts.style import STYLE, decimals, set_title, words
 from pack.display import figure_png
 from pack.periods import rolling_window
 from pack.spc import xmr
@@ -268,7 +268,7 @@ def test_paired_bars_name_their_series_in_words_not_column_names() -> None:
 
 
 def test_series_chart_names_its_lines_in_words() -> None:
-    frame = pd.DataFrame({"date": ["2020", "2021"], "police_officers": [1.0, 2.0], "police_staff": [3.0, 4.0]})
+    frame = pd.DataFrame({"date": ["2020", "2021"], "police_officers": [1.0, 2.0], "police_staff": [3.5, 4.0]})
     chart = charts.series_chart(
         frame,
         x="date",
@@ -282,8 +282,8 @@ def test_series_chart_names_its_lines_in_words() -> None:
     )
     assert legend_texts(chart.figure) == ["Police officers", "Staff (FTE)"]
     assert chart.alt_text == (
-        "Line chart of people: Police officers from 1.0 (2020) to 2.0 (2021); "
-        "Staff (FTE) from 3.0 (2020) to 4.0 (2021)."
+        "Line chart of people: Police officers from 1 (2020) to 2 (2021); "
+        "Staff (FTE) from 3.5 (2020) to 4.0 (2021)."  # one decimal place for a series with a fraction
     )
 
 

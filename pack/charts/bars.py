@@ -23,6 +23,7 @@ from pack.charts.style import (
     SMALL,
     TEXT,
     Chart,
+    decimals,
     new_figure,
     number,
     set_title,
@@ -38,18 +39,6 @@ MAX_PAIRS = 15  # in a paired bar chart (two bars each): under 1,000 px
 BAR_HEIGHT = 0.42  # inches per category (single bars)
 PAIR_HEIGHT = 0.5  # inches per category (paired bars)
 Rest = Literal["omit", "sum"]
-
-
-def decimals(values: np.ndarray) -> int:
-    """Decimal places for value labels: none for whole numbers, two below 1, else one.
-
-    >>> decimals(np.array([3.0, 12.0])), decimals(np.array([0.4, 0.7])), decimals(np.array([1.5, 30.0]))
-    (0, 2, 1)
-    """
-    finite = values[np.isfinite(values)]
-    if not len(finite) or np.all(finite == np.round(finite)):
-        return 0
-    return 2 if np.abs(finite).max() < 1 else 1
 
 
 def cap_categories(

@@ -16,6 +16,7 @@ from pack.charts.style import (
     SMALL,
     TEXT,
     Chart,
+    decimals,
     new_figure,
     number,
     set_title,
@@ -281,9 +282,10 @@ def series_chart(
     for col in series:
         s = frame[[x, col]].dropna()
         if len(s):
+            places = decimals(s[col].to_numpy(dtype="float64"))
             parts.append(
-                f"{names[col]} from {number(s.iloc[0][col], 1)} ({s.iloc[0][x]}) to "
-                f"{number(s.iloc[-1][col], 1)} ({s.iloc[-1][x]})"
+                f"{names[col]} from {number(s.iloc[0][col], places)} ({s.iloc[0][x]}) to "
+                f"{number(s.iloc[-1][col], places)} ({s.iloc[-1][x]})"
             )
     alt = f"Line chart of {what}: " + ("; ".join(parts) if parts else "no values") + "."
     if target is not None:

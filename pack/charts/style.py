@@ -19,6 +19,7 @@ from importlib.resources import files
 from typing import ParamSpec, TypeVar
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (seaborn imports pyplot; the backend must be set first)
@@ -193,6 +194,18 @@ def words(column: object) -> str:
     text = re.sub(r"_pct$", " (%)", text)
     phrase = " ".join("1,000" if w == "1000" else w for w in text.split("_"))
     return phrase[:1].upper() + phrase[1:]
+
+
+def decimals(values: np.ndarray) -> int:
+    """Decimal places for value labels: none for whole numbers, two below 1, else one.
+
+    >>> decimals(np.array([3.0, 12.0])), decimals(np.array([0.4, 0.7])), decimals(np.array([1.5, 30.0]))
+    (0, 2, 1)
+    """
+    finite = values[np.isfinite(values)]
+    if not len(finite) or np.all(finite == np.round(finite)):
+        return 0
+    return 2 if np.abs(finite).max() < 1 else 1
 
 
 def number(value: float, decimals: int | None = None) -> str:
