@@ -127,3 +127,12 @@ def test_position_and_limits_at_helpers() -> None:
     assert position(14.01, bounds) == "above the 99.8% limit"
     lower, upper = limits_at(LIMITS, "95%", np.array([50_000, 2_000_000]))
     assert lower.tolist() == [6.0, 9.0] and upper.tolist() == [14.0, 11.0]  # held at the ends
+
+
+def test_residents_on_a_log_scale_when_forces_differ_more_than_tenfold() -> None:
+    ax = funnel().figure.axes[0]  # 100,000 to 1,000,000: ten times, not more
+    assert ax.get_xscale() == "linear" and ax.get_xlabel() == "Residents (millions)"
+    wide = funnel(POINTS.assign(population=[100_000, 400_000, 1_000_000, 2_000_000])).figure.axes[0]
+    assert wide.get_xscale() == "log" and wide.get_xlabel() == "Residents (millions, log scale)"
+    wide.figure.canvas.draw()
+    assert [t.get_text() for t in wide.get_xticklabels()] == ["0.1", "0.2", "0.5", "1", "2"]

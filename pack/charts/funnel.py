@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib import patheffects
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullLocator
 
 from pack.charts.style import (
     DARK_BLUE,
@@ -102,8 +102,12 @@ def position(rate: float, bounds: list[tuple[str, float, float]]) -> str:
     return outside or f"within the {bounds[0][0]} limits"
 
 
+LOG_SPREAD = 10  # the largest force more than 10 times the smallest: residents on a log scale
+NICE_MILLIONS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20)
+
+
 def _millions(value: float, _: object) -> str:
-    return f"{value / 1e6:,.1f}"
+    return f"{value / 1e6:,.2g}" if value < 1e6 else f"{value / 1e6:,.1f}".removesuffix(".0")
 
 
 @styled
@@ -116,10 +120,13 @@ def funnel_chart(
     what: str,
     ylabel: str = "Rate per 1,000 residents",
     centre_label: str = "England and Wales rate",
+    log_x: bool | None = None,
 ) -> Chart:
     """A funnel plot of ``points`` inside ``limits`` (see the module for both): the plan force a
     labelled diamond, its most similar group triangles, other forces grey circles; the alt text
-    states where the plan force sits; the table gives every force with its limits and position."""
+    states where the plan force sits; the table gives every force with its limits and position.
+    Residents are on a log scale when ``log_x``, or by default when the largest force has more than
+    :data:`LOG_SPREAD` times the residents of the smallest (so small forces are not crowded together)."""
     _require(points, POINT_COLUMNS, "points")
     _require(limits, LIMIT_COLUMNS, "limits")
     pts = points.reset_index(drop=True).copy()
@@ -199,8 +206,15 @@ def funnel_chart(
         ax.set_ylim(max(0.0, low - pad), high + pad)
     if len(pts):
         ax.set_xlim(0.8 * pop.min() if len(pts) > 1 else 0, 1.1 * pop.max())
+    if log_x is None:
+        log_x = bool(len(pts)) and pop.max() > LOG_SPREAD * pop.min()
+    if log_x:
+        ax.set_xscale("log")
+        low, high = ax.get_xlim()
+        ax.set_xticks([m * 1e6 for m in NICE_MILLIONS if low <= m * 1e6 <= high], minor=False)
+        ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(_millions))
-    ax.set_xlabel("Residents (millions)")
+    ax.set_xlabel("Residents (millions, log scale)" if log_x else "Residents (millions)")
     ax.set_ylabel(ylabel)
     if ax.get_legend():
         ax.get_legend().remove()
