@@ -155,29 +155,40 @@ def set_title(fig: Figure, title: str, size: float = TITLE_SIZE) -> Text:
     )
 
 
+def row_major(items: list, columns: int) -> list:
+    """``items`` reordered so that a legend, which fills its columns top to bottom, reads left to
+    right, row by row.
+
+    >>> row_major(["a", "b", "c", "d", "e"], 3)  # columns a d | b e | c: rows 'a b c' and 'd e'
+    ['a', 'd', 'b', 'e', 'c']
+    """
+    return [items[i] for col in range(columns) for i in range(col, len(items), columns)]
+
+
 def top_legend(fig: Figure, ax: Axes, columns: int | None = None) -> None:
-    """The legend in one row (or ``columns``) just above the plot, under the title: it never covers
-    data, and constrained layout keeps it inside the figure."""
+    """The legend just above the plot, under the title, read row by row: as many columns as fit
+    beside the plot (at most ``columns``), so it never covers data and stays inside the figure."""
     handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        fig.get_layout_engine().execute(fig)  # where the plot starts, after its y labels
-        room = fig.bbox.width - MARGIN * fig.dpi - ax.get_window_extent().x0
-        em = SMALL * fig.dpi / 72  # handle 2.6 em, gap to the text 0.8 em, between columns 2 em
-        item = [text_width(fig, label, SMALL) + 5.4 * em for label in labels]
-        columns = columns or len(handles)
-        while columns > 1 and max(sum(item[i : i + columns]) for i in range(0, len(item), columns)) > room:
-            columns -= 1
-        ax.legend(
-            handles,
-            labels,
-            loc="lower left",
-            bbox_to_anchor=(0.0, 1.01),
-            borderaxespad=0.0,
-            ncols=columns,
-            frameon=False,
-            fontsize=SMALL,
-            handlelength=2.6,
-        )
+    if not handles:
+        return
+    fig.get_layout_engine().execute(fig)  # where the plot starts, after its y labels
+    room = fig.bbox.width - MARGIN * fig.dpi - ax.get_window_extent().x0
+    em = SMALL * fig.dpi / 72  # handle 2.6 em, gap to the text 0.8 em, between columns 2 em
+    item = [text_width(fig, label, SMALL) + 5.4 * em for label in labels]
+    columns = min(columns or len(handles), len(handles))
+    while columns > 1 and sum(max(item[j::columns]) for j in range(columns)) > room:
+        columns -= 1
+    ax.legend(
+        row_major(handles, columns),
+        row_major(labels, columns),
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.01),
+        borderaxespad=0.0,
+        ncols=columns,
+        frameon=False,
+        fontsize=SMALL,
+        handlelength=2.6,
+    )
 
 
 def words(column: object) -> str:
