@@ -37,6 +37,17 @@ if TYPE_CHECKING:
     from pack.data import Dataset
 
 HEADLINE_GROUPS = tuple(COMPARISON_GROUPS)
+READER_COLUMNS = {
+    "crime_group": "Crime group",
+    "force_rate_per_1000": "This force: per 1,000 residents",
+    "force_change_pct": "This force: change on a year earlier (%)",
+    "england_wales_rate_per_1000": "England and Wales: per 1,000 residents",
+    "england_wales_change_pct": "England and Wales: change (%)",
+    "peers_rate_per_1000": "Most similar group: per 1,000 residents",
+    "peers_change_pct": "Most similar group: change (%)",
+    "rank": "Rank (1 = lowest rate)",
+    "funnel_position": "Funnel plot",
+}
 MARK_THIS_FORCE = "◆"  # the plan force in tables and on the funnel plot: a shape, never colour alone
 MARK_PEER = "▲"
 
@@ -120,17 +131,17 @@ class NationalComparison:
         return pd.DataFrame(rows)
 
     def summary_for_readers(self) -> pd.DataFrame:
-        """:meth:`summary` rounded, the rank written "21 of 39", for display."""
+        """:meth:`summary` for display: rates to 2 decimals, changes to 1, the rank written "21 of 39"."""
         table = self.summary()
-        for column in [c for c in table if c.endswith("_per_1000")]:
-            table[column] = table[column].astype("float64").round(2)
-        for column in [c for c in table if c.endswith("_change_pct")]:
-            table[column] = table[column].astype("float64").round(1)
+        rates = [c for c in table if c.endswith("_per_1000")]
+        changes = [c for c in table if c.endswith("_change_pct")]
+        table[rates] = table[rates].astype("float64").round(2)
+        table[changes] = table[changes].astype("float64").round(1)
         table["rank"] = [
             "–" if pd.isna(r) else f"{int(r)} of {n}"
             for r, n in zip(table["rank"], table["forces_compared"], strict=True)
         ]
-        return table.rename(columns={"rank": "rank_lowest_rate_first"}).drop(columns="forces_compared")
+        return table.drop(columns="forces_compared").rename(columns=READER_COLUMNS)
 
     def sentences(self) -> list[str]:
         """What the comparison says, one sentence per crime group, then how many forces were compared."""
@@ -225,8 +236,8 @@ def unit(group: GroupComparison) -> str:
 
 
 def funnel_what(group: GroupComparison) -> str:
-    """What a funnel plot shows, for its alt text (``burglary crimes per 1,000 residents``)."""
-    return f"{_short(group)} {unit(group)} per 1,000 residents, {group.window.label}"
+    """What a funnel plot shows, for its alt text (``burglary per 1,000 residents, 12 months ending ...``)."""
+    return f"{_short(group)} per 1,000 residents, {group.window.label}"
 
 
 def table_caption(group: GroupComparison) -> str:

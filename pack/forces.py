@@ -135,12 +135,14 @@ def force_table(
         )
     found = {force_key(r["pfa_name"]) for r in rows if r["pfa_name"]}
     if areas is not None:
-        for pfa in areas.forces["pfa_name"]:
+        for pfa in areas.lookup_forces:
             if force_key(pfa) not in found:
                 reason = "no street files for this force in the data folder"
                 rows.append({"force": pfa, "pfa_name": pfa, "population": areas.force_population(pfa)})
                 rows[-1].update(first_month="", last_month="", covers_previous=False, status="no data", reason=reason)
-    return pd.DataFrame(rows).sort_values("force", kind="stable").reset_index(drop=True)
+    columns = ["force", "pfa_name", "population", "first_month", "last_month", "covers_previous", "status", "reason"]
+    table = pd.DataFrame(rows, columns=columns).astype({"population": "float64", "covers_previous": "bool"})
+    return table.sort_values("force", kind="stable").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,11 @@ def compare_group(
             "pfa_name": compared["pfa_name"],
             "population": compared["population"].astype("float64"),
             "count": compared["force"].map(now).fillna(0).astype("int64"),
-            "previous_count": compared["force"].map(before).fillna(0).where(compared["covers_previous"]),
+            "previous_count": compared["force"]
+            .map(before)
+            .fillna(0)
+            .astype("float64")
+            .where(compared["covers_previous"]),
         }
     ).reset_index(drop=True)
     table["rate_per_1000"] = 1000 * table["count"] / table["population"]

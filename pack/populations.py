@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pack.crime import CRIME_GROUPS
 from pack.measures import rate_per_1000
 from pack.periods import Window
 
@@ -148,6 +149,7 @@ class AreaPopulations:
     lsoas_without_name: int  # population rows whose LSOA is not in the names lookup (e.g. Scotland, NI)
     lookup_districts_without_lsoas: tuple[str, ...]  # lookup districts no LSOA name maps to
     lookup_supplied: bool
+    lookup_forces: tuple[str, ...] = ()  # every force area the lookup names, with residents or not
 
     @property
     def unmatched(self) -> pd.DataFrame:
@@ -226,8 +228,7 @@ def area_populations(
     used = set(districts["lad_name"])
     files = sorted(set(population["source_file"])) if "source_file" in population else []
     year = population_year(files)
-    source = f"ONS LSOA population estimates{', ' + year if year else ' (year not stated in the file name)'}"
-    source += f" ({', '.join(files)})" if files else ""
+    source = f"ONS LSOA population estimates, {year or 'year not stated'}" + (f": {', '.join(files)}" if files else "")
     return AreaPopulations(
         districts=districts.reset_index(drop=True),
         forces=forces,
@@ -236,14 +237,17 @@ def area_populations(
         lsoas_without_name=without_name,
         lookup_districts_without_lsoas=tuple(sorted(set(lookup_names) - used)),
         lookup_supplied=force_areas is not None,
+        lookup_forces=() if force_areas is None else tuple(sorted(set(force_areas["pfa_name"]))),
     )
 
 
 # -------------------------------------------------------------------------------------------------
 # Rates per 1,000 residents for the force's own counts
 
-COUNT_UNITS = frozenset({"crimes", "incidents", "searches", "casualties"})  # counts with residents as their base
-OTHER_BASES = frozenset({"hotspot_asb"})  # counts of a part of the area: the force's residents are not their base
+# Counts of the whole force area, whose base is its residents (not management information, not a part of the area)
+FORCE_AREA_COUNTS = frozenset(
+    {*CRIME_GROUPS, "stop_searches", "ksi_casualties", "killed_casualties", "seriously_injured_casualties"}
+)
 
 
 def district_rates(
@@ -258,20 +262,20 @@ def district_rates(
     >>> pops = pd.DataFrame({"district": ["Derby"], "population": [250000.0]})
     >>> from pack.periods import rolling_window
     >>> district_rates(street, ("Burglary",), rolling_window("2024-01", 1), pops)
-                         district  records  population  rate_per_1000
-    0                       Derby       50    250000.0            0.2
-    1  (other districts: Erewash)        3         NaN            NaN
-    2               (no location)        2         NaN            NaN
+                         district  records  residents  rate_per_1000
+    0                       Derby       50   250000.0            0.2
+    1  (other districts: Erewash)        3        NaN            NaN
+    2               (no location)        2        NaN            NaN
     """
     rows = street_monthly[
         street_monthly["crime_type"].isin(crime_types) & street_monthly["month"].isin(window.month_strings())
     ]
     counts = rows.groupby("district")["n"].sum()
-    table = districts[["district", "population"]].copy()
+    table = districts[["district", "population"]].rename(columns={"population": "residents"})
     table.insert(1, "records", table["district"].map(counts).fillna(0).astype("int64"))
     table["rate_per_1000"] = [
         round(r, 2) if (r := rate_per_1000(n, p)) is not None else float("nan")
-        for n, p in zip(table["records"], table["population"], strict=True)
+        for n, p in zip(table["records"], table["residents"], strict=True)
     ]
     table = table.sort_values(["rate_per_1000", "district"], ascending=[False, True], kind="stable")
     others = counts[~counts.index.isin(set(districts["district"])) & (counts.index != "")]
@@ -305,9 +309,10 @@ def district_rate_title(table: pd.DataFrame, what: str, window_label: str) -> st
 
 
 def indicator_rates(indicators: pd.DataFrame, population: float | None) -> pd.DataFrame:
-    """The count indicators of an indicator table whose base is the force area's residents, with their
-    rates per 1,000 residents in both windows (the same population for both, so the rate changes by
-    the same percentage as the count).
+    """The count indicators of an indicator table whose base is the force area's residents
+    (:data:`FORCE_AREA_COUNTS`: crime groups, stop searches, road casualties), with their rates per
+    1,000 residents in both windows (the same population for both, so the rate changes by the same
+    percentage as the count).
 
     >>> table = pd.DataFrame({"indicator_id": ["burglary", "hotspot_asb", "charge_rate_pct"],
     ...     "indicator": ["Burglary", "ASB in hotspots", "Charge rate"], "unit": ["crimes", "incidents", "%"],
@@ -317,7 +322,7 @@ def indicator_rates(indicators: pd.DataFrame, population: float | None) -> pd.Da
       indicator  baseline_rate_per_1000  current_rate_per_1000
     0  Burglary                     2.5                    2.0
     """
-    rows = indicators[indicators["unit"].isin(COUNT_UNITS) & ~indicators["indicator_id"].isin(OTHER_BASES)]
+    rows = indicators[indicators["indicator_id"].isin(FORCE_AREA_COUNTS)]
     out = rows[
         ["indicator_id", "indicator", "unit", "baseline_label", "baseline_value", "current_label", "current_value"]
     ].copy()
