@@ -342,4 +342,7 @@ def _write_force_monthly(ctx: PrepareContext, files: list[FoundFile], results: l
     )
     pq.write_table(table, ctx.out / "force_monthly.parquet", compression="zstd")
     forces = len({r[0] for r in rows})
+    ctx.reports["street"].notes.append(
+        f"every force's valid records counted by month and crime type for the national comparison: {forces} force(s)"
+    )
     log.info("Prepare: national counts for %d force(s) by month and crime type (force_monthly)", forces)
