@@ -200,19 +200,46 @@ class NationalComparison:
         return notes
 
 
+@dataclass(frozen=True)
+class Residents:
+    """The residents of a force's area, by the method of :mod:`pack.populations`."""
+
+    area: str | None  # the lookup's name for the force area
+    population: float | None
+    source: str
+
+
+def area_populations_of(data: Dataset) -> AreaPopulations | None:
+    """Residents by district and force area from a prepared data folder (``None`` without the LSOA
+    population estimates and names)."""
+    population, names = data.table("population"), data.table("rural_urban")
+    if population is None or names is None:
+        return None
+    return area_populations(population, names, data.table("force_areas"))
+
+
+def force_residents(data: Dataset, force: str) -> Residents:
+    """The residents of ``force``'s area, for rates per 1,000 (no comparison with other forces needed)."""
+    areas = area_populations_of(data)
+    if areas is None:
+        return Residents(None, None, f"no population: needs {POPULATION_INPUTS}")
+    names = [p for p in areas.forces["pfa_name"] if force_key(p) == force_key(force)]
+    population = areas.force_population(names[0]) if names else None
+    return Residents(names[0] if names else None, population, areas.source)
+
+
 def national_comparison(data: Dataset, force: str, window: Window) -> NationalComparison:
     """Compare ``force`` with every force in the prepared data folder over ``window`` (see the module)."""
     previous = year_earlier(window)
     force_monthly = data.table("force_monthly")
-    population, names, lookup = data.table("population"), data.table("rural_urban"), data.table("force_areas")
+    areas = area_populations_of(data)
     missing = []
     if force_monthly is None:
         missing.append("data.police.uk street files")
-    if population is None or names is None:
+    if areas is None:
         missing.append(POPULATION_INPUTS)
-    if lookup is None:
+    if not data.supplied("force_areas"):
         missing.append("the ONS local authority district to police force area lookup")
-    areas = area_populations(population, names, lookup) if population is not None and names is not None else None
     if data.supplied("peers"):
         files = ", ".join(data.quality.input("peers").files)
         peers_table, origin = data.table("peers"), f"supplied in the data folder: {files}"

@@ -329,7 +329,7 @@ def indicator_rates(indicators: pd.DataFrame, population: float | None) -> pd.Da
 
     def rates(values: pd.Series) -> list[float]:
         return [
-            round(r, 2) if pd.notna(v) and (r := rate_per_1000(float(v), population or 0)) is not None else float("nan")
+            round(r, 4) if pd.notna(v) and (r := rate_per_1000(float(v), population or 0)) is not None else float("nan")
             for v in values
         ]
 
@@ -337,6 +337,15 @@ def indicator_rates(indicators: pd.DataFrame, population: float | None) -> pd.Da
     out["current_rate_per_1000"] = rates(out["current_value"])
     out["pct_change"] = rows["pct_change"]
     return out.reset_index(drop=True)
+
+
+def rate_text(rate: float) -> str:
+    """A rate per 1,000 for sentences: two decimals, or three significant figures below 1 in 100.
+
+    >>> rate_text(25.384), rate_text(0.3152), rate_text(0.01732)
+    ('25.38', '0.32', '0.0173')
+    """
+    return f"{rate:,.2f}" if rate >= 0.1 else f"{rate:.3g}"
 
 
 def rate_sentences(rates: pd.DataFrame, population: float | None, source: str) -> list[str]:
@@ -350,10 +359,10 @@ def rate_sentences(rates: pd.DataFrame, population: float | None, source: str) -
     for r in rates.itertuples(index=False):
         if pd.isna(r.current_rate_per_1000):
             continue
-        text = f"{r.indicator}: {r.current_rate_per_1000:,.2f} per 1,000 residents in the {r.current_label} "
+        text = f"{r.indicator}: {rate_text(r.current_rate_per_1000)} per 1,000 residents in the {r.current_label} "
         text += f"({r.current_value:,.0f} {r.unit})"
         if pd.notna(r.baseline_rate_per_1000):
-            text += f", against {r.baseline_rate_per_1000:,.2f} in the {r.baseline_label}"
+            text += f", against {rate_text(r.baseline_rate_per_1000)} in the {r.baseline_label}"
         sentences.append(text + ".")
     sentences.append(f"Rates use {population:,.0f} residents ({source}) for every window.")
     return sentences

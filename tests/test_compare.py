@@ -159,6 +159,12 @@ def test_force_populations_by_the_documented_method(national: compare.NationalCo
     )
 
 
+def test_residents_of_one_force_without_the_comparison(shires: Dataset) -> None:
+    residents = compare.force_residents(shires, PLAN)
+    assert (residents.area, residents.population) == ("Northshire", 2000.0)
+    assert compare.force_residents(shires, "Nowhere Police").population is None
+
+
 def test_lookup_names_that_differ_from_lsoa_names() -> None:
     lsoa_names = ["Bristol", "Herefordshire", "Kings Lynn and West Norfolk", "Kingston upon Hull"]
     lsoa_names += ["The Vale of Glamorgan", "Shepway", "St. Helens", "Derby", "Atlantis"]
