@@ -166,7 +166,7 @@ class NationalComparison:
         if counts.get("rate only", 0) or counts.get("not compared", 0) or counts.get("no data", 0):
             text += (
                 f" Not compared: {counts.get('rate only', 0) + counts.get('not compared', 0)} force(s) in the files "
-                f"and {counts.get('no data', 0)} force area(s) with no files (listed below)."
+                f"and {counts.get('no data', 0)} force area(s) with no files."
             )
         return text
 
@@ -175,7 +175,7 @@ class NationalComparison:
         if self.missing:
             return "No national comparison: it needs " + "; ".join(self.missing) + "."
         if not self.force_compared:
-            row = self.forces[self.forces["force"] == self.force]
+            row = self.forces[[force_key(f) == force_key(self.force) for f in self.forces["force"]]]
             why = row["reason"].iloc[0] if len(row) else "it has no street records in the data folder"
             return f"No national comparison for {self.force}: {why}."
         return (

@@ -18,16 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pack.crime import CRIME_GROUPS
+from pack.funnel import FunnelFit, fit_funnel, funnel_limits, limits_grid, positions
 from pack.periods import Window, describe_months, missing_months
 from pack.populations import AreaPopulations
-
-if TYPE_CHECKING:
-    from pack.funnel import FunnelFit
 
 ASB = "Anti-social behaviour"
 ALL_CRIME = "all_crime"
@@ -268,8 +265,6 @@ class GroupComparison:
 
     def limits(self, points: int = 120) -> pd.DataFrame:
         """The funnel's limits: ``population, level, lower, upper, centre`` (95% and 99.8%)."""
-        from pack.funnel import funnel_limits, limits_grid
-
         if self.fit is None:
             return pd.DataFrame(columns=["population", "level", "lower", "upper", "centre"])
         return funnel_limits(self.fit, limits_grid(self.points()["population"].to_numpy(), points))
@@ -285,8 +280,6 @@ def compare_group(
 ) -> GroupComparison:
     """Every compared force's count, rate per 1,000, change on :func:`year_earlier`, rank (1 = lowest
     rate; ties share the lower rank) and funnel position for one comparison group."""
-    from pack.funnel import fit_funnel, positions
-
     previous = year_earlier(window)
     types = group_types(group_id, force_monthly["crime_type"].unique().tolist())
     compared = forces[forces["status"].isin(("compared", "rate only"))]
