@@ -36,6 +36,12 @@ validate: setup ## Check the data folder against the data contract (ARGS="--data
 test: setup browser ## Run the whole test suite (unit, notebooks, real data, browser)
 	$(PY) -m pytest $(ARGS)
 
+test-fast: setup ## Run the fast tests only (no whole-pack builds, no browser): a minute or two
+	$(PY) -m pytest -m "not slow and not browser" $(ARGS)
+
+lab: setup ## JupyterLab on notebooks/ and read-only copies of the latest pack's executed notebooks (ARGS=PACK)
+	$(PY) run_pack.py lab $(ARGS)
+
 lint: setup ## ruff check, ruff format --check and the architecture contracts (import-linter)
 	$(PY) -m ruff check pack tests run_pack.py benchmarks
 	$(PY) -m ruff format --check pack tests run_pack.py benchmarks
@@ -47,4 +53,4 @@ bench: setup ## Benchmark the build against the naive papermill + nbconvert pipe
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf build data/demo .pytest_cache
 
-.PHONY: help setup browser pack validate test lint bench clean
+.PHONY: help setup browser pack validate test test-fast lab lint bench clean

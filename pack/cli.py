@@ -1,4 +1,9 @@
-"""Command line: ``python run_pack.py build | validate | verify | diff | demo-data``."""
+"""Command line: ``python run_pack.py build | validate | verify | diff | demo-data | lab``.
+
+Every error a user can cause ends in one line (``error: ...``) and a non-zero exit code: 1 when
+a build's notebooks failed or a pack is not verified, 2 for bad options, data or folders, 130 or
+143 when interrupted.
+"""
 
 from __future__ import annotations
 
@@ -12,46 +17,100 @@ from pack.errors import PackError
 
 log = logging.getLogger("pack")
 
+COMMANDS = ("build", "validate", "verify", "diff", "demo-data", "lab")
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="run_pack.py", description="Build the Police and Crime Plan evidence pack.")
-    sub = parser.add_subparsers(dest="command")
-    b = sub.add_parser("build", help="build the evidence pack (default command)")
+    parser = argparse.ArgumentParser(
+        prog="run_pack.py",
+        description="Build, check and audit the Police and Crime Plan evidence pack. "
+        "With no command (or only options), 'build' is run.",
+        epilog="Run 'run_pack.py COMMAND --help' for the options of a command.",
+    )
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    b = sub.add_parser("build", help="build the evidence pack (the default command)")
     b.add_argument("--period", help="last month of the reporting period, YYYY-MM (default: latest month in the data)")
     b.add_argument("--window", default="12", help="months per window, 1-60, or 'fytd' (default 12)")
     b.add_argument(
         "--baseline", default=PLAN_BASELINE_END, help=f"last month of the baseline window (default {PLAN_BASELINE_END})"
     )
-    b.add_argument("--data", default="data/demo", help="data folder (default: the bundled demo data)")
-    b.add_argument("--out", help="output folder (default build/<period>)")
-    b.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    b.add_argument("--data", default="data/demo", help="data folder (default: the bundled demo data, data/demo)")
+    b.add_argument(
+        "--out", help="output folder: new, empty or a previous pack (default build/<period>); never the data folder"
+    )
+    b.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="notebooks run at once, 1 or more (default: one per core; at most 7, the notebooks that can run at once)",
+    )
     b.add_argument("--police-force", default=PLAN_FORCE, help=f"force to report on (default '{PLAN_FORCE}')")
     b.add_argument("--public", action="store_true", help="suppress small counts for a public pack")
     b.add_argument("--suppress-below", type=int, default=5, help="suppression threshold with --public (default 5)")
-    b.add_argument("--cell-timeout", type=int, default=600, help="seconds a notebook cell may run (default 600)")
+    b.add_argument(
+        "--cell-timeout",
+        type=_positive_int,
+        default=600,
+        help="seconds a notebook cell may run before the notebook fails, 1 or more (default 600)",
+    )
     b.add_argument("--claims", type=Path, help="your own claims CSV (same columns as data/published/claims.csv)")
     b.add_argument("--force", action="store_true", help="rerun every notebook (ignore the cache)")
-    v = sub.add_parser("validate", help="check the data folder against the data contract")
-    v.add_argument("--data", default="data/demo")
-    v.add_argument("--police-force", default=PLAN_FORCE)
-    ver = sub.add_parser("verify", help="rebuild a pack from its manifest and compare hashes")
-    ver.add_argument("pack_dir", type=Path)
-    ver.add_argument("--data", default=None, help="data folder (default: the one in the manifest)")
-    d = sub.add_parser("diff", help="compare two packs' indicators and inputs")
-    d.add_argument("pack_a", type=Path)
-    d.add_argument("pack_b", type=Path)
+    v = sub.add_parser("validate", help="check the data folder against the data contract (no pack is built)")
+    v.add_argument("--data", default="data/demo", help="data folder to check (default: the bundled demo data)")
+    v.add_argument("--police-force", default=PLAN_FORCE, help=f"force to report on (default '{PLAN_FORCE}')")
+    ver = sub.add_parser(
+        "verify", help="check a pack against its manifest, rebuild it from the same inputs and compare every output"
+    )
+    ver.add_argument("pack_dir", type=Path, help="the pack's folder (the one holding manifest.json)")
+    ver.add_argument(
+        "--data", default=None, help="your copy of the pack's input files (default: the data folder the manifest names)"
+    )
+    d = sub.add_parser("diff", help="compare two packs: inputs, parameters and indicator values")
+    d.add_argument("pack_a", type=Path, help="the first (older) pack's folder")
+    d.add_argument("pack_b", type=Path, help="the second (newer) pack's folder")
     demo = sub.add_parser("demo-data", help="write the demonstration data set")
-    demo.add_argument("--out", type=Path, default=None)
+    demo.add_argument("--out", type=Path, default=None, help="folder to write (default data/demo)")
+    lab = sub.add_parser(
+        "lab",
+        help="open JupyterLab on the notebooks and read-only copies of a pack's executed notebooks",
+        description="Options after -- are passed to jupyter lab, e.g. run_pack.py lab -- --no-browser --port 8899",
+    )
+    lab.add_argument("pack_dir", type=Path, nargs="?", help="the pack (default: the latest one under build/)")
+    lab.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="folder JupyterLab opens (default: the project folder)",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("--"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["build", *argv]
+    passed_on: list[str] = []
+    if argv[0] == "lab" and "--" in argv:  # the rest is for jupyter lab
+        argv, passed_on = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    args.lab_args = passed_on
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
     for noisy in ("papermill", "traitlets", "nbconvert", "nbclient", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
@@ -59,76 +118,27 @@ def main(argv: list[str] | None = None) -> int:
     except PackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full or read-only disk outside a build (validate's cache, verify's folder)
+        from pack.build.guard import write_error
+
+        error = write_error(exc, Path.cwd())
+        if error is None:
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted: no pack written", file=sys.stderr)
         return 130
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "build":
-        from pack.build.run import build
-        from pack.periods import parse_window
-
-        if args.claims is not None and not args.claims.is_file():
-            raise PackError(f"claims file {args.claims} does not exist")
-        result = build(
-            period_end=args.period,
-            output_dir=args.out,
-            jobs=args.jobs,
-            cell_timeout=args.cell_timeout,
-            force=args.force,
-            claims_file=args.claims,
-            data_dir=args.data,
-            window=parse_window(args.window),
-            baseline_end=args.baseline,
-            police_force=args.police_force,
-            public=args.public,
-            suppress_below=args.suppress_below,
-        )
-        if not result.ok:
-            failed = [n for n in result.notebooks if n.error]
-            print(f"error: {len(failed)} notebook(s) failed; no evidence pack written:", file=sys.stderr)
-            for n in failed:
-                print(f"  {n.stem}: {n.error}", file=sys.stderr)
-            print(
-                f"  executed notebooks and errors: {result.output_dir.parent / (result.output_dir.name + '.failed')}",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"Evidence pack: {result.output_dir / 'evidence-pack.html'}")
-        return 0
+        return _build(args)
     if args.command == "validate":
-        from pack.data import prepare, resolve_data_dir, summarise_coverage
-
-        data = resolve_data_dir(args.data)
-        if data.resolve() == resolve_data_dir("data/demo").resolve():
-            from pack.data import ensure_demo_data
-
-            ensure_demo_data(data)
-        try:
-            prepared = prepare(data, args.police_force)
-        except PackError as exc:
-            print(f"INVALID: {exc}", file=sys.stderr)
-            return 1
-        q = prepared.quality
-        print(f"Data folder {args.data} for {args.police_force}:")
-        for line in summarise_coverage(q):
-            print(f"  {line}")
-        for name, info in q.inputs.items():
-            for note in info.notes:
-                print(f"  note on {name}: {note}")
-            for reason, n in info.rejection_reasons.items():
-                print(f"  rejected from {name}: {n:,} row(s): {reason}")
-            for r in info.rejections[:5]:
-                row = f", row {r.row}" if r.row else ""
-                print(f"    e.g. file {r.file}{row}, column '{r.column}': {r.value!r} {r.reason}")
-        for check in q.checks:
-            print(f"  check: {check.check}: {check.detail}")
-        _print_lookup_facts(prepared)
-        if q.unrecognised:
-            print(f"  not recognised: {', '.join(q.unrecognised)}")
-        print("valid")
-        return 0
+        return _validate(args)
     if args.command == "verify":
         from pack.build import verify
 
@@ -150,7 +160,76 @@ def _dispatch(args: argparse.Namespace) -> int:
         out = write_demo_data(args.out or DEMO_DATA_DIR)
         print(f"Demonstration data written to {out}")
         return 0
+    if args.command == "lab":
+        from pack.build.lab import open_lab
+
+        return open_lab(args.pack_dir, args.lab_args, args.root)
     raise PackError(f"unknown command {args.command}")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from pack.build.run import build
+    from pack.periods import parse_window
+
+    result = build(
+        period_end=args.period,
+        output_dir=args.out,
+        jobs=args.jobs,
+        cell_timeout=args.cell_timeout,
+        force=args.force,
+        claims_file=args.claims,
+        data_dir=args.data,
+        window=parse_window(args.window),
+        baseline_end=args.baseline,
+        police_force=args.police_force,
+        public=args.public,
+        suppress_below=args.suppress_below,
+    )
+    if not result.ok:
+        failed = [n for n in result.failures if n.failure.kind != "not run"]
+        print(f"error: {len(failed)} notebook(s) failed; no evidence pack written:", file=sys.stderr)
+        for n in result.failures:
+            print(f"  {n.stem}: {n.error}", file=sys.stderr)
+        if result.failed_dir is not None and result.failed_dir.is_dir():
+            print(f"  executed notebooks and errors: {result.failed_dir}", file=sys.stderr)
+        return 1
+    print(f"Evidence pack: {result.output_dir / 'evidence-pack.html'}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pack.build.publish import interruptible
+    from pack.data import ensure_demo_data, prepare, resolve_data_dir, summarise_coverage
+
+    data = resolve_data_dir(args.data)
+    if data.resolve() == resolve_data_dir("data/demo").resolve():
+        ensure_demo_data(data)
+    try:
+        with interruptible() as state:
+            state.stage = "validating the data"
+            prepared = prepare(data, args.police_force)
+    except PackError as exc:
+        print(f"INVALID: {exc}", file=sys.stderr)
+        return 1
+    q = prepared.quality
+    print(f"Data folder {args.data} for {args.police_force}:")
+    for line in summarise_coverage(q):
+        print(f"  {line}")
+    for name, info in q.inputs.items():
+        for note in info.notes:
+            print(f"  note on {name}: {note}")
+        for reason, n in info.rejection_reasons.items():
+            print(f"  rejected from {name}: {n:,} row(s): {reason}")
+        for r in info.rejections[:5]:
+            row = f", row {r.row}" if r.row else ""
+            print(f"    e.g. file {r.file}{row}, column '{r.column}': {r.value!r} {r.reason}")
+    for check in q.checks:
+        print(f"  check: {check.check}: {check.detail}")
+    _print_lookup_facts(prepared)
+    if q.unrecognised:
+        print(f"  not recognised: {', '.join(q.unrecognised)}")
+    print("valid")
+    return 0
 
 
 def _print_lookup_facts(prepared) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 from pack.catalogue import MI_CATALOGUE
 from pack.config import PRIORITIES
 from pack.data import Dataset
+from pack.errors import NotebookError
 from pack.indicators import mi_indicator
 from pack.periods import Window
 
@@ -23,27 +24,23 @@ HEADLINES = {
 
 
 def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
-    """Every priority's indicator table, with ``priority`` and ``stem`` columns, in plan order."""
-    frames = []
-    for p in PRIORITIES:
-        path = Path(output_dir) / "tables" / f"{p.stem}-indicators.csv"
-        if not path.is_file():
-            frames.append(
-                pd.DataFrame(
-                    [
-                        {
-                            "indicator_id": "(missing)",
-                            "indicator": "indicator table not found",
-                            "status": "not supplied",
-                            "stem": p.stem,
-                            "priority": p.title,
-                        }
-                    ]
-                )
-            )
-            continue
-        frame = pd.read_csv(path, keep_default_na=True)
-        frames.append(frame.assign(stem=p.stem, priority=p.title))
+    """Every priority's indicator table, with ``priority`` and ``stem`` columns, in plan order.
+
+    Raises :class:`NotebookError` naming the tables that are missing and how to make them (the
+    summary reads what the six priority notebooks wrote into the same ``output_dir``).
+    """
+    tables = {p: Path(output_dir) / "tables" / f"{p.stem}-indicators.csv" for p in PRIORITIES}
+    missing = [p for p, path in tables.items() if not path.is_file()]
+    if missing:
+        names = ", ".join(f"tables/{p.stem}-indicators.csv" for p in missing)
+        raise NotebookError(
+            f"the strategic summary needs the six priority indicator tables in {Path(output_dir).absolute()}; "
+            f"missing: {names}. Run the priority notebooks first with the same output_dir "
+            f"({', '.join(p.stem for p in missing)}), or build the whole pack: python run_pack.py build"
+        )
+    frames = [
+        pd.read_csv(path, keep_default_na=True).assign(stem=p.stem, priority=p.title) for p, path in tables.items()
+    ]
     return pd.concat(frames, ignore_index=True)
 
 

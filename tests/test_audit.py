@@ -1,29 +1,46 @@
-"""Auditing a pack: verify (rebuild and compare hashes, refuse changed inputs) and diff.
+"""Auditing a pack: verify (exact and confined: rebuild in a private cache, refuse changed inputs,
+read only the listed files) and diff.
 
 A small pack is built from 24 hand-written months of street data (10 ASB incidents and 4
-burglaries a month in 2022; 5 and 4 in 2023), so the numbers an edit changes are known.
+burglaries a month in 2022; 5 and 4 in 2023) with the analyst's own claims file, so the numbers
+an edit changes are known. Builds and audits run in-process through ``pack.cli.main``.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as arrow
+import pyarrow.parquet as pq
 import pytest
-from csvs import street_month
+from csvs import street_month, write
 
+from pack.build.manifest import output_hashes
+from pack.cli import main
 from pack.config import PROJECT_ROOT
+from pack.data import record_entry
 
 pytestmark = pytest.mark.slow
 
+CLAIMS = (
+    "claim_id,quote,source_document,section,indicator_id,evidence,measure,window_a_end,window_b_end,"
+    "stated_value,tolerance,unit\n"
+    "asb_half,ASB halved,Annual report,2,asb_incidents,street:asb_incidents,pct_change,2022-12,2023-12,-50,1,%\n"
+)
+TABLE = "tables/02_neighbourhood_crime_asb-indicators.csv"
 
-def run_pack(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "run_pack.py", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
-    )
+
+def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def small_data(folder: Path, extra_burglaries_dec_2023: int = 0) -> Path:
@@ -34,85 +51,180 @@ def small_data(folder: Path, extra_burglaries_dec_2023: int = 0) -> Path:
     return folder
 
 
-def build_small(data: Path, out: Path) -> Path:
-    result = run_pack("build", "--data", str(data), "--out", str(out), "--period", "2023-12", "--baseline", "2022-12")
-    assert result.returncode == 0, result.stderr
+def build_small(capsys, data: Path, out: Path, *extra: str) -> Path:
+    args = ["build", "--data", str(data), "--out", str(out), "--period", "2023-12", "--baseline", "2022-12", *extra]
+    code, _, err = run(capsys, *args)
+    assert code == 0, err
     return out
 
 
 @pytest.fixture(scope="module")
 def small_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(data, pack): built with ``--claims``; tests copy it before changing anything."""
     root = tmp_path_factory.mktemp("audit")
     data = small_data(root / "data")
-    return data, build_small(data, root / "pack-a")
+    claims = write(root, "my-claims.csv", CLAIMS)
+    args = ["build", "--data", str(data), "--out", str(root / "pack-a"), "--period", "2023-12", "--baseline", "2022-12"]
+    assert main([*args, "--claims", str(claims)]) == 0
+    return data, root / "pack-a"
 
 
-def test_verify_a_fresh_pack(small_pack: tuple[Path, Path]) -> None:
-    _, pack = small_pack
-    result = run_pack("verify", str(pack))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("verified")
-
-
-def test_verify_with_a_copy_of_the_data_elsewhere(small_pack: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_pack_built_with_claims_verifies_against_a_copy_of_its_data(capsys, small_pack, tmp_path) -> None:
+    """Its claims file is recorded in the manifest and used by the rebuild; JupyterLab's
+    checkpoints in the pack are not part of it."""
     data, pack = small_pack
-    copy = shutil.copytree(data, tmp_path / "auditors-copy")
-    result = run_pack("verify", str(pack), "--data", str(copy))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("verified")
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["claims"]["sha256"] == output_hashes(pack)["claims.csv"]
+    verdicts = pd.read_csv(pack / "tables" / "07_claims_check-verdicts.csv")
+    assert verdicts["claim_id"].tolist() == ["asb_half"]  # the analyst's claims were checked
+    copy = shutil.copytree(pack, tmp_path / "pack")
+    (copy / "notebooks" / ".ipynb_checkpoints").mkdir()
+    (copy / "notebooks" / ".ipynb_checkpoints" / "02_neighbourhood_crime_asb-checkpoint.ipynb").write_text("{}")
+    code, out, err = run(capsys, "verify", str(copy), "--data", str(shutil.copytree(data, tmp_path / "theirs")))
+    assert code == 0, out + err
+    assert out == "verified\n"
 
 
-def edited_copy(folder: Path, copy: Path, relative: str, old: str, new: str) -> Path:
-    """A copy of ``folder`` in which the first ``old`` of file ``relative`` reads ``new``."""
-    shutil.copytree(folder, copy)
-    edited = copy / relative
-    edited.write_text(edited.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    return copy
-
-
-def test_verify_refuses_an_edited_input(small_pack: tuple[Path, Path], tmp_path: Path) -> None:
+def test_verify_refuses_an_edited_input(capsys, small_pack, tmp_path) -> None:
     data, pack = small_pack
-    copy = edited_copy(data, tmp_path / "edited", "2023-12/2023-12-derbyshire-street.csv", "Burglary", "Robbery")
-    result = run_pack("verify", str(pack), "--data", str(copy))
-    assert result.returncode == 1
-    assert "NOT verified" in result.stdout and "inputs differ from the manifest" in result.stdout
-    assert "changed: 2023-12/2023-12-derbyshire-street.csv" in result.stdout
+    copy = shutil.copytree(data, tmp_path / "edited")
+    edited = copy / "2023-12" / "2023-12-derbyshire-street.csv"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Burglary", "Robbery", 1), encoding="utf-8")
+    (copy / "2023-12" / "2023-12-derbyshire-street.csv.bak").write_text("x")  # not an input: never read
+    started = time.monotonic()
+    code, out, _ = run(capsys, "verify", str(pack), "--data", str(copy))
+    assert code == 1
+    assert out.splitlines() == [
+        "NOT verified:",
+        "  inputs differ from the manifest:",
+        "  changed: 2023-12/2023-12-derbyshire-street.csv",
+    ]
+    assert time.monotonic() - started < 10  # refused before any rebuild
 
 
-def test_verify_reports_an_edited_output(small_pack: tuple[Path, Path], tmp_path: Path) -> None:
+def test_verify_never_verifies_numbers_the_inputs_do_not_give(capsys, small_pack, tmp_path) -> None:
+    """A table edited and the manifest forged to match: the rebuild from the inputs differs. An
+    executed notebook edited: verify names it and the cells that changed."""
     data, pack = small_pack
-    copy = edited_copy(pack, tmp_path / "tampered", "tables/02_neighbourhood_crime_asb-indicators.csv", "48", "47")
-    result = run_pack("verify", str(copy), "--data", str(data))
-    assert result.returncode == 1
-    assert (
-        "edited since the build (hash differs from the manifest): tables/02_neighbourhood_crime_asb-indicators.csv"
-        in result.stdout
+    copy = shutil.copytree(pack, tmp_path / "forged")
+    table = copy / TABLE
+    table.write_text(table.read_text(encoding="utf-8").replace(",48,", ",47,", 1), encoding="utf-8")
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["outputs"][TABLE] = output_hashes(copy)[TABLE]  # the forger updated the manifest too
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    notebook = copy / "notebooks" / "03_road_safety.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    first_markdown = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
+    nb["cells"][first_markdown]["source"] = ["# Road Safety, as a reviewer rewrote it"]
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+    code, out, _ = run(capsys, "verify", str(copy), "--data", str(data))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "NOT verified:"
+    assert "  edited since the build (hash differs from the manifest): notebooks/03_road_safety.ipynb" in lines
+    assert f"    notebooks/03_road_safety.ipynb: cell {first_markdown + 1} (markdown): source changed" in lines
+    assert f"  differs: {TABLE}" in lines
+
+
+def test_verify_rebuilds_in_a_private_cache(capsys, small_pack, tmp_path, monkeypatch) -> None:
+    """A poisoned cache - a table altered and its record forged to match - fools a build, never verify."""
+    data, _ = small_pack
+    monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "cache"))
+    pack = build_small(capsys, data, tmp_path / "pack")
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    entry = tmp_path / "cache" / "prepared" / manifest["data_key"]
+    monthly = pd.read_parquet(entry / "street_monthly.parquet")
+    pq.write_table(arrow.Table.from_pandas(monthly.assign(n=monthly["n"] * 3)), entry / "street_monthly.parquet")
+    record_entry(entry)  # the record rewritten to match: the cache cannot tell
+    poisoned = build_small(capsys, data, pack, "--force")
+    burglary = pd.read_csv(poisoned / TABLE).set_index("indicator_id").loc["burglary", "current_value"]
+    assert burglary == 3 * 48  # 4 a month, 48 in 2023, tripled by the poison
+    code, out, _ = run(capsys, "verify", str(poisoned), "--data", str(data))
+    assert code == 1
+    assert f"  differs: {TABLE}" in out.splitlines()
+    assert (tmp_path / "cache" / "prepared" / manifest["data_key"]).is_dir()  # verify used none of it
+
+
+def test_verify_reads_only_the_files_the_manifest_lists(small_pack, tmp_path) -> None:
+    """Other CSVs in the data folder - here a named pipe, which blocks whoever opens it - are
+    never opened: verify finishes (a separate process, so a hang is caught by the timeout)."""
+    data, pack = small_pack
+    copy = shutil.copytree(data, tmp_path / "theirs")
+    os.mkfifo(copy / "2023-06" / "2023-06-derbyshire-outcomes.csv")
+    os.mkfifo(copy / "unlisted.csv")
+    done = subprocess.run(
+        [sys.executable, "run_pack.py", "verify", str(pack), "--data", str(copy)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "verified\n"
 
 
-def test_diff_names_the_changed_input_and_indicators(small_pack: tuple[Path, Path], tmp_path: Path) -> None:
+def forged_manifest(pack: Path, folder: Path, change) -> Path:  # noqa: ANN001
+    """A copy of ``pack`` (manifest and a table only) whose manifest ``change`` edits."""
+    (folder / "tables").mkdir(parents=True)
+    shutil.copyfile(pack / TABLE, folder / TABLE)
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    change(manifest)
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_a_manifest_naming_the_root_as_data_folder_is_refused(capsys, small_pack, tmp_path) -> None:
+    _, pack = small_pack
+    forged = forged_manifest(pack, tmp_path / "p", lambda m: m["parameters"].update(data_dir="/"))
+    started = time.monotonic()
+    code, _, err = run(capsys, "verify", str(forged))
+    assert code == 2
+    assert err == "error: the data folder / is the root of the file system: verify reads only a pack's own data\n"
+    assert time.monotonic() - started < 5  # nothing was scanned
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("../outside.csv", "no '..', not absolute"),
+        ("/etc/passwd", "no '..', not absolute"),
+        ("2022-01/../../outside.csv", "no '..', not absolute"),
+        ("link/outside.csv", "a symbolic link out of the data folder"),
+    ],
+)
+def test_input_paths_out_of_the_data_folder_are_refused(capsys, small_pack, tmp_path, path, reason) -> None:
+    data, pack = small_pack
+    copy = shutil.copytree(data, tmp_path / "theirs")
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "outside.csv").write_text("secret\n")
+    (copy / "link").symlink_to(tmp_path / "secret")
+    forged = forged_manifest(pack, tmp_path / "p", lambda m: m["inputs"].append({"path": path, "sha256": "0"}))
+    code, _, err = run(capsys, "verify", str(forged), "--data", str(copy))
+    assert code == 2
+    assert err.startswith("error: the manifest's inputs are refused: file ") and reason in err
+
+
+def test_diff_names_the_changed_input_and_indicators(capsys, small_pack, tmp_path) -> None:
     _, pack_a = small_pack
-    pack_b = build_small(small_data(tmp_path / "data-b", extra_burglaries_dec_2023=5), tmp_path / "pack-b")
-    result = run_pack("diff", str(pack_a), str(pack_b))
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    pack_b = build_small(capsys, small_data(tmp_path / "data-b", extra_burglaries_dec_2023=5), tmp_path / "pack-b")
+    code, out, _ = run(capsys, "diff", str(pack_a), str(pack_b))
+    assert code == 0
+    lines = out.splitlines()
     assert "input changed: 2023-12/2023-12-derbyshire-street.csv" in lines
+    assert f"parameter data_dir: {small_pack[0]} -> {tmp_path / 'data-b'}" in lines
     assert "02_neighbourhood_crime_asb:" in lines
-    assert "  burglary current_value: 48.0 -> 53.0 (difference +5)" in lines
+    assert "  burglary current_value: 48 -> 53 (difference +5)" in lines  # 4 x 12 = 48; + 5 in December
     assert not any(line.startswith("  asb_incidents") for line in lines)  # ASB unchanged
-    b = pd.read_csv(pack_b / "tables" / "02_neighbourhood_crime_asb-indicators.csv").set_index("indicator_id")
-    assert b.loc["burglary", "current_value"] == 53
+    assert "nan" not in out
 
 
-def test_same_data_in_two_folders_gives_the_same_pack(small_pack: tuple[Path, Path], tmp_path: Path) -> None:
-    """Only the data folder's name, a parameter shown in the pack, may differ."""
-    from pack.build.manifest import output_hashes
-
+def test_same_data_in_two_folders_gives_the_same_pack(capsys, small_pack, tmp_path) -> None:
+    """Only the data folder's name, a parameter shown in the pack, may differ (and the claims,
+    which only the first pack was given)."""
     _, pack_a = small_pack
-    twin = build_small(small_data(tmp_path / "data"), tmp_path / "elsewhere")
+    twin = build_small(capsys, small_data(tmp_path / "data"), tmp_path / "elsewhere")
     a, b = output_hashes(pack_a), output_hashes(twin)
-    assert set(a) == set(b)
-    differing = sorted(p for p in a if a[p] != b[p])
-    # the data folder path is a build parameter: it appears in the executed notebooks and the HTML
-    assert all(p.endswith((".ipynb", ".html")) for p in differing), differing
-    assert all(a[p] == b[p] for p in a if p.startswith(("tables/", "figures/")))
+    assert set(a) - set(b) == {"claims.csv"}
+    differing = sorted(p for p in b if a[p] != b[p])
+    assert all(p.endswith((".ipynb", ".html")) or "07_claims_check" in p for p in differing), differing
+    assert all(a[p] == b[p] for p in b if p.startswith(("tables/", "figures/")) and "07_claims_check" not in p)

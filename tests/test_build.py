@@ -1,11 +1,18 @@
-"""End-to-end builds: demo data (default period) and the real public files."""
+"""End-to-end builds: demo data (default period), the real public files, relative paths and
+other working folders, verify of the default pack, and what the build process imports."""
 
+import json
+import os
 import re
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
+from folders import thirteen_months
+
+from pack.cli import main
+from pack.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -79,14 +86,17 @@ def test_demo_finance_reproduces_plan(demo_pack):
     )
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "run_pack.py", *args], capture_output=True, text=True)
-
-
-def test_real_data_2022_03(real_data, tmp_path):
+def test_real_data_2022_03(real_data, tmp_path, capsys):
     out = tmp_path / "p"
-    result = run("build", "--period", "2022-03", "--data", str(real_data), "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    code = main(["build", "--period", "2022-03", "--data", str(real_data), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    lines = err.splitlines()
+    warning = lines.index(
+        "Prepare: warning: Police workforce (officers, PCSOs, staff, specials) stop at September 2019, "
+        "30 months before the period ends (March 2022)"
+    )
+    assert warning < min(i for i, line in enumerate(lines) if line.startswith("Execute:"))  # said at the start
     table = indicators(out)
     assert table.loc["asb_incidents", "current_value"] == 27591
     assert table.loc["burglary", "current_value"] == 3844
@@ -99,12 +109,28 @@ def test_real_data_2022_03(real_data, tmp_path):
     assert verdicts.loc["burglary_minus_31", "verdict"] == "cannot be checked"
 
 
-def test_real_data_uncovered_period_fails_without_pack(real_data, tmp_path):
+def test_real_data_uncovered_period_fails_without_pack(real_data, tmp_path, capsys):
     out = tmp_path / "p"
-    result = run("build", "--period", "2021-05", "--data", str(real_data), "--out", str(out))
-    assert result.returncode != 0
-    assert "2020-06..2021-02" in result.stderr
-    assert not out.exists()
+    code = main(["build", "--period", "2021-05", "--data", str(real_data), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "2020-06..2021-02" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.iterdir())  # no staging folder left either
+
+
+def test_real_data_inputs_ending_before_the_period_are_named(real_data, caplog):
+    """What a build logs at its start for the real files and the period November 2022: the
+    outcome files stop at March 2022, the workforce tables at September 2019."""
+    from pack.build.run import _warn_inputs_ending_early
+    from pack.data import prepare
+
+    with caplog.at_level("WARNING", logger="pack"):
+        _warn_inputs_ending_early(prepare(real_data), "2022-11")
+    assert caplog.messages == [
+        "Prepare: warning: data.police.uk outcomes stop at March 2022, 8 months before the period ends (November 2022)",
+        "Prepare: warning: Police workforce (officers, PCSOs, staff, specials) stop at September 2019, "
+        "38 months before the period ends (November 2022)",  # Nov 2022 - Sep 2019 = 3 x 12 + 2
+    ]
 
 
 def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
@@ -124,3 +150,55 @@ def test_unchanged_rebuild_reuses_every_notebook(demo_pack, tmp_path):
 
     result = build(output_dir=tmp_path / "reuse")
     assert result.ok and all(n.reused for n in result.notebooks)
+
+
+def test_verify_of_the_default_pack_needs_no_options(demo_pack, capsys):
+    """The demo pack names its data as ``data/demo``: found again from any working folder."""
+    code = main(["verify", str(demo_pack)])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert out == "verified\n"
+
+
+def test_relative_paths_from_another_working_folder(tmp_path):
+    """``build --force --out build/x`` (relative, as the README writes it) from a folder that is
+    not the project: no traceback, no kernel that cannot be reset; then verify and diff with
+    relative paths from a third folder."""
+    work = tmp_path / "work"
+    thirteen_months(work / "data")
+    script = str(PROJECT_ROOT / "run_pack.py")
+    args = ["build", "--force", "--data", "data", "--out", "build/x", "--period", "2024-01", "--baseline", "2023-01"]
+    built = subprocess.run([sys.executable, script, *args], cwd=work, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stderr and "could not be reset" not in built.stderr
+    assert built.stderr.count(" done in ") == 8
+    pack = work / "build" / "x"
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    # recorded from the project root, whatever the working folder was
+    assert manifest["parameters"]["data_dir"] == os.path.relpath(work / "data", PROJECT_ROOT)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    verified = subprocess.run(
+        [sys.executable, script, "verify", "../work/build/x"], cwd=other, capture_output=True, text=True
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout == "verified\n"
+    diffed = subprocess.run(
+        [sys.executable, script, "diff", "../work/build/x", str(pack)], cwd=other, capture_output=True, text=True
+    )
+    assert diffed.stdout == "no differences in inputs, parameters or indicators\n"
+
+
+def test_the_build_never_imports_jupyterlab(demo_pack, tmp_path):
+    """A no-change rebuild (the cache is warm from the demo pack), timed import by import."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "run_pack.py", "build", "--out", str(tmp_path / "again")],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = [line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
+    assert "pack.build.run" in modules and "nbconvert" in modules  # the build's own imports are listed
+    assert not [m for m in modules if m == "jupyterlab" or m.startswith("jupyterlab.")]
+    assert "rfc3987_syntax.syntax_helpers" not in modules  # 1 s of grammar compiling, never needed

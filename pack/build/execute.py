@@ -10,33 +10,47 @@ from pathlib import Path
 
 import nbformat
 
-from pack.build.kernels import ENGINE_NAME, KERNEL_ARGUMENTS, KERNEL_NAME, KernelPool
-from pack.build.results import NotebookResult
-from pack.config import (
-    NOTEBOOK_DIR,
+from pack.build.guard import is_disk_error
+from pack.build.kernels import (
+    ENGINE_NAME,
+    KERNEL_ARGUMENTS,
+    KERNEL_DISPLAY_NAME,
+    KERNEL_NAME,
+    START_TIMEOUT,
+    KernelPool,
 )
-from pack.errors import ParameterError
+from pack.build.results import NotebookFailure, NotebookResult
+from pack.config import NOTEBOOK_DIR
+from pack.errors import NotebookError
 from pack.params import NOTEBOOK_PARAMETERS
 
 log = logging.getLogger(__name__)
 
 
 def check_notebook_parameters(path: Path) -> None:
-    """Refuse a notebook whose ``parameters`` cell does not define exactly the pack's names."""
+    """Refuse a notebook that is missing, or whose ``parameters`` cell does not define exactly the
+    pack's names (papermill only warns about an unknown one)."""
     import papermill
 
-    found = set(papermill.inspect_notebook(str(path)).keys())
+    if not path.is_file():
+        raise NotebookError(f"notebook {path} not found (PACK_NOTEBOOK_DIR or the project's notebooks/ folder)")
+    try:
+        found = set(papermill.inspect_notebook(str(path)).keys())
+    except Exception as exc:  # noqa: BLE001 - nbformat, JSON or papermill's own errors: one message
+        raise NotebookError(f"notebook {path.name} cannot be read as a notebook: {type(exc).__name__}: {exc}") from exc
     expected = set(NOTEBOOK_PARAMETERS)
     if found != expected:
-        raise ParameterError(
+        raise NotebookError(
             f"notebook {path.name}: parameters cell defines {sorted(found)}, expected {sorted(expected)}"
         )
 
 
 def normalise_executed(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Strip timing metadata and absolute paths so the same inputs give the same bytes."""
+    """Strip timing metadata and absolute paths so the same inputs give the same bytes, and name
+    the kernel as JupyterLab will (so opening an executed notebook does not mark it modified)."""
     parameters = nb.metadata.get("papermill", {}).get("parameters", {})
     nb.metadata["papermill"] = {"parameters": parameters}
+    nb.metadata["kernelspec"] = {"display_name": KERNEL_DISPLAY_NAME, "language": "python", "name": KERNEL_NAME}
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
@@ -54,28 +68,61 @@ def kernel_env() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+def _failure(exc: BaseException, stem: str, cell_timeout: int | None) -> NotebookFailure:
+    """A notebook's failure from the exception papermill or nbclient raised, by its type."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return NotebookFailure(
+            "error",
+            f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}",
+            cell_index=exc.cell_index,
+            exec_count=exc.exec_count,
+            ename=exc.ename,
+            evalue=exc.evalue,
+            traceback=tuple(exc.traceback),
+        )
+    index = getattr(exc, "cell_index", None)  # set by pack.build.kernels.WarmKernelEngine
+    where = f"cell {index + 1} of the notebook: " if index is not None else ""
+    if isinstance(exc, CellTimeoutError):
+        message = f"a cell ran longer than the per-cell timeout ({cell_timeout} s) ({where}{type(exc).__name__})"
+        return NotebookFailure("timeout", message, cell_index=index, ename=type(exc).__name__)
+    if isinstance(exc, DeadKernelError):
+        message = f"the kernel running {stem} died (out of memory or killed) ({where}{type(exc).__name__})"
+        return NotebookFailure("dead kernel", message, cell_index=index, ename=type(exc).__name__)
+    return NotebookFailure("error", f"{type(exc).__name__}: {exc}", ename=type(exc).__name__, evalue=str(exc))
+
+
 def execute_one(
-    stem: str, staging: Path, parameters: dict, cell_timeout: int | None, kernels: KernelPool | None = None
+    stem: str,
+    staging: Path,
+    parameters: dict,
+    cell_timeout: int | None,
+    kernels: KernelPool | None = None,
+    env: dict[str, str] | None = None,
 ) -> NotebookResult:
     """Execute one notebook with papermill into ``staging/notebooks``; never raises.
 
     With ``kernels``, the notebook runs in a warm kernel from the pool (see :mod:`pack.build.kernels`);
-    without, papermill starts a fresh kernel for it.
+    without, papermill starts a fresh kernel for it (started once more if the first does not answer).
+    A notebook stopped by a timeout or a dead kernel is kept as far as it ran.
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     source = NOTEBOOK_DIR / f"{stem}.ipynb"
     target = staging / "notebooks" / f"{stem}.ipynb"
     started = time.perf_counter()
-    result = NotebookResult(stem)
+    failure: NotebookFailure | None = None
     km = None
     if kernels is not None:
         try:
-            km = kernels.acquire(staging)
+            km = kernels.acquire(staging, env)
         except Exception as exc:  # noqa: BLE001 - reported as this notebook's failure
-            result.error = f"no kernel could be started for {stem}: {exc}"
-            return result
+            message = f"no kernel could be started for {stem}: {exc}"
+            return NotebookResult(stem, failure=NotebookFailure("no kernel", message, ename=type(exc).__name__))
     for attempt in (1, 2):
         try:
             papermill.execute_notebook(
@@ -83,37 +130,45 @@ def execute_one(
                 str(target),
                 parameters=parameters,
                 kernel_name=KERNEL_NAME,
-                **({"km": km, "engine_name": ENGINE_NAME} if km is not None else {}),
+                engine_name=ENGINE_NAME,
+                **({"km": km} if km is not None else {}),
                 # a fresh kernel starts in staging; papermill's cwd= would chdir the whole process
                 resources={"metadata": {"path": str(staging)}},
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=cell_timeout,
-                start_timeout=120,
+                start_timeout=START_TIMEOUT,
                 extra_arguments=KERNEL_ARGUMENTS,
             )
             break
-        except PapermillExecutionError as exc:
-            result.error = f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
+        except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
+            failure = _failure(exc, stem, cell_timeout)
+            partial = getattr(exc, "notebook", None)
+            if partial is not None and not target.exists():
+                nbformat.write(partial, target)  # the cells that ran, for the failure folder
             break
-        except Exception as exc:  # kernel start-up races, dead kernels, timeouts
-            text = f"{type(exc).__name__}: {exc}"
-            if "timed out" in text.lower() or "Timeout" in type(exc).__name__:
-                result.error = f"a cell ran longer than the per-cell timeout ({cell_timeout} s): {text}"
-                break
-            if "DeadKernel" in text or "Kernel died" in text or "kernel died" in text.lower():
-                result.error = f"the kernel running {stem} died (out of memory or killed): {text}"
-                break
-            if attempt == 1 and ("address already in use" in text.lower() or "didn't respond" in text.lower()):
-                log.warning("Execute: %s: kernel start-up failed (%s); retrying once", stem, text)
+        except Exception as exc:  # noqa: BLE001 - e.g. a fresh kernel that did not start: reported, never raised
+            if is_disk_error(exc):
+                if km is not None:
+                    kernels.release(km, reusable=False)
+                raise  # the disk is full or read-only: the build stops ("cannot write ...")
+            if attempt == 1 and km is None:
+                log.warning(
+                    "Execute: %s: the kernel did not start (%s: %s); starting another", stem, type(exc).__name__, exc
+                )
                 continue
-            result.error = text
+            failure = _failure(exc, stem, cell_timeout)
             break
     if km is not None:
-        kernels.release(km, reusable=result.error is None)
+        kernels.release(km, reusable=failure is None)
     if target.is_file():
-        nb = nbformat.read(target, as_version=4)
+        try:
+            nb = nbformat.read(target, as_version=4)
+        except (OSError, ValueError) as exc:  # e.g. cut short by a full disk
+            if is_disk_error(exc):
+                raise
+            message = f"the executed notebook could not be read back: {type(exc).__name__}: {exc}"
+            return NotebookResult(stem, failure=failure or NotebookFailure("error", message, ename=type(exc).__name__))
         nbformat.write(normalise_executed(nb), target)
-    result.seconds = time.perf_counter() - started
-    return result
+    return NotebookResult(stem, seconds=time.perf_counter() - started, failure=failure)

@@ -25,6 +25,7 @@ import weakref
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger as papermill_logger
@@ -34,6 +35,7 @@ from pack.config import NOTEBOOK_DIR
 log = logging.getLogger(__name__)
 
 KERNEL_NAME = "python3"
+KERNEL_DISPLAY_NAME = "Python 3 (evidence pack)"  # as `make setup` installs the kernel
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 START_TIMEOUT = 120
 _START_LOCK = threading.Lock()
@@ -41,8 +43,10 @@ ENGINE_NAME = "pack-warm-kernel"
 
 
 class WarmKernelEngine(NBClientEngine):
-    """papermill's nbclient engine for a kernel it does not own: as papermill's, but the kernel
-    client it opens is closed after the notebook (papermill leaves it open when given ``km``)."""
+    """papermill's nbclient engine, for a kernel it owns or not: as papermill's, but the kernel
+    client it opens is closed after the notebook (papermill leaves it open when given ``km``), and
+    a notebook stopped by nbclient's ``CellTimeoutError`` or ``DeadKernelError`` is not lost: the
+    exception carries ``cell_index`` (the cell that was running) and ``notebook`` (as far as it ran)."""
 
     @classmethod
     def execute_managed_notebook(
@@ -71,6 +75,11 @@ class WarmKernelEngine(NBClientEngine):
         )
         try:
             return client.execute()
+        except (CellTimeoutError, DeadKernelError) as exc:
+            started = [i for i, c in enumerate(nb_man.nb.cells) if c.metadata.get("papermill", {}).get("start_time")]
+            exc.cell_index = started[-1] if started else None
+            exc.notebook = nb_man.nb
+            raise
         finally:
             if client.kc is not None and not client.owns_km:
                 client.kc.stop_channels()
@@ -104,13 +113,25 @@ def warm_up_code(modules: list[str]) -> str:
     return "\n".join(lines)
 
 
-def reset_code(cwd: Path) -> str:
-    """Code that makes a used kernel look new to the next notebook."""
+def reset_code(cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Code that makes a used kernel look new to the next notebook, working in ``cwd`` (made
+    absolute: the kernel's own working folder may have been moved or removed since) with the
+    environment variables ``env`` set.
+
+    >>> print(reset_code(Path("/tmp/x"), {"A": "1"}))
+    get_ipython().reset(new_session=True, aggressive=False)
+    __import__('matplotlib.pyplot').pyplot.close('all')
+    __import__('matplotlib').rcdefaults()
+    __import__('os').chdir('/tmp/x')
+    __import__('os').environ.update({'A': '1'})
+    <BLANKLINE>
+    """
     return (
         "get_ipython().reset(new_session=True, aggressive=False)\n"
         "__import__('matplotlib.pyplot').pyplot.close('all')\n"
         "__import__('matplotlib').rcdefaults()\n"
-        f"__import__('os').chdir({str(cwd)!r})\n"
+        f"__import__('os').chdir({str(Path(cwd).absolute())!r})\n"
+        f"__import__('os').environ.update({dict(env or {})!r})\n"
     )
 
 
@@ -194,8 +215,8 @@ class KernelPool:
 
         threading.Thread(target=start, name="kernel-start", daemon=True).start()
 
-    def acquire(self, cwd: Path) -> AsyncKernelManager:
-        """A warm kernel, reset, working in ``cwd``; waits for one to be free."""
+    def acquire(self, cwd: Path, env: dict[str, str] | None = None) -> AsyncKernelManager:
+        """A warm kernel, reset, working in ``cwd`` with ``env`` set; waits for one to be free."""
         while True:
             item = self._ready.get(timeout=START_TIMEOUT * 2)
             if isinstance(item, BaseException):
@@ -204,7 +225,7 @@ class KernelPool:
                 self.discard(item)
                 continue
             try:
-                asyncio.run(_run_silently(item, reset_code(cwd), 60))
+                asyncio.run(_run_silently(item, reset_code(cwd, env), 60))
             except Exception as exc:  # noqa: BLE001 - a kernel that cannot be reset is replaced
                 log.warning("Execute: a warm kernel could not be reset (%s); starting another", exc)
                 self.discard(item)

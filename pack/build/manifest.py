@@ -1,4 +1,16 @@
-"""``manifest.json`` (what a pack was built from and what it holds), ``verify`` and ``diff``."""
+"""``manifest.json``: what a pack was built from and what it holds, written by the build and read
+(checked, with a clear message when it is malformed) by ``verify`` and ``diff``.
+
+Schema (``manifest_version`` 2; version 1, without ``format`` and ``claims``, is still read):
+
+- ``format``: ``"pcc-evidence-pack"``, the marker that makes a folder a pack a build may replace;
+- ``parameters``: the build parameters (:class:`pack.params.BuildParameters`);
+- ``inputs``: ``[{path, input, size, sha256}]``, every input file, path relative to the data folder;
+- ``claims``: ``{path, sha256}`` of the claims file the build was given (kept in the pack as
+  ``claims.csv``), or ``null``;
+- ``data_key``, ``packages``, ``notebook_sources``, ``commit``, ``disclosure``;
+- ``outputs``: ``{relative path: sha256}`` of every file of the pack but the manifest.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +19,37 @@ from pathlib import Path
 
 import pandas as pd
 
+from pack.build.guard import MANIFEST, PACK_FORMAT, pack_files
 from pack.config import NOTEBOOK_DIR
 from pack.data import Prepared, sha256_file
-from pack.errors import PackError
+from pack.errors import PackError, ParameterError
 from pack.params import BuildParameters
 
-MANIFEST = "manifest.json"
+MANIFEST_VERSION = 2
+CLAIMS_IN_PACK = "claims.csv"
 
 
 def output_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file in a pack folder except the manifest, by relative path."""
-    return {
-        p.relative_to(folder).as_posix(): sha256_file(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
-    }
+    """SHA-256 of every file in a pack folder except the manifest (and JupyterLab's
+    ``.ipynb_checkpoints``), by relative path."""
+    return {name: sha256_file(folder / name) for name in pack_files(folder) if name != MANIFEST}
 
 
-def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared, out_name: str) -> Path:
-    """Write ``manifest.json``: parameters, inputs, packages, notebooks, commit, output hashes."""
+def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) -> Path:
+    """Write ``manifest.json``: parameters, inputs, claims, packages, notebooks, commit, output hashes."""
     from pack.build.provenance import git_commit, package_versions
 
+    claims = folder / CLAIMS_IN_PACK
     manifest = {
-        "manifest_version": 1,
+        "format": PACK_FORMAT,
+        "manifest_version": MANIFEST_VERSION,
         "parameters": params.as_dict(),
         "police_force": params.police_force,
         "demonstration_data": prepared.quality.demonstration,
         "inputs": [
             {"path": f.path, "input": f.input, "size": f.size, "sha256": f.sha256} for f in prepared.quality.files
         ],
+        "claims": {"path": CLAIMS_IN_PACK, "sha256": sha256_file(claims)} if claims.is_file() else None,
         "data_key": prepared.key,
         "packages": package_versions(),
         "notebook_sources": {p.name: sha256_file(p) for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))},
@@ -64,9 +78,57 @@ def disclosure_record(folder: Path, params: BuildParameters) -> dict:
     }
 
 
-def read_manifest(folder: Path) -> dict:
-    """Read a pack's manifest; a clear error when there is none."""
+class ManifestError(PackError):
+    """A pack's manifest is missing or malformed."""
+
+
+def _is_input(entry: object) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("path"), str)
+        and isinstance(entry.get("sha256"), str | None)
+        and isinstance(entry.get("input"), str | None)
+    )
+
+
+def read_manifest(folder: Path | str) -> dict:
+    """Read a pack's manifest and check its shape; :class:`ManifestError` says what is wrong."""
     path = Path(folder) / MANIFEST
+    if not Path(folder).is_dir():
+        raise ManifestError(f"{folder} is not a folder: give the folder of an evidence pack")
     if not path.is_file():
-        raise PackError(f"{folder} is not an evidence pack: {MANIFEST} not found")
-    return json.loads(path.read_text(encoding="utf-8"))
+        raise ManifestError(f"{folder} is not an evidence pack: {MANIFEST} not found")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not isinstance(manifest, dict):
+        raise ManifestError(f"{path}: expected a JSON object, found {type(manifest).__name__}")
+    if manifest.get("format", PACK_FORMAT) != PACK_FORMAT or manifest.get("manifest_version") not in (1, 2):
+        raise ManifestError(f"{path}: not an evidence pack manifest (format {manifest.get('format')!r})")
+    checks = {
+        "parameters": isinstance(manifest.get("parameters"), dict),
+        "inputs": isinstance(manifest.get("inputs"), list) and all(_is_input(e) for e in manifest["inputs"]),
+        "outputs": isinstance(manifest.get("outputs"), dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["outputs"].items()),
+        "claims": manifest.get("claims") is None
+        or (isinstance(manifest["claims"], dict) and isinstance(manifest["claims"].get("sha256"), str)),
+    }
+    broken = [name for name, ok in checks.items() if not ok]
+    if broken:
+        raise ManifestError(f"{path}: malformed '{broken[0]}' (see the manifest schema in pack/build/manifest.py)")
+    return manifest
+
+
+def manifest_parameters(manifest: dict) -> BuildParameters:
+    """The build parameters a manifest records, checked as the command line checks them."""
+    try:
+        return BuildParameters.create(**manifest["parameters"])
+    except TypeError as exc:
+        raise ManifestError(f"{MANIFEST}: unexpected build parameters ({exc})") from exc
+    except ParameterError as exc:
+        raise ManifestError(f"{MANIFEST}: invalid build parameters: {exc}") from exc

@@ -228,21 +228,37 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     return path
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def plain_traceback(lines: tuple[str, ...]) -> str:
+    r"""A kernel's traceback (nbclient's ``traceback`` field) without its terminal colours.
+
+    >>> plain_traceback(("\x1b[0;31mValueError\x1b[0m: bad", "  line 2"))
+    'ValueError: bad\n  line 2'
+    """
+    return _ANSI.sub("", "\n".join(lines))
+
+
 def render_failure_page(folder: Path, result: BuildResult) -> Path:
-    """``FAILED.html``: which notebooks failed, why, and links to their executed copies."""
+    """``FAILED.html`` and ``errors.txt``: which notebooks failed, why (with the kernel's
+    traceback where it gave one), and links to their executed copies."""
     failures = []
-    for n in result.notebooks:
-        if n.error:
+    for n in result.failures:
+        linked = (folder / "notebooks" / f"{n.stem}.ipynb").is_file()
+        if linked:
             try:
                 render_notebook_html(folder / "notebooks" / f"{n.stem}.ipynb")
-                linked = True
             except Exception:  # noqa: BLE001 - the failure page must be written whatever happened
                 linked = False
-            failures.append({"stem": n.stem, "error": n.error, "linked": linked})
+        traceback = plain_traceback(n.failure.traceback)
+        failures.append({"stem": n.stem, "error": n.error, "linked": linked, "traceback": traceback})
     page = _PAGES.get_template("failed.html.j2").render(css=_asset("pack.css"), failures=failures)
     path = folder / "FAILED.html"
     path.write_text(page, encoding="utf-8")
-    (folder / "errors.txt").write_text(
-        "".join(f"{n.stem}: {n.error}\n" for n in result.notebooks if n.error), encoding="utf-8"
+    text = "".join(
+        f"{f['stem']}: {f['error']}\n" + "".join(f"    {line}\n" for line in f["traceback"].splitlines())
+        for f in failures
     )
+    (folder / "errors.txt").write_text(text, encoding="utf-8")
     return path

@@ -3,15 +3,24 @@
 This is the package's data API; nothing outside :mod:`pack.data` imports its modules directly.
 """
 
-from pack.data.dataset import DATA_DIR_REDIRECT, Dataset, open_dataset, resolve_data_dir
+from pack.data.dataset import PINNED_DATA, Dataset, open_dataset, pinned_data_environment, resolve_data_dir
 from pack.data.demo import ensure_demo_data, write_demo_data
-from pack.data.hashing import pack_code_hash, sha256_file, sha256_text
+from pack.data.entries import (
+    cache_cap_bytes,
+    discard,
+    entry_problems,
+    evict_least_recently_used,
+    mark_used,
+    process_alive,
+    record_entry,
+    remove_stale,
+)
+from pack.data.hashing import pack_code_hash, sha256_bytes, sha256_file, sha256_text
 from pack.data.report import Check, InputFile, InputQuality, QualityReport, summarise_coverage
 from pack.data.specs import INPUT_NAMES, INPUTS, InputSpec, spec
-from pack.data.stage import DEMO_MARKER, Prepared, prepare
+from pack.data.stage import DEMO_MARKER, Prepared, listed_inputs, load_prepared, prepare
 
 __all__ = [
-    "DATA_DIR_REDIRECT",
     "Check",
     "InputFile",
     "InputQuality",
@@ -19,14 +28,27 @@ __all__ = [
     "DEMO_MARKER",
     "INPUTS",
     "INPUT_NAMES",
+    "PINNED_DATA",
     "Dataset",
     "InputSpec",
     "Prepared",
+    "cache_cap_bytes",
+    "discard",
     "ensure_demo_data",
+    "entry_problems",
+    "evict_least_recently_used",
+    "listed_inputs",
+    "load_prepared",
+    "mark_used",
     "open_dataset",
     "pack_code_hash",
+    "pinned_data_environment",
     "prepare",
+    "process_alive",
+    "record_entry",
+    "remove_stale",
     "resolve_data_dir",
+    "sha256_bytes",
     "sha256_file",
     "sha256_text",
     "spec",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import logging
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +40,9 @@ class PrepareContext:
         if self.pool is not None and len(jobs) > 1:
             try:
                 futures: dict[int, Future] = {}
-                for i in sorted(range(len(jobs)), key=lambda i: -sizes[i]):
-                    futures[i] = self.pool.submit(function, *jobs[i])
+                with ctrl_c_held():  # the workers start here: with Ctrl-C held, until they ignore it
+                    for i in sorted(range(len(jobs)), key=lambda i: -sizes[i]):
+                        futures[i] = self.pool.submit(function, *jobs[i])
                 return [futures[i].result() for i in range(len(jobs))]
             except BrokenProcessPool as exc:
                 log.warning("Prepare: worker processes could not run (%s); reading in this process", exc)
@@ -58,11 +61,26 @@ PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the s
 UNIQUE_COLUMNS = frozenset({"crime_id", "crime_key_hi", "crime_key_lo", "outcome_order"})
 
 
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Hold SIGINT in this thread while the block runs (a Ctrl-C meanwhile arrives after it). The
+    processes it starts inherit the held signal, so one that is still starting cannot be stopped
+    by Ctrl-C halfway (with a traceback) before :func:`set_up_worker` makes it ignore Ctrl-C."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def set_up_worker() -> None:
     """The worker processes are the parallelism: Arrow's own threads in each would only contend.
-    Freed memory is kept for the next file rather than handed back to the system and faulted in
-    again page by page (glibc's allocator; elsewhere this step is skipped)."""
+    Ctrl-C (sent to the whole process group) is left to the parent, which kills the workers, so
+    no worker prints a traceback. Freed memory is kept for the next file rather than handed back
+    to the system and faulted in again page by page (glibc's allocator; elsewhere this is skipped)."""
     arrow.set_cpu_count(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent stops us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while we started (see ctrl_c_held)
     try:
         libc = ctypes.CDLL("libc.so.6")
         m_trim_threshold, m_mmap_threshold = -1, -3  # mallopt parameters, from glibc's malloc.h

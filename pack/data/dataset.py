@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -10,21 +11,37 @@ from pathlib import Path
 import pandas as pd
 
 from pack.config import DEMO_DATA_DIR, PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
+from pack.data.entries import discard, entry_problems, read_record
 from pack.data.report import QualityReport
-from pack.data.stage import Prepared, prepare
+from pack.data.stage import Prepared, load_prepared, prepare
+from pack.errors import DataError
 
-# Set by ``verify --data DIR`` for the rebuild: JSON ``[data_dir as in the manifest, DIR]``, so
-# the rebuilt notebooks carry the manifest's parameters byte for byte but read the auditor's copy.
-DATA_DIR_REDIRECT = "PACK_DATA_DIR_REDIRECT"
+# Set by a build in each of its kernels (:func:`pinned_data_environment`): the data folder as the
+# notebook's ``data_dir`` parameter gives it, the folder it means, the force and the prepared data
+# the build checked. A notebook of that build then opens exactly those prepared data, whatever its
+# working folder, without looking at the data folder again (``verify`` reads only the files its
+# manifest lists).
+PINNED_DATA = "PACK_PINNED_DATA"
+
+
+def pinned_data_environment(given: str, folder: Path, force: str, prepared: Prepared) -> dict[str, str]:
+    """The environment variable that pins ``prepared`` for notebooks run with ``data_dir=given``."""
+    value = {"given": given, "folder": str(Path(folder).absolute()), "force": force, "prepared": str(prepared.path)}
+    return {PINNED_DATA: json.dumps(value, sort_keys=True)}
+
+
+def _pin() -> dict | None:
+    value = os.environ.get(PINNED_DATA)
+    return json.loads(value) if value else None
 
 
 def resolve_data_dir(data_dir: str | Path) -> Path:
-    """A relative data folder is found from the working folder, else from the project root."""
-    redirect = os.environ.get(DATA_DIR_REDIRECT)
-    if redirect:
-        given, actual = json.loads(redirect)
-        if str(data_dir) == given:
-            return Path(actual)
+    """A data folder named by a notebook parameter or ``--data``: absolute as given; a relative
+    one is found from the working folder, else from the project root. Within a build, the folder
+    its kernels were pinned to (see :data:`PINNED_DATA`)."""
+    pin = _pin()
+    if pin and str(data_dir) == pin["given"]:
+        return Path(pin["folder"])
     path = Path(data_dir)
     if path.is_absolute() or path.exists():
         return path
@@ -42,6 +59,10 @@ class Dataset:
         """The data-quality report (see :mod:`pack.data.stage`)."""
         return self.prepared.quality
 
+    @functools.cached_property
+    def _record(self) -> dict | None:
+        return read_record(self.prepared.path)
+
     @property
     def is_demo(self) -> bool:
         """True for the generated demonstration data."""
@@ -56,10 +77,19 @@ class Dataset:
         return self.quality.months(name)
 
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
-        """The prepared table, or ``None`` when not supplied."""
+        """The prepared table, or ``None`` when not supplied. Its files are checked against the
+        cache entry's record first (:mod:`pack.data.entries`): an altered table is never read."""
         path = self.prepared.path / f"{name}.parquet"
         if not path.exists():
             return None
+        problems = entry_problems(self.prepared.path, path.name, self._record)
+        if problems:
+            discard(self.prepared.path)
+            raise DataError(
+                f"the prepared table {path.name} differs from the record of its cache entry "
+                f"({'; '.join(problems[:3])}): the entry was discarded; run the build again to prepare the data anew",
+                file=str(self.prepared.path),
+            )
         return pd.read_parquet(path, columns=columns)
 
     @staticmethod
@@ -82,6 +112,9 @@ def open_dataset(data_dir: str | Path, police_force: str = PLAN_FORCE) -> Datase
     """Prepare (or reuse from the cache) the data folder and return it. The bundled demo data
     are generated first if missing (a notebook opened on a fresh clone still runs)."""
     folder = resolve_data_dir(data_dir)
+    pin = _pin()
+    if pin and Path(pin["folder"]) == folder.absolute() and pin["force"] == police_force:
+        return Dataset(load_prepared(pin["prepared"]))
     if folder.resolve() == DEMO_DATA_DIR.resolve():
         from pack.data.demo import ensure_demo_data
 

@@ -19,16 +19,25 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pack.config import PLAN_FORCE, cache_root
 from pack.data.aggregates import check_finance, check_lsoas, write_aggregates
 from pack.data.context import PARALLEL_FROM_BYTES, PrepareContext, set_up_worker
 from pack.data.discovery import FoundFile, discover
+from pack.data.entries import (
+    cache_cap_bytes,
+    discard,
+    entry_problems,
+    evict_least_recently_used,
+    mark_used,
+    record_entry,
+    remove_stale,
+)
 from pack.data.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
 from pack.data.policeuk import read_police_uk
 from pack.data.report import REPORT_FORMAT, InputFile, InputReport, QualityReport
-from pack.data.specs import INPUTS, POLICE_UK_INPUTS
+from pack.data.specs import INPUT_NAMES, INPUTS, POLICE_UK_INPUTS
 from pack.data.tables import read_tables
 from pack.data.workforce import read_workforce
 from pack.errors import DataError
@@ -51,7 +60,7 @@ class Prepared:
 
 
 def _content_key(
-    data_dir: Path, files: list[FoundFile], force: str, digests: dict[Path, str]
+    data_dir: Path, files: list[FoundFile], force: str, digests: dict[Path, str], listed: bool = False
 ) -> tuple[str, tuple[InputFile, ...]]:
     listing = tuple(
         InputFile(f.relative, f.input, f.path.stat().st_size, digests.get(f.path, "unreadable"))
@@ -60,7 +69,8 @@ def _content_key(
         for f in files
     )
     extra = data_dir / "sources.toml"
-    tag = sha256_text(extra.read_text(encoding="utf-8")) if extra.is_file() else ""
+    # a listed set of files (verify) was classified already: sources.toml is not read again
+    tag = sha256_text(extra.read_text(encoding="utf-8")) if extra.is_file() and not listed else ""
     key = sha256_text(
         json.dumps(
             [
@@ -77,26 +87,44 @@ def _content_key(
     return key[:24], listing
 
 
-def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, on_miss: Callable[[], object] | None = None) -> Prepared:
+# Folders a prepare is writing: ``reading.<process id>.<random>`` (see :func:`remove_stale`)
+READING_PATTERN = r"reading\.(?P<pid>\d+)\..+"
+PREPARED_CAP_MB = 6144  # PACK_CACHE_PREPARED_MB overrides
+
+
+def prepare(
+    data_dir: Path | str,
+    force: str = PLAN_FORCE,
+    *,
+    on_miss: Callable[[], object] | None = None,
+    files: list[FoundFile] | None = None,
+) -> Prepared:
     """Validate and normalise every input under ``data_dir``; return the cached result.
 
-    The cache key is the SHA-256 of every input file. Hashes are memoised by file size and
-    modification time; a data.police.uk file not in the memo is hashed by the worker that reads
-    it, in the same pass, so new or changed data are read once, not twice. ``on_miss`` is called
-    when the data must be read afresh (the build starts its kernels then).
+    The cache key is the SHA-256 of every input file. Hashes are memoised while a file is
+    unchanged (:mod:`pack.data.hashing`); a data.police.uk file not in the memo is hashed by the
+    worker that reads it, in the same pass, so new or changed data are read once, not twice.
+    ``on_miss`` is called when the data must be read afresh (the build starts its kernels then).
+    ``files`` (from :func:`listed_inputs`) replaces discovery: exactly those files are read.
+
+    A cache entry is used only when every file it holds matches its record
+    (:mod:`pack.data.entries`); one that does not is discarded, with a log line, and prepared again.
 
     Raises :class:`DataError` listing every file-level problem (file, row, column, expected)
     when any input cannot be read; row-level problems are rejected and counted instead.
     """
     data_dir = Path(data_dir)
-    files = discover(data_dir)
+    listed = files is not None
+    files = discover(data_dir) if files is None else files
     root = cache_root() / "prepared"
+    remove_stale(root, READING_PATTERN, "the unfinished prepared data")
+    remove_stale(root, r"\.discarded-.+-(?P<pid>\d+)", "the discarded prepared data")
     readable = [f.path for f in files if f.path.is_file()]
     read_in_workers = {f.path for f in files if f.input in POLICE_UK_INPUTS and f.path.is_file()}
     digests = memoised_sha256([p for p in readable if p in read_in_workers])
     digests.update(memoised_sha256_many([p for p in readable if p not in read_in_workers]))
     if all(p in digests for p in read_in_workers):
-        key, _ = _content_key(data_dir, files, force, digests)
+        key, _ = _content_key(data_dir, files, force, digests, listed)
         cached = _cached(root / key)
         if cached is not None:
             log.info("Prepare: reused validated data from the cache (%s)", key)
@@ -105,37 +133,89 @@ def prepare(data_dir: Path | str, force: str = PLAN_FORCE, *, on_miss: Callable[
         on_miss()
     log.info("Prepare: reading %d file(s) under %s for %s", len(files), data_dir.name, force)
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="reading.", dir=root))
+    tmp = Path(tempfile.mkdtemp(prefix=f"reading.{os.getpid()}.", dir=root))
     try:
         quality, hashed = _prepare_into(tmp, data_dir, files, force)
         remember_sha256(dict(hashed.values()))
         digests.update({path: sha for path, (_, sha) in hashed.items()})
         digests.update(memoised_sha256_many([p for p in readable if p not in digests]))  # e.g. duplicates not read
-        key, listing = _content_key(data_dir, files, force, digests)
+        key, listing = _content_key(data_dir, files, force, digests, listed)
         quality = replace(quality, files=listing)
         (tmp / "quality.json").write_text(quality.to_json(), encoding="utf-8")
+        record_entry(tmp)
         target = root / key
         try:
             os.replace(tmp, target)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)  # prepared before (or by another process) meanwhile
+        except OSError:  # prepared meanwhile by another process, or an entry that fails its check
             if (cached := _cached(target)) is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
                 return cached
+            os.replace(tmp, target)  # the entry there failed its check and was discarded
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    mark_used(target)
+    evict_least_recently_used(root, cache_cap_bytes("PACK_CACHE_PREPARED_MB", PREPARED_CAP_MB), keep={key})
     _raise_if_errors(quality)
     return Prepared(target, key, quality)
 
 
+def listed_inputs(data_dir: Path | str, listing: list[dict]) -> list[FoundFile]:
+    """The files a manifest lists (``{"path", "input"}`` each), confined to ``data_dir``: a path
+    must be relative, with no ``..`` part, and must stay inside the folder once symbolic links are
+    followed. Nothing is read. Raises :class:`DataError` naming the first path refused."""
+    root = Path(data_dir).resolve()
+    found = []
+    for entry in listing:
+        relative = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(relative, str) or not relative or "\\" in relative or "\0" in relative:
+            raise DataError("an input path must be a relative path with forward slashes", file=repr(relative))
+        parts = PurePosixPath(relative).parts
+        if PurePosixPath(relative).is_absolute() or ".." in parts or PureWindowsPath(relative).drive:
+            raise DataError(
+                "refused: an input path must stay inside the data folder (no '..', not absolute)", file=relative
+            )
+        path = root.joinpath(*parts)
+        if not path.resolve().is_relative_to(root):
+            raise DataError(f"refused: a symbolic link out of the data folder (to {path.resolve()})", file=relative)
+        kind = entry.get("input")
+        if kind is not None and kind not in INPUT_NAMES:
+            raise DataError(f"names an unknown input {kind!r}", file=relative, expected=", ".join(INPUT_NAMES))
+        found.append(FoundFile(path, relative, kind))
+    return found
+
+
+def load_prepared(path: Path | str) -> Prepared:
+    """A prepared data set already in the cache (the build hands its kernels the one it checked).
+    Raises :class:`DataError` when it is missing or fails its check."""
+    cached = _cached(Path(path))
+    if cached is None:
+        raise DataError("the prepared data are missing or altered: run the build again", file=str(path))
+    return cached
+
+
 def _cached(target: Path) -> Prepared | None:
-    """The prepared data in ``target`` (raising if they recorded errors), or ``None``."""
-    if not (target / "quality.json").is_file():
+    """The prepared data in ``target`` (raising if they recorded errors), or ``None`` when there
+    are none or they fail their check (the entry is then discarded, with a log line)."""
+    if not target.is_dir():
+        return None
+    problems = entry_problems(target)
+    if problems:
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        log.warning(
+            "Prepare: cache entry %s failed its check (%s): discarded, the data are prepared again", target.name, shown
+        )
+        discard(target)
         return None
     try:
         quality = QualityReport.from_json((target / "quality.json").read_text(encoding="utf-8"))
-    except (ValueError, KeyError, TypeError):
-        return None  # written by another version of the pack: prepared afresh
+    except (ValueError, KeyError, TypeError) as exc:  # written by another version of the pack
+        log.warning(
+            "Prepare: cache entry %s cannot be read (%s): discarded, the data are prepared again", target.name, exc
+        )
+        discard(target)
+        return None
+    mark_used(target)
     _raise_if_errors(quality)
     return Prepared(target, target.name, quality)
 

@@ -1,0 +1,198 @@
+"""Cache entries that cannot lie: every file's size and SHA-256 recorded, checked before use;
+least-recently-used entries evicted beyond a size cap; folders left by killed processes removed.
+
+An entry is a folder (a prepared data set, or one notebook's outputs) holding :data:`RECORD`:
+``{"format": 1, "files": {relative path: {"size", "sha256", "state"}}}``. ``state`` is the file's
+size, modification time, inode and inode change time when it was hashed
+(:func:`pack.data.hashing.file_state`): a file whose state is unchanged has not been written
+since, so its recorded hash still holds and it is not read again; any other file is hashed anew
+and must match. A file added to or missing from the entry fails the check too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pack.data.hashing import file_state, sha256_file
+
+log = logging.getLogger(__name__)
+
+RECORD = "entry.json"
+USED = ".used"  # touched whenever an entry is used: its modification time orders the LRU eviction
+RECORD_FORMAT = 1
+EVICTION_GRACE_SECONDS = 600  # an entry used this recently may be in use by another build: never evicted
+
+
+def _files(folder: Path) -> list[str]:
+    """Relative paths of the files of an entry (not the record or the used-stamp), sorted."""
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file() and path.parent == folder and path.name in (RECORD, USED):
+            continue
+        if path.is_file() or path.is_symlink():
+            found.append(path.relative_to(folder).as_posix())
+    return sorted(found)
+
+
+def _describe(folder: Path, relative: str) -> dict:
+    path = folder / relative
+    before = path.stat()
+    sha = sha256_file(path)
+    return {"size": before.st_size, "sha256": sha, "state": file_state(before)}
+
+
+def record_entry(folder: Path) -> dict:
+    """Hash every file of ``folder`` and write its :data:`RECORD`; return the record."""
+    names = _files(folder)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:  # hashlib releases the GIL
+        described = list(pool.map(lambda name: _describe(folder, name), names))
+    record = {"format": RECORD_FORMAT, "files": dict(zip(names, described, strict=True))}
+    (folder / RECORD).write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
+    return record
+
+
+def read_record(folder: Path) -> dict | None:
+    """An entry's record, or ``None`` when it has none or it is unreadable (an incomplete entry)."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(record, dict) and record.get("format") == RECORD_FORMAT and isinstance(record.get("files"), dict):
+        return record
+    return None
+
+
+def _within(relative: str, table: str | None) -> bool:
+    return table is None or relative == table or relative.startswith(table + "/")
+
+
+def entry_problems(folder: Path, table: str | None = None, record: dict | None = None) -> list[str]:
+    """What is wrong with an entry (all of it, or only file or folder ``table``): files missing,
+    added, of another size or with another SHA-256 than recorded. Empty when it can be trusted."""
+    record = record if record is not None else read_record(folder)
+    if record is None:
+        return [f"{folder.name}: no record of its files ({RECORD})"]
+    expected = {name: info for name, info in record["files"].items() if _within(name, table)}
+    present = [name for name in _files(folder) if _within(name, table)] if folder.is_dir() else []
+    problems = [f"{name}: not in the record" for name in present if name not in expected]
+    for name, info in sorted(expected.items()):
+        path = folder / name
+        try:
+            stat = path.stat()
+        except OSError:
+            problems.append(f"{name}: missing")
+            continue
+        if stat.st_size != info["size"]:
+            problems.append(f"{name}: {stat.st_size:,} bytes, recorded {info['size']:,}")
+        elif file_state(stat) != info["state"] and sha256_file(path) != info["sha256"]:
+            problems.append(f"{name}: SHA-256 differs from the record")
+    return problems
+
+
+def discard(folder: Path) -> None:
+    """Remove an entry: renamed first (atomic), so no reader finds it half removed."""
+    doomed = folder.with_name(f".discarded-{folder.name}-{os.getpid()}")
+    try:
+        folder.rename(doomed)
+    except OSError:
+        doomed = folder
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
+def mark_used(folder: Path) -> None:
+    """Note that an entry was used now (for the least-recently-used eviction)."""
+    try:
+        (folder / USED).touch()
+    except OSError:
+        pass  # a read-only cache still serves
+
+
+def _last_used(folder: Path) -> float:
+    for name in (USED, RECORD):
+        try:
+            return (folder / name).stat().st_mtime
+        except OSError:
+            continue
+    return 0.0
+
+
+def _entry_size(folder: Path) -> int:
+    record = read_record(folder)
+    if record is not None:
+        return sum(int(info["size"]) for info in record["files"].values())
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def evict_least_recently_used(root: Path, max_bytes: int, keep: set[str] = frozenset()) -> list[str]:
+    """Remove the least recently used entries of ``root`` until the rest fit in ``max_bytes``;
+    never one named in ``keep`` or used in the last :data:`EVICTION_GRACE_SECONDS`. Returns the
+    names removed."""
+    if not root.is_dir():
+        return []
+    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "reading."))]
+    sizes = {p.name: _entry_size(p) for p in entries}
+    total = sum(sizes.values())
+    removed = []
+    now = time.time()
+    for entry in sorted(entries, key=_last_used):
+        if total <= max_bytes:
+            break
+        if entry.name in keep or now - _last_used(entry) < EVICTION_GRACE_SECONDS:
+            continue
+        discard(entry)
+        total -= sizes[entry.name]
+        removed.append(entry.name)
+    if removed:
+        log.info(
+            "Cache: removed %d least recently used entr%s from %s (cap %s MB)",
+            len(removed),
+            "y" if len(removed) == 1 else "ies",
+            root.name,
+            max_bytes >> 20,
+        )
+    return removed
+
+
+def cache_cap_bytes(variable: str, default_mb: int) -> int:
+    """A cache size cap in bytes from environment ``variable`` (megabytes), else ``default_mb``."""
+    value = os.environ.get(variable, "")
+    return (int(value) if value.isdigit() else default_mb) << 20
+
+
+def process_alive(pid: int) -> bool:
+    """True when a process with this id exists on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(parent: Path, pattern: str, what: str) -> list[Path]:
+    """Remove the folders in ``parent`` whose names match ``pattern`` (a regex whose group
+    ``pid`` is the process that made them) when that process is gone: leftovers of a killed
+    build. One log line per folder removed."""
+    if not parent.is_dir():
+        return []
+    compiled = re.compile(pattern)
+    removed = []
+    for path in sorted(parent.iterdir()):
+        match = compiled.fullmatch(path.name)
+        if match and not process_alive(int(match.group("pid"))):
+            log.info(
+                "Cleanup: removed %s %s left by a build that was stopped (process %s)", what, path, match.group("pid")
+            )
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
