@@ -194,9 +194,15 @@ def test_merged_districts_match_their_successor_and_a_shared_key_matches_neither
     assert ambiguous["how"].tolist() == ["unmatched"]
 
 
-@given(st.text(alphabet="abcdefghij ,.'&-", min_size=1, max_size=30))
-def test_a_name_always_matches_itself(name: str) -> None:
-    assert populations.match_districts([name], [name])["lad_name"].tolist() == [name]
+@given(
+    st.lists(st.text(alphabet="abcdefghijklmnop", min_size=2, max_size=9), min_size=1, max_size=4).map(" ".join),
+    st.sampled_from(["The {}", "{}, City of", "{}, County of", "{}.", "THE {}", "{} "]),
+)
+def test_spelling_variants_match_the_lookup_name(base: str, variant: str) -> None:
+    name = base.title()
+    spelled = variant.format(name)
+    assert populations.match_districts([spelled], [name, "Elsewhere"])["lad_name"].tolist() == [name]
+    assert populations.match_districts([name], [spelled, "Elsewhere"])["lad_name"].tolist() == [spelled]
 
 
 # -------------------------------------------------------------------------------------------------
