@@ -4,7 +4,8 @@ similar group, its rank and its place on a funnel plot, for each headline crime 
 Notebooks call :func:`national_comparison` once and show what it returns. A funnel plot is drawn by
 ``charts.funnel_chart(group.points(), group.limits(), name=..., title=funnel_title(group),
 what=funnel_what(group))``: ``points`` has one row per force compared (``force, population, count,
-rate_per_1000, highlighted``, the plan force highlighted) and ``limits`` one row per population and
+rate_per_1000, highlighted, peer, position``: the plan force highlighted, its most similar group, each
+force's place against its own limits) and ``limits`` one row per population and
 level (``population, level, lower, upper, centre``; levels ``95%`` and ``99.8%``; ``centre`` the
 England and Wales rate). :func:`reader_table` is the table shown beside it. The method is in
 :mod:`pack.forces` (who is compared and how), :mod:`pack.populations` (residents) and

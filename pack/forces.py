@@ -257,11 +257,12 @@ class GroupComparison:
         return rows.iloc[0] if len(rows) else None
 
     def points(self) -> pd.DataFrame:
-        """The funnel plot's points: ``force, population, count, rate_per_1000, highlighted`` (the plan force)."""
+        """The funnel plot's points, one per force compared: ``force, population, count, rate_per_1000,
+        highlighted`` (the plan force), ``peer`` (its most similar group) and ``position`` (against the
+        limits at its own population)."""
         compared = self.table[self.table["compared"]]
-        return compared[["force", "population", "count", "rate_per_1000", "this_force"]].rename(
-            columns={"this_force": "highlighted"}
-        )
+        columns = ["force", "population", "count", "rate_per_1000", "this_force", "peer", "funnel_position"]
+        return compared[columns].rename(columns={"this_force": "highlighted", "funnel_position": "position"})
 
     def limits(self, points: int = 120) -> pd.DataFrame:
         """The funnel's limits: ``population, level, lower, upper, centre`` (95% and 99.8%)."""

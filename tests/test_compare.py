@@ -313,7 +313,7 @@ def test_funnel_of_four_forces_by_hand(national: compare.NationalComparison) -> 
     assert group.fit.tau2 == 0.0
     assert set(group.table["funnel_position"]) == {"within the 95% limits"}
     points = group.points()
-    assert list(points.columns) == ["force", "population", "count", "rate_per_1000", "highlighted"]
+    assert list(points.columns) == ["force", "population", "count", "rate_per_1000", "highlighted", "peer", "position"]
     assert points.loc[points["highlighted"], "force"].tolist() == [PLAN]
     limits = group.limits(points=10)
     assert list(limits.columns) == ["population", "level", "lower", "upper", "centre"]
