@@ -140,6 +140,17 @@ def test_least_recently_used_entries_are_evicted_beyond_the_cap(tmp_path) -> Non
     assert evict_least_recently_used(root, max_bytes=0) == ["older", "recent"]  # "in-use": used seconds ago
 
 
+def test_eviction_never_touches_an_entry_still_being_written(tmp_path) -> None:
+    # another thread of the build is writing "k.tmp-<pid>" (no record, no stamp: it looks oldest and
+    # unsized); it then renames it into place: eviction must neither remove it nor trip over it
+    root = tmp_path / "notebooks"
+    writing = root / f"{'k' * 32}.tmp-{os.getpid()}"
+    (writing / "_sections").mkdir(parents=True)
+    (writing / "_sections" / "x.json").write_bytes(b"x" * 1000)
+    assert evict_least_recently_used(root, max_bytes=0) == []
+    assert (writing / "_sections" / "x.json").is_file()
+
+
 def fake_outputs(staging: Path, stem: str) -> None:
     for sub, name, text in (("notebooks", f"{stem}.ipynb", "{}"), ("tables", f"{stem}-indicators.csv", "a\n1\n")):
         (staging / sub).mkdir(parents=True, exist_ok=True)

@@ -127,7 +127,15 @@ def _entry_size(folder: Path) -> int:
     record = read_record(folder)
     if record is not None:
         return sum(int(info["size"]) for info in record["files"].values())
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    try:
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    except FileNotFoundError:  # removed or renamed meanwhile (another build's thread)
+        return 0
+
+
+def _is_complete_entry(path: Path) -> bool:
+    """A published entry: not hidden, not being read or written (``reading.*``, ``*.tmp-<pid>``)."""
+    return path.is_dir() and not path.name.startswith((".", "reading.")) and ".tmp-" not in path.name
 
 
 def evict_least_recently_used(root: Path, max_bytes: int, keep: set[str] = frozenset()) -> list[str]:
@@ -136,7 +144,7 @@ def evict_least_recently_used(root: Path, max_bytes: int, keep: set[str] = froze
     names removed."""
     if not root.is_dir():
         return []
-    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "reading."))]
+    entries = [p for p in root.iterdir() if _is_complete_entry(p)]  # never one still being written
     sizes = {p.name: _entry_size(p) for p in entries}
     total = sum(sizes.values())
     removed = []
