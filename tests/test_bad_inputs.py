@@ -230,8 +230,16 @@ def test_missing_month_folder(tmp_path: Path) -> None:
 def test_non_numeric_values(tmp_path: Path) -> None:
     quality = prepare(case("non_numeric", tmp_path)).quality.inputs
     street = {(r.row, r.column): r for r in quality["street"].rejections}
-    assert street[(3, "Longitude")].value == "abc"
+    assert list(street) == [(4, "(whole row)")]
     assert street[(4, "(whole row)")].reason.startswith("has 13 field(s)")  # -1,48 unquoted: one field too many
+    # a longitude of "abc" loses the value, not the crime: the record is kept (it still counts), without a place
+    assert quality["street"].rows_kept == 3
+    assert (
+        f"{STREET}: Longitude: expected a number from -180 to 180, or empty: 1 value(s) removed, rows kept "
+        "(e.g. row 3: 'abc')"
+    ) in quality["street"].notes
+    # row 4 is a lost record: January is not covered, and the reason names the file and row
+    assert quality["street"].months == () and "row 4" in quality["street"].incomplete_months["2024-01"]
     calls = quality["calls"].rejections
     assert [(r.row, r.column, r.value) for r in calls] == [(3, "calls_received", "twelve thousand")]
     assert quality["calls"].rows_kept == 1

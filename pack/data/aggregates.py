@@ -131,3 +131,15 @@ def check_finance(ctx: PrepareContext) -> None:
                         "income (e.g. specific grants, fees and charges). Both are shown.",
                     )
                 )
+
+
+def check_accounts(ctx: PrepareContext) -> None:
+    """Every line of every file read is accounted for (header, blank, continuing a record, kept,
+    rejected, other forces, repeated); a file that does not balance is an error naming it."""
+    for report in ctx.reports.values():
+        for account in report.accounts:
+            if not account.balanced:
+                ctx.errors.append(
+                    f"file {account.file}: its lines do not add up: {account.describe()} "
+                    "(a fault of the pack's reader: please report it with the file)"
+                )

@@ -18,6 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pack.data import converters, schemas
+from pack.data.domains import OUTCOME_DOMAINS, STOP_SEARCH_DOMAINS, STREET_DOMAINS, Domain
 
 Reader = Literal["police_uk", "table", "workforce"]
 Recognise = Callable[[frozenset[str], frozenset[str]], bool]
@@ -70,6 +71,8 @@ class InputSpec:
     name_pattern: str | None = None  # regex on the file name, for data.police.uk's own names
     monthly: bool = False  # one file (or more) per month: months missing between the first and last are named
     kept: tuple[str, ...] | None = None  # columns read (others are noted as not used); None: all
+    domains: tuple[Domain, ...] = ()  # columns with a known list of values (see pack.data.domains)
+    soft: frozenset[str] = frozenset()  # columns whose bad value is removed, the row kept (it still counts)
 
 
 STREET_COLUMNS = (
@@ -134,6 +137,8 @@ INPUTS: tuple[InputSpec, ...] = (
         name_pattern=r"-street\.csv$",
         monthly=True,
         kept=STREET_COLUMNS,
+        domains=STREET_DOMAINS,
+        soft=frozenset({"Longitude", "Latitude", "LSOA code"}),
     ),
     InputSpec(
         "outcomes",
@@ -148,6 +153,8 @@ INPUTS: tuple[InputSpec, ...] = (
         name_pattern=r"-outcomes\.csv$",
         monthly=True,
         kept=("Crime ID", "Month", "Falls within", "LSOA code", "Outcome type"),
+        domains=OUTCOME_DOMAINS,
+        soft=frozenset({"LSOA code"}),
     ),
     InputSpec(
         "stop_search",
@@ -162,6 +169,8 @@ INPUTS: tuple[InputSpec, ...] = (
         name_pattern=r"-stop-and-search\.csv$",
         monthly=True,
         kept=STOP_SEARCH_COLUMNS,
+        domains=STOP_SEARCH_DOMAINS,
+        soft=frozenset({"Longitude", "Latitude"}),
     ),
     InputSpec(
         "collisions",
