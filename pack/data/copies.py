@@ -34,7 +34,5 @@ def read_once(files: list[FoundFile], reports: dict[str, InputReport]) -> list[F
         for f in group:
             if f is not original:
                 copies.add(f.relative)
-                reports[f.input or ""].notes.append(
-                    f"{f.relative}: the same content as {original.relative} (a copy): read once"
-                )
+                reports[f.input or ""].notes.append(f"{f.relative}: the same content as {original.relative}: read once")
     return [f for f in files if f.relative not in copies]

@@ -23,7 +23,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pack.data.sources import header_of, is_input_name, zip_members
+from pack.data.sources import header_of, is_input_name, refuse_misnamed, zip_members
 from pack.data.specs import INPUT_NAMES, INPUTS
 from pack.errors import DataError
 
@@ -136,6 +136,10 @@ def _entries(path: Path, rel: str) -> list[FoundFile]:
         return [
             FoundFile(path, f"{rel}/{m}", classify(PurePosixPath(m), header_of(path, m)), member=m) for m in members
         ]
+    try:
+        refuse_misnamed(path, rel)
+    except DataError as exc:  # a zip archive, workbook or binary data named .csv: named for what it is
+        return [FoundFile(path, rel, _guess_from_name(path), problem=str(exc).removeprefix(f"file {rel}: "))]
     return [FoundFile(path, rel, classify(path, header_of(path)))]
 
 

@@ -9,9 +9,10 @@ order, an earlier run of the same file: that is a block pasted twice or a downlo
 itself. A run of at least :data:`BLOCK_ROWS` such rows is not counted (each row reported as
 repeated, with the rows it repeats).
 
-Rows are compared by a 64-bit fingerprint of every column the pack reads (Crime ID key,
-coordinates, location, LSOA, crime type, outcome, month; for outcomes the outcome type; for
-stop and search every column), worked out per distinct value of each text column.
+Rows are compared by a 64-bit fingerprint of every column the pack reads (Crime ID key, month,
+force, coordinates, location, LSOA, crime type, outcome; for stop and search every column), worked
+out per distinct value of each text column. A row with a Crime ID can only repeat a row with the
+same Crime ID, so only rows whose Crime ID repeats are compared on the other columns.
 """
 
 from __future__ import annotations
@@ -75,22 +76,38 @@ def fingerprints(table: arrow.Table, columns: list[str]) -> np.ndarray:
 
 @dataclass
 class RepeatTally:
-    """The rows of one file as they are kept, batch by batch: their fingerprints, row numbers and
-    (when they have one) Crime ID keys."""
+    """The rows of one file as they are kept, batch by batch.
 
-    prints: list[np.ndarray] = field(default_factory=list)
+    A row with a Crime ID can repeat another only if its Crime ID does, and only a few do: such rows
+    are fingerprinted at the end, from the columns kept for them (the Crime ID key stands for the
+    others). Rows without one (anti-social behaviour; stop and search) are fingerprinted as they come."""
+
+    columns: list[str] = field(default_factory=list)
     rows: list[np.ndarray] = field(default_factory=list)
-    keys: list[np.ndarray] = field(default_factory=list)  # crime_key_hi, 0 where there is no Crime ID
-    no_id: list[np.ndarray] = field(default_factory=list)  # True where the row has no Crime ID
+    prints: list[np.ndarray] = field(default_factory=list)  # fingerprint; for rows with a Crime ID, their key
+    with_id: list[np.ndarray] = field(default_factory=list)  # True where the row has a Crime ID
+    kept: list[arrow.Table] = field(default_factory=list)  # the compared columns of rows with a Crime ID
 
     def add(self, table: arrow.Table, rows: np.ndarray, columns: list[str]) -> None:
         """Remember one batch of kept rows (``rows``: their line numbers)."""
-        self.prints.append(fingerprints(table, columns))
+        self.columns = columns
         self.rows.append(np.asarray(rows, dtype=np.int64))
-        if "crime_key_hi" in table.column_names:
-            hi = table.column("crime_key_hi")
-            self.no_id.append(pc.is_null(hi).to_numpy(zero_copy_only=False))
-            self.keys.append(pc.fill_null(hi, 0).to_numpy(zero_copy_only=False).astype(np.uint64))
+        if "crime_key_hi" not in table.column_names:
+            self.prints.append(fingerprints(table, columns))
+            self.with_id.append(np.zeros(table.num_rows, dtype=bool))
+            return
+        hi = table.column("crime_key_hi")
+        has_id = pc.is_valid(hi)
+        with_id = has_id.to_numpy(zero_copy_only=False)
+        prints = np.zeros(table.num_rows, dtype=np.uint64)
+        keys = pc.fill_null(hi, 0).to_numpy(zero_copy_only=False).astype(np.uint64)
+        prints[with_id] = _mix(keys[with_id] ^ np.uint64(0x5BD1E995))  # stands in until a key is found repeated
+        if not with_id.all():  # their keys are all empty: compared on the other columns
+            others = [c for c in columns if c not in ("crime_key_hi", "crime_key_lo")]
+            prints[~with_id] = fingerprints(table.select(others).filter(pc.invert(has_id)), others)
+        self.prints.append(prints)
+        self.with_id.append(with_id)
+        self.kept.append(table.select(columns))
 
     def summary(self) -> Repeats:
         """Exact duplicates, repeated Crime IDs and pasted blocks among the rows remembered."""
@@ -98,25 +115,38 @@ class RepeatTally:
             return Repeats()
         prints = np.concatenate(self.prints)
         rows = np.concatenate(self.rows)
-        codes, uniques = pd.factorize(prints)
+        with_id = np.concatenate(self.with_id)
+        result = Repeats()
+        ids = np.flatnonzero(with_id)
+        keys = prints[ids].copy()
+        if self.kept:
+            shared = pd.Series(keys).duplicated(keep=False).to_numpy()
+            if shared.any():  # those rows compared on every column
+                kept = arrow.concat_tables(self.kept)
+                prints[ids[shared]] = fingerprints(kept.take(arrow.array(ids[shared])), self.columns)
+        candidate = ~with_id
+        if self.kept:
+            candidate[ids[shared]] = True
+        candidates = np.flatnonzero(candidate)
+        codes, uniques = pd.factorize(prints[candidates])
         first = np.empty(len(uniques), dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # each value's first position
-        source = first[codes]
-        repeated = source != np.arange(len(codes))
+        first[codes[::-1]] = candidates[::-1]  # each value's first position
+        source = np.arange(len(prints))
+        source[candidates] = first[codes]
+        repeated = source != np.arange(len(prints))
         blocks = _pasted_blocks(prints, repeated, source)
-        result = Repeats(
-            exact=int(repeated.sum()),
-            blocks=[(int(rows[a]), int(rows[b - 1]), int(rows[a - d]), int(rows[b - 1 - d])) for a, b, d in blocks],
-            drop=np.concatenate([np.arange(a, b) for a, b, _ in blocks]) if blocks else np.zeros(0, dtype=np.int64),
-        )
-        if self.keys:
-            keys = np.concatenate(self.keys)
-            no_id = np.concatenate(self.no_id)
-            result.exact_no_id = int((repeated & no_id).sum())
-            with_id = keys[~no_id]
-            shared = pd.Series(with_id).duplicated(keep=False).to_numpy()
-            result.repeated_id_rows = int(shared.sum())
-            result.repeated_ids = int(pd.Series(with_id[shared]).nunique())
+        result.blocks = [(int(rows[a]), int(rows[b - 1]), int(rows[a - d]), int(rows[b - 1 - d])) for a, b, d in blocks]
+        if blocks:
+            result.drop = np.concatenate([np.arange(a, b) for a, b, _ in blocks])
+            repeated[result.drop] = False
+        result.exact = int(repeated.sum())
+        result.exact_no_id = int((repeated & ~with_id).sum())
+        counted = np.ones(len(prints), dtype=bool)
+        counted[result.drop] = False
+        kept_keys = pd.Series(keys[counted[ids]])
+        shared_kept = kept_keys.duplicated(keep=False)
+        result.repeated_id_rows = int(shared_kept.sum())
+        result.repeated_ids = int(kept_keys[shared_kept].nunique())
         return result
 
 
@@ -139,8 +169,10 @@ def _pasted_blocks(prints: np.ndarray, repeated: np.ndarray, source: np.ndarray)
         same = np.zeros(len(prints) + 1, dtype=bool)
         same[offset:-1] = prints[offset:] == prints[:-offset]
         edges = np.flatnonzero(np.diff(np.concatenate(([False], same))).astype(bool))
-        for start, end in zip(edges[0::2], edges[1::2], strict=False):
-            if end - start >= BLOCK_ROWS and not taken[start:end].any():
+        starts, ends = edges[0::2], edges[1::2]
+        long = ends - starts >= BLOCK_ROWS
+        for start, end in zip(starts[long], ends[long], strict=True):
+            if not taken[start:end].any():
                 taken[start:end] = True
                 found.append((int(start), int(end), offset))
     return sorted(found)
@@ -150,32 +182,18 @@ def _pasted_blocks(prints: np.ndarray, repeated: np.ndarray, source: np.ndarray)
 class Repeats:
     """What :meth:`RepeatTally.summary` found in one file."""
 
-    exact: int = 0  # rows identical to an earlier row of the file (blocks included)
-    exact_no_id: int = 0  # ... of them, rows with no Crime ID (anti-social behaviour)
+    exact: int = 0  # rows identical to an earlier row of the file, kept (not in a block)
+    exact_no_id: int = 0  # ... of them, rows with no Crime ID (anti-social behaviour, stop and search)
     repeated_id_rows: int = 0  # rows with a Crime ID that another row of the file also has
     repeated_ids: int = 0  # ... and how many Crime IDs those are
     blocks: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first, last row; first, last repeated)
     drop: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # positions of the blocks' rows
 
     def notes(self) -> list[str]:
-        """Plain-English lines for the file's report."""
-        lines = [
+        """Plain-English lines for the file's report: each block not counted (the counts of exact
+        duplicates and shared Crime IDs go into the file's account, summed per input)."""
+        return [
             f"rows {a:,}-{b:,} repeat rows {c:,}-{d:,} exactly, in order ({b - a + 1:,} rows: a block pasted "
             "twice?): not counted"
             for a, b, c, d in self.blocks
         ]
-        kept = self.exact - len(self.drop)
-        if kept:
-            with_id = kept - self.exact_no_id
-            lines.append(
-                f"{kept:,} row(s) repeat an earlier row exactly ({self.exact_no_id:,} without a Crime ID, "
-                f"{with_id:,} with one): kept, as data.police.uk publishes distinct records that way (incidents "
-                "at one anonymised point in one month)"
-            )
-        if self.repeated_id_rows:
-            lines.append(
-                f"{self.repeated_id_rows:,} rows share their Crime ID with another row of the file "
-                f"({self.repeated_ids:,} Crime IDs): each row kept as a record; all rows of one Crime ID take "
-                "that crime's latest outcome"
-            )
-        return lines

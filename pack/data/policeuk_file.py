@@ -199,12 +199,14 @@ def _read_rows(
                 continue
             typed = input_spec.convert(frame, relative)
             if "longitude" in typed:
-                _remove_places_outside_uk(typed, numbers, report)
-            if name == "stop_search":
-                result.outcome_updates += len(typed)
-            else:
-                result.outcome_updates += int((~typed[_OUTCOME[name]].isin(PENDING)).sum())
+                _remove_bad_places(frame, typed, numbers, report)
             table = arrow.Table.from_pandas(typed, preserve_index=False)
+            result.months.update(pc.unique(table.column("month")).to_pylist())
+            if name == "stop_search":
+                result.outcome_updates += table.num_rows
+            else:
+                pending = pc.is_in(table.column(_OUTCOME[name]), value_set=arrow.array(PENDING))
+                result.outcome_updates += table.num_rows - (pc.sum(pending).as_py() or 0)
             if name != "stop_search":
                 table = _with_join_keys(table, name, relative, rank, rows_written, outcome_codes)
             tally.add(table, numbers, [c for c in table.column_names if c not in NOT_COMPARED])
@@ -227,8 +229,9 @@ def _read_rows(
         _drop_rows(part, repeats.drop)
         report.rows_kept -= len(repeats.drop)
         report.rows_repeated += len(repeats.drop)
-    if part.exists():
         result.months = set(pq.read_table(part, columns=["month"]).column("month").unique().to_pylist())
+    report.duplicate_rows, report.duplicate_rows_no_id = repeats.exact, repeats.exact_no_id
+    report.shared_id_rows, report.shared_ids = repeats.repeated_id_rows, repeats.repeated_ids
     report.notes += repeats.notes() + report.domain_counts.notes()
     report.finish_notes()
     result.outcome_types = list(outcome_codes)
@@ -242,15 +245,24 @@ def _read_rows(
 _OUTCOME = {"street": "last_outcome", "outcomes": "outcome_type"}
 
 
-def _remove_places_outside_uk(typed, numbers: np.ndarray, report: FileReport) -> None:
-    """Coordinates outside the United Kingdom (``0,0``, swapped ...) removed from their records (kept)."""
+def _remove_bad_places(frame, typed, numbers: np.ndarray, report: FileReport) -> None:
+    """Coordinates that are not numbers, or not a place in the United Kingdom (``0,0``, swapped ...),
+    removed from their records (kept, and counted)."""
+    for text, number, bounds in (("Longitude", "longitude", "-180 to 180"), ("Latitude", "latitude", "-90 to 90")):
+        bad = typed[number].isna().to_numpy() & (frame[text] != "").to_numpy()
+        for position in np.flatnonzero(bad):
+            report.clear(
+                int(numbers[position]),
+                text,
+                str(frame[text].iat[position]),
+                f"expected a number from {bounds}, or empty",
+            )
     outside = outside_uk(typed["longitude"], typed["latitude"])
     if not outside.any():
         return
-    for position in np.flatnonzero(outside)[:1]:
-        report.cleared_examples.setdefault(
-            _OUTSIDE, (int(numbers[position]), f"{typed['longitude'].iat[position]},{typed['latitude'].iat[position]}")
-        )
+    first = int(np.flatnonzero(outside)[0])
+    example = f"{frame['Longitude'].iat[first]},{frame['Latitude'].iat[first]}"
+    report.cleared_examples.setdefault(_OUTSIDE, (int(numbers[first]), example))
     report.cleared[_OUTSIDE] += int(outside.sum())
     typed.loc[outside, ["longitude", "latitude"]] = np.nan
 

@@ -63,6 +63,8 @@ class FileAccount:
     other_forces: int = 0
     repeated: int = 0
     mended: int = 0  # stray quotes mended (see pack.data.lines)
+    duplicates: int = 0  # kept rows identical to an earlier row of the file (counted: distinct records)
+    shared_id_rows: int = 0  # rows whose Crime ID another row of the file also has
 
     @property
     def rows(self) -> int:
@@ -102,6 +104,8 @@ class FileAccount:
             other_forces=report.rows_other_forces,
             repeated=report.rows_repeated,
             mended=len(report.mends),
+            duplicates=report.duplicate_rows,
+            shared_id_rows=report.shared_id_rows,
         )
 
 
@@ -322,6 +326,26 @@ class InputReport:
         self.accounts.append(FileAccount.of(report))
         self.domains.update(report.domain_counts)
 
+    def repeat_notes(self) -> list[str]:
+        """One line each for the exact duplicate rows and the shared Crime IDs of the input's files."""
+        lines = []
+        files = [a for a in self.accounts if a.duplicates]
+        if files:
+            total = sum(a.duplicates for a in files)
+            lines.append(
+                f"{total:,} row(s) in {len(files)} file(s) repeat an earlier row of their file exactly: kept and "
+                "counted, as data.police.uk publishes distinct records that way (incidents without a Crime ID at "
+                "one anonymised place in one month; a crime's identical outcome rows); see each file's account"
+            )
+        files = [a for a in self.accounts if a.shared_id_rows]
+        if files:
+            lines.append(
+                f"{sum(a.shared_id_rows for a in files):,} row(s) in {len(files)} file(s) share their Crime ID with "
+                "another row of their file: each kept as a record; all rows of one Crime ID take that crime's "
+                "latest outcome"
+            )
+        return lines
+
     def freeze(self) -> InputQuality:
         """The frozen record; a monthly input's months missing between its first and last are named
         (a month whose file lost records counts as missing)."""
@@ -342,7 +366,7 @@ class InputReport:
             rows_other_forces=self.rows_other_forces,
             months=tuple(months),
             missing_months=tuple(missing),
-            notes=tuple(self.notes),
+            notes=tuple(self.notes + self.repeat_notes()),
             rejection_reasons=dict(sorted(self.reasons.items())),
             rejections=tuple(self.rejections[:MAX_LISTED_REJECTIONS]),
             rows_repeated=self.rows_repeated,

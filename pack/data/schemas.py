@@ -66,13 +66,6 @@ def parse_numbers(text: pd.Series, thousands: bool = True) -> pd.Series:
     )
 
 
-def _numeric_or_empty(low: float, high: float) -> pa.Check:
-    def check(s: pd.Series) -> pd.Series:
-        return (s.str.strip() == "") | parse_numbers(s, thousands=False).between(low, high)
-
-    return pa.Check(check, error=f"a number from {low:g} to {high:g}, or empty")
-
-
 def _number(low: float = 0, high: float = 1e12, thousands: bool = True) -> pa.Check:
     def check(s: pd.Series) -> pd.Series:
         return parse_numbers(s, thousands).between(low, high)
@@ -150,13 +143,13 @@ def _col(*checks: pa.Check) -> pa.Column:
 
 
 def street_schema(file_month: str | None = None) -> pa.DataFrameSchema:
-    """data.police.uk street-level crime file (``YYYY-MM-<force>-street.csv``)."""
+    """data.police.uk street-level crime file (``YYYY-MM-<force>-street.csv``). Coordinates are read
+    once, as numbers, when the rows are typed: one that is not a number, or not a place in the
+    United Kingdom, is removed from its record (which is kept) and counted."""
     return pa.DataFrameSchema(
         {
             "Month": _col(*_month_checks(file_month)),
             "Falls within": _col(_non_empty("a force name")),
-            "Longitude": _col(_numeric_or_empty(-180, 180)),
-            "Latitude": _col(_numeric_or_empty(-90, 90)),
             "LSOA code": _col(_matches_or_empty(LSOA_PATTERN, "an LSOA code such as E01019400")),
             "Crime type": _col(_non_empty("a crime type")),
         },
@@ -191,8 +184,6 @@ def stop_search_schema(file_month: str | None = None) -> pa.DataFrameSchema:
         {
             "Type": _col(_non_empty("a search type")),
             "Date": _col(*checks),
-            "Latitude": _col(_numeric_or_empty(-90, 90)),
-            "Longitude": _col(_numeric_or_empty(-180, 180)),
         },
         name="stop_search",
     )

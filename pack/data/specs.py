@@ -138,7 +138,7 @@ INPUTS: tuple[InputSpec, ...] = (
         monthly=True,
         kept=STREET_COLUMNS,
         domains=STREET_DOMAINS,
-        soft=frozenset({"Longitude", "Latitude", "LSOA code"}),
+        soft=frozenset({"LSOA code"}),
     ),
     InputSpec(
         "outcomes",
@@ -170,7 +170,6 @@ INPUTS: tuple[InputSpec, ...] = (
         monthly=True,
         kept=STOP_SEARCH_COLUMNS,
         domains=STOP_SEARCH_DOMAINS,
-        soft=frozenset({"Longitude", "Latitude"}),
     ),
     InputSpec(
         "collisions",

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pack.config import PLAN_FORCE, cache_root
-from pack.data.aggregates import check_accounts, check_finance, check_lsoas, write_aggregates
+from pack.data.aggregates import check_accounts, check_domains, check_finance, check_lsoas, write_aggregates
 from pack.data.context import PARALLEL_FROM_BYTES, PrepareContext, set_up_worker
 from pack.data.copies import read_once
 from pack.data.discovery import FoundFile, discover
@@ -262,6 +262,7 @@ def _prepare_into(
         check_lsoas(ctx)
     join = check_outcome_join(ctx)
     check_finance(ctx)
+    check_domains(ctx)
     check_accounts(ctx)
 
     quality = QualityReport(
