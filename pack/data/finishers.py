@@ -32,7 +32,9 @@ def reject_rows(frame: pd.DataFrame, mask: pd.Series, reports: Reports, column: 
     """Rows under ``mask`` rejected (listed with file, row, column and ``reason``); the rest returned."""
     for _, row in frame[mask].iterrows():
         file_report = reports[str(row["source_file"])]
-        file_report.reject(int(row["source_row"]), column, str(row[column]), reason.format(**row.to_dict()))
+        value = row[column]
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        file_report.reject(int(row["source_row"]), column, shown, reason.format(**row.to_dict()))
         file_report.rows_rejected += 1
         file_report.rows_kept -= 1
     return frame[~mask]

@@ -248,6 +248,7 @@ _OUTCOME = {"street": "last_outcome", "outcomes": "outcome_type"}
 def _remove_bad_places(frame, typed, numbers: np.ndarray, report: FileReport) -> None:
     """Coordinates that are not numbers, or not a place in the United Kingdom (``0,0``, swapped ...),
     removed from their records (kept, and counted)."""
+    not_numbers = np.zeros(len(typed), dtype=bool)
     for text, number, bounds in (("Longitude", "longitude", "-180 to 180"), ("Latitude", "latitude", "-90 to 90")):
         bad = typed[number].isna().to_numpy() & (frame[text] != "").to_numpy()
         for position in np.flatnonzero(bad):
@@ -257,6 +258,9 @@ def _remove_bad_places(frame, typed, numbers: np.ndarray, report: FileReport) ->
                 str(frame[text].iat[position]),
                 f"expected a number from {bounds}, or empty",
             )
+        not_numbers |= bad
+    if not_numbers.any():  # half a place is no place
+        typed.loc[not_numbers, ["longitude", "latitude"]] = np.nan
     outside = outside_uk(typed["longitude"], typed["latitude"])
     if not outside.any():
         return
