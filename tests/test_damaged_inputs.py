@@ -223,7 +223,7 @@ def damaged(rows: list[str], damages: list[tuple[str, int]]) -> tuple[list[str],
     rows = list(rows)
     added: Counter[str] = Counter()
     lost = False
-    for kind, at in damages:
+    for kind, at in sorted(damages, key=lambda d: d[0] == "block"):  # a block pasted last, as analysts do
         i = at % len(rows)
         line = rows[i]
         if kind == "quote" and ",On or near " in line:
@@ -232,14 +232,18 @@ def damaged(rows: list[str], damages: list[tuple[str, int]]) -> tuple[list[str],
             rows.insert(i, "\n")
         elif kind == "duplicate" and line.strip():
             rows.insert(i + 1, line)
-            added[line.split(",")[9]] += 1
+            fields = line.split(",")
+            if len(fields) == 12:  # a record (as data.police.uk may repeat): counted, as its type
+                added[next(t for t in TYPES if t.casefold() == fields[9].strip().casefold())] += 1
+            else:  # a broken line copied: another lost record
+                lost = True
         elif kind == "truncate" and line.strip():
             rows[i] = line[: len(line) // 3] + "\n"
             lost = True
         elif kind == "comma" and ",On or near " in line:
             rows[i] = line.replace("On or near Street", "On or near, Street", 1)
             lost = True
-        elif kind == "case" and line.strip():
+        elif kind == "case" and line.count(",") == 11:
             fields = line.split(",")
             fields[9] = f" {fields[9].lower()} "
             rows[i] = ",".join(fields)

@@ -3,7 +3,8 @@ quotes read as Arrow reads them and stray quotes mended."""
 
 from pathlib import Path
 
-from pack.data.lines import count_byte, fields_alone, is_ascii, line_runs
+from pack.data.lines import count_byte, is_ascii, line_runs
+from pack.data.quotes import fields_alone
 
 
 def runs(path: Path, block_size: int, fields: int = 2) -> tuple[list[bytes], bytes]:

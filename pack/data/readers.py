@@ -22,7 +22,8 @@ import pyarrow as arrow
 import pyarrow.csv as arrow_csv
 
 from pack.data.domains import Domain, DomainCounts, read_domains
-from pack.data.lines import Mend, Run, count_byte, is_ascii, line_runs
+from pack.data.lines import Run, count_byte, is_ascii, line_runs
+from pack.data.quotes import Mend
 from pack.errors import DataError
 
 
