@@ -128,3 +128,15 @@ def test_stray_quotes_across_small_blocks_are_each_mended_once() -> None:
         range(2, 11)
     )
     assert [m.line for g in got for m in g[5]] == [3, 6, 9]
+
+
+def test_a_file_with_more_stray_quotes_than_can_be_mended_reliably_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from pack.data.quotes import MAX_MENDS
+    from pack.errors import DataError
+
+    path = tmp_path / "many.csv"
+    path.write_bytes(b"a,b,c\n" + b'1,"x,y\n2,a,b\n' * (MAX_MENDS + 1))  # every other line opens a stray quote
+    with pytest.raises(DataError, match=rf"file many.csv, row {2 * MAX_MENDS + 2}: more than {MAX_MENDS} quotes"):
+        list(line_runs(path, 3, shown="many.csv"))
