@@ -119,14 +119,14 @@ class RepeatTally:
         result = Repeats()
         ids = np.flatnonzero(with_id)
         keys = prints[ids].copy()
+        shared = np.zeros(len(ids), dtype=bool)
         if self.kept:
             shared = pd.Series(keys).duplicated(keep=False).to_numpy()
             if shared.any():  # those rows compared on every column
                 kept = arrow.concat_tables(self.kept)
                 prints[ids[shared]] = fingerprints(kept.take(arrow.array(ids[shared])), self.columns)
         candidate = ~with_id
-        if self.kept:
-            candidate[ids[shared]] = True
+        candidate[ids[shared]] = True
         candidates = np.flatnonzero(candidate)
         codes, uniques = pd.factorize(prints[candidates])
         first = np.empty(len(uniques), dtype=np.int64)
@@ -141,12 +141,14 @@ class RepeatTally:
             repeated[result.drop] = False
         result.exact = int(repeated.sum())
         result.exact_no_id = int((repeated & ~with_id).sum())
-        counted = np.ones(len(prints), dtype=bool)
-        counted[result.drop] = False
-        kept_keys = pd.Series(keys[counted[ids]])
-        shared_kept = kept_keys.duplicated(keep=False)
-        result.repeated_id_rows = int(shared_kept.sum())
-        result.repeated_ids = int(kept_keys[shared_kept].nunique())
+        if len(result.drop):  # Crime IDs shared among the rows counted
+            counted = np.ones(len(prints), dtype=bool)
+            counted[result.drop] = False
+            keys = keys[counted[ids]]
+            shared = pd.Series(keys).duplicated(keep=False).to_numpy()
+        if shared.any():
+            result.repeated_id_rows = int(shared.sum())
+            result.repeated_ids = int(pd.Series(keys[shared]).nunique())
         return result
 
 

@@ -35,8 +35,12 @@ from pack.errors import DataError
 PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the same size
 # Columns with a value per record, which Parquet's dictionary encoding would only slow down
 UNIQUE_COLUMNS = frozenset({"crime_id", "crime_key_hi", "crime_key_lo", "outcome_order"})
-# Columns that tell rows apart (the Crime ID by its key; district follows from the LSOA name)
-NOT_COMPARED = frozenset({"source_file", "district", "crime_id", "outcome_order", "outcome_code"})
+# Columns that do not tell rows of one file apart: the Crime ID is compared by its key, the force is
+# the chosen one, the LSOA name and district follow from the LSOA code, outcome code and order from the
+# outcome type and the row
+NOT_COMPARED = frozenset(
+    {"source_file", "district", "crime_id", "falls_within", "lsoa_name", "outcome_order", "outcome_code"}
+)
 PENDING = ("", "Under investigation", "Status update unavailable")
 
 
@@ -250,7 +254,10 @@ def _remove_bad_places(frame, typed, numbers: np.ndarray, report: FileReport) ->
     removed from their records (kept, and counted)."""
     not_numbers = np.zeros(len(typed), dtype=bool)
     for text, number, bounds in (("Longitude", "longitude", "-180 to 180"), ("Latitude", "latitude", "-90 to 90")):
-        bad = typed[number].isna().to_numpy() & (frame[text] != "").to_numpy()
+        missing = typed[number].isna().to_numpy()
+        if not missing.any():
+            continue
+        bad = missing & (frame[text] != "").to_numpy()
         for position in np.flatnonzero(bad):
             report.clear(
                 int(numbers[position]),
