@@ -404,3 +404,23 @@ def test_overlapping_stats19_files_and_a_dollar_district_build(tmp_path: Path) -
 def test_outcome_files_without_street_files_build(tmp_path: Path) -> None:
     result = _build(case("outcomes_only", tmp_path), tmp_path / "pack", "2024-01", "2023-12")
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_a_zip_member_listed_in_a_manifest_is_read_again_from_its_archive(tmp_path: Path) -> None:
+    """verify reads exactly the files a manifest lists: a CSV file inside a zip archive is listed as
+    ``archive.zip/member.csv`` (with the archive's hash) and read from the archive again."""
+    from dataclasses import asdict
+
+    from pack.data.stage import listed_inputs
+
+    data = case("zip_archive", tmp_path)
+    first = prepare(data)
+    listing = [asdict(f) for f in first.quality.files]
+    members = [f for f in listing if f["path"].startswith("downloads/police-uk-2024.zip/")]
+    assert [f["path"].rsplit("/", 1)[1] for f in members] == [
+        "2024-01-derbyshire-street.csv",
+        "2024-02-derbyshire-street.csv",
+    ]
+    again = prepare(data, files=listed_inputs(data, listing))
+    assert again.quality.input("street").rows_kept == first.quality.input("street").rows_kept == 8
+    assert again.key == first.key

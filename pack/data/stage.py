@@ -184,6 +184,10 @@ def listed_inputs(data_dir: Path | str, listing: list[dict]) -> list[FoundFile]:
         kind = entry.get("input")
         if kind is not None and kind not in INPUT_NAMES:
             raise DataError(f"names an unknown input {kind!r}", file=relative, expected=", ".join(INPUT_NAMES))
+        archive = next((i for i in range(1, len(parts)) if parts[i - 1].lower().endswith(".zip")), None)
+        if archive is not None and root.joinpath(*parts[:archive]).is_file():  # a CSV file inside a zip archive
+            found.append(FoundFile(root.joinpath(*parts[:archive]), relative, kind, "/".join(parts[archive:])))
+            continue
         found.append(FoundFile(path, relative, kind))
     return found
 
