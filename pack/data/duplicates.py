@@ -17,6 +17,7 @@ same Crime ID, so only rows whose Crime ID repeats are compared on the other col
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,14 +80,15 @@ class RepeatTally:
     """The rows of one file as they are kept, batch by batch.
 
     A row with a Crime ID can repeat another only if its Crime ID does, and only a few do: such rows
-    are fingerprinted at the end, from the columns kept for them (the Crime ID key stands for the
-    others). Rows without one (anti-social behaviour; stop and search) are fingerprinted as they come."""
+    are fingerprinted at the end, their columns read back from the Parquet part they were written to
+    (so a large file's rows are not held in memory). Rows without one (anti-social behaviour; stop
+    and search) are fingerprinted as they come."""
 
     columns: list[str] = field(default_factory=list)
     rows: list[np.ndarray] = field(default_factory=list)
     prints: list[np.ndarray] = field(default_factory=list)  # fingerprint; for rows with a Crime ID, their key
     with_id: list[np.ndarray] = field(default_factory=list)  # True where the row has a Crime ID
-    kept: list[arrow.Table] = field(default_factory=list)  # the compared columns of rows with a Crime ID
+    keyed: bool = False  # the rows have Crime ID keys
 
     def add(self, table: arrow.Table, rows: np.ndarray, columns: list[str]) -> None:
         """Remember one batch of kept rows (``rows``: their line numbers)."""
@@ -107,10 +109,12 @@ class RepeatTally:
             prints[~with_id] = fingerprints(table.select(others).filter(pc.invert(has_id)), others)
         self.prints.append(prints)
         self.with_id.append(with_id)
-        self.kept.append(table.select(columns))
+        self.keyed = True
 
-    def summary(self) -> Repeats:
-        """Exact duplicates, repeated Crime IDs and pasted blocks among the rows remembered."""
+    def summary(self, read_back: Callable[[list[str], np.ndarray], arrow.Table] | None = None) -> Repeats:
+        """Exact duplicates, repeated Crime IDs and pasted blocks among the rows remembered;
+        ``read_back(columns, positions)`` gives the rows at ``positions`` (in the order added) when
+        rows with a Crime ID must be compared on every column."""
         if not self.prints:
             return Repeats()
         prints = np.concatenate(self.prints)
@@ -120,11 +124,10 @@ class RepeatTally:
         ids = np.flatnonzero(with_id)
         keys = prints[ids].copy()
         shared = np.zeros(len(ids), dtype=bool)
-        if self.kept:
+        if self.keyed:
             shared = pd.Series(keys).duplicated(keep=False).to_numpy()
-            if shared.any():  # those rows compared on every column
-                kept = arrow.concat_tables(self.kept)
-                prints[ids[shared]] = fingerprints(kept.take(arrow.array(ids[shared])), self.columns)
+            if shared.any() and read_back is not None:  # those rows compared on every column
+                prints[ids[shared]] = fingerprints(read_back(self.columns, ids[shared]), self.columns)
         candidate = ~with_id
         candidate[ids[shared]] = True
         candidates = np.flatnonzero(candidate)

@@ -228,7 +228,7 @@ def _read_rows(
     finally:
         if writer is not None:
             writer.close()
-    repeats = tally.summary()
+    repeats = tally.summary(lambda columns, rows: pq.read_table(part, columns=columns).take(arrow.array(rows)))
     if len(repeats.drop):
         _drop_rows(part, repeats.drop)
         report.rows_kept -= len(repeats.drop)
