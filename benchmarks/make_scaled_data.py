@@ -6,7 +6,9 @@
 Every monthly street, outcomes and stop-and-search file is written with its rows repeated
 ``factor`` times (at most 4,096); in each copy every Crime ID has its first three hexadecimal
 digits XOR-ed with the copy's number, so the copies are distinct crimes, their outcomes still
-join, and every ID stays 64 lower-case hexadecimal characters like data.police.uk's.
+join, and every ID stays 64 lower-case hexadecimal characters like data.police.uk's. A search
+(no ID) gets the copy's number as fractional seconds of its time, so the copies are distinct
+searches too (a file whose rows repeat in order is a block pasted twice, which the pack does not count).
 The other inputs (STATS19, lookups, force tables) are copied unchanged.
 Every street-data count in a pack built from it is therefore exactly ``factor`` times the demo
 pack's - a check that the scaled build is right as well as fast.
@@ -26,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MONTHLY = re.compile(r"-(street|outcomes|stop-and-search)\.csv$")
 CRIME_ID = re.compile(rb"^([0-9a-f]{3})([0-9a-f]*),", re.MULTILINE)  # an empty Crime ID (ASB) stays empty
+SEARCH_TIME = re.compile(rb"^([^,\n]*,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})", re.MULTILINE)
 MAX_FACTOR = 1 << 12
 
 
@@ -44,12 +47,18 @@ def scale_file(source: Path, target: Path, factor: int) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as out:
         out.write(header + b"\n")
+        search = source.name.endswith("-stop-and-search.csv")
         for copy in range(factor):
-            out.write(CRIME_ID.sub(lambda m, c=copy: _renumbered(m, c), body) if copy else body)
+            if not copy:
+                out.write(body)
+            elif search:
+                out.write(SEARCH_TIME.sub(lambda m, c=copy: m.group(1) + b".%04d" % c, body))
+            else:
+                out.write(CRIME_ID.sub(lambda m, c=copy: _renumbered(m, c), body))
     return rows * factor
 
 
-FORMAT = 2  # 2: copies' Crime IDs stay 64 hexadecimal characters
+FORMAT = 3  # 2: copies' Crime IDs stay 64 hexadecimal characters; 3: copies' searches distinct
 
 
 def marker_text(factor: int) -> str:

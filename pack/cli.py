@@ -199,7 +199,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from pack.build.publish import interruptible
-    from pack.data import ensure_demo_data, prepare, resolve_data_dir, summarise_coverage
+    from pack.data import describe_accounts, ensure_demo_data, prepare, resolve_data_dir, summarise_coverage
 
     data = resolve_data_dir(args.data)
     if data.resolve() == resolve_data_dir("data/demo").resolve():
@@ -216,6 +216,8 @@ def _validate(args: argparse.Namespace) -> int:
     for line in summarise_coverage(q):
         print(f"  {line}")
     for name, info in q.inputs.items():
+        for line in describe_accounts(info):
+            print(f"  lines of {line}")
         for note in info.notes:
             print(f"  note on {name}: {note}")
         for reason, n in info.rejection_reasons.items():

@@ -26,8 +26,12 @@ def input_quality_table(quality: QualityReport, inputs: list[str] | None = None)
                 "rows kept": info.rows_kept,
                 "rows rejected": info.rows_rejected,
                 "other forces": info.rows_other_forces,
+                "rows repeated (not counted)": info.rows_repeated,
                 "months covered": describe_months(list(info.months)) if info.months else "–",
                 "months missing": describe_months(list(info.missing_months)) if info.missing_months else "none",
+                "months not covered (records lost)": ", ".join(info.incomplete_months) or "none",
+                "every line accounted for": "yes" if info.balanced else "NO",
+                "usable": "no: " + info.unusable if info.unusable else "yes",
             }
         )
     return pd.DataFrame(rows)
@@ -48,6 +52,31 @@ def rejection_reasons_table(quality: QualityReport) -> pd.DataFrame:
         for reason, n in info.rejection_reasons.items()
     ]
     return pd.DataFrame(rows, columns=["input", "reason", "rows"])
+
+
+def file_accounts_table(quality: QualityReport, inputs: list[str] | None = None) -> pd.DataFrame:
+    """Where every line of each file went: lines = header + blank + lines continuing a record + kept
+    + rejected + other forces + repeated; with its exact duplicate rows (kept) and stray quotes mended."""
+    rows = [
+        {
+            "file": a.file,
+            "lines": a.lines,
+            "header": a.header,
+            "blank": a.blank,
+            "continuing a record": a.continuation,
+            "kept": a.kept,
+            "rejected": a.rejected,
+            "other forces": a.other_forces,
+            "repeated (not counted)": a.repeated,
+            "exact duplicates (kept)": a.duplicates,
+            "stray quotes mended": a.mended,
+            "balanced": "yes" if a.balanced else "NO",
+        }
+        for name in INPUT_NAMES
+        if inputs is None or name in inputs
+        for a in quality.input(name).file_accounts
+    ]
+    return pd.DataFrame(rows)
 
 
 def checks_table(quality: QualityReport) -> pd.DataFrame:

@@ -17,17 +17,25 @@ def test_street_loader_bom_blank_ids_force_filter_and_rejections(fixture_dir):
     p = prepare(fixture_dir)
     street = pd.read_parquet(p.path / "street.parquet")
     info = p.quality.input("street")
-    # 2024-01: 6 rows read, 1 other force, 1 malformed month; 2024-02: 2 rows, 1 bad longitude
+    # 2024-01: 6 rows read, 1 other force, 1 malformed month; 2024-02: 2 rows, 1 bad longitude (removed, row kept)
     assert info.rows_read == 8
     assert info.rows_other_forces == 1
-    assert info.rows_rejected == 2
-    assert len(street) == 5
-    assert (street["crime_id"] == "").sum() == 2  # ASB rows keep their blank Crime ID
+    assert info.rows_rejected == 1
+    assert len(street) == 6  # 8 - 1 other force - 1 rejected
+    assert (street["crime_id"] == "").sum() == 3  # ASB rows keep their blank Crime ID
     assert street["lsoa_code"].eq("").sum() == 1  # the row with no location is kept
+    assert street["longitude"].isna().sum() == 2  # no location, and 'abc' removed
     rejected = {(r.row, r.column) for r in info.rejections}
-    assert (7, "Month") in rejected and (3, "Longitude") in rejected
-    assert info.months == ("2024-01", "2024-02")
+    assert (7, "Month") in rejected
+    # January lost a record (row 7): not covered, with the file and row named; February is
+    assert info.months == ("2024-02",) and info.missing_months == ("2024-01",)
+    assert "row 7" in info.incomplete_months["2024-01"]
+    assert any(
+        "Longitude: expected a number from -180 to 180, or empty: 1 value(s) removed, rows kept" in n
+        for n in info.notes
+    )
     assert any("Nottinghamshire Police" in n for n in info.notes)
+    assert all(a.balanced for a in info.file_accounts)
 
 
 def test_outcome_join_takes_latest_outcome(fixture_dir):

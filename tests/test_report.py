@@ -36,3 +36,27 @@ def test_a_report_read_back_lists_its_inputs_in_the_contracts_order(fixture_dir:
 
     quality = prepare(fixture_dir).quality
     assert list(QualityReport.from_json(quality.to_json()).inputs) == list(INPUT_NAMES) == list(quality.inputs)
+
+
+def test_every_file_has_an_account_that_balances_and_reads_back(tmp_path: Path) -> None:
+    """A folder without outcome files (no outcome_join) and with rows set aside in every way the
+    report knows: the JSON follows its schema, reads back the same, and each file's lines add up."""
+    import shutil
+
+    corpus = Path(__file__).resolve().parent / "bad_inputs"
+    data = shutil.copytree(corpus / "stats19_overlap", tmp_path / "data")
+    shutil.copytree(corpus / "pasted_block" / "2024-01", data / "2024-01")
+    quality = prepare(data).quality
+    written = quality.to_json()
+    jsonschema.validate(json.loads(written), json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert QualityReport.from_json(written) == quality and quality.outcome_join is None
+    [street] = quality.input("street").file_accounts[-1:]
+    # 141 lines = 1 header + 80 kept + 60 repeated (rows 82-141 repeat rows 12-71)
+    assert (street.lines, street.header, street.kept, street.repeated, street.balanced) == (141, 1, 80, 60, True)
+    collisions = {a.file.split("-")[-1]: a for a in quality.input("collisions").file_accounts}
+    # the 2023 file: 4 lines = header + 2 repeated (its collisions are also in the five-year file, later by
+    # path, which is used) + 1 rejected (29/02/2023); the five-year file: 5 lines = header + 3 kept + 1 rejected (30.7)
+    yearly, five_years = collisions["2023.csv"], collisions["years.csv"]
+    assert (yearly.lines, yearly.kept, yearly.repeated, yearly.rejected) == (4, 0, 2, 1)
+    assert (five_years.lines, five_years.kept, five_years.repeated, five_years.rejected) == (5, 3, 0, 1)
+    assert all(a.balanced for info in quality.inputs.values() for a in info.file_accounts)

@@ -16,12 +16,26 @@ from pack.data.entries import (
     remove_stale,
 )
 from pack.data.hashing import pack_code_hash, sha256_bytes, sha256_file, sha256_text
-from pack.data.report import Check, InputFile, InputQuality, QualityReport, summarise_coverage
+from pack.data.report import (
+    Check,
+    FileAccount,
+    InputFile,
+    InputQuality,
+    MonthMatch,
+    OutcomeJoin,
+    QualityReport,
+    describe_accounts,
+    summarise_coverage,
+)
 from pack.data.specs import INPUT_NAMES, INPUTS, InputSpec, spec
 from pack.data.stage import DEMO_MARKER, Prepared, listed_inputs, load_prepared, prepare
 
 __all__ = [
     "Check",
+    "FileAccount",
+    "MonthMatch",
+    "OutcomeJoin",
+    "describe_accounts",
     "InputFile",
     "InputQuality",
     "QualityReport",

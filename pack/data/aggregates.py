@@ -131,3 +131,48 @@ def check_finance(ctx: PrepareContext) -> None:
                         "income (e.g. specific grants, fees and charges). Both are shown.",
                     )
                 )
+
+
+def check_accounts(ctx: PrepareContext) -> None:
+    """Every line of every file read is accounted for (header, blank, continuing a record, kept,
+    rejected, other forces, repeated); a file that does not balance is an error naming it."""
+    for report in ctx.reports.values():
+        for account in report.accounts:
+            if not account.balanced:
+                ctx.errors.append(
+                    f"file {account.file}: its lines do not add up: {account.describe()} "
+                    "(a fault of the pack's reader: please report it with the file)"
+                )
+
+
+def check_domains(ctx: PrepareContext) -> None:
+    """Values outside data.police.uk's vocabularies (kept as written), per input, as a warning; and
+    variants read as the value they stand for, as a note."""
+    for report in ctx.reports.values():
+        counts = report.domains
+        if counts.unknown:
+            listed = "; ".join(
+                f"{column} {value!r}: {n:,} row(s)" for (column, value), n in sorted(counts.unknown.items())
+            )
+            ctx.checks.append(
+                Check(
+                    f"Values not in data.police.uk's lists ({report.title})",
+                    "warning",
+                    listed,
+                    "kept as written: counted in all-record totals, in no group of their column (e.g. a crime type "
+                    "that is not one of data.police.uk's is in no crime group); correct the file to count them",
+                )
+            )
+        if counts.variants:
+            listed = "; ".join(
+                f"{column} {written!r} read as {read!r}: {n:,} row(s)"
+                for (column, written, read), n in sorted(counts.variants.items())
+            )
+            ctx.checks.append(
+                Check(
+                    f"Values differing from data.police.uk's only in case or spacing ({report.title})",
+                    "note",
+                    listed,
+                    "read as the value they stand for (counted in its group)",
+                )
+            )

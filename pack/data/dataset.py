@@ -73,8 +73,14 @@ class Dataset:
         return (self.prepared.path / f"{name}.parquet").exists()  # a file, or a folder of parts
 
     def months(self, name: str) -> list[str]:
-        """Months (``YYYY-MM``) the input covers."""
+        """Months (``YYYY-MM``) the input covers usably (none for an input that is :meth:`unusable`)."""
         return self.quality.months(name)
+
+    def unusable(self, name: str) -> str | None:
+        """Why input ``name`` cannot be used although it was read, e.g. for ``outcomes`` when their Crime
+        IDs do not match the street files' crimes; ``None`` when it can. A section that needs it says
+        "not supplied" with this reason (never a 0 % match)."""
+        return self.quality.unusable(name)
 
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         """The prepared table, or ``None`` when not supplied. Its files are checked against the

@@ -1,29 +1,61 @@
 """The inputs the pack knows, and how each is found in a data folder.
 
-Every ``*.csv`` under the data folder is classified by its header (and, for data.police.uk
-files, its name), whatever the folder layout. An optional ``sources.toml`` in the data folder
-names files explicitly::
+Every ``*.csv``, ``*.csv.gz`` and ``*.zip`` under the data folder is classified by its header (and,
+for data.police.uk files, its name), whatever the folder layout; each CSV file in a zip archive (as
+data.police.uk serves its downloads) is an input of its own. An optional ``sources.toml`` in the data
+folder names files explicitly (patterns relative to the data folder, a list per input)::
 
     [inputs]
     street = ["archive/**/*-street.csv"]
     mi = ["force/mi-2024.csv"]
 
-A CSV that matches no input is listed in the data-quality report as "not recognised".
+A file that matches no input is listed in the data-quality report as "not recognised"; a file that
+cannot be read, and a symbolic link that leads out of the data folder, are errors (never skipped
+in silence). A sub-folder that is a symbolic link within the data folder is followed. Copies a
+browser makes (``street (1).csv``) are recognised by their name without the copy number.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from pack.data.readers import read_header
+from pack.data.sources import header_of, is_input_name, refuse_misnamed, zip_members
 from pack.data.specs import INPUT_NAMES, INPUTS
 from pack.errors import DataError
 
+# " (1)", "(2)", " - Copy", " - Copy (3)", " copy", " copy 2" before the extension
+_COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|\s+-\s+copy(\s*\(\d+\))?|\s+copy(\s+\d+)?)$", re.IGNORECASE)
+_EXTENSION = re.compile(r"(\.csv(\.gz)?|\.zip)$", re.IGNORECASE)
+_POLICE_UK_NAME = re.compile(r"^(?P<month>\d{4}-\d{2})-(?P<force>.+)-(?P<kind>street|outcomes|stop-and-search)\.csv$")
 
-def classify(path: Path, header: list[str]) -> str | None:
+
+def canonical_name(name: str) -> str:
+    """A file name without the copy number a browser or file manager adds, lower-cased, ``.gz`` dropped.
+
+    >>> canonical_name("2022-03-derbyshire-street (1).csv"), canonical_name("Street(2).CSV")
+    ('2022-03-derbyshire-street.csv', 'street.csv')
+    """
+    match = _EXTENSION.search(name)
+    stem, extension = (name[: match.start()], match.group(1)) if match else (name, "")
+    stem = _COPY_SUFFIX.sub("", stem)
+    return (stem + extension).lower().removesuffix(".gz")
+
+
+def police_uk_parts(name: str) -> tuple[str, str, str] | None:
+    """``(month, force slug, kind)`` of a data.police.uk file name (copy numbers ignored), or ``None``.
+
+    >>> police_uk_parts("2022-03-derbyshire-stop-and-search (1).csv")
+    ('2022-03', 'derbyshire', 'stop-and-search')
+    """
+    match = _POLICE_UK_NAME.match(canonical_name(PurePosixPath(name).name))
+    return (match["month"], match["force"], match["kind"]) if match else None
+
+
+def classify(path: Path | PurePosixPath, header: list[str]) -> str | None:
     """Name of the input a CSV belongs to, judged by its name (data.police.uk's own file names) and
     then its header, by each input's rule in :data:`~pack.data.specs.INPUTS` order; ``None`` if unknown."""
     by_name = _guess_from_name(path)
@@ -39,51 +71,121 @@ def classify(path: Path, header: list[str]) -> str | None:
 
 @dataclass(frozen=True)
 class FoundFile:
-    """A file found in the data folder."""
+    """A file found in the data folder (or a CSV file inside a zip archive found there)."""
 
     path: Path
-    relative: str  # path relative to the data folder, with forward slashes
+    relative: str  # path relative to the data folder, with forward slashes (``a.zip/member.csv`` for a member)
     input: str | None  # None: not recognised
+    member: str | None = None  # the CSV file's name inside the zip archive ``path``
+    problem: str | None = None  # why it cannot be read (an error of the data folder)
+
+    @property
+    def name(self) -> str:
+        """The file's own name (a zip member's name without its folders)."""
+        return PurePosixPath(self.member).name if self.member else self.path.name
 
 
 def discover(data_dir: Path) -> list[FoundFile]:
-    """Every CSV under ``data_dir`` with the input it belongs to, sorted by relative path."""
+    """Every input file under ``data_dir`` with the input it belongs to, sorted by relative path."""
     if not data_dir.exists():
         raise DataError("data folder does not exist", file=str(data_dir))
     if not data_dir.is_dir():
         raise DataError("is a file where a data folder was expected", file=str(data_dir))
     explicit = _explicit_sources(data_dir)
-    claimed: dict[Path, str] = {}
-    for name, paths in explicit.items():
-        for p in paths:
-            claimed[p] = name
+    claimed = {p: name for name, paths in explicit.items() for p in paths}
     found: list[FoundFile] = []
-    for path in sorted(data_dir.rglob("*")):
-        rel = path.relative_to(data_dir).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+    for path, rel, problem in _walk(data_dir):
+        if problem is not None:
+            found.append(FoundFile(path, rel, _guess_from_name(path), problem=problem))
             continue
-        if path.suffix.lower() != ".csv":
+        if path.is_dir():  # a folder named like a CSV
+            found.append(
+                FoundFile(path, rel, _guess_from_name(path), problem="is a folder where a CSV file was expected")
+            )
             continue
-        if path in claimed:
-            found.append(FoundFile(path, rel, claimed[path]))
+        if not os.access(path, os.R_OK) or not _readable(path):
+            found.append(FoundFile(path, rel, _guess_from_name(path), problem="cannot be read: permission denied"))
             continue
-        if explicit and _input_of_pattern_claimed(path, data_dir, explicit):
-            continue
-        if path.is_dir():
-            # a folder named like a CSV: let the loader report it clearly
-            found.append(FoundFile(path, rel, _guess_from_name(path)))
-            continue
+        entries = _entries(path, rel)
+        for entry in entries:
+            if path in claimed:
+                found.append(FoundFile(entry.path, entry.relative, claimed[path], entry.member, entry.problem))
+            elif not explicit or entry.input not in explicit:  # with sources.toml, its inputs only as listed
+                found.append(entry)
+    return sorted(found, key=lambda f: f.relative)
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except PermissionError:
+        return False
+    except OSError:
+        return True  # reported when read, with its own reason
+    return True
+
+
+def _entries(path: Path, rel: str) -> list[FoundFile]:
+    """The inputs one file holds: itself, or each CSV file of a zip archive."""
+    if path.name.lower().endswith(".zip"):
         try:
-            header = read_header(path)  # headers are ASCII: no need to decode the whole file
-        except PermissionError:
-            found.append(FoundFile(path, rel, _guess_from_name(path)))
-            continue
-        found.append(FoundFile(path, rel, classify(path, header) or _guess_from_name(path)))
-    return found
+            members = zip_members(path, rel)
+        except DataError as exc:
+            return [FoundFile(path, rel, None, problem=str(exc).removeprefix(f"file {rel}: "))]
+        return [
+            FoundFile(path, f"{rel}/{m}", classify(PurePosixPath(m), header_of(path, m)), member=m) for m in members
+        ]
+    try:
+        refuse_misnamed(path, rel)
+    except DataError as exc:  # a zip archive, workbook or binary data named .csv: named for what it is
+        return [FoundFile(path, rel, _guess_from_name(path), problem=str(exc).removeprefix(f"file {rel}: "))]
+    return [FoundFile(path, rel, classify(path, header_of(path)))]
 
 
-def _guess_from_name(path: Path) -> str | None:
-    fname = path.name.lower()
+def _walk(data_dir: Path) -> list[tuple[Path, str, str | None]]:
+    """``(path, relative path, problem)`` of every input-named file under ``data_dir``: hidden
+    files and folders left out; sub-folders that are symbolic links within the folder followed
+    (once each); links that lead out of it reported as problems."""
+    root = data_dir.resolve()
+    seen: set[Path] = {root}
+    out: list[tuple[Path, str, str | None]] = []
+
+    def visit(folder: Path, rel: PurePosixPath) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            out.append((folder, rel.as_posix() or ".", f"folder cannot be read: {exc.strerror}"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path, child = Path(entry.path), rel / entry.name
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    if entry.is_dir() or is_input_name(entry.name):
+                        out.append((path, child.as_posix(), f"is a symbolic link out of the data folder (to {target})"))
+                    continue
+                if entry.is_dir():
+                    if target not in seen:
+                        seen.add(target)
+                        visit(path, child)
+                    continue
+            if entry.is_dir(follow_symlinks=False):
+                if is_input_name(entry.name):
+                    out.append((path, child.as_posix(), None))  # a folder named like a CSV
+                seen.add(path.resolve())
+                visit(path, child)
+            elif is_input_name(entry.name):
+                out.append((path, child.as_posix(), None))
+
+    visit(data_dir, PurePosixPath())
+    return out
+
+
+def _guess_from_name(path: Path | PurePosixPath) -> str | None:
+    fname = canonical_name(path.name)
     for s in INPUTS:
         if s.name_pattern and re.search(s.name_pattern, fname):
             return s.name
@@ -91,36 +193,53 @@ def _guess_from_name(path: Path) -> str | None:
 
 
 def _explicit_sources(data_dir: Path) -> dict[str, list[Path]]:
+    """``sources.toml``'s ``[inputs]``: each input's list of patterns relative to the data folder."""
     toml_path = data_dir / "sources.toml"
     if not toml_path.is_file():
         return {}
     try:
         config = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"is not valid TOML: {exc}", file="sources.toml") from exc
+    except OSError as exc:
+        raise DataError(f"cannot be read: {exc.strerror}", file="sources.toml") from exc
+    inputs = config.get("inputs", {})
+    if not isinstance(inputs, dict):
+        raise DataError("[inputs] must be a table", file="sources.toml", expected='[inputs] street = ["*.csv"]')
+    root = data_dir.resolve()
     result: dict[str, list[Path]] = {}
-    for name, patterns in config.get("inputs", {}).items():
+    for name, patterns in inputs.items():
         if name not in INPUT_NAMES:
             raise DataError(
-                f"names an unknown input {name!r}",
+                f"names an unknown input {name!r}", file="sources.toml", expected=f"one of {', '.join(INPUT_NAMES)}"
+            )
+        if isinstance(patterns, str):
+            patterns = [patterns]
+        if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+            raise DataError(
+                f"{name} = {patterns!r}: patterns must be a list of text",
                 file="sources.toml",
-                expected=f"one of {', '.join(INPUT_NAMES)}",
+                expected=f'{name} = ["folder/*.csv"]',
             )
         paths: list[Path] = []
-        for pattern in [patterns] if isinstance(patterns, str) else patterns:
-            matched = sorted(data_dir.glob(pattern))
+        for pattern in patterns:
+            if PurePosixPath(pattern).is_absolute() or ".." in PurePosixPath(pattern).parts or "\\" in pattern:
+                raise DataError(
+                    f"pattern {pattern!r} for {name} is not relative to the data folder",
+                    file="sources.toml",
+                    expected="a pattern inside the data folder, with forward slashes and no '..', e.g. 'police/*.csv'",
+                )
+            try:
+                matched = sorted(p for p in data_dir.glob(pattern) if p.resolve().is_relative_to(root))
+            except (ValueError, NotImplementedError) as exc:
+                raise DataError(
+                    f"pattern {pattern!r} for {name} is not a valid pattern: {exc}", file="sources.toml"
+                ) from exc
             if not matched:
                 raise DataError(f"pattern {pattern!r} for {name} matches no file", file="sources.toml")
             paths.extend(matched)
         result[name] = paths
     return result
-
-
-def _input_of_pattern_claimed(path: Path, data_dir: Path, explicit: dict[str, list[Path]]) -> bool:
-    """With sources.toml, a file of an input that sources.toml names is used only if listed."""
-    header = read_header(path) if path.is_file() else []
-    kind = classify(path, header)
-    return kind in explicit
 
 
 def force_slug(force: str) -> str:
@@ -132,7 +251,7 @@ def force_slug(force: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
 
 
-def month_of_file(path: Path) -> str | None:
+def month_of_file(path: Path | PurePosixPath) -> str | None:
     """``2022-03`` from ``2022-03-derbyshire-street.csv``; ``None`` if the name has no month."""
-    m = re.match(r"^(\d{4}-\d{2})-", path.name)
+    m = re.match(r"^(\d{4}-(0[1-9]|1[0-2]))-", path.name)
     return m.group(1) if m else None

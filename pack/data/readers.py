@@ -10,10 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import mmap
-import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +21,10 @@ import pandera.pandas as pa
 import pyarrow as arrow
 import pyarrow.csv as arrow_csv
 
+from pack.data.domains import Domain, DomainCounts, read_domains
+from pack.data.lines import Run, count_byte, is_ascii, line_runs
+from pack.data.quotes import Mend
 from pack.errors import DataError
-
-BLOCK_SIZE = 16 << 20  # bytes of CSV text per batch: memory stays bounded whatever the file size
 
 
 @dataclass(frozen=True)
@@ -44,23 +43,76 @@ MAX_EXAMPLES = 50  # rejected rows listed per file; all of them are counted
 
 @dataclass
 class FileReport:
-    """What reading one file found. Rejected rows are all counted (in total and by reason); the
-    first :data:`MAX_EXAMPLES` are listed, so memory stays bounded for a file of bad rows."""
+    """What reading one file found, every line accounted for: ``lines`` = header + blank +
+    continuation lines + ``rows_read``, and ``rows_read`` = kept + rejected + other forces + repeated
+    (:meth:`balanced`). Rejected rows are all counted (in total and by reason); the first
+    :data:`MAX_EXAMPLES` are listed, so memory stays bounded for a file of bad rows."""
 
     file: str
     encoding: str = "utf-8"
-    rows_read: int = 0
+    lines: int = 0  # lines of the file, header included
+    header_lines: int = 0
+    blank_lines: int = 0
+    continuation_lines: int = 0  # lines that continue a record over a quoted line break
+    rows_read: int = 0  # records read, malformed ones included
     rows_kept: int = 0
     rows_rejected: int = 0
+    rows_other_forces: int = 0
+    rows_repeated: int = 0  # rows not counted because they repeat rows that are (e.g. a block pasted twice)
+    duplicate_rows: int = 0  # kept rows identical to an earlier row of the file
+    duplicate_rows_no_id: int = 0  # ... of them, rows without a Crime ID
+    shared_id_rows: int = 0  # rows with a Crime ID that another row of the file also has
+    shared_ids: int = 0  # ... and how many Crime IDs those are
     reasons: Counter[str] = field(default_factory=Counter)
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    mends: list[Mend] = field(default_factory=list)
+    cleared: Counter[str] = field(default_factory=Counter)  # values removed (row kept), by "column: rule"
+    cleared_examples: dict[str, tuple[int, str]] = field(default_factory=dict)
+    domain_counts: DomainCounts = field(default_factory=DomainCounts)
 
     def reject(self, row: int | None, column: str, value: str, reason: str) -> None:
         """Count one failed rule (the caller counts the distinct rows in ``rows_rejected``)."""
         self.reasons[f"{column}: {reason}"] += 1
         if len(self.rejections) < MAX_EXAMPLES:
             self.rejections.append(Rejection(self.file, row, column, value[:80], reason))
+
+    def clear(self, row: int, column: str, value: str, reason: str) -> None:
+        """Count one value removed from a kept row (e.g. a longitude that is not a number)."""
+        key = f"{column}: {reason}"
+        self.cleared[key] += 1
+        self.cleared_examples.setdefault(key, (row, value[:80]))
+
+    def balanced(self) -> bool:
+        """Every line accounted for, once."""
+        records = self.rows_kept + self.rows_rejected + self.rows_other_forces + self.rows_repeated
+        return (
+            self.rows_read == records
+            and self.lines == self.header_lines + self.blank_lines + self.continuation_lines + self.rows_read
+        )
+
+    def finish_notes(self) -> None:
+        """Notes for what was mended, joined and removed (once the whole file is read)."""
+        for mend in self.mends:
+            done = (
+                "a closing quote supplied where the line then has the header's fields"
+                if mend.closed
+                else "the quote read as text"
+            )
+            self.notes.append(
+                f"row {mend.line}: a quote opening field {mend.field + 1} ({mend.text!r}) is never closed and would "
+                f"have run {mend.swallowed:,} line(s) into one field: {done}; each line after it read as its own record"
+            )
+        if self.blank_lines:
+            self.notes.append(f"{self.blank_lines} blank line(s) ignored")
+        if self.continuation_lines:
+            self.notes.append(
+                f"{self.continuation_lines} line(s) continue a record whose quoted field holds a line break "
+                "(the record is read whole; rows are numbered by their first line)"
+            )
+        for key, n in sorted(self.cleared.items()):
+            row, value = self.cleared_examples[key]
+            self.notes.append(f"{key}: {n:,} value(s) removed, rows kept (e.g. row {row}: {value!r})")
 
 
 def check_readable(path: Path, shown: str) -> None:
@@ -147,103 +199,16 @@ def require_columns(header: list[str], required: list[str], shown: str) -> None:
     )
 
 
-def _bytes(view: memoryview | bytes) -> np.ndarray:
-    return np.frombuffer(view, dtype=np.uint8)
-
-
-def count_byte(view: memoryview | bytes, byte: bytes) -> int:
-    """How many times ``byte`` occurs in ``view`` (no copy of the text)."""
-    return int(np.count_nonzero(_bytes(view) == byte[0]))
-
-
-def line_count(piece: memoryview | bytes) -> int:
-    """Lines in a run of whole lines (the last may lack its newline).
-
-    >>> line_count(b"a\\nb\\n"), line_count(b"a\\nb"), line_count(b"")
-    (2, 2, 0)
-    """
-    return count_byte(piece, b"\n") + (len(piece) > 0 and piece[-1:] != b"\n")
-
-
-def is_ascii(view: memoryview | bytes) -> bool:
-    """True when every byte of ``view`` is ASCII."""
-    return len(view) == 0 or int(_bytes(view).max()) < 128
-
-
-def line_chunks(
-    path: Path,
-    block_size: int = BLOCK_SIZE,
-    on_bytes: Callable[[memoryview], None] | None = None,
-) -> Iterator[memoryview]:
-    """Yield runs of whole lines after the header, about ``block_size`` bytes each, never cut
-    inside a quoted field (an odd count of quotes before the cut).
-
-    The file is memory-mapped and each run is a view of it, so its text is never copied; once
-    the next run is asked for, the pages of the last one are let go (a view of it stays valid,
-    read again from the page cache if touched). ``on_bytes`` is given the header line and then each
-    run before it is yielded: every byte of the file once, in order (e.g. to hash it in the same
-    pass)."""
-    with path.open("rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size == 0:
-            return
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # freed when no view is left
-    text = memoryview(mapped)
-    start = mapped.find(b"\n") + 1 or size  # after the header line
-    if on_bytes is not None:
-        on_bytes(text[:start])
-    while start < size:
-        end = min(start + block_size, size)
-        if end == size:  # the rest of the file, whatever it holds (an unclosed quote is Arrow's to report)
-            cut = end
-        else:
-            cut = mapped.rfind(b"\n", start, end) + 1
-            quoted = mapped.find(b'"', start, cut) >= 0
-            while cut > start and quoted and count_byte(text[start:cut], b'"') % 2:
-                cut = mapped.rfind(b"\n", start, cut - 1) + 1
-        if cut <= start:  # one record longer than the block: take more at once
-            block_size *= 2
-            continue
-        piece = text[start:cut]
-        if on_bytes is not None:
-            on_bytes(piece)
-        yield piece
-        # done with these pages: drop them from this process (they stay in the page cache), so
-        # its memory holds one run of the file, not the whole file
-        done = start - start % mmap.PAGESIZE
-        mapped.madvise(mmap.MADV_DONTNEED, done, cut - done)
-        start = cut
-
-
-def blank_line_offsets(piece: memoryview | bytes) -> np.ndarray:
-    """0-based offsets of the empty lines (``\\n`` or ``\\r\\n`` alone) in a run of lines.
-
-    >>> blank_line_offsets(b"a,b\\n\\nc,d\\r\\n\\r\\n").tolist()
-    [1, 3]
-    """
-    data = np.frombuffer(piece, dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
-    starts = np.concatenate(([0], ends[:-1] + 1)) if len(ends) else np.array([], dtype=np.int64)
-    lengths = ends - starts
-    carriage = np.zeros(len(starts), dtype=bool)
-    one = lengths == 1
-    carriage[one] = data[starts[one]] == 13
-    return np.flatnonzero((lengths == 0) | carriage)
+InvalidRow = tuple[int, str, int, int]  # (record number within the run, text, fields found, fields expected)
 
 
 def _parse_chunk(
-    piece: memoryview | bytes,
-    names: list[str],
-    encoding: str,
-    first_line: int,
-    report: FileReport,
-    include: list[str] | None = None,
-) -> tuple[arrow.Table, list[int]]:
-    """Parse a run of lines as text columns. Malformed lines are rejected into ``report`` with
-    their row; returns the table and the malformed lines' numbers within the run (1-based).
+    piece: memoryview | bytes, names: list[str], encoding: str, first_line: int, shown: str, include: list[str] | None
+) -> tuple[arrow.Table, list[InvalidRow]]:
+    """Parse a run of lines as text columns; return the table and its malformed records.
 
-    Parsing uses threads; only a run with a malformed line is parsed again single-threaded,
-    which is when pyarrow can say which line it was."""
+    Parsing uses threads; only a run with a malformed record is parsed again single-threaded,
+    which is when pyarrow can say which record it was."""
     flagged: list[int] = []
 
     def parse(threads: bool, handler) -> arrow.Table:
@@ -263,7 +228,7 @@ def _parse_chunk(
             )
         except arrow.ArrowInvalid as exc:
             raise DataError(
-                f"cannot be parsed as CSV from about this row on: {exc}", file=report.file, row=first_line
+                f"cannot be parsed as CSV from about this row on: {exc}", file=shown, row=first_line
             ) from exc
 
     def note(row: arrow_csv.InvalidRow) -> str:
@@ -273,21 +238,37 @@ def _parse_chunk(
     table = parse(True, note)
     if not flagged:
         return table, []
-    invalid: list[int] = []
+    invalid: list[InvalidRow] = []
 
-    def reject(row: arrow_csv.InvalidRow) -> str:
-        invalid.append(row.number or 0)
-        report.rows_rejected += 1
-        report.reject(
-            first_line + row.number - 1 if row.number else None,
-            "(whole row)",
-            row.text or "",
-            f"has {row.actual_columns} field(s), expected {row.expected_columns} "
-            "(truncated or malformed line, e.g. an unquoted comma)",
-        )
+    def collect(row: arrow_csv.InvalidRow) -> str:
+        invalid.append((row.number or 0, row.text or "", row.actual_columns, row.expected_columns))
         return "skip"
 
-    return parse(False, reject), invalid
+    return parse(False, collect), invalid
+
+
+def _lone_carriage_returns(piece: memoryview | bytes) -> int:
+    """Carriage returns not followed by a line feed: the CSV parser ends a line at each."""
+    data = np.frombuffer(piece, dtype=np.uint8)
+    returns = np.flatnonzero(data == 13)
+    return int(np.count_nonzero((returns + 1 >= len(data)) | (data[np.minimum(returns + 1, len(data) - 1)] != 10)))
+
+
+def _record_lines(run: Run, records: int, report: FileReport) -> np.ndarray:
+    """The line number of each record of ``run`` (``records`` of them, as the parser found)."""
+    layout = run.layout()
+    report.blank_lines += layout.blank
+    report.continuation_lines += layout.continuation
+    if len(layout.record_lines) == records:
+        return layout.record_lines
+    # the parser ended lines where this count did not: at carriage returns alone (an old Mac line end)
+    extra = _lone_carriage_returns(run.text)
+    report.lines += extra
+    report.notes.append(
+        f"{extra} carriage return(s) alone end lines for the CSV parser (old Mac line ends?): "
+        f"rows from line {run.first_line} on are numbered approximately"
+    )
+    return np.arange(run.first_line, run.first_line + records, dtype=np.int64)
 
 
 def iter_text_batches(
@@ -297,13 +278,14 @@ def iter_text_batches(
     report: FileReport,
     only: list[str] | None = None,
     on_bytes: Callable[[memoryview], None] | None = None,
-) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
-    """Yield ``(row_numbers, frame)`` with every column (or those in ``only``) as text, one
-    bounded chunk at a time.
+) -> Iterator[tuple[np.ndarray, arrow.Table]]:
+    """Yield ``(row_numbers, table)`` with every column (or those in ``only``) as text, one
+    bounded run of lines at a time (:func:`pack.data.lines.line_runs`: stray quotes mended).
 
-    Row numbers are the file's line numbers (the header is row 1). Rows with the wrong number of
-    fields (a truncated last line, an unquoted comma) are rejected and listed with their row;
-    blank lines are counted in a note.
+    Row numbers are the file's line numbers (the header is row 1) of each record's first line.
+    Records with the wrong number of fields (a truncated last line, an unquoted comma) are
+    rejected and listed with their row; every line is counted in ``report`` (see
+    :meth:`FileReport.balanced`).
     """
     names = list(header)
     seen: dict[str, int] = {}
@@ -312,47 +294,65 @@ def iter_text_batches(
             names[i] = f"{name}.{seen[name]}"
         seen[name] = seen.get(name, 0) + 1
     include = [n for n in names if n in only] if only is not None else None
-    blank_lines = 0
-    approximate = False
-    first_line = 2
-    for piece in line_chunks(path, on_bytes=on_bytes):
-        table, invalid = _parse_chunk(piece, names, encoding.of(piece, first_line), first_line, report, include)
-        lines = line_count(piece)
-        numbers = np.arange(first_line, first_line + lines, dtype=np.int64)
-        if invalid or lines != table.num_rows:  # malformed or blank lines, or quoted line breaks
-            blank = blank_line_offsets(piece)
-            blank_lines += len(blank)
-            skipped = {n - 1 for n in invalid if 0 < n <= lines} | set(blank.tolist())
-            if skipped:
-                numbers = np.delete(numbers, sorted(skipped))
-            if len(numbers) != table.num_rows:  # quoted fields with line breaks: count records instead
-                approximate = True
-                numbers = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
-        first_line += lines
-        report.rows_read += table.num_rows
-        yield numbers, table.to_pandas()
-    if blank_lines:
-        report.notes.append(f"{blank_lines} blank line(s) ignored")
-    if approximate:
-        report.notes.append("some quoted fields hold line breaks: row numbers count records, not lines")
+    report.lines += 1
+    report.header_lines += 1
+    for run in line_runs(path, len(names), on_bytes=on_bytes, shown=report.file):
+        text_encoding = encoding.of(run.text, run.first_line)
+        table, invalid = _parse_chunk(run.text, names, text_encoding, run.first_line, report.file, include)
+        records = table.num_rows + len(invalid)
+        report.lines += run.lines
+        report.rows_read += records
+        report.mends += run.mends
+        if not run.quoted and not invalid and records == run.lines:
+            numbers = np.arange(run.first_line, run.first_line + run.lines, dtype=np.int64)
+        else:
+            numbers = _record_lines(run, records, report)
+            for number, text, found, expected in invalid:
+                row = int(numbers[number - 1]) if 0 < number <= len(numbers) else None
+                report.reject(
+                    row,
+                    "(whole row)",
+                    text,
+                    f"has {found} field(s), expected {expected} (truncated or malformed line, e.g. an unquoted comma)",
+                )
+            report.rows_rejected += len(invalid)
+            if invalid:
+                numbers = np.delete(numbers, [n - 1 for n, *_ in invalid if 0 < n <= len(numbers)])
+        yield numbers, table
 
 
 def validate_batch(
-    frame: pd.DataFrame, numbers: np.ndarray, schema: pa.DataFrameSchema, report: FileReport
-) -> pd.Series:
-    """Check ``frame`` against ``schema``; list failures in ``report``; return the keep mask."""
-    keep = pd.Series(True, index=frame.index)
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        cases = cases[cases["index"].notna()]
-        for column, position, value, check in zip(
-            cases["column"], cases["index"], cases["failure_case"], cases["check"], strict=True
-        ):
-            pos = int(position)
-            keep.iloc[pos] = False
-            report.reject(int(numbers[pos]), str(column), str(value), f"expected {check}")
+    frame: pd.DataFrame,
+    numbers: np.ndarray,
+    schema: pa.DataFrameSchema,
+    report: FileReport,
+    soft: frozenset[str] = frozenset(),
+) -> np.ndarray:
+    """Check ``frame`` against ``schema``'s column checks; list failures in ``report``; return the keep mask.
+
+    Each check of each column is run on the column (``Check.__call__``), which is all the schema
+    declares (no types or nulls: CSV text is never null), without the cost of a whole schema
+    validation. A failure in a ``soft`` column (e.g. an LSOA code that is not one) does not reject
+    the row: the value is removed (left empty), counted and the row kept."""
+    keep = np.ones(len(frame), dtype=bool)
+    cleared: list[tuple[int, str, str, str]] = []
+    for column, declared in schema.columns.items():
+        if column not in frame:
+            continue  # a missing column is refused before (require_columns)
+        values = frame[column]
+        for check in declared.checks:
+            passed = np.asarray(check(values).check_output, dtype=bool)
+            for pos in np.flatnonzero(~passed) if passed.ndim else ([] if passed else range(len(frame))):
+                reason = f"expected {check.error}"
+                if column in soft:
+                    cleared.append((int(pos), column, str(values.iat[pos]), reason))
+                    continue
+                keep[pos] = False
+                report.reject(int(numbers[pos]), column, str(values.iat[pos]), reason)
+    for pos, column, value, reason in cleared:
+        if keep[pos]:
+            frame.iat[pos, frame.columns.get_loc(column)] = ""
+            report.clear(int(numbers[pos]), column, value, reason)
     report.rows_rejected += int((~keep).sum())
     return keep
 
@@ -365,14 +365,18 @@ def read_validated(
     keep_columns: list[str] | None = None,
     rename: Callable[[list[str]], dict[str, str]] | None = None,
     on_bytes: Callable[[memoryview], None] | None = None,
-) -> Iterator[pd.DataFrame]:
-    """Read ``path`` once and yield its valid rows batch by batch (text columns).
+    domains: Sequence[Domain] = (),
+    soft: frozenset[str] = frozenset(),
+) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+    """Read ``path`` once and yield ``(row numbers, valid rows)`` batch by batch (text columns).
 
     Counts, rejections and notes go into ``report`` (whose ``file`` is the name shown to users).
     ``rename`` maps raw header names to contract names (e.g. ``accident_index`` ->
     ``collision_index``) before the required-column check. ``on_bytes`` is given every byte of
-    the file, in order, as it is read (see :func:`line_chunks`); the encoding is decided as the
-    file is read (see :class:`TextEncoding`).
+    the file, in order, as it is read (see :func:`pack.data.lines.line_runs`); the encoding is
+    decided as the file is read (see :class:`TextEncoding`). ``domains`` are columns with a known
+    list of values (:mod:`pack.data.domains`: variants in case or spacing are read as the value
+    they stand for, other values counted); ``soft`` columns lose a bad value, not the row.
     """
     check_readable(path, report.file)
     encoding = TextEncoding(report)
@@ -387,13 +391,15 @@ def read_validated(
         if extra:
             report.notes.append(f"{len(extra)} column(s) not used: {', '.join(extra[:8])}")
     wanted = None if keep_columns is None else [raw for raw in header if mapping.get(raw, raw) in keep_columns]
-    for numbers, frame in iter_text_batches(path, header, encoding, report, wanted, on_bytes):
+    for numbers, table in iter_text_batches(path, header, encoding, report, wanted, on_bytes):
+        table = read_domains(table, domains, report.domain_counts)
+        frame = table.to_pandas()
         frame.columns = [mapping.get(c, c) for c in frame.columns]
         if keep_columns is not None:
             frame = frame[[c for c in keep_columns if c in frame.columns]]
-        keep = validate_batch(frame, numbers, schema, report)
-        kept = frame[keep.to_numpy()]
+        keep = validate_batch(frame, numbers, schema, report, soft)
+        kept = frame[keep]
         report.rows_kept += len(kept)
-        yield kept.reset_index(drop=True)
+        yield numbers[keep], kept.reset_index(drop=True)
     if report.rows_read == 0:
         report.notes.append("header only: no data rows")

@@ -10,16 +10,17 @@ command line, the pack's appendix, the manifest) reads these records, never the 
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from pack.data.domains import DomainCounts
 from pack.data.readers import FileReport, Rejection
 from pack.data.specs import INPUT_NAMES, MONTHLY_INPUTS
 from pack.periods import Month, describe_months, month_range
 
-REPORT_FORMAT = 5
+REPORT_FORMAT = 6
 MAX_LISTED_REJECTIONS = 200
 
 Severity = Literal["ok", "note", "warning", "error"]
@@ -47,8 +48,75 @@ class InputFile:
 
 
 @dataclass(frozen=True)
+class FileAccount:
+    """Where every line of one file went. ``lines`` = header + blank + continuation lines + rows,
+    and rows = kept + rejected + other forces + repeated (rows not counted because they repeat rows
+    that are, e.g. a block pasted twice)."""
+
+    file: str
+    lines: int
+    header: int = 0
+    blank: int = 0
+    continuation: int = 0  # lines that continue a record over a quoted line break
+    kept: int = 0
+    rejected: int = 0
+    other_forces: int = 0
+    repeated: int = 0
+    mended: int = 0  # stray quotes mended (see pack.data.lines)
+    duplicates: int = 0  # kept rows identical to an earlier row of the file (counted: distinct records)
+    shared_id_rows: int = 0  # rows whose Crime ID another row of the file also has
+
+    @property
+    def rows(self) -> int:
+        """Records read (every line that is not the header, blank or a continuation)."""
+        return self.kept + self.rejected + self.other_forces + self.repeated
+
+    @property
+    def balanced(self) -> bool:
+        """Every line accounted for, once."""
+        return self.lines == self.header + self.blank + self.continuation + self.rows
+
+    def describe(self) -> str:
+        """``12 lines = 1 header + 1 blank + 9 kept + 1 rejected`` (the parts that are not 0)."""
+        parts = [
+            (self.header, "header"),
+            (self.blank, "blank"),
+            (self.continuation, "continuing a record"),
+            (self.kept, "kept"),
+            (self.rejected, "rejected"),
+            (self.other_forces, "other forces"),
+            (self.repeated, "repeated (not counted)"),
+        ]
+        shown = " + ".join(f"{n:,} {what}" for n, what in parts if n) or "0"
+        return f"{self.lines:,} lines = {shown}" + ("" if self.balanced else " (DOES NOT BALANCE)")
+
+    @classmethod
+    def of(cls, report: FileReport) -> FileAccount:
+        """The account of a file as read."""
+        return cls(
+            file=report.file,
+            lines=report.lines,
+            header=report.header_lines,
+            blank=report.blank_lines,
+            continuation=report.continuation_lines,
+            kept=report.rows_kept,
+            rejected=report.rows_rejected,
+            other_forces=report.rows_other_forces,
+            repeated=report.rows_repeated,
+            mended=len(report.mends),
+            duplicates=report.duplicate_rows,
+            shared_id_rows=report.shared_id_rows,
+        )
+
+
+@dataclass(frozen=True)
 class InputQuality:
-    """What one input gave: files, rows read, kept and rejected (with reasons), months covered."""
+    """What one input gave: files, rows read, kept and rejected (with reasons), months covered.
+
+    ``months`` are the months covered: a month whose file lost records is not among them but in
+    ``incomplete_months`` (month: why). ``unusable`` says why an input that was read cannot be
+    used (e.g. outcome files whose Crime IDs match no crime); :meth:`QualityReport.months` then
+    gives no month for it."""
 
     name: str
     title: str
@@ -62,6 +130,17 @@ class InputQuality:
     notes: tuple[str, ...] = ()
     rejection_reasons: Mapping[str, int] = field(default_factory=dict)
     rejections: tuple[Rejection, ...] = ()
+    rows_repeated: int = 0
+    incomplete_months: Mapping[str, str] = field(default_factory=dict)
+    file_accounts: tuple[FileAccount, ...] = ()
+    variant_values: Mapping[str, int] = field(default_factory=dict)  # "column: 'as written' read as 'value'": rows
+    unknown_values: Mapping[str, int] = field(default_factory=dict)  # "column: 'value'": rows
+    unusable: str | None = None
+
+    @property
+    def balanced(self) -> bool:
+        """Every line of every file accounted for."""
+        return all(a.balanced for a in self.file_accounts)
 
     @property
     def supplied(self) -> bool:
@@ -84,15 +163,63 @@ class InputQuality:
         fields = {k: v for k, v in data.items() if k not in ("supplied", "first_month", "last_month")}
         for name in ("files", "months", "missing_months", "notes"):
             fields[name] = tuple(fields.get(name, ()))
+        fields = {k: v for k, v in fields.items() if k != "balanced"}
         fields["rejections"] = tuple(Rejection(**r) for r in fields.get("rejections", ()))
-        fields["rejection_reasons"] = dict(fields.get("rejection_reasons", {}))
+        for name in ("rejection_reasons", "incomplete_months", "variant_values", "unknown_values"):
+            fields[name] = dict(fields.get(name, {}))
+        fields["file_accounts"] = tuple(
+            FileAccount(**{k: v for k, v in a.items() if k not in ("rows", "balanced")})
+            for a in fields.get("file_accounts", ())
+        )
         return cls(**fields)
 
     def to_dict(self) -> dict:
         """The JSON form, with the derived ``supplied``, ``first_month`` and ``last_month``."""
         data = asdict(self)
-        data.update(supplied=self.supplied, first_month=self.first_month, last_month=self.last_month)
+        data.update(
+            supplied=self.supplied, first_month=self.first_month, last_month=self.last_month, balanced=self.balanced
+        )
+        data["file_accounts"] = [{**asdict(a), "rows": a.rows, "balanced": a.balanced} for a in self.file_accounts]
         return data
+
+
+@dataclass(frozen=True)
+class MonthMatch:
+    """One month of the crime-to-outcome match: rows (outcome rows, or crimes with a Crime ID),
+    how many matched, and whether the month is judged (see :mod:`pack.data.joins`)."""
+
+    month: str
+    rows: int
+    matched: int
+    judged: bool = False
+
+    @property
+    def share(self) -> float:
+        """``matched / rows`` (0 when there are no rows)."""
+        return self.matched / self.rows if self.rows else 0.0
+
+
+@dataclass(frozen=True)
+class OutcomeJoin:
+    """How the outcome files' Crime IDs met the street files' crimes, month by month: the outcome rows
+    of each outcome month that match a crime, the crimes of each street month that have an outcome
+    row. ``sample`` n: one Crime ID in n was checked (large data). ``unusable``: why the outcomes
+    cannot be used (``None``: they can)."""
+
+    outcome_rows: tuple[MonthMatch, ...] = ()
+    crimes: tuple[MonthMatch, ...] = ()
+    sample: int = 1
+    unusable: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> OutcomeJoin:
+        """From the JSON form."""
+        return cls(
+            outcome_rows=tuple(MonthMatch(**m) for m in data.get("outcome_rows", ())),
+            crimes=tuple(MonthMatch(**m) for m in data.get("crimes", ())),
+            sample=data.get("sample", 1),
+            unusable=data.get("unusable"),
+        )
 
 
 @dataclass(frozen=True)
@@ -107,14 +234,20 @@ class QualityReport:
     checks: tuple[Check, ...] = ()
     errors: tuple[str, ...] = ()
     files: tuple[InputFile, ...] = ()
+    outcome_join: OutcomeJoin | None = None
 
     def input(self, name: str) -> InputQuality:
         """The report of input ``name`` (every input of the data contract has one)."""
         return self.inputs[name]
 
     def months(self, name: str) -> list[str]:
-        """Months (``YYYY-MM``) that input ``name`` covers."""
-        return list(self.inputs[name].months)
+        """Months (``YYYY-MM``) that input ``name`` covers, usably: none when it is :attr:`~InputQuality.unusable`."""
+        info = self.inputs[name]
+        return [] if info.unusable else list(info.months)
+
+    def unusable(self, name: str) -> str | None:
+        """Why input ``name`` cannot be used although it was read (``None``: it can)."""
+        return self.inputs[name].unusable
 
     def notes(self, names: list[str] | None = None) -> list[str]:
         """Every note, prefixed with its input's title (only the inputs ``names``, in that order, if given)."""
@@ -132,6 +265,7 @@ class QualityReport:
             "checks": [asdict(c) for c in self.checks],
             "errors": list(self.errors),
             "files": [asdict(f) for f in self.files],
+            "outcome_join": None if self.outcome_join is None else asdict(self.outcome_join),
         }
         return json.dumps(data, indent=1, sort_keys=True)
 
@@ -148,6 +282,7 @@ class QualityReport:
             checks=tuple(Check(**c) for c in data["checks"]),
             errors=tuple(data["errors"]),
             files=tuple(InputFile(**f) for f in data["files"]),
+            outcome_join=None if data.get("outcome_join") is None else OutcomeJoin.from_dict(data["outcome_join"]),
         )
 
 
@@ -168,27 +303,59 @@ class InputReport:
     rows_kept: int = 0
     rows_rejected: int = 0
     rows_other_forces: int = 0
+    rows_repeated: int = 0
     months: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     reasons: Counter[str] = field(default_factory=Counter)
+    incomplete: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    accounts: list[FileAccount] = field(default_factory=list)
+    domains: DomainCounts = field(default_factory=DomainCounts)
+    unusable: str | None = None
 
     def add(self, report: FileReport) -> None:
         """Fold one file's report into this input's."""
         self.rows_read += report.rows_read
         self.rows_kept += report.rows_kept
         self.rows_rejected += report.rows_rejected
+        self.rows_other_forces += report.rows_other_forces
+        self.rows_repeated += report.rows_repeated
         self.reasons.update(report.reasons)
         self.rejections.extend(report.rejections[: max(0, MAX_LISTED_REJECTIONS - len(self.rejections))])
         self.notes.extend(f"{report.file}: {note}" for note in report.notes)
+        self.accounts.append(FileAccount.of(report))
+        self.domains.update(report.domain_counts)
+
+    def repeat_notes(self) -> list[str]:
+        """One line each for the exact duplicate rows and the shared Crime IDs of the input's files."""
+        lines = []
+        files = [a for a in self.accounts if a.duplicates]
+        if files:
+            total = sum(a.duplicates for a in files)
+            lines.append(
+                f"{total:,} row(s) in {len(files)} file(s) repeat an earlier row of their file exactly: kept and "
+                "counted, as data.police.uk publishes distinct records that way (incidents without a Crime ID at "
+                "one anonymised place in one month; a crime's identical outcome rows); see each file's account"
+            )
+        files = [a for a in self.accounts if a.shared_id_rows]
+        if files:
+            lines.append(
+                f"{sum(a.shared_id_rows for a in files):,} row(s) in {len(files)} file(s) share their Crime ID with "
+                "another row of their file: each kept as a record; all rows of one Crime ID take that crime's "
+                "latest outcome"
+            )
+        return lines
 
     def freeze(self) -> InputQuality:
-        """The frozen record; a monthly input's months missing between its first and last are named."""
-        months = sorted(set(self.months))
+        """The frozen record; a monthly input's months missing between its first and last are named
+        (a month whose file lost records counts as missing)."""
+        incomplete = {m: "; ".join(reasons) for m, reasons in sorted(self.incomplete.items())}
+        months = sorted(set(self.months) - set(incomplete))
         missing: list[str] = []
-        if months and self.name in MONTHLY_INPUTS:
-            span = month_range(Month.parse(months[0]), Month.parse(months[-1]))
-            missing = [str(m) for m in span if str(m) not in set(months)]
+        span = sorted(set(months) | set(incomplete))
+        if span and self.name in MONTHLY_INPUTS:
+            whole = month_range(Month.parse(span[0]), Month.parse(span[-1]))
+            missing = [str(m) for m in whole if str(m) not in set(months)]
         return InputQuality(
             name=self.name,
             title=self.title,
@@ -199,14 +366,20 @@ class InputReport:
             rows_other_forces=self.rows_other_forces,
             months=tuple(months),
             missing_months=tuple(missing),
-            notes=tuple(self.notes),
+            notes=tuple(self.notes + self.repeat_notes()),
             rejection_reasons=dict(sorted(self.reasons.items())),
             rejections=tuple(self.rejections[:MAX_LISTED_REJECTIONS]),
+            rows_repeated=self.rows_repeated,
+            incomplete_months=incomplete,
+            file_accounts=tuple(self.accounts),
+            variant_values={f"{c}: {w!r} read as {r!r}": n for (c, w, r), n in sorted(self.domains.variants.items())},
+            unknown_values={f"{c}: {v!r}": n for (c, v), n in sorted(self.domains.unknown.items())},
+            unusable=self.unusable,
         )
 
 
 def summarise_coverage(quality: QualityReport) -> list[str]:
-    """One plain-English line per input: supplied or not, rows, months."""
+    """One plain-English line per input: supplied or not, rows, months (and those not covered)."""
     lines = []
     for name in INPUT_NAMES:
         info = quality.input(name)
@@ -216,9 +389,20 @@ def summarise_coverage(quality: QualityReport) -> list[str]:
         text = f"{info.title}: {len(info.files)} file(s), {info.rows_kept:,} rows kept"
         if info.rows_rejected:
             text += f", {info.rows_rejected:,} rejected"
+        if info.rows_repeated:
+            text += f", {info.rows_repeated:,} repeated (not counted)"
         if info.months:
             text += f"; months {describe_months(list(info.months))}"
         if info.missing_months:
             text += f" (missing {describe_months(list(info.missing_months))})"
+        if info.unusable:
+            text += f"; NOT USABLE: {info.unusable}"
         lines.append(text)
+        lines += [f"{info.title}: {month} not covered: {why}" for month, why in info.incomplete_months.items()]
     return lines
+
+
+def describe_accounts(info: InputQuality) -> list[str]:
+    """One line per file of an input whose lines are not all header and kept rows (every file that
+    does not balance included): where each line went."""
+    return [f"{a.file}: {a.describe()}" for a in info.file_accounts if not a.balanced or a.lines != a.header + a.kept]

@@ -66,18 +66,42 @@ def parse_numbers(text: pd.Series, thousands: bool = True) -> pd.Series:
     )
 
 
-def _numeric_or_empty(low: float, high: float) -> pa.Check:
-    def check(s: pd.Series) -> pd.Series:
-        return (s.str.strip() == "") | parse_numbers(s, thousands=False).between(low, high)
-
-    return pa.Check(check, error=f"a number from {low:g} to {high:g}, or empty")
-
-
 def _number(low: float = 0, high: float = 1e12, thousands: bool = True) -> pa.Check:
     def check(s: pd.Series) -> pd.Series:
         return parse_numbers(s, thousands).between(low, high)
 
     return pa.Check(check, error=f"a number from {low:g} to {high:g}")
+
+
+def _integer(low: int, high: int) -> pa.Check:
+    """A whole number written without a decimal point (a code: ``30.7`` is not 30) from ``low`` to ``high``."""
+
+    def check(s: pd.Series) -> pd.Series:
+        text = s.str.strip()
+        return text.str.fullmatch(r"[+-]?\d+") & parse_numbers(text, thousands=False).between(low, high)
+
+    return pa.Check(_per_distinct(check), error=f"a whole number from {low} to {high}")
+
+
+def calendar_dates(text: pd.Series, date_format: str) -> pd.Series:
+    """True where ``text`` is a date written as ``date_format`` (``%Y-%m-%d`` or ``%d/%m/%Y``, digits
+    padded) that exists in the calendar.
+
+    >>> calendar_dates(pd.Series(["28/02/2023", "29/02/2023", "29/02/2024", "1/2/2023"]), "%d/%m/%Y").tolist()
+    [True, False, True, False]
+    >>> calendar_dates(pd.Series(["2023-02-31", "2023-02-28"]), "%Y-%m-%d").tolist()
+    [False, True]
+    """
+    pattern = DATE_PATTERN if date_format == "%Y-%m-%d" else r"^\d{2}/\d{2}/\d{4}$"
+    return text.str.fullmatch(pattern) & pd.to_datetime(text, format=date_format, errors="coerce").notna()
+
+
+def _calendar_date(date_format: str, written: str) -> pa.Check:
+    """A date that exists in the calendar (``2023-02-31`` and ``29/02/2023`` do not), written as ``written``."""
+    return pa.Check(
+        _per_distinct(lambda s: calendar_dates(s, date_format)),
+        error=f"a date written {written} that exists in the calendar",
+    )
 
 
 def _per_distinct(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
@@ -119,13 +143,13 @@ def _col(*checks: pa.Check) -> pa.Column:
 
 
 def street_schema(file_month: str | None = None) -> pa.DataFrameSchema:
-    """data.police.uk street-level crime file (``YYYY-MM-<force>-street.csv``)."""
+    """data.police.uk street-level crime file (``YYYY-MM-<force>-street.csv``). Coordinates are read
+    once, as numbers, when the rows are typed: one that is not a number, or not a place in the
+    United Kingdom, is removed from its record (which is kept) and counted."""
     return pa.DataFrameSchema(
         {
             "Month": _col(*_month_checks(file_month)),
             "Falls within": _col(_non_empty("a force name")),
-            "Longitude": _col(_numeric_or_empty(-180, 180)),
-            "Latitude": _col(_numeric_or_empty(-90, 90)),
             "LSOA code": _col(_matches_or_empty(LSOA_PATTERN, "an LSOA code such as E01019400")),
             "Crime type": _col(_non_empty("a crime type")),
         },
@@ -148,16 +172,18 @@ def outcomes_schema(file_month: str | None = None) -> pa.DataFrameSchema:
 
 def stop_search_schema(file_month: str | None = None) -> pa.DataFrameSchema:
     """data.police.uk stop-and-search file (``YYYY-MM-<force>-stop-and-search.csv``)."""
-    date_check = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}", error="an ISO date-time")
-    checks = [date_check]
+
+    def real_day(s: pd.Series) -> pd.Series:
+        day = pd.to_datetime(s.str[:10], format="%Y-%m-%d", errors="coerce")
+        return s.str.match(r"^\d{4}-\d{2}-\d{2}") & day.notna()
+
+    checks = [pa.Check(_per_distinct(real_day), error="an ISO date-time on a day that exists in the calendar")]
     if file_month:
         checks.append(pa.Check(lambda s: s.str[:7] == file_month, error=f"a date in {file_month}"))
     return pa.DataFrameSchema(
         {
             "Type": _col(_non_empty("a search type")),
             "Date": _col(*checks),
-            "Latitude": _col(_numeric_or_empty(-90, 90)),
-            "Longitude": _col(_numeric_or_empty(-180, 180)),
         },
         name="stop_search",
     )
@@ -168,9 +194,9 @@ def collisions_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "collision_index": _col(_non_empty("a collision index")),
-            "police_force": _col(_number(1, 99, thousands=False)),
+            "police_force": _col(_integer(1, 99)),
             "collision_severity": _col(pa.Check.isin(["1", "2", "3"], error="1, 2 or 3")),
-            "date": _col(pa.Check.str_matches(r"^\d{2}/\d{2}/\d{4}$", error="a date written dd/mm/yyyy")),
+            "date": _col(_calendar_date("%d/%m/%Y", "dd/mm/yyyy")),
         },
         name="collisions",
     )
@@ -182,7 +208,7 @@ def casualties_schema() -> pa.DataFrameSchema:
         {
             "collision_index": _col(_non_empty("a collision index")),
             "casualty_severity": _col(pa.Check.isin(["1", "2", "3"], error="1, 2 or 3")),
-            "casualty_type": _col(_number(-1, 999, thousands=False)),
+            "casualty_type": _col(_integer(-1, 999)),
         },
         name="casualties",
     )
@@ -219,7 +245,7 @@ def workforce_schema() -> pa.DataFrameSchema:
     """Workforce long table: ``date, role, measure, value``."""
     return pa.DataFrameSchema(
         {
-            "date": _col(pa.Check.str_matches(DATE_PATTERN, error="a date written YYYY-MM-DD")),
+            "date": _col(_calendar_date("%Y-%m-%d", "YYYY-MM-DD")),
             "role": _col(
                 pa.Check.isin(
                     ["officer", "pcso", "staff", "special", "volunteer"],
@@ -281,8 +307,8 @@ def management_information_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "indicator_id": _col(pa.Check.str_matches(r"^[a-z0-9_]+$", error="a lower_snake_case indicator id")),
-            "period_start": _col(pa.Check.str_matches(DATE_PATTERN, error="a date YYYY-MM-DD")),
-            "period_end": _col(pa.Check.str_matches(DATE_PATTERN, error="a date YYYY-MM-DD")),
+            "period_start": _col(_calendar_date("%Y-%m-%d", "YYYY-MM-DD")),
+            "period_end": _col(_calendar_date("%Y-%m-%d", "YYYY-MM-DD")),
             "value": _col(_number(-1e12, 1e12)),
         },
         name="management_information",

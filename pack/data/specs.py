@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pack.data import converters, schemas
+from pack.data.domains import OUTCOME_DOMAINS, STOP_SEARCH_DOMAINS, STREET_DOMAINS, Domain
 
 Reader = Literal["police_uk", "table", "workforce"]
 Recognise = Callable[[frozenset[str], frozenset[str]], bool]
@@ -76,6 +77,8 @@ class InputSpec:
     name_pattern: str | None = None  # regex on the file name, for data.police.uk's own names
     monthly: bool = False  # one file (or more) per month: months missing between the first and last are named
     kept: tuple[str, ...] | None = None  # columns read (others are noted as not used); None: all
+    domains: tuple[Domain, ...] = ()  # columns with a known list of values (see pack.data.domains)
+    soft: frozenset[str] = frozenset()  # columns whose bad value is removed, the row kept (it still counts)
 
 
 STREET_COLUMNS = (
@@ -140,6 +143,8 @@ INPUTS: tuple[InputSpec, ...] = (
         name_pattern=r"-street\.csv$",
         monthly=True,
         kept=STREET_COLUMNS,
+        domains=STREET_DOMAINS,
+        soft=frozenset({"LSOA code"}),
     ),
     InputSpec(
         "outcomes",
@@ -154,6 +159,8 @@ INPUTS: tuple[InputSpec, ...] = (
         name_pattern=r"-outcomes\.csv$",
         monthly=True,
         kept=("Crime ID", "Month", "Falls within", "LSOA code", "Outcome type"),
+        domains=OUTCOME_DOMAINS,
+        soft=frozenset({"LSOA code"}),
     ),
     InputSpec(
         "stop_search",
@@ -168,6 +175,7 @@ INPUTS: tuple[InputSpec, ...] = (
         name_pattern=r"-stop-and-search\.csv$",
         monthly=True,
         kept=STOP_SEARCH_COLUMNS,
+        domains=STOP_SEARCH_DOMAINS,
     ),
     InputSpec(
         "collisions",

@@ -22,8 +22,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pack.config import PLAN_FORCE, cache_root
-from pack.data.aggregates import check_finance, check_lsoas, write_aggregates
+from pack.data.aggregates import check_accounts, check_domains, check_finance, check_lsoas, write_aggregates
 from pack.data.context import PARALLEL_FROM_BYTES, PrepareContext, set_up_worker
+from pack.data.copies import read_once
 from pack.data.discovery import FoundFile, discover
 from pack.data.entries import (
     cache_cap_bytes,
@@ -35,6 +36,7 @@ from pack.data.entries import (
     remove_stale,
 )
 from pack.data.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
+from pack.data.joins import check_outcome_join
 from pack.data.policeuk import read_police_uk
 from pack.data.report import REPORT_FORMAT, InputFile, InputReport, QualityReport
 from pack.data.specs import INPUT_NAMES, INPUTS, POLICE_UK_INPUTS
@@ -119,8 +121,9 @@ def prepare(
     root = cache_root() / "prepared"
     remove_stale(root, READING_PATTERN, "the unfinished prepared data")
     remove_stale(root, r"\.discarded-.+-(?P<pid>\d+)", "the discarded prepared data")
-    readable = [f.path for f in files if f.path.is_file()]
-    read_in_workers = {f.path for f in files if f.input in POLICE_UK_INPUTS and f.path.is_file()}
+    readable = list(dict.fromkeys(f.path for f in files if f.path.is_file()))
+    # plain data.police.uk files are hashed by the worker that reads them; archives here, once
+    read_in_workers = {f.path for f in files if f.input in POLICE_UK_INPUTS and f.member is None and f.path.is_file()}
     digests = memoised_sha256([p for p in readable if p in read_in_workers])
     digests.update(memoised_sha256_many([p for p in readable if p not in read_in_workers]))
     if all(p in digests for p in read_in_workers):
@@ -181,6 +184,10 @@ def listed_inputs(data_dir: Path | str, listing: list[dict]) -> list[FoundFile]:
         kind = entry.get("input")
         if kind is not None and kind not in INPUT_NAMES:
             raise DataError(f"names an unknown input {kind!r}", file=relative, expected=", ".join(INPUT_NAMES))
+        archive = next((i for i in range(1, len(parts)) if parts[i - 1].lower().endswith(".zip")), None)
+        if archive is not None and root.joinpath(*parts[:archive]).is_file():  # a CSV file inside a zip archive
+            found.append(FoundFile(root.joinpath(*parts[:archive]), relative, kind, "/".join(parts[archive:])))
+            continue
         found.append(FoundFile(path, relative, kind))
     return found
 
@@ -233,14 +240,15 @@ def _prepare_into(
     the ``(memo key, SHA-256)`` of each file hashed while it was read."""
     reports = {s.name: InputReport(s.name, s.title) for s in INPUTS}
     ctx = PrepareContext(force, out, reports, [], [])
+    ctx.errors += [f"file {f.relative}: {f.problem}" for f in files if f.problem is not None]
     by_input: dict[str, list[FoundFile]] = defaultdict(list)
-    for f in files:
-        if f.input:
+    for f in read_once(files, reports):
+        if f.input and f.problem is None:
             by_input[f.input].append(f)
 
     police_uk = [f.path for name in POLICE_UK_INPUTS for f in by_input[name]]
     workers = min(os.cpu_count() or 1, 4)
-    if workers > 1 and sum(p.stat().st_size for p in police_uk if p.is_file()) >= PARALLEL_FROM_BYTES:
+    if workers > 1 and sum(p.stat().st_size for p in set(police_uk) if p.is_file()) >= PARALLEL_FROM_BYTES:
         ctx.pool = ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("spawn"), initializer=set_up_worker
         )
@@ -256,15 +264,19 @@ def _prepare_into(
         write_aggregates(out)
         log.info("Prepare: monthly, grid and outcome aggregates in %.1f s", time.perf_counter() - started)
         check_lsoas(ctx)
+    join = check_outcome_join(ctx)
     check_finance(ctx)
+    check_domains(ctx)
+    check_accounts(ctx)
 
     quality = QualityReport(
         format=REPORT_FORMAT,
         force=force,
         demonstration=(data_dir / DEMO_MARKER).is_file(),
         inputs={name: r.freeze() for name, r in reports.items()},
-        unrecognised=tuple(f.relative for f in files if not f.input),
+        unrecognised=tuple(f.relative for f in files if not f.input and f.problem is None),
         checks=tuple(ctx.checks),
         errors=tuple(ctx.errors),
+        outcome_join=join,
     )
     return quality, ctx.hashed

@@ -2,8 +2,10 @@
 hotspots, population by ethnic group, the district to force area lookup and most similar groups.
 
 Each is read, validated and typed by its :class:`~pack.data.specs.InputSpec`; a *finisher* then does
-what that input needs after reading (keep one force's collisions, join casualties to them, one row
-per LSOA, sort, cross-checks) and saves the table.
+what that input needs after reading (keep one force's collisions, count each collision once when
+files overlap, join casualties to them, one row per LSOA, the rules of management information,
+cross-checks) and saves the table. Every row a finisher sets aside is counted in its file's account
+(:class:`~pack.data.readers.FileReport`): rejected, of another force, or repeated.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from pack.catalogue import MI_CATALOGUE
 from pack.data.context import PrepareContext, save_table
 from pack.data.discovery import FoundFile, force_slug
+from pack.data.finishers import mi_rules, one_row_per_key, set_aside
 from pack.data.readers import FileReport, read_validated
+from pack.data.sources import plain_csv
 from pack.data.specs import INPUTS, InputSpec
 from pack.errors import DataError
 from pack.reference import STATS19_POLICE_FORCE_CODES
@@ -24,59 +27,86 @@ from pack.reference import STATS19_POLICE_FORCE_CODES
 log = logging.getLogger(__name__)
 
 Frames = dict[str, pd.DataFrame]  # the tables read so far, by input name (casualties need collisions)
+Reports = dict[str, FileReport]  # each file's report, by the file's name as shown
 
 
 def read_table(
     ctx: PrepareContext, spec: InputSpec, files: list[FoundFile], keep: list[str] | None = None
-) -> pd.DataFrame | None:
-    """Read every file of a small input whole; return the typed frame (or ``None`` if no row was kept)."""
+) -> tuple[pd.DataFrame | None, Reports]:
+    """Read every file of a small input whole; return the typed frame (``None`` if no row was kept,
+    with a ``source_row`` column: each row's line in its file) and each file's report."""
     report = ctx.reports[spec.name]
     frames: list[pd.DataFrame] = []
+    reports: Reports = {}
     for f in files:
         report.files.append(f.relative)
         try:
             file_report = FileReport(f.relative)
-            schema = spec.schema()
-            for frame in read_validated(f.path, file_report, schema, list(spec.required), keep, rename=spec.renames):
-                if len(frame):
-                    frames.append(spec.convert(frame, f.relative))
-            report.add(file_report)
+            with plain_csv(f.path, f.member, f.relative, ctx.out) as (path, how):
+                if how:
+                    file_report.notes.append(how)
+                for rows, frame in read_validated(
+                    path, file_report, spec.schema(), list(spec.required), keep, rename=spec.renames
+                ):
+                    if len(frame):
+                        frames.append(spec.convert(frame, f.relative).assign(source_row=rows))
+            reports[f.relative] = file_report
         except DataError as exc:
             ctx.errors.append(str(exc))
             report.notes.append(f"{f.relative}: {exc}")
     if not frames:
-        return None
-    return pd.concat(frames, ignore_index=True)
+        return None, reports
+    return pd.concat(frames, ignore_index=True), reports
 
 
-def _collisions(ctx: PrepareContext, collisions: pd.DataFrame, _read: Frames) -> pd.DataFrame | None:
-    """Keep the force's collisions (STATS19 ``police_force`` code); the others are counted."""
+def _preference(files: pd.Series) -> pd.Series:
+    """Order of preference of a row's file when two files give the same record: a final file
+    before a provisional (unvalidated) one, then the later file by path."""
+    provisional = files.str.contains("provisional|unvalidated", case=False, regex=True)
+    return (~provisional).astype(int).astype(str) + files
+
+
+def _collisions(ctx: PrepareContext, collisions: pd.DataFrame, _read: Frames, reports: Reports) -> pd.DataFrame | None:
+    """Keep the force's collisions (STATS19 ``police_force`` code); the others are counted. A
+    collision in two files (a yearly file and a five-year file) is counted once."""
     report = ctx.reports["collisions"]
     code = STATS19_POLICE_FORCE_CODES.get(force_slug(ctx.force))
     if code is None:
         ctx.errors.append(f"collisions: no STATS19 police_force code is known for '{ctx.force}'")
         return None
+    collisions = one_row_per_key(
+        collisions, ["collision_index"], _preference(collisions["source_file"]), reports, report, "collision"
+    )
     mine = collisions["police_force"] == code
-    report.rows_other_forces = int((~mine).sum())
-    report.rows_kept -= report.rows_other_forces
     if not mine.any():
         found = ", ".join(str(c) for c in sorted(collisions["police_force"].unique()))
         ctx.errors.append(f"collisions: no rows for police_force {code} ({ctx.force}); codes found: {found}")
         return None
-    collisions = collisions[mine]
+    collisions = set_aside(collisions, ~mine, reports, "other_forces")
     report.months = sorted(collisions["month"].unique().tolist())
     report.notes.append(f"collision years: {', '.join(sorted(collisions['date'].str[:4].unique()))}")
-    return collisions
+    return collisions.drop(columns="source_row")
 
 
-def _casualties(ctx: PrepareContext, casualties: pd.DataFrame, read: Frames) -> pd.DataFrame | None:
+def _casualties(ctx: PrepareContext, casualties: pd.DataFrame, read: Frames, reports: Reports) -> pd.DataFrame | None:
     """Casualties joined to the force's collisions (date, month, severity); casualties of other forces'
-    collisions are counted and excluded."""
+    collisions are counted and excluded. A collision's casualties are taken from one file (as its
+    collision is) when files overlap."""
     report = ctx.reports["casualties"]
     collisions = read.get("collisions")
     if collisions is None:
         ctx.errors.append("casualties: casualty files need the matching STATS19 collision files")
         return None
+    rank = _preference(casualties["source_file"])
+    best = rank.groupby(casualties["collision_index"]).transform("max")
+    other_file = rank != best
+    if other_file.any():
+        n = int(other_file.sum())
+        report.notes.append(
+            f"{n:,} casualties of {casualties.loc[other_file, 'collision_index'].nunique():,} collision(s) are also in "
+            "another file (overlapping years): each collision's casualties counted once, from one file"
+        )
+        casualties = set_aside(casualties, other_file, reports, "repeated")
     joined = casualties.merge(
         collisions[["collision_index", "date", "month", "collision_severity"]],
         on="collision_index",
@@ -84,53 +114,47 @@ def _casualties(ctx: PrepareContext, casualties: pd.DataFrame, read: Frames) -> 
         validate="many_to_one",
     )
     unmatched = joined["month"].isna()
-    report.rows_other_forces = int(unmatched.sum())
-    report.rows_kept -= report.rows_other_forces
-    if report.rows_other_forces:
+    if unmatched.any():
         report.notes.append(
-            f"{report.rows_other_forces:,} casualties in collisions of other forces (or with no "
-            "collision record) excluded"
+            f"{int(unmatched.sum()):,} casualties in collisions of other forces (or with no collision record) excluded"
         )
-    joined = joined[~unmatched]
+    joined = set_aside(joined, unmatched, reports, "other_forces")
     report.months = sorted(joined["month"].unique().tolist())
     if joined["adjusted_serious"].notna().any():
         report.notes.append("severity adjustment supplied (casualty_adjusted_severity_serious)")
-    return joined
+    return joined.drop(columns="source_row")
 
 
-def _one_row_per_lsoa(_ctx: PrepareContext, frame: pd.DataFrame, _read: Frames) -> pd.DataFrame:
-    return frame.drop_duplicates("lsoa_code", keep="last")
+def _one_row_per_lsoa(ctx: PrepareContext, frame: pd.DataFrame, read: Frames, reports: Reports) -> pd.DataFrame:
+    name = "rural_urban" if "ruc_code" in frame else "population"
+    order = frame["source_file"] + frame["source_row"].map("{:012d}".format)
+    return one_row_per_key(frame, ["lsoa_code"], order, reports, ctx.reports[name], "LSOA").drop(columns="source_row")
 
 
-def _calls(ctx: PrepareContext, calls: pd.DataFrame, _read: Frames) -> pd.DataFrame:
+def _calls(ctx: PrepareContext, calls: pd.DataFrame, _read: Frames, _reports: Reports) -> pd.DataFrame:
     ctx.reports["calls"].months = sorted(calls["month"].unique().tolist())
-    return calls.sort_values(["line", "month"])
+    return calls.sort_values(["line", "month"]).drop(columns="source_row")
 
 
-def _mi(ctx: PrepareContext, mi: pd.DataFrame, _read: Frames) -> pd.DataFrame:
-    unknown = sorted(set(mi["indicator_id"]) - set(MI_CATALOGUE))
-    if unknown:
-        ctx.reports["mi"].notes.append(
-            f"{len(unknown)} indicator id(s) not in the catalogue (kept, shown in no notebook): "
-            + ", ".join(unknown[:20])
-        )
+def _mi(ctx: PrepareContext, mi: pd.DataFrame, _read: Frames, reports: Reports) -> pd.DataFrame:
+    mi = mi_rules(ctx, mi, reports)
     ctx.reports["mi"].months = sorted({d[:7] for d in mi["period_end"]})
     return mi.sort_values(["indicator_id", "period_end", "source_file"])
 
 
-def _ethnicity_population(ctx: PrepareContext, groups: pd.DataFrame, _read: Frames) -> pd.DataFrame:
+def _ethnicity_population(ctx: PrepareContext, groups: pd.DataFrame, _read: Frames, _reports: Reports) -> pd.DataFrame:
     repeated = sorted(groups.loc[groups["ethnic_group"].duplicated(), "ethnic_group"].unique())
     if repeated:
         ctx.errors.append(
             f"ethnicity_population: ethnic group(s) given more than once: {', '.join(repeated)} "
             f"(files {', '.join(ctx.reports['ethnicity_population'].files)}); expected one row per group"
         )
-    return groups
+    return groups.drop(columns="source_row")
 
 
-def _force_areas(ctx: PrepareContext, areas: pd.DataFrame, _read: Frames) -> pd.DataFrame | None:
+def _force_areas(ctx: PrepareContext, areas: pd.DataFrame, _read: Frames, reports: Reports) -> pd.DataFrame | None:
     """One row per local authority district: a district given twice with the same force is kept once
-    (noted); a district given to two forces is an error naming both."""
+    (counted as repeated, noted); a district given to two forces is an error naming both."""
     report = ctx.reports["force_areas"]
     forces = areas.groupby("lad_name")["pfa_name"].unique()
     conflicting = forces[forces.map(len) > 1]
@@ -141,21 +165,27 @@ def _force_areas(ctx: PrepareContext, areas: pd.DataFrame, _read: Frames) -> pd.
             f"{', '.join(report.files)}; expected each district in one force area"
         )
         return None
-    repeated = int(areas["lad_name"].duplicated().sum())
-    if repeated:
-        report.notes.append(f"{repeated} repeated district row(s) kept once")
-    return areas.drop_duplicates("lad_name", keep="first").sort_values("lad_name", kind="stable")
+    repeated = areas["lad_name"].duplicated(keep="first")
+    if repeated.any():
+        report.notes.append(f"{int(repeated.sum())} repeated district row(s) kept once")
+        areas = set_aside(areas, repeated, reports, "repeated")
+    return areas.drop(columns="source_row").sort_values("lad_name", kind="stable")
 
 
-def _peers(ctx: PrepareContext, peers: pd.DataFrame, _read: Frames) -> pd.DataFrame:
-    """Each ``force, peer`` pair once, in the order given (a repeated pair is noted)."""
-    repeated = int(peers.duplicated(["force", "peer"]).sum())
-    if repeated:
-        ctx.reports["peers"].notes.append(f"{repeated} repeated force-peer pair(s) kept once")
-    return peers.drop_duplicates(["force", "peer"], keep="first")
+def _peers(ctx: PrepareContext, peers: pd.DataFrame, _read: Frames, reports: Reports) -> pd.DataFrame:
+    """Each ``force, peer`` pair once, in the order given (a repeated pair is counted and noted)."""
+    repeated = peers.duplicated(["force", "peer"], keep="first")
+    if repeated.any():
+        ctx.reports["peers"].notes.append(f"{int(repeated.sum())} repeated force-peer pair(s) kept once")
+        peers = set_aside(peers, repeated, reports, "repeated")
+    return peers.drop(columns="source_row")
 
 
-Finisher = Callable[[PrepareContext, pd.DataFrame, Frames], pd.DataFrame | None]
+def _drop_rows(_ctx: PrepareContext, frame: pd.DataFrame, _read: Frames, _reports: Reports) -> pd.DataFrame:
+    return frame.drop(columns="source_row")
+
+
+Finisher = Callable[[PrepareContext, pd.DataFrame, Frames, Reports], pd.DataFrame | None]
 FINISHERS: dict[str, Finisher] = {
     "collisions": _collisions,
     "casualties": _casualties,
@@ -175,11 +205,18 @@ def read_tables(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) -> No
     for spec in INPUTS:
         if spec.reader != "table":
             continue
-        frame = read_table(ctx, spec, by_input[spec.name])
-        if frame is None:
-            continue
-        finish = FINISHERS.get(spec.name)
-        finished = finish(ctx, frame, read) if finish else frame
+        frame, reports = read_table(ctx, spec, by_input[spec.name])
+        finished = None
+        if frame is not None:
+            finished = FINISHERS.get(spec.name, _drop_rows)(ctx, frame, read, reports)
+        add_reports(ctx, spec.name, reports)
         if finished is not None:
             read[spec.name] = finished
             save_table(ctx, spec.name, finished)
+
+
+def add_reports(ctx: PrepareContext, name: str, reports: Reports) -> None:
+    """Fold each file's report (its notes finished) into the input's report."""
+    for file_report in reports.values():
+        file_report.finish_notes()
+        ctx.reports[name].add(file_report)

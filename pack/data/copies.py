@@ -1,0 +1,38 @@
+"""Files with identical content are read once, whatever their names (a browser's ``street (1).csv``,
+the same download in two folders), with a note naming both."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pack.data.discovery import FoundFile, canonical_name
+from pack.data.hashing import memoised_sha256_many
+from pack.data.report import InputReport
+
+
+def read_once(files: list[FoundFile], reports: dict[str, InputReport]) -> list[FoundFile]:
+    """``files`` without the copies of others: of files (or zip members) with the same bytes, the one
+    whose name has no copy number, then the first by path, is kept; each copy is noted in its
+    input's report. Only files of equal size are hashed to find them (hashes are remembered)."""
+    by_size: dict[tuple[int, str | None], list[FoundFile]] = defaultdict(list)
+    for f in files:
+        if f.input and f.problem is None and f.path.is_file():
+            by_size[(f.path.stat().st_size, f.member)].append(f)
+    candidates = [f for group in by_size.values() if len(group) > 1 for f in group]
+    if not candidates:
+        return files
+    digests = memoised_sha256_many(sorted({f.path for f in candidates}))
+    groups: dict[tuple[str, str | None], list[FoundFile]] = defaultdict(list)
+    for f in candidates:
+        if f.path in digests:
+            groups[(digests[f.path], f.member)].append(f)
+    copies: set[str] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        original = min(group, key=lambda f: (canonical_name(f.name) != f.name.lower(), f.relative))
+        for f in group:
+            if f is not original:
+                copies.add(f.relative)
+                reports[f.input or ""].notes.append(f"{f.relative}: the same content as {original.relative}: read once")
+    return [f for f in files if f.relative not in copies]

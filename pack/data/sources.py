@@ -1,0 +1,197 @@
+"""What an input file is made of, and its CSV text as a plain file: zip archives, gzip, UTF-16.
+
+data.police.uk serves its downloads as a zip archive (``YYYY-MM/YYYY-MM-<force>-street.csv`` and so
+on inside); other publishers compress CSV with gzip (``.csv.gz``); Excel saves "Unicode text" as
+UTF-16. Each is read directly: a zip archive's CSV members are inputs of their own (named
+``archive.zip/2022-03/2022-03-derbyshire-street.csv``), a ``.csv.gz`` file is read decompressed,
+a UTF-16 file is read as the text it is. Each is first written, as UTF-8 CSV, to a scratch file
+that is removed once read; the input itself is never changed. A file that is not CSV text is named
+for what it is (a zip archive or Excel workbook named ``.csv``, binary data), never parsed as CSV.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import shutil
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from pack.errors import DataError
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+SUFFIXES = (".csv", ".csv.gz", ".zip")  # what discovery looks at
+
+
+def is_input_name(name: str) -> bool:
+    """True for the names discovery reads: ``*.csv``, ``*.csv.gz`` and ``*.zip``."""
+    lower = name.lower()
+    return any(lower.endswith(suffix) for suffix in SUFFIXES)
+
+
+def kind_of(path: Path) -> str:
+    """What a file holds, from its first bytes: ``text``, ``gzip``, ``zip``, ``utf-16-le``,
+    ``utf-16-be`` or ``binary``. Raises :class:`OSError` when it cannot be read."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    if b"\0" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le"  # ASCII text as UTF-16 without a byte-order mark
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be"
+        return "binary"
+    return "text"
+
+
+def zip_members(path: Path, shown: str) -> list[str]:
+    """The CSV files in a zip archive (folders and macOS resource forks left out), sorted."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile as exc:
+        raise DataError(f"is not a readable zip archive: {exc}", file=shown) from exc
+    return sorted(
+        n for n in names if n.lower().endswith((".csv", ".csv.gz")) and not n.startswith("__MACOSX/") and "/." not in n
+    )
+
+
+def is_workbook(path: Path) -> bool:
+    """True for an Excel workbook (.xlsx: a zip archive with ``[Content_Types].xml``)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def refuse_misnamed(path: Path, shown: str) -> None:
+    """Raise a :class:`DataError` naming what a ``.csv`` file holds when it is not CSV text that can
+    be read (a zip archive or workbook, binary data)."""
+    kind = kind_of(path)
+    if kind == "zip":
+        if is_workbook(path):
+            raise DataError(
+                "is an Excel workbook (.xlsx), not CSV text", file=shown, expected="the sheet saved as CSV (UTF-8)"
+            )
+        raise DataError(
+            "is a zip archive named .csv, not CSV text", file=shown, expected="the archive named .zip (it is then read)"
+        )
+    if kind == "binary":
+        raise DataError("is binary data, not CSV text", file=shown, expected="a CSV file saved as UTF-8 text")
+
+
+def _text_of(raw: bytes, kind: str) -> bytes:
+    """UTF-8 bytes of a file's content (UTF-16 decoded; other text returned unchanged)."""
+    if kind.startswith("utf-16"):
+        encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else kind
+        return raw.decode(encoding).lstrip("\ufeff").encode("utf-8")
+    return raw
+
+
+def header_of(path: Path, member: str | None = None) -> list[str]:
+    """Column names of the first line of a file (or zip member): compressed and UTF-16 text read,
+    BOM and surrounding spaces removed. ``[]`` for a file that is not text."""
+    try:
+        if member is not None:
+            with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
+                if member.lower().endswith(".gz"):
+                    with gzip.open(raw) as handle:
+                        head = handle.read(65536)
+                else:
+                    head = raw.read(65536)
+        else:
+            kind = kind_of(path)
+            if kind == "gzip":
+                with gzip.open(path, "rb") as handle:
+                    head = handle.read(65536)
+            elif kind in ("zip", "binary"):
+                return []
+            else:
+                with path.open("rb") as handle:
+                    head = _text_of(handle.read(65536), kind) if kind != "text" else handle.readline(65536)
+    except (OSError, zipfile.BadZipFile, EOFError, UnicodeDecodeError, gzip.BadGzipFile):
+        return []
+    kind = kind_of_bytes(head)
+    if kind.startswith("utf-16"):
+        head = _text_of(head[: len(head) - len(head) % 2], kind)
+    line = head.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")
+    if not line.strip():
+        return []
+    return [c.strip() for c in next(csv.reader(io.StringIO(line)))]
+
+
+def kind_of_bytes(head: bytes) -> str:
+    """:func:`kind_of` for bytes already read."""
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    return "text"
+
+
+@contextmanager
+def plain_csv(path: Path, member: str | None, shown: str, scratch: Path) -> Iterator[tuple[Path, str | None]]:
+    """``(path of plain CSV text, note)`` for a file or zip member: the file itself when it is plain
+    text (note ``None``); otherwise a UTF-8 copy in a folder under ``scratch``, removed afterwards."""
+    if member is None:
+        try:
+            kind = kind_of(path)
+        except PermissionError as exc:
+            raise DataError("cannot be read: permission denied", file=shown) from exc
+        except OSError as exc:
+            raise DataError(f"cannot be read: {exc.strerror}", file=shown) from exc
+        if kind == "text":
+            yield path, None
+            return
+        refuse_misnamed(path, shown)
+    with TemporaryDirectory(prefix=".unpacking-", dir=scratch) as folder:
+        target = Path(folder) / "input.csv"
+        note = _write_plain(path, member, shown, target)
+        yield target, note
+
+
+def _write_plain(path: Path, member: str | None, shown: str, target: Path) -> str:
+    """Write the CSV text of ``path`` (or its zip ``member``) to ``target`` as UTF-8; return the note."""
+    try:
+        if member is not None:
+            with zipfile.ZipFile(path) as archive, archive.open(member) as source, target.open("wb") as out:
+                if member.lower().endswith(".gz"):
+                    with gzip.open(source) as unpacked:
+                        shutil.copyfileobj(unpacked, out, 1 << 20)
+                else:
+                    shutil.copyfileobj(source, out, 1 << 20)
+            done = "read from the zip archive"
+        elif kind_of(path) == "gzip":
+            with gzip.open(path, "rb") as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            done = "gzip-compressed: read decompressed"
+        else:
+            done = ""
+            shutil.copyfile(path, target)
+    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+        raise DataError(f"cannot be decompressed: {exc}", file=shown) from exc
+    kind = kind_of(target)
+    if kind.startswith("utf-16"):
+        try:
+            target.write_bytes(_text_of(target.read_bytes(), kind))
+        except UnicodeDecodeError as exc:
+            raise DataError(f"is not valid {kind.upper()} text: {exc}", file=shown) from exc
+        done = "; ".join(filter(None, [done, f"{kind.upper()} text: read as such"]))
+    elif kind != "text":
+        refuse_misnamed(target, shown)
+    return done
