@@ -55,11 +55,11 @@ def force_lsoa_facts(prepared) -> dict | None:
     }
 
 
-def classify(street_monthly: pd.DataFrame, ruc: pd.DataFrame) -> pd.DataFrame:
-    """Every street row with ``area``: ``rural`` or ``urban`` (an LSOA of the force area the lookup
-    classifies), ``outside the force area``, ``not in lookup`` or ``no location``."""
-    districts = force_districts(street_monthly)
-    merged = street_monthly.merge(ruc[["lsoa_code", "rural"]], on="lsoa_code", how="left")
+def classify(rows: pd.DataFrame, ruc: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """Every street row with ``area``: ``rural`` or ``urban`` (an LSOA of the force area, whose
+    ``districts`` are worked out from all the street records, that the lookup classifies), ``outside
+    the force area``, ``not in lookup`` or ``no location``."""
+    merged = rows.merge(ruc[["lsoa_code", "rural"]], on="lsoa_code", how="left")
     area = pd.Series(NOT_IN_LOOKUP, index=merged.index)
     area[merged["rural"].eq(True)] = RURAL
     area[merged["rural"].eq(False)] = URBAN
@@ -68,9 +68,14 @@ def classify(street_monthly: pd.DataFrame, ruc: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(area=area)
 
 
-def classify_records(street_monthly: pd.DataFrame, ruc: pd.DataFrame, window: Window) -> pd.DataFrame:
-    """Records in ``window`` with their ``area`` (see :func:`classify`)."""
-    return classify(street_monthly[street_monthly["month"].isin(window.month_strings())], ruc)
+def classify_records(
+    street_monthly: pd.DataFrame, ruc: pd.DataFrame, window: Window, crime_types: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Records in ``window`` (of ``crime_types``, if given) with their ``area`` (see :func:`classify`)."""
+    rows = street_monthly[street_monthly["month"].isin(window.month_strings())]
+    if crime_types is not None:
+        rows = rows[rows["crime_type"].isin(crime_types)]
+    return classify(rows, ruc, force_districts(street_monthly))
 
 
 def _with_population(area_lsoas: pd.DataFrame) -> set[str]:
@@ -179,7 +184,8 @@ def rural_monthly(
     street_monthly: pd.DataFrame, ruc: pd.DataFrame, crime_types: tuple[str, ...], covered: list[str]
 ) -> pd.Series:
     """Monthly records of ``crime_types`` in the rural LSOAs of the force area."""
-    rows = classify(street_monthly[street_monthly["crime_type"].isin(crime_types)], ruc)
+    rows = street_monthly[street_monthly["crime_type"].isin(crime_types)]
+    rows = classify(rows, ruc, force_districts(street_monthly))
     return monthly_series(rows[rows["area"] == RURAL], crime_types, covered)
 
 
@@ -192,7 +198,7 @@ def unclassified_note(
     from crime: no test)."""
     parts, too_many = [], False
     for window in windows:
-        rows = classify_records(street_monthly[street_monthly["crime_type"].isin(crime_types)], ruc, window)
+        rows = classify_records(street_monthly, ruc, window, crime_types)
         by = rows.groupby("area")["n"].sum()
         total, unmatched, outside = float(by.sum()), int(by.get(NOT_IN_LOOKUP, 0)), int(by.get(OUTSIDE, 0))
         left = [
