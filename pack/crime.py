@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pack.figures import SMALL_BASE, Breakdown, Coverage, covered_windows, window_table
+from pack.figures import Breakdown, Coverage, covered_windows, window_table
 from pack.indicators import IndicatorRow, count_indicator, not_supplied
 from pack.measures import complete_monthly_series
 from pack.periods import Window
+from pack.units import SMALL_BASE
 
 # Home Office groupings used in the plan (police.uk categories).
 CRIME_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {

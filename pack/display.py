@@ -168,25 +168,6 @@ def status_marker(status: str) -> str:
     }.get(status, status)
 
 
-def format_number(value: object) -> str:
-    """Number with thousands separators and up to two decimals; dash when missing."""
-    return _fmt_cell(value)
-
-
-def format_pct(value: object) -> str:
-    """``-49.9%`` with sign; dash when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{float(value):+.1f}%"
-
-
-INDICATOR_FORMATS = {
-    "baseline_value": format_number,
-    "current_value": format_number,
-    "change": format_number,
-    "pct_change": format_pct,
-    "status": status_marker,
-}
 # What readers see of an indicator table: each figure as text with its unit, or why it is not shown
 # ("not covered: missing ...", "out of date (as at ...)"), and the change in the unit's terms
 # (percentage points for shares). The numeric columns stay in tables/*.csv.

@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import pandas as pd
 
 from pack.measures import calendar_series, percentage_change
 from pack.periods import Month, Window, describe_months, missing_months, month_range, overlap
+from pack.units import SMALL_BASE, Unit, number, unit
 
-UnitKind = Literal["count", "amount", "share", "rate"]
-SMALL_BASE = 20  # a count below this gets no percentage change
+__all__ = ["SMALL_BASE", "Unit", "unit"]  # units re-exported: a figure's unit is part of the record
+
 MIN_SPC_POINTS = 15  # NHS "Making Data Count": no process limits with fewer points
 
 INPUT_WORDS = {
@@ -48,83 +49,6 @@ INPUT_WORDS = {
     "mi": "management information",
     "finance": "finance tables",
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# Units
-
-
-def _number(value: float, decimals: int) -> str:
-    """``27,591``, ``1,800.1``, ``6.45``: thousands separators, at most ``decimals`` decimals, no
-    trailing zeros."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-@dataclass(frozen=True)
-class Unit:
-    """What a value counts or measures, and so how it is written and how its change is given.
-
-    ``kind``: ``count`` (crimes, people ...: difference and percentage, no percentage on a small
-    base), ``amount`` (money, time, per day: difference and percentage), ``share`` (a percentage:
-    changes in percentage points) or ``rate`` (per 1,000 ...: difference in the rate's unit).
-    """
-
-    name: str
-    kind: UnitKind = "count"
-
-    def format(self, value: float) -> str:
-        """``27,591 incidents``, ``7.7%``, ``£4.3m``, ``6.5 seconds``, ``1.9 per 1,000 cases``.
-
-        >>> [unit(u).format(v) for u, v in (("crimes", 27591.0), ("%", 7.6836), ("£m", 4.3), ("seconds", 6.54))]
-        ['27,591 crimes', '7.7%', '£4.3m', '6.5 seconds']
-        """
-        if self.name == "%":
-            return f"{value:,.1f}%"
-        if self.name == "£m":
-            return f"£{_number(value, 3)}m"
-        if self.kind == "amount":  # times and daily averages keep their decimal: 6.0 minutes, 399.0 calls per day
-            return f"{value:,.1f} {self.name}"
-        return f"{_number(value, 2 if self.kind == 'rate' else 1)} {self.name}".strip()
-
-    @property
-    def change_name(self) -> str:
-        """The unit a change is given in: ``percentage points`` for a share, else the unit's own."""
-        return "percentage points" if self.kind == "share" else self.name
-
-    def format_change(self, difference: float) -> str:
-        """A difference without its sign (words carry the direction): ``2.0 percentage points``."""
-        size = abs(difference)
-        if self.kind == "share":
-            return f"{size:,.1f} percentage points"
-        return self.format(size)
-
-    @property
-    def percentage_allowed(self) -> bool:
-        """Percentage change only for counts and amounts, never for shares or rates."""
-        return self.kind in ("count", "amount")
-
-
-_AMOUNTS = ("£m", "seconds", "minutes", "hours")
-
-
-def unit(name: str) -> Unit:
-    """The :class:`Unit` a unit name stands for (``%`` a share, ``per 1,000 ...`` a rate, money,
-    time and ``... per day`` amounts, anything else a count).
-
-    >>> [unit(n).kind for n in ("%", "per 1,000 cases", "£m", "calls per day", "crimes")]
-    ['share', 'rate', 'amount', 'amount', 'count']
-    """
-    text = str(name or "").strip()
-    if text == "%":
-        return Unit(text, "share")
-    if text.startswith("per 1,000") or text.startswith("per 100,000"):
-        return Unit(text, "rate")
-    if text in _AMOUNTS or text.endswith("per day"):
-        return Unit(text, "amount")
-    return Unit(text, "count")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,7 +338,7 @@ class Change:
         cur = self.current
         base_text, cur_text = self.baseline.unit.format(self.baseline.shown), cur.unit.format(cur.shown)
         if cur.unit.kind == "count" and cur.unit.name:  # "from 58,658 to 29,309 incidents"
-            base_text = _number(self.baseline.shown, 1)
+            base_text = number(self.baseline.shown, 1)
         if math.isclose(diff, 0.0, abs_tol=1e-12):
             return f"was unchanged ({cur_text})"
         verb = "rose" if diff > 0 else "fell"
@@ -424,7 +348,7 @@ class Change:
         if pct is not None:
             size = f"{abs(pct):.0f}%"
         elif cur.unit.kind == "count":
-            size = _number(abs(diff), 1)
+            size = number(abs(diff), 1)
         else:
             size = cur.unit.format_change(diff)
         return f"{verb} by {size} (from {base_text} to {cur_text})"
@@ -500,8 +424,3 @@ def window_table(
     saying why (the table is never built from part of the window)."""
     windows, left_out = covered_windows([window], coverage, needs, what)
     return Breakdown(build(window) if windows else pd.DataFrame(), windows, left_out)
-
-
-def with_table(breakdown: Breakdown, frame: pd.DataFrame) -> Breakdown:
-    """The same breakdown with another table (e.g. after small counts were suppressed)."""
-    return replace(breakdown, table=frame)

@@ -15,17 +15,6 @@ import pandas as pd
 from pack.figures import Change, Figure, unit
 
 
-def format_value(value: float, unit_name: str = "") -> str:
-    """``50,370``, ``£8.3m``, ``97.0%`` or ``6.5`` depending on the unit and size."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "not available"
-    if unit_name in ("£m", "%"):
-        return unit(unit_name).format(float(value))
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
-
-
 def _text(row: pd.Series, column: str) -> str:
     value = row.get(column, "")
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ class NotebookContext:
         """Display a chart with its table; save its PNG under ``figures/`` and its table under ``tables/``."""
         display.show_chart(chart, self.output_dir, self.stem, **kwargs)
 
-    @property
+    @functools.cached_property
     def coverage(self) -> Coverage:
         """The months every input covers (from the data-quality report): what every figure is checked against."""
         return Coverage.of(self.data, INPUT_NAMES)
