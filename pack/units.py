@@ -67,7 +67,7 @@ class Unit:
         return self.kind in ("count", "amount")
 
 
-_AMOUNTS = ("£m", "seconds", "minutes", "hours")
+_AMOUNTS = ("£m", "seconds", "minutes")
 
 
 def unit(name: str) -> Unit:
