@@ -72,10 +72,6 @@ class Coverage:
         """Coverage of ``names`` as the data-quality report gives it."""
         return cls({name: tuple(sorted(data.months(name))) for name in names})
 
-    def with_input(self, name: str, months: Iterable[str]) -> Coverage:
-        """A copy with ``name`` covering ``months`` (e.g. one line of the call figures)."""
-        return Coverage({**self.months, name: tuple(sorted(set(months)))})
-
     def covered(self, needs: Sequence[str]) -> list[str]:
         """Months covered by every input in ``needs``, oldest first."""
         if not needs:
