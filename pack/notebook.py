@@ -135,14 +135,18 @@ class NotebookContext:
             chart = charts.bar_chart(table, value=columns[0], **common)
         self.show_chart(chart)
 
-    def show_map(self, breakdown: Breakdown, *, name: str, title: str, what: str) -> None:
-        """A density map of a breakdown of grid squares (small counts dropped in a public pack), or
-        the sentence saying its window is not covered."""
+    def show_map(self, breakdown: Breakdown, *, name: str, what: str, districts: pd.DataFrame | None = None) -> None:
+        """A density map of a breakdown of grid squares for the reporting window (small counts left
+        out in a public pack, and the map says so), or the sentence saying the window is not covered."""
         for sentence in breakdown.left_out:
             display.show_paragraph(sentence)
         if breakdown.windows:
             grid = self.suppress(breakdown.table, ["n"], drop=True)
-            self.show_chart(charts.density_map(grid, name=name, title=title, what=what))
+            below = self.params.suppress_below if self.params.public else None
+            chart = charts.density_map(
+                grid, name=name, what=what, period=self.current.label, districts=districts, suppressed_below=below
+            )
+            self.show_chart(chart)
 
     def show_overlap(self) -> None:
         """Say so when the baseline and reporting windows share months (figures shown, not tested)."""
