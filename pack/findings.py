@@ -198,15 +198,18 @@ def adjusted_ksi_sentence(adjusted: Figure, table: pd.DataFrame) -> str:
     )
 
 
-def mi_history(mi: pd.DataFrame | None, ids: list[str]) -> pd.DataFrame:
+def mi_history(mi: pd.DataFrame | None, ids: list[str], until: str | None = None) -> pd.DataFrame:
     """Every supplied management-information row for ``ids`` (indicator, period, value, unit,
-    source and the supplier's note, shown as plain text)."""
+    source and the supplier's note, shown as plain text) for periods ending by ``until`` (an ISO
+    date: the reporting period's last day), so no figure after the period is shown."""
     from pack.catalogue import MI_CATALOGUE
 
     columns = ["indicator", "period", "value", "unit", "source", "note"]
     if mi is None:
         return pd.DataFrame(columns=columns)
     rows = mi[mi["indicator_id"].isin(ids)].sort_values(["indicator_id", "period_end"])
+    if until is not None:
+        rows = rows[rows["period_end"] <= until]
     return pd.DataFrame(
         {
             "indicator": [MI_CATALOGUE[i].name for i in rows["indicator_id"]],

@@ -200,20 +200,22 @@ class NotebookContext:
         display.show_paragraph(row.sentence)
 
     def show_management_information(self) -> None:
-        """Every management-information row supplied for this priority, with its source and note."""
+        """Every management-information row supplied for this priority for a period ending by the end of
+        the reporting period, with its source and note."""
         from pack.catalogue import mi_for_priority
         from pack.findings import mi_history
 
         expected = [m.id for m in mi_for_priority(priority(self.stem).number)]
-        table = mi_history(self.data.table("mi"), expected)
+        table = mi_history(self.data.table("mi"), expected, until=self.current.last_day)
         if table.empty:
             display.show_paragraph(
-                "No management information was supplied for this priority (indicator ids "
-                + ", ".join(expected)
-                + ": see data/README.md)."
+                f"No management information was supplied for this priority for a period ending by "
+                f"{self.current.end.name} (indicator ids " + ", ".join(expected) + ": see data/README.md)."
             )
         else:
-            display.show_table(table, f"{priority(self.stem).title}: management information as supplied")
+            display.show_table(
+                table, f"{priority(self.stem).title}: management information as supplied, to {self.current.end.name}"
+            )
 
     def show_data_quality(self, inputs: list[str]) -> None:
         """Coverage, rejections and notes for the inputs this notebook uses."""

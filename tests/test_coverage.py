@@ -166,6 +166,22 @@ def test_4_trend_and_xmr_series_end_at_the_reporting_period(tmp_path: Path) -> N
     assert (xmr["month"].iloc[0], xmr["month"].iloc[-1], len(xmr)) == ("2020-04", "2022-03", 24)
 
 
+def test_4_management_information_after_the_period_is_not_shown() -> None:
+    mi = pd.DataFrame(
+        {
+            "indicator_id": ["speedwatch_groups"] * 3,
+            "period_start": ["2021-05-31", "2024-01-31", "2024-03-31"],
+            "period_end": ["2021-05-31", "2024-01-31", "2024-03-31"],
+            "value": [66.0, 90.0, 95.0],
+            "unit": "groups",
+            "source": "test",
+            "note": "",
+        }
+    )
+    shown = findings.mi_history(mi, ["speedwatch_groups"], until=rolling_window("2024-01").last_day)
+    assert shown["value"].tolist() == [66.0, 90.0]  # not the March 2024 figure in a pack for January 2024
+
+
 # ---------------------------------------------------------------------------------------------
 # 5. KSI by road user on 11 months
 
