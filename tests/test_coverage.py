@@ -138,6 +138,8 @@ def test_3_no_rolling_total_spans_a_missing_month(tmp_path: Path) -> None:
     assert table.loc["2022-02":"2022-08", "rolling_12_month_total"].isna().all()
     assert table.loc["2022-09", "rolling_12_month_total"] == 24  # October 2021 .. September 2022: 12 x 2
     assert "12 months ending March 2022" not in chart.alt_text
+    monthly_line = chart.figure.axes[0].lines[0].get_ydata()
+    assert math.isnan(monthly_line[list(table.index).index("2021-09")])  # the line breaks there, never joins across
 
 
 # ---------------------------------------------------------------------------------------------
