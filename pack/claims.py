@@ -15,8 +15,9 @@ import pandas as pd
 
 from pack.crime import CRIME_GROUPS, hotspot_series, monthly_series
 from pack.data import Dataset
+from pack.figures import Coverage, unit, window_total
 from pack.measures import percentage_change
-from pack.periods import Month, describe_months, missing_months, rolling_window
+from pack.periods import Month, describe_months, rolling_window
 
 COLUMNS = [
     "claim_id",
@@ -101,14 +102,16 @@ def load_claims(path) -> pd.DataFrame:
 
 
 def _street_windows(series: pd.Series, covered: list[str], a: str | None, b: str) -> Evidence:
-    ends = [e for e in (a, b) if e]
-    windows = [rolling_window(e, 12) for e in ends]
-    missing = sorted({m for w in windows for m in missing_months(w, covered)})
+    """12-month totals ending ``a`` and ``b`` (figures of :mod:`pack.figures`), or why not."""
+    coverage = Coverage({"street": tuple(covered)})
+    windows = [rolling_window(e, 12) for e in (a, b) if e]
+    figures = [window_total(series, w, coverage, ("street",), unit("records")) for w in windows]
+    missing = sorted({m for w in windows for months in coverage.missing(w, ("street",)).values() for m in months})
     if missing:
         return Evidence(
             None, None, "", "", f"the data do not cover the 12-month windows: missing {describe_months(missing)}"
         )
-    values = [float(series.loc[w.month_strings()].sum()) for w in windows]
+    values = [f.shown for f in figures]
     labels = [w.label for w in windows]
     return Evidence(values[0] if a else None, values[-1], labels[0] if a else "", labels[-1])
 

@@ -1,12 +1,19 @@
-"""Crime and ASB from data.police.uk street data: groups, monthly series, breakdowns."""
+"""Crime and ASB from data.police.uk street data: groups, monthly series, breakdowns.
+
+Every total here is over a window the street files cover (:mod:`pack.figures`). Districts are those
+of the force area (:func:`force_districts`); records that data.police.uk snapped to LSOAs of
+neighbouring districts are one row, ``Outside the force area``, and records with no location another.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from pack.figures import Breakdown, Coverage, covered_windows, window_table
 from pack.indicators import IndicatorRow, count_indicator, not_supplied
 from pack.measures import complete_monthly_series
 from pack.periods import Window
+from pack.units import SMALL_BASE
 
 # Home Office groupings used in the plan (police.uk categories).
 CRIME_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -27,6 +34,10 @@ CRIME_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "drugs": ("Drug offences", ("Drugs",)),
 }
 STREET_SOURCE = "data.police.uk street-level crime and ASB"
+STREET = ("street",)
+FORCE_DISTRICT_SHARE = 0.01  # a district is in the force area when it holds >= 1% of records
+OUTSIDE = "Outside the force area"
+NO_LOCATION = "No location"
 
 
 def monthly_series(street_monthly: pd.DataFrame, crime_types: tuple[str, ...], covered: list[str]) -> pd.Series:
@@ -44,65 +55,109 @@ def monthly_series(street_monthly: pd.DataFrame, crime_types: tuple[str, ...], c
 
 
 def group_indicator(
-    indicator_id: str, street_monthly: pd.DataFrame | None, covered: list[str], baseline: Window, current: Window
+    indicator_id: str, street_monthly: pd.DataFrame | None, coverage: Coverage, baseline: Window, current: Window
 ) -> IndicatorRow:
     """Indicator row for a crime group: counts in two equal windows, exact Poisson test."""
     name, types = CRIME_GROUPS[indicator_id]
     unit = "incidents" if indicator_id == "asb_incidents" else "crimes"
     if street_monthly is None:
         return not_supplied(indicator_id, name, "data.police.uk street files", "lower", unit)
-    series = monthly_series(street_monthly, types, covered)
-    return count_indicator(indicator_id, name, series, covered, baseline, current, "lower", STREET_SOURCE, unit)
+    series = monthly_series(street_monthly, types, coverage.covered(STREET))
+    return count_indicator(
+        indicator_id, name, series, coverage, STREET, baseline, current, "lower", STREET_SOURCE, unit
+    )
 
 
-def window_breakdown(
-    street_monthly: pd.DataFrame, crime_types: tuple[str, ...], window: Window, by: str
-) -> pd.DataFrame:
-    """Counts in ``window`` by ``by`` (e.g. ``district``), largest first, with percentage share."""
-    rows = street_monthly[
+def force_districts(street_monthly: pd.DataFrame) -> list[str]:
+    """Districts that make up the force area: those holding at least 1% of its street records
+    (a few records snap to LSOAs of neighbouring districts; those are not part of the area).
+
+    >>> f = pd.DataFrame({"district": ["Derby", "Erewash", "Sheffield", ""], "n": [600, 400, 5, 9]})
+    >>> force_districts(f)
+    ['Derby', 'Erewash']
+    """
+    by = street_monthly[street_monthly["district"] != ""].groupby("district")["n"].sum()
+    return sorted(by[by / by.sum() >= FORCE_DISTRICT_SHARE].index)
+
+
+def area_of(district: pd.Series, districts: list[str]) -> pd.Series:
+    """Each record's district within the force area, else ``Outside the force area`` (or ``No
+    location`` for a record with none)."""
+    area = district.where(district.isin(districts), OUTSIDE)
+    return area.where(district != "", NO_LOCATION)
+
+
+def _records(street_monthly: pd.DataFrame, crime_types: tuple[str, ...], window: Window) -> pd.DataFrame:
+    return street_monthly[
         street_monthly["crime_type"].isin(crime_types) & street_monthly["month"].isin(window.month_strings())
     ]
-    table = rows.assign(**{by: rows[by].where(rows[by] != "", "(no location)")}).groupby(by, as_index=False)["n"].sum()
-    table = table.sort_values(["n", by], ascending=[False, True]).reset_index(drop=True)
-    table["share_pct"] = (table["n"] / table["n"].sum() * 100).round(1) if len(table) else []
-    return table.rename(columns={"n": "records"})
+
+
+def district_counts(
+    street_monthly: pd.DataFrame, crime_types: tuple[str, ...], window: Window, districts: list[str]
+) -> pd.Series:
+    """Records of ``crime_types`` in ``window`` by district of the force area, then one row for
+    records outside it and one for records with no location."""
+    rows = _records(street_monthly, crime_types, window)
+    counts = rows.groupby(area_of(rows["district"], districts))["n"].sum()
+    return counts.reindex([*districts, OUTSIDE, NO_LOCATION], fill_value=0).astype("int64")
 
 
 def district_change(
-    street_monthly: pd.DataFrame, crime_types: tuple[str, ...], baseline: Window, current: Window
-) -> pd.DataFrame:
-    """Counts by district in the baseline and current windows, with percentage change."""
-    base = window_breakdown(street_monthly, crime_types, baseline, "district").set_index("district")["records"]
-    cur = window_breakdown(street_monthly, crime_types, current, "district").set_index("district")["records"]
-    table = pd.DataFrame({baseline.label: base, current.label: cur}).fillna(0).astype("int64")
-    table["pct_change"] = (
-        (table[current.label] - table[baseline.label]) / table[baseline.label].where(table[baseline.label] > 0) * 100
-    ).round(1)
-    return table.sort_values(current.label, ascending=False).rename_axis("district").reset_index()
+    street_monthly: pd.DataFrame,
+    crime_types: tuple[str, ...],
+    baseline: Window,
+    current: Window,
+    coverage: Coverage,
+    what: str = "district figures",
+) -> Breakdown:
+    """Counts by district in each window the street files cover (a column per window, named by its
+    label), with percentage change when both are covered and the baseline count is 20 or more.
+    The force area's districts come first (most records first), then ``Outside the force area`` and
+    ``No location`` (rows with no records left out). A window not covered has no column: the
+    breakdown says so instead.
+    """
+    windows, left_out = covered_windows([baseline, current], coverage, STREET, what)
+    districts = force_districts(street_monthly)
+    table = pd.DataFrame({w.label: district_counts(street_monthly, crime_types, w, districts) for w in windows})
+    table.index.name = "district"
+    if len(windows) == 2:
+        base, cur = table[baseline.label], table[current.label]
+        table["pct_change"] = ((cur - base) / base.where(base >= SMALL_BASE) * 100).round(1)
+    if windows:
+        last = windows[-1].label
+        inside = table.loc[districts].sort_values(last, ascending=False, kind="stable")
+        table = pd.concat([inside, table.loc[[OUTSIDE, NO_LOCATION]]])
+        table = table[table[[w.label for w in windows]].sum(axis=1) > 0]
+    return Breakdown(table.reset_index(), windows, left_out)
 
 
-def top_areas(street_monthly: pd.DataFrame, crime_types: tuple[str, ...], window: Window, n: int = 10) -> pd.DataFrame:
-    """The ``n`` LSOAs with most records in ``window`` (name, district, records, share)."""
-    rows = street_monthly[
-        street_monthly["crime_type"].isin(crime_types)
-        & street_monthly["month"].isin(window.month_strings())
-        & (street_monthly["lsoa_code"] != "")
-    ]
-    table = rows.groupby(["lsoa_code", "lsoa_name", "district"], as_index=False)["n"].sum()
-    total = float(
-        street_monthly[
-            street_monthly["crime_type"].isin(crime_types) & street_monthly["month"].isin(window.month_strings())
-        ]["n"].sum()
-    )
-    table = table.sort_values(["n", "lsoa_code"], ascending=[False, True]).head(n).reset_index(drop=True)
-    table["share_pct"] = (table["n"] / total * 100).round(2) if total else 0.0
-    return table.rename(columns={"n": "records", "lsoa_code": "LSOA code", "lsoa_name": "LSOA name"})
+def top_areas(
+    street_monthly: pd.DataFrame, crime_types: tuple[str, ...], window: Window, coverage: Coverage, n: int = 10
+) -> Breakdown:
+    """The ``n`` LSOAs of the force area with most records in ``window`` (name, district, records,
+    share of all the window's records), when the street files cover it."""
+
+    def build(window: Window) -> pd.DataFrame:
+        rows = _records(street_monthly, crime_types, window)
+        total = float(rows["n"].sum())
+        inside = rows[rows["district"].isin(force_districts(street_monthly)) & (rows["lsoa_code"] != "")]
+        table = inside.groupby(["lsoa_code", "lsoa_name", "district"], as_index=False)["n"].sum()
+        table = table.sort_values(["n", "lsoa_code"], ascending=[False, True]).head(n).reset_index(drop=True)
+        table["share_pct"] = (table["n"] / total * 100).round(2) if total else 0.0
+        return table.rename(columns={"n": "records", "lsoa_code": "LSOA code", "lsoa_name": "LSOA name"})
+
+    return window_table(build, window, coverage, STREET, "area figures")
 
 
-def grid_for_window(grid: pd.DataFrame, crime_types: tuple[str, ...], window: Window) -> pd.DataFrame:
-    """Located records per grid square in ``window`` for ``crime_types``."""
-    rows = grid[grid["crime_type"].isin(crime_types) & grid["month"].isin(window.month_strings())]
-    return rows.groupby(["lon", "lat"], as_index=False)["n"].sum()
+def grid_for_window(grid: pd.DataFrame, crime_types: tuple[str, ...], window: Window, coverage: Coverage) -> Breakdown:
+    """Located records per grid square in ``window`` for ``crime_types``, when covered."""
+
+    def build(window: Window) -> pd.DataFrame:
+        rows = grid[grid["crime_type"].isin(crime_types) & grid["month"].isin(window.month_strings())]
+        return rows.groupby(["lon", "lat"], as_index=False)["n"].sum()
+
+    return window_table(build, window, coverage, STREET, "map")
 
 
 def hotspot_series(street_monthly: pd.DataFrame, hotspots: pd.DataFrame, covered: list[str]) -> pd.Series:
@@ -114,7 +169,7 @@ def hotspot_series(street_monthly: pd.DataFrame, hotspots: pd.DataFrame, covered
 def hotspot_indicator(
     street_monthly: pd.DataFrame | None,
     hotspots: pd.DataFrame | None,
-    covered: list[str],
+    coverage: Coverage,
     baseline: Window,
     current: Window,
 ) -> IndicatorRow:
@@ -126,8 +181,9 @@ def hotspot_indicator(
     return count_indicator(
         "hotspot_asb",
         name,
-        hotspot_series(street_monthly, hotspots, covered),
-        covered,
+        hotspot_series(street_monthly, hotspots, coverage.covered(STREET)),
+        coverage,
+        STREET,
         baseline,
         current,
         "lower",

@@ -114,11 +114,15 @@ def show_chart(
     table_caption: str | None = None,
     formats: dict[str, Callable[[object], str]] | None = None,
 ) -> Path:
-    """Save the chart as ``figures/<stem>-<name>.png`` and display it with alt text and its table."""
+    """Save the chart as ``figures/<stem>-<name>.png`` and the table it was drawn from as
+    ``tables/<stem>-<name>.csv``, and display it with alt text and its table."""
+    from pack.indicators import write_csv
+
     png = figure_png(chart)
     path = Path(output_dir) / "figures" / f"{stem}-{chart.name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(png)
+    write_csv(chart.data, Path(output_dir) / "tables" / f"{stem}-{chart.name}.csv")
     data = base64.b64encode(png).decode("ascii")
     table = html_table(chart.data, table_caption or f"Data for the chart: {chart.title}", formats)
     if len(chart.data) > LONG_TABLE_ROWS:
@@ -146,8 +150,9 @@ def show_notice(text: str, kind: str = "note") -> None:
 
 
 def show_paragraph(text: str) -> None:
-    """A paragraph of generated text (escaped)."""
-    show_html(f"<p>{html.escape(text)}</p>")
+    """A paragraph of generated text (escaped); nothing for empty text."""
+    if text:
+        show_html(f"<p>{html.escape(text)}</p>")
 
 
 def status_marker(status: str) -> str:
@@ -159,43 +164,32 @@ def status_marker(status: str) -> str:
         "changed": "◆ changed",
         "no comparison": "○ no comparison",
         "not supplied": "– not supplied",
+        "out of date": "⌛ out of date",
     }.get(status, status)
 
 
-def format_number(value: object) -> str:
-    """Number with thousands separators and up to two decimals; dash when missing."""
-    return _fmt_cell(value)
-
-
-def format_pct(value: object) -> str:
-    """``-49.9%`` with sign; dash when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{float(value):+.1f}%"
-
-
-INDICATOR_FORMATS = {
-    "baseline_value": format_number,
-    "current_value": format_number,
-    "change": format_number,
-    "pct_change": format_pct,
-    "status": status_marker,
+# What readers see of an indicator table: each figure as text with its unit, or why it is not shown
+# ("not covered: missing ...", "out of date (as at ...)"), and the change in the unit's terms
+# (percentage points for shares). The numeric columns stay in tables/*.csv.
+INDICATOR_DISPLAY = {
+    "indicator": "Indicator",
+    "baseline_label": "Baseline period",
+    "baseline_text": "Baseline",
+    "current_label": "Current period",
+    "current_text": "Current",
+    "change_text": "Change",
+    "status": "Status",
+    "test": "Test",
+    "note": "Note",
 }
 
 
+def indicator_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of an indicator table that readers see, headed in words."""
+    return table[list(INDICATOR_DISPLAY)].rename(columns=INDICATOR_DISPLAY)
+
+
 def show_indicator_table(table: pd.DataFrame, caption: str) -> None:
-    """The indicator table as readers see it (status with a text marker)."""
-    shown = table[
-        [
-            "indicator",
-            "baseline_label",
-            "baseline_value",
-            "current_label",
-            "current_value",
-            "change",
-            "pct_change",
-            "status",
-            "note",
-        ]
-    ]
-    show_table(shown, caption, INDICATOR_FORMATS)
+    """The indicator table as readers see it (figures as text with units, status with a marker)."""
+    view = indicator_view(table).fillna("")
+    show_table(view, caption, {"Status": status_marker})

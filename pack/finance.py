@@ -1,8 +1,61 @@
-"""Driving Efficiencies: revenue budget, capital programme and funding by line and year."""
+"""Driving Efficiencies: revenue budget, capital programme and funding by line and year.
+
+Budgets are by financial year ("2021/22": April 2021 to March 2022). The year shown for a reporting
+period is the latest supplied that has started by the period's last month (:func:`current_year`); a
+year that ended before the reporting window began is out of date, never shown as current.
+"""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+
+from pack.errors import DataError
+from pack.figures import Figure, dated, unit
+from pack.indicators import IndicatorRow, indicator_row, not_supplied
+from pack.periods import Month, Window
+
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+GBP_M = unit("£m")
+
+
+def year_window(year: str) -> Window:
+    """The months of a financial year: ``2021/22`` -> April 2021 .. March 2022.
+
+    >>> year_window("2021/22").label
+    '12 months ending March 2022'
+    """
+    match = _YEAR.match(str(year))
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise DataError(f"financial year {year!r} is not written YYYY/YY (e.g. 2021/22)", column="year")
+    start = int(match.group(1))
+    return Window(Month(start, 4), Month(start + 1, 3))
+
+
+def current_year(finance: pd.DataFrame, table: str, window: Window) -> str | None:
+    """The latest financial year supplied for ``table`` that has started by ``window``'s last month
+    (a budget for a later year is not yet the period's); ``None`` when there is none."""
+    started = [y for y in years(finance, table) if year_window(y).start <= window.end]
+    return started[-1] if started else None
+
+
+def year_figure(value: float, year: str, window: Window) -> Figure:
+    """A financial year's amount reported for ``window``: out of date when the year ended before
+    ``window`` began."""
+    return dated(
+        value, year_window(year).last_day, window, GBP_M, label=year, start=year_window(year).first_day, stamp=year
+    )
+
+
+def freshness_note(year: str, window: Window) -> str:
+    """``""``, or a sentence saying that ``year`` ended before ``window`` began."""
+    if year_window(year).end >= window.start:
+        return ""
+    return (
+        f"The latest budget supplied is for {year}, which ended before the {window.label} began: "
+        f"it is out of date (as at {year}) and is shown for reference only."
+    )
 
 
 def budget_table(finance: pd.DataFrame, table: str, year: str) -> pd.DataFrame:
@@ -29,9 +82,10 @@ def years(finance: pd.DataFrame, table: str) -> list[str]:
     return sorted(finance.loc[finance["table"] == table, "year"].unique())
 
 
-def year_on_year(finance: pd.DataFrame, table: str) -> pd.DataFrame | None:
-    """Each line in the last two years supplied, change in £m and %; ``None`` with one year."""
-    ys = years(finance, table)
+def year_on_year(finance: pd.DataFrame, table: str, year: str) -> pd.DataFrame | None:
+    """Each line in ``year`` and the year supplied before it, change in £m and %; ``None`` when no
+    earlier year is supplied."""
+    ys = [y for y in years(finance, table) if y <= year]
     if len(ys) < 2:
         return None
     a, b = ys[-2], ys[-1]
@@ -68,37 +122,39 @@ def table_total(finance: pd.DataFrame, table: str, year: str) -> float:
     return round(float(lines["value_gbp_m"].sum()), 3)
 
 
-def finance_rows(finance: pd.DataFrame, source: str) -> list:
-    """Totals of the revenue budget, capital programme and net expenditure, latest year against
-    the year before where supplied."""
-    from pack.indicators import compare_values
-
+def finance_rows(finance: pd.DataFrame, source: str, current: Window) -> list[IndicatorRow]:
+    """Totals of the revenue budget, capital programme and net expenditure for the current year
+    (:func:`current_year`) against the year supplied before it; out of date when the current year
+    ended before the reporting window began."""
     rows = []
     for ind, name, kind in (
         ("revenue_budget_total", "Revenue budget", "revenue"),
         ("capital_programme_total", "Capital programme", "capital"),
         ("net_expenditure", "Net expenditure", "funding"),
     ):
-        ys = years(finance, kind)
-        if not ys:
-            rows.append(
-                compare_values(ind, name, "", None, "", None, "n/a", source, "£m", note="not in the finance input")
-            )
+        if not years(finance, kind):
+            rows.append(not_supplied(ind, name, f"the {kind} table in the finance input", "n/a", "£m"))
             continue
-
-        prev = ys[-2] if len(ys) > 1 else None
+        year = current_year(finance, kind, current)
+        if year is None:
+            empty = Figure(None, GBP_M, current.label, current)
+            note = f"no budget year supplied had started by {current.end.name}"
+            rows.append(indicator_row(ind, name, Figure(None, GBP_M), empty, "n/a", source, note=note))
+            continue
+        earlier = [y for y in years(finance, kind) if y < year]
+        prev = earlier[-1] if earlier else None
+        baseline = (
+            year_figure(table_total(finance, kind, prev), prev, year_window(prev)) if prev else Figure(None, GBP_M)
+        )
         rows.append(
-            compare_values(
+            indicator_row(
                 ind,
                 name,
-                prev or "",
-                table_total(finance, kind, prev) if prev else None,
-                ys[-1],
-                table_total(finance, kind, ys[-1]),
+                baseline,
+                year_figure(table_total(finance, kind, year), year, current),
                 "n/a",
                 source,
-                "£m",
-                note="" if prev else "only one year supplied",
+                note="budget as set for the year; direction only" + ("" if prev else "; only one year supplied"),
             )
         )
     return rows

@@ -1,4 +1,9 @@
-"""Plain-English key findings generated from indicator rows (never typed in)."""
+"""Plain-English key findings generated from indicator rows (never typed in).
+
+Sentences are built from the figures a row holds (:mod:`pack.figures`): a window that is not covered
+or a value that is out of date is said to be so, shares change in percentage points, a small base
+gets no percentage, and a change is called significant only when a test was applied.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,29 @@ import re
 
 import pandas as pd
 
+from pack.figures import Change, Figure, unit
 
-def format_value(value: float, unit: str = "") -> str:
-    """``50,370``, ``£8.3m``, ``97%`` or ``6.5`` depending on the unit and size."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "not available"
-    if unit == "£m":
-        return f"£{value:,.3f}m".replace(".000m", "m")
-    if unit == "%":
-        return f"{value:,.1f}%"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+
+def _text(row: pd.Series, column: str) -> str:
+    value = row.get(column, "")
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _figures(row: pd.Series) -> Change:
+    units = unit(_text(row, "unit"))
+
+    def figure(column: str, label: str) -> Figure:
+        value = row.get(column)
+        value = None if value is None or pd.isna(value) else float(value)
+        return Figure(value, units, _text(row, label))
+
+    return Change(figure("baseline_value", "baseline_label"), figure("current_value", "current_label"))
+
+
+def tested(row: pd.Series) -> bool:
+    """True when the row's status comes from a significance test (its ``test`` column names one)."""
+    test = _text(row, "test")
+    return bool(test) and not test.startswith("none")
 
 
 def finding_sentence(row: pd.Series) -> str:
@@ -27,43 +43,46 @@ def finding_sentence(row: pd.Series) -> str:
     >>> row = pd.Series({"indicator": "Anti-social behaviour incidents", "baseline_value": 50370.0,
     ...     "current_value": 25190.0, "pct_change": -49.99, "baseline_label": "12 months ending May 2021",
     ...     "current_label": "12 months ending January 2024", "status": "improved", "unit": "incidents",
-    ...     "note": "exact Poisson test of the two daily rates at the 5% level"})
+    ...     "test": "exact Poisson test of the two daily rates (5% level)", "note": ""})
     >>> import textwrap
     >>> print(textwrap.fill(finding_sentence(row), 100))
     Anti-social behaviour incidents fell by 50% (from 50,370 to 25,190 incidents) between the 12 months
     ending May 2021 and the 12 months ending January 2024; this is a statistically significant
     improvement.
     """
-    name, unit = str(row["indicator"]), str(row.get("unit", "") or "")
+    name = str(row["indicator"])
     status = row["status"]
-    shown_unit = "" if unit in ("£m", "%") else f" {unit}"
+    note = _text(row, "note")
     if status == "not supplied":
-        return f"{name}: not supplied ({row.get('note', '')})."
-    cur = row["current_value"]
-    if cur is None or pd.isna(cur):
-        return f"{name}: no figure for {period_phrase(row['current_label'])} ({row.get('note', '')})."
-    base = row["baseline_value"]
-    if base is None or pd.isna(base):
-        return (
-            f"{name} was {format_value(cur, unit)}{shown_unit} in {period_phrase(row['current_label'])}; "
-            "no comparable baseline figure."
-        )
-    pct = row["pct_change"]
-    if pct is None or pd.isna(pct) or round(abs(pct)) == 0:
-        verb = "was unchanged" if math.isclose(base, cur) else "changed little"
-        movement = f"{verb} ({format_value(base, unit)} and {format_value(cur, unit)}{shown_unit})"
-    else:
-        verb = "rose" if cur > base else "fell"
-        movement = (
-            f"{verb} by {abs(pct):.0f}% (from {format_value(base, unit)} to {format_value(cur, unit)}{shown_unit})"
-        )
+        return f"{name}: not supplied ({note})."
+    if status == "out of date":
+        return f"{name}: {_text(row, 'current_text')}; it is not reported as current and not compared."
+    change = _figures(row)
+    cur = change.current
+    if cur.shown is None:
+        return f"{name}: no figure for {period_phrase(row['current_label'])} ({note})."
+    cur_text = _text(row, "current_text") or cur.unit.format(cur.shown)
+    if change.baseline.shown is None:
+        why = _text(row, "baseline_text")
+        base_label = _text(row, "baseline_label")
+        if base_label and why and why != "no figure":
+            return (
+                f"{name} was {cur_text} in {period_phrase(row['current_label'])}; no comparison with "
+                f"{period_phrase(base_label)} ({why})."
+            )
+        return f"{name} was {cur_text} in {period_phrase(row['current_label'])}; no comparable baseline figure."
     sentence = (
-        f"{name} {movement} between {period_phrase(row['baseline_label'])} and {period_phrase(row['current_label'])}"
+        f"{name} {change.movement()} between {period_phrase(row['baseline_label'])} and "
+        f"{period_phrase(row['current_label'])}"
     )
-    tested = "Poisson" in str(row.get("note", ""))  # counts are tested; MI shows direction only
-    if status in ("improved", "worse") and tested:
+    test = _text(row, "test")
+    if test.startswith("none: windows overlap"):
+        sentence += (
+            f"; the two periods share months ({test.split('(', 1)[-1].rstrip(')')}), so the change is not tested"
+        )
+    elif tested(row) and status in ("improved", "worse"):
         sentence += f"; this is a statistically significant {'improvement' if status == 'improved' else 'worsening'}"
-    elif status == "no significant change":
+    elif tested(row) and status == "no significant change":
         sentence += "; the change is not statistically significant"
     return sentence + "."
 
@@ -100,18 +119,19 @@ def key_findings(table: pd.DataFrame, ids: list[str] | None = None, limit: int =
 
 
 def headline(table: pd.DataFrame, indicator_id: str) -> str:
-    """A chart title that states the finding for one indicator row."""
+    """A chart title that states the finding for one indicator row (percentage points for shares,
+    no percentage on a small base; what is missing when a figure is not shown)."""
     row = table.set_index("indicator_id").loc[indicator_id]
     name = str(row["indicator"]).split(" (")[0]
-    if pd.isna(row["current_value"]):
+    change = _figures(row)
+    if row["status"] == "out of date":
+        return f"{name}: {_text(row, 'current_text')}"
+    if change.current.shown is None:
         return f"{name}: no figure for {period_phrase(row['current_label'])}"
-    if pd.isna(row["pct_change"]):
-        return f"{name}: {format_value(row['current_value'])} in {period_phrase(row['current_label'])}"
-    verb = "rose" if row["pct_change"] > 0 else "fell"
-    return (
-        f"{name} {verb} {abs(row['pct_change']):.0f}% in {period_phrase(row['current_label'])} "
-        f"against {period_phrase(row['baseline_label'])}"
-    )
+    if change.baseline.shown is None:
+        return f"{name}: {change.current.unit.format(change.current.shown)} in {period_phrase(row['current_label'])}"
+    movement = change.movement().split(" (from ")[0]
+    return f"{name} {movement} in {period_phrase(row['current_label'])} against {period_phrase(row['baseline_label'])}"
 
 
 def xmr_title(what: str, series: pd.Series) -> str:
@@ -125,57 +145,71 @@ def xmr_title(what: str, series: pd.Series) -> str:
     return f"{what}: {n} of the last {len(series)} months show special-cause variation"
 
 
-def district_title(table: pd.DataFrame, what: str, current_label: str) -> str:
-    """Title of a district chart naming the district with most records."""
+def district_title(table: pd.DataFrame, what: str, label: str) -> str:
+    """Title of a district chart naming the district with most records in the window ``label``
+    (the force area's districts come first in the table, most records first)."""
     if table.empty:
         return f"{what} by district: no records"
     top = table.iloc[0]
-    return f"{top['district']} had the most {what} in {period_phrase(current_label)}"
+    return f"{top['district']} had the most {what} in {period_phrase(label)}"
 
 
-def uplift_title(uplift: pd.DataFrame, target: float | None) -> str:
-    """Officer headcount title: increase since September 2019 against the uplift target."""
+def uplift_title(uplift: pd.DataFrame, target: float | None, window=None) -> str:
+    """Officer headcount title: increase since September 2019 against the uplift target; says when
+    the latest figure is out of date for ``window`` (dated before it began)."""
     last = uplift.iloc[-1]
     gained = last["increase_since_sep_2019"]
     if pd.isna(gained):
-        return f"Officer headcount was {last['officers']:,.0f} at {last['date']}"
-    text = f"Officer headcount rose by {gained:,.0f} between September 2019 and {last['date']}"
-    if target is not None and not pd.isna(target):
-        text += f", {'above' if gained >= target else 'below'} the uplift target of {target:,.0f}"
+        text = f"Officer headcount was {last['officers']:,.0f} at {last['date']}"
+    else:
+        text = f"Officer headcount rose by {gained:,.0f} between September 2019 and {last['date']}"
+        if target is not None and not pd.isna(target):
+            text += f", {'above' if gained >= target else 'below'} the uplift target of {target:,.0f}"
+    if window is not None and str(last["date"]) < window.first_day:
+        text += f" (out of date for the {window.label})"
     return text
 
 
-def largest_group_title(table: pd.DataFrame, column: str, what: str, group: str) -> str:
-    """Title naming the group with most of ``column``."""
+def largest_group_title(table: pd.DataFrame, column: str | None, what: str, group: str) -> str:
+    """Title naming the group with most of ``column`` (a window's label; ``None``: no covered window)."""
+    if column is None or table.empty:
+        return f"{what[:1].upper()}{what[1:]} by {group.replace('_', ' ')}: no window covered"
     top = table.sort_values(column, ascending=False).iloc[0]
     plural = "Other road users" if top[group] == "Other" else f"{top[group]}s"
     return f"{plural} were the largest group of {what} in {period_phrase(column)}"
 
 
-def adjusted_ksi_sentence(adjusted: float | None, table: pd.DataFrame, label: str) -> str:
-    """Which severity measure is used, and the adjusted figure where supplied."""
-    if adjusted is None:
+def adjusted_ksi_sentence(adjusted: Figure, table: pd.DataFrame) -> str:
+    """Which severity measure is used, and the adjusted figure where supplied and covered."""
+    label = adjusted.window.label if adjusted.window is not None else adjusted.label
+    if adjusted.state == "not covered":
+        return f"No severity-adjusted KSI figure for the {label}: {adjusted.text()}."
+    if adjusted.shown is None:
         return (
             "Severity is as recorded by the police: the files supplied carry no DfT severity adjustment, "
             "so KSI trends across a change of injury-recording system should be read with care."
         )
     recorded = table.set_index("indicator_id").loc["ksi_casualties", "current_value"]
+    against = "" if pd.isna(recorded) else f", against {recorded:,.0f} as recorded"
     return (
-        f"On DfT's severity-adjusted basis the {label} had {adjusted:,.0f} KSI casualties, against "
-        f"{recorded:,.0f} as recorded; the indicator table uses recorded severity so that it matches "
-        "the years without adjustment, and this adjusted figure is shown for comparison."
+        f"On DfT's severity-adjusted basis the {label} had {adjusted.shown:,.0f} KSI casualties{against}; "
+        "the indicator table uses recorded severity so that it matches the years without adjustment, and "
+        "this adjusted figure is shown for comparison."
     )
 
 
-def mi_history(mi: pd.DataFrame | None, ids: list[str]) -> pd.DataFrame:
+def mi_history(mi: pd.DataFrame | None, ids: list[str], until: str | None = None) -> pd.DataFrame:
     """Every supplied management-information row for ``ids`` (indicator, period, value, unit,
-    source and the supplier's note, shown as plain text)."""
+    source and the supplier's note, shown as plain text) for periods ending by ``until`` (an ISO
+    date: the reporting period's last day), so no figure after the period is shown."""
     from pack.catalogue import MI_CATALOGUE
 
     columns = ["indicator", "period", "value", "unit", "source", "note"]
     if mi is None:
         return pd.DataFrame(columns=columns)
     rows = mi[mi["indicator_id"].isin(ids)].sort_values(["indicator_id", "period_end"])
+    if until is not None:
+        rows = rows[rows["period_end"] <= until]
     return pd.DataFrame(
         {
             "indicator": [MI_CATALOGUE[i].name for i in rows["indicator_id"]],
@@ -192,13 +226,18 @@ def mi_history(mi: pd.DataFrame | None, ids: list[str]) -> pd.DataFrame:
 
 
 def rural_sentence(summary: pd.DataFrame, area: pd.DataFrame, label: str) -> str:
-    """Rural share of records against rural share of population, and how much was classified."""
+    """Rural share of records against rural share of population, and how much was classified
+    (``""`` for an empty summary: its window was not covered)."""
+    if summary.empty:
+        return ""
     s = summary.set_index("area")
     classified = s.loc["rural", "records"] + s.loc["urban", "records"]
     total = float(s["records"].sum())
+    if not total:
+        return f"No records in {period_phrase(label)}."
     return (
         f"Of {total:,.0f} records in {period_phrase(label)}, {classified / total * 100:.1f}% "
-        "could be classified as rural or urban. "
+        "could be classified as rural or urban areas of the force area. "
         f"Rural LSOAs ({int(area['rural'].sum()):,} of {len(area):,} in the force area) hold "
         f"{s.loc['rural', 'share_of_population_pct']:.1f}% of residents ({s.loc['rural', 'population']:,.0f} of "
         f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified records."
@@ -207,6 +246,8 @@ def rural_sentence(summary: pd.DataFrame, area: pd.DataFrame, label: str) -> str
 
 def rural_rate_title(summary: pd.DataFrame) -> str:
     """Title comparing rural and urban rates per 1,000 residents."""
+    if summary.empty:
+        return "Records per 1,000 residents in rural and urban areas"
     s = summary.set_index("area")
     r, u = s.loc["rural", "rate_per_1000"], s.loc["urban", "rate_per_1000"]
     if r is None or u is None or pd.isna(r) or pd.isna(u):

@@ -1,21 +1,30 @@
-"""Indicator rows: one per indicator, the same columns in every notebook.
+"""Indicator rows: one per indicator, the same columns in every notebook, built from figures.
 
 ``indicator_id, indicator, baseline_label, baseline_value, current_label, current_value, change,
-pct_change, better_when, status, source`` (then ``unit`` and ``note``). ``status`` is one of
-``improved``, ``worse``, ``no significant change``, ``no comparison``, ``not supplied``.
+pct_change, better_when, status, source, unit, note`` then ``test`` (the significance test used, or
+``none: ...`` and why), ``change_unit`` (``percentage points`` for shares), and the figures as readers
+see them: ``baseline_text``, ``current_text``, ``change_text``.
+
+Every row comes from two :class:`pack.figures.Figure` values through :func:`indicator_row`, the one
+place that decides what a row may say: a value whose window is not covered, or which is out of date,
+is left empty (its text says why) and never compared; windows that overlap are shown but not tested.
+``status`` is one of ``improved``, ``worse``, ``no significant change``, ``changed``, ``no comparison``,
+``not supplied``, ``out of date``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from pack.catalogue import MIIndicator
-from pack.measures import count_status, direction_status, percentage_change, window_total
-from pack.periods import Window, describe_months, missing_months
+from pack.figures import Change, Coverage, Figure, dated, unit, window_total
+from pack.measures import count_status, direction_status
+from pack.periods import Window, describe_months
 
 COLUMNS = [
     "indicator_id",
@@ -31,8 +40,24 @@ COLUMNS = [
     "source",
     "unit",
     "note",
+    "test",
+    "change_unit",
+    "baseline_text",
+    "current_text",
+    "change_text",
 ]
-STATUSES = ("improved", "worse", "no significant change", "changed", "no comparison", "not supplied")
+STATUSES = (
+    "improved",
+    "worse",
+    "no significant change",
+    "changed",
+    "no comparison",
+    "not supplied",
+    "out of date",
+)
+POISSON_TEST = "exact Poisson test of the two daily rates (5% level)"
+DIRECTION_ONLY = "none: direction only"
+NOT_COMPARED = "none: not compared"
 
 
 @dataclass(frozen=True)
@@ -52,9 +77,16 @@ class IndicatorRow:
     source: str
     unit: str = ""
     note: str = ""
+    test: str = NOT_COMPARED
+    change_unit: str = ""
+    baseline_text: str = ""
+    current_text: str = ""
+    change_text: str = ""
 
 
-def not_supplied(indicator_id: str, name: str, needs: str, better_when: str = "n/a", unit: str = "") -> IndicatorRow:
+def not_supplied(
+    indicator_id: str, name: str, needs: str, better_when: str = "n/a", unit_name: str = ""
+) -> IndicatorRow:
     """A row for an indicator whose input was not supplied; says which input would fill it."""
     return IndicatorRow(
         indicator_id,
@@ -68,72 +100,94 @@ def not_supplied(indicator_id: str, name: str, needs: str, better_when: str = "n
         better_when,
         "not supplied",
         "",
-        unit,
+        unit_name,
         f"not supplied: needs {needs}",
+        NOT_COMPARED,
+        unit(unit_name).change_name,
+        "",
+        "not supplied",
+        "",
     )
 
 
-def compare_values(
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def indicator_row(
     indicator_id: str,
     name: str,
-    baseline_label: str,
-    baseline: float | None,
-    current_label: str,
-    current: float | None,
+    baseline: Figure,
+    current: Figure,
     better_when: str,
     source: str,
-    unit: str = "",
+    *,
     status: str | None = None,
+    test: str = DIRECTION_ONLY,
     note: str = "",
 ) -> IndicatorRow:
-    """Row for two values; status by direction unless given."""
-    if current is None:
-        return IndicatorRow(
-            indicator_id,
-            name,
-            baseline_label,
-            baseline,
-            current_label,
-            None,
-            None,
-            None,
-            better_when,
-            "no comparison",
-            source,
-            unit,
-            note,
-        )
-    if baseline is None:
-        return IndicatorRow(
-            indicator_id,
-            name,
-            baseline_label,
-            None,
-            current_label,
-            current,
-            None,
-            None,
-            better_when,
-            status or "no comparison",
-            source,
-            unit,
-            note,
-        )
-    change = current - baseline
+    """The row for ``baseline`` against ``current``: the one place that decides what it may say.
+
+    - current not supplied: ``not supplied``; out of date: ``out of date`` (never compared);
+      current or baseline not shown (window not covered, out of date, no figure): ``no comparison``,
+      the note saying why;
+    - windows that share months: values and change shown, ``no comparison``, not tested;
+    - otherwise ``status`` (a test's verdict, with ``test`` naming it) or the direction of change.
+    """
+    units = current.unit
+    if not current.supplied:
+        return not_supplied(indicator_id, name, note or "its input", better_when, units.name)
+    change = Change(baseline, current)
+    texts = {
+        "baseline_text": baseline.text() if (baseline.label or baseline.state != "no value") else "",
+        "current_text": current.text(),
+    }
+    base_value, cur_value = baseline.shown, current.shown
+    diff = pct = None
+    change_text = ""
+    if current.state == "out of date":
+        verdict, test, note = "out of date", NOT_COMPARED, _join(current.why_not(), note)
+        base_value = None  # a stale current figure is not compared with anything
+    elif cur_value is None:
+        verdict, test, note = "no comparison", NOT_COMPARED, _join(current.why_not(), note)
+    elif base_value is None:
+        reason = "no comparable baseline figure" if baseline.state == "no value" else f"baseline {baseline.why_not()}"
+        verdict, test, note = "no comparison", NOT_COMPARED, _join(reason, note)
+    else:
+        diff, pct, change_text = change.difference, change.percent, change.text()
+        shared = change.shared_months
+        if change.small_base:
+            note = _join(note, "base under 20: no percentage change")
+        if change.same_figure:
+            diff = pct = None
+            change_text = ""
+            verdict, test = "no comparison", NOT_COMPARED
+            note = _join(f"the baseline and current figures are one figure ({current.label}): not compared", note)
+        elif shared:
+            months = describe_months(shared)
+            verdict, test = "no comparison", f"none: windows overlap ({months})"
+            note = _join(f"the two windows share {months}: not independent, so not tested", note)
+        else:
+            verdict = status or direction_status(base_value, cur_value, better_when)
     return IndicatorRow(
         indicator_id,
         name,
-        baseline_label,
-        baseline,
-        current_label,
-        current,
-        change,
-        percentage_change(baseline, current),
+        baseline.label,
+        base_value,
+        current.label,
+        cur_value,
+        diff,
+        pct,
         better_when,
-        status or direction_status(baseline, current, better_when),
+        verdict,
         source,
-        unit,
+        units.name,
         note,
+        test,
+        units.change_name,
+        texts["baseline_text"],
+        texts["current_text"],
+        change_text,
     )
 
 
@@ -141,54 +195,31 @@ def count_indicator(
     indicator_id: str,
     name: str,
     monthly: pd.Series,
-    covered: list[str],
+    coverage: Coverage,
+    needs: Sequence[str],
     baseline: Window,
     current: Window,
     better_when: str,
     source: str,
-    unit: str = "",
+    unit_name: str = "",
+    note: str = "",
+    untested: str = "",
 ) -> IndicatorRow:
     """Compare the counts of two equal-length windows with an exact Poisson test.
 
-    ``covered`` lists the months the input covers. A window that is not fully covered is left
-    empty (never a short total) and the note names the missing months.
+    ``coverage`` says which months each input in ``needs`` covers. A window that is not fully
+    covered is left empty (never a short total) and the note names the missing months. With
+    ``untested`` (the reason) the counts are shown but not tested (``no comparison``).
     """
-
-    def total(window: Window) -> tuple[float | None, str]:
-        missing = missing_months(window, covered)
-        if missing:
-            return None, f"{window.label} not covered: missing {describe_months(missing)}"
-        return window_total(monthly, window), ""
-
-    cur, cur_gap = total(current)
-    base, base_gap = total(baseline) if cur is not None else (None, "")
-    if cur is None or base is None:
-        return compare_values(
-            indicator_id,
-            name,
-            baseline.label,
-            base,
-            current.label,
-            cur,
-            better_when,
-            source,
-            unit,
-            note=cur_gap or f"baseline {base_gap}",
-        )
-    status = count_status(base, cur, baseline.days, current.days, better_when)
-    return compare_values(
-        indicator_id,
-        name,
-        baseline.label,
-        base,
-        current.label,
-        cur,
-        better_when,
-        source,
-        unit,
-        status=status,
-        note="exact Poisson test of the two daily rates at the 5% level",
-    )
+    units = unit(unit_name)
+    cur = window_total(monthly, current, coverage, needs, units)
+    base = window_total(monthly, baseline, coverage, needs, units)
+    verdict, test = None, POISSON_TEST
+    if untested:
+        verdict, test = "no comparison", f"none: {untested}"
+    elif cur.shown is not None and base.shown is not None:
+        verdict = count_status(base.shown, cur.shown, baseline.days, current.days, better_when)
+    return indicator_row(indicator_id, name, base, cur, better_when, source, status=verdict, test=test, note=note)
 
 
 def _period_label(start: str, end: str) -> str:
@@ -206,41 +237,43 @@ def _same_length(rows: pd.DataFrame, length: pd.Timedelta) -> pd.DataFrame:
     return rows[(spans - length).abs() <= pd.Timedelta(days=3)]
 
 
+def _mi_figure(row: pd.Series | None, window: Window, units) -> Figure:
+    if row is None:
+        return Figure(None, units)
+    start, end = str(row["period_start"]), str(row["period_end"])
+    return dated(float(row["value"]), end, window, units, _period_label(start, end), start=start)
+
+
 def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, current: Window) -> IndicatorRow:
     """Row for a management-information indicator.
 
-    Current: the latest value whose period ends by the end of the reporting period. Baseline:
-    the latest value whose period ends by the end of the baseline window (for counts, only a
-    period of the same length is comparable). Status by direction only: MI has no sampling model.
+    Current: the latest value whose period ends by the end of the reporting period; a value whose
+    period ended before the reporting window began is out of date. Baseline: the latest value whose
+    period ends by the end of the baseline window (for counts, only a period of the same length is
+    comparable). Status by direction only: MI has no sampling model.
     """
+    units = unit(meta.unit)
     rows = None if mi is None else mi[mi["indicator_id"] == meta.id]
     if rows is None or rows.empty:
         return not_supplied(
             meta.id, meta.name, f"management information row(s) '{meta.id}'", meta.better_when, meta.unit
         )
     rows = rows.sort_values(["period_end", "period_start"])
-    current_end = f"{current.end}-{current.end.days:02d}"
-    baseline_end = f"{baseline.end}-{baseline.end.days:02d}"
-    cur_rows = rows[rows["period_end"] <= current_end]
+    cur_rows = rows[rows["period_end"] <= current.last_day]
     source = "; ".join(sorted({s for s in rows["source"] if s})) or "management information"
     if cur_rows.empty:
-        return IndicatorRow(
+        empty = Figure(None, units, current.label, current)
+        return indicator_row(
             meta.id,
             meta.name,
-            "",
-            None,
-            "",
-            None,
-            None,
-            None,
+            Figure(None, units),
+            empty,
             meta.better_when,
-            "no comparison",
             source,
-            meta.unit,
-            f"no value for a period ending by {current.end.name}",
+            note=f"no value for a period ending by {current.end.name}",
         )
     cur = cur_rows.iloc[-1]
-    base_rows = rows[rows["period_end"] <= baseline_end]
+    base_rows = rows[rows["period_end"] <= baseline.last_day]
     note = "management information: direction of change only, no significance test"
     if meta.kind == "count":
         length = pd.Timestamp(cur["period_end"]) - pd.Timestamp(cur["period_start"])
@@ -256,22 +289,14 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
         if earliest["period_end"] < cur["period_end"]:
             base_rows = rows.iloc[:1]
             note += "; baseline is the earliest value supplied"
-    cur_label = _period_label(cur["period_start"], cur["period_end"])
-    if base_rows.empty:
-        return compare_values(
-            meta.id, meta.name, "", None, cur_label, float(cur["value"]), meta.better_when, source, meta.unit, note=note
-        )
-    base = base_rows.iloc[-1]
-    return compare_values(
+    base = base_rows.iloc[-1] if not base_rows.empty else None
+    return indicator_row(
         meta.id,
         meta.name,
-        _period_label(base["period_start"], base["period_end"]),
-        float(base["value"]),
-        cur_label,
-        float(cur["value"]),
+        _mi_figure(base, baseline, units),
+        _mi_figure(cur, current, units),
         meta.better_when,
         source,
-        meta.unit,
         note=note,
     )
 

@@ -46,14 +46,45 @@ def window_total(series: pd.Series, window: Window) -> float:
     return float(series.loc[months].sum())
 
 
+def calendar_series(series: pd.Series) -> pd.Series:
+    """``series`` (index ``YYYY-MM``) on every calendar month from its first to its last, a month
+    that is not in it as NaN (never 0: a month the data do not cover is unknown, not empty).
+
+    >>> calendar_series(pd.Series({"2024-01": 3.0, "2024-03": 5.0})).to_dict()
+    {'2024-01': 3.0, '2024-02': nan, '2024-03': 5.0}
+    """
+    if series.empty:
+        return series.astype("float64")
+    labels = sorted(str(m) for m in series.index)
+    months = [str(m) for m in month_range(Month.parse(labels[0]), Month.parse(labels[-1]))]
+    values = series.astype("float64").copy()
+    values.index = [str(m) for m in values.index]
+    return values.reindex(months).rename_axis(series.index.name or "month")
+
+
+def rolling_total(series: pd.Series, length: int = 12) -> pd.Series:
+    """Rolling ``length``-month total by calendar month: the total ending in month m sums the
+    calendar months m-length+1 .. m, and is NaN unless every one of them has a value. A month
+    missing from ``series`` (or NaN in it) therefore blanks every total whose window contains it,
+    instead of letting the sum run over 12 entries that span 13 or more months.
+
+    >>> s = pd.Series(1.0, index=[f"2023-{m:02d}" for m in range(1, 13) if m != 6] + ["2024-01"])
+    >>> rolling_total(s).dropna().to_dict()  # June 2023 is missing: no 12 months ending 2023-06 .. 2024-01 is whole
+    {}
+    """
+    full = calendar_series(series)
+    return full.rolling(length, min_periods=length).sum()
+
+
 def rolling_12_month_total(series: pd.Series) -> pd.Series:
-    """Rolling 12-month total; the first 11 months (no full window) are NaN.
+    """Rolling 12-month total by calendar month (:func:`rolling_total`); NaN for the first 11 months
+    and for every 12 months that include a month with no value.
 
     >>> s = pd.Series(range(1, 14), index=[f"2023-{m:02d}" for m in range(1, 13)] + ["2024-01"])
     >>> float(rolling_12_month_total(s).iloc[-1])
     90.0
     """
-    return series.astype("float64").rolling(12, min_periods=12).sum()
+    return rolling_total(series, 12)
 
 
 def percentage_change(baseline: float, current: float) -> float | None:

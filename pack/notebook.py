@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from dataclasses import dataclass, field
@@ -9,15 +10,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack import display
+from pack import charts, display
 from pack.charts import apply_style
 from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, PLAN_NAME, SUMMARY_STEM, priority
-from pack.data import Dataset, open_dataset, resolve_data_dir
+from pack.data import INPUT_NAMES, Dataset, open_dataset, resolve_data_dir
 from pack.disclosure import suppress_small_counts, suppressed_cells
-from pack.findings import key_findings
+from pack.figures import MIN_SPC_POINTS, Breakdown, Coverage, chart_series, spc_series
+from pack.findings import key_findings, xmr_title
 from pack.indicators import indicator_table, write_csv, write_indicator_table
 from pack.params import BuildParameters
-from pack.periods import Window, comparison_windows, missing_months
+from pack.periods import Window, comparison_windows, describe_months, overlap
 
 
 @dataclass
@@ -40,12 +42,121 @@ class NotebookContext:
         return table
 
     def show_chart(self, chart, **kwargs) -> None:
-        """Display a chart with its table and save its PNG under ``figures/``."""
+        """Display a chart with its table; save its PNG under ``figures/`` and its table under ``tables/``."""
         display.show_chart(chart, self.output_dir, self.stem, **kwargs)
 
-    def comparison_windows_in(self, covered: list[str]) -> tuple[Window, ...]:
-        """The baseline and current windows that the covered months include (for shading)."""
-        return tuple(w for w in (self.baseline, self.current) if not missing_months(w, covered))
+    @functools.cached_property
+    def coverage(self) -> Coverage:
+        """The months every input covers (from the data-quality report): what every figure is checked against."""
+        return Coverage.of(self.data, INPUT_NAMES)
+
+    def windows_covered(self, needs: tuple[str, ...], coverage: Coverage | None = None) -> tuple[Window, ...]:
+        """The baseline and current windows that the inputs ``needs`` cover in full (for shading)."""
+        coverage = coverage or self.coverage
+        return tuple(w for w in (self.baseline, self.current) if coverage.covers(w, needs))
+
+    def show_trend(
+        self, monthly: pd.Series, needs: tuple[str, ...], *, coverage: Coverage | None = None, **chart
+    ) -> pd.Series:
+        """A monthly trend chart of ``monthly`` by calendar month up to the reporting period, NaN in
+        months the inputs ``needs`` miss (so no rolling 12-month total spans a gap); a sentence
+        instead when no month up to the period is covered. Returns the series drawn."""
+        coverage = coverage or self.coverage
+        series = chart_series(monthly, coverage, needs, self.current.end)
+        if series.notna().sum() == 0:
+            display.show_paragraph(f"No {chart['what']} chart: the data cover no month up to {self.current.end.name}.")
+            return series
+        self.show_chart(charts.trend_chart(series, windows=self.windows_covered(needs, coverage), **chart))
+        return series
+
+    def show_xmr(
+        self,
+        monthly: pd.Series,
+        needs: tuple[str, ...],
+        *,
+        name: str,
+        what: str,
+        ylabel: str,
+        coverage: Coverage | None = None,
+    ) -> pd.Series:
+        """An XmR chart of the (at most 24) consecutive covered months ending at the reporting
+        period; a sentence instead when fewer than 15 such months exist. Returns the series used."""
+        series = spc_series(monthly, coverage or self.coverage, needs, self.current.end)
+        if len(series) < MIN_SPC_POINTS:
+            display.show_paragraph(
+                f"No XmR chart of {what}: it needs at least {MIN_SPC_POINTS} consecutive months the data cover, "
+                f"ending {self.current.end.name}; there are {len(series)}."
+            )
+            return series
+        title = xmr_title(what[:1].upper() + what[1:], series)
+        self.show_chart(charts.xmr_chart(series, name=name, title=title, ylabel=ylabel, what=what))
+        return series
+
+    def show_breakdown(
+        self, breakdown: Breakdown, caption: str, name: str, counts: list[str] | None = None
+    ) -> Breakdown:
+        """Say which windows are left out (not covered), then show the breakdown's table (written
+        to ``tables/<stem>-<name>.csv``), small counts in ``counts`` suppressed in a public pack.
+        Returns the breakdown as shown."""
+        for sentence in breakdown.left_out:
+            display.show_paragraph(sentence)
+        if breakdown.table.empty:
+            return breakdown
+        table = self.suppress(breakdown.table, [c for c in (counts or []) if c in breakdown.table])
+        shown = Breakdown(table, breakdown.windows, breakdown.left_out)
+        write_csv(table, self.output_dir / "tables" / f"{self.stem}-{name}.csv")
+        display.show_table(table, caption)
+        return shown
+
+    def show_bars(
+        self,
+        breakdown: Breakdown,
+        *,
+        category: str,
+        values: list[str] | None = None,
+        name: str,
+        title: str,
+        xlabel: str,
+        what: str,
+    ) -> None:
+        """A bar chart of a breakdown: paired bars for two value columns, single bars for one (by
+        default the breakdown's window columns); a sentence for each window left out, and no chart
+        when no window is covered. Small counts are suppressed in a public pack."""
+        for sentence in breakdown.left_out:
+            display.show_paragraph(sentence)
+        columns = values or breakdown.columns
+        if not breakdown.windows or not columns or breakdown.table.empty:
+            return
+        table = self.suppress(breakdown.table, [c for c in columns if c in breakdown.columns])
+        common = {"category": category, "name": name, "title": title, "xlabel": xlabel, "what": what}
+        if len(columns) == 2:
+            chart = charts.paired_bar_chart(table, first=columns[0], second=columns[1], **common)
+        else:
+            chart = charts.bar_chart(table, value=columns[0], **common)
+        self.show_chart(chart)
+
+    def show_map(self, breakdown: Breakdown, *, name: str, what: str, districts: pd.DataFrame | None = None) -> None:
+        """A density map of a breakdown of grid squares for the reporting window (small counts left
+        out in a public pack, and the map says so), or the sentence saying the window is not covered."""
+        for sentence in breakdown.left_out:
+            display.show_paragraph(sentence)
+        if breakdown.windows:
+            grid = self.suppress(breakdown.table, ["n"], drop=True)
+            below = self.params.suppress_below if self.params.public else None
+            chart = charts.density_map(
+                grid, name=name, what=what, period=self.current.label, districts=districts, suppressed_below=below
+            )
+            self.show_chart(chart)
+
+    def show_overlap(self) -> None:
+        """Say so when the baseline and reporting windows share months (figures shown, not tested)."""
+        shared = overlap(self.baseline, self.current)
+        if shared:
+            display.show_notice(
+                f"The baseline ({self.baseline.label}) and the reporting period ({self.current.label}) share "
+                f"{describe_months(shared)}: their figures are shown side by side but are not independent, so no "
+                "change between them is tested."
+            )
 
     def suppress(self, frame: pd.DataFrame, columns: list[str], drop: bool = False) -> pd.DataFrame:
         """In a public pack, blank small counts (primary and secondary suppression) and the
@@ -89,20 +200,22 @@ class NotebookContext:
         display.show_paragraph(row.sentence)
 
     def show_management_information(self) -> None:
-        """Every management-information row supplied for this priority, with its source and note."""
+        """Every management-information row supplied for this priority for a period ending by the end of
+        the reporting period, with its source and note."""
         from pack.catalogue import mi_for_priority
         from pack.findings import mi_history
 
         expected = [m.id for m in mi_for_priority(priority(self.stem).number)]
-        table = mi_history(self.data.table("mi"), expected)
+        table = mi_history(self.data.table("mi"), expected, until=self.current.last_day)
         if table.empty:
             display.show_paragraph(
-                "No management information was supplied for this priority (indicator ids "
-                + ", ".join(expected)
-                + ": see data/README.md)."
+                f"No management information was supplied for this priority for a period ending by "
+                f"{self.current.end.name} (indicator ids " + ", ".join(expected) + ": see data/README.md)."
             )
         else:
-            display.show_table(table, f"{priority(self.stem).title}: management information as supplied")
+            display.show_table(
+                table, f"{priority(self.stem).title}: management information as supplied, to {self.current.end.name}"
+            )
 
     def show_data_quality(self, inputs: list[str]) -> None:
         """Coverage, rejections and notes for the inputs this notebook uses."""
@@ -161,4 +274,5 @@ def start(
         + ("; <strong>public pack:</strong> counts below " + str(suppress_below) + " suppressed" if public else "")
         + "</p>"
     )
+    ctx.show_overlap()
     return ctx

@@ -3,6 +3,12 @@
 UK official statistics compare equal-length windows ("12 months ending January 2024" against
 "12 months ending May 2021"). A window the data do not fully cover is refused: the pack never
 reports a short total as if it were a full one.
+
+Baseline and reporting windows must differ and the baseline must not end after the reporting period
+(:func:`comparison_windows` raises :class:`ParameterError` otherwise, e.g. ``--window fytd`` with a
+baseline in the same financial year). Windows that *overlap* (a baseline ending less than a window's
+length before the period) are accepted: their figures are shown, but they are not independent, so no
+significance test is applied and every comparison says which months they share (:func:`overlap`).
 """
 
 from __future__ import annotations
@@ -112,6 +118,16 @@ class Window:
     def __contains__(self, month: object) -> bool:
         return isinstance(month, Month) and self.start <= month <= self.end
 
+    @property
+    def first_day(self) -> str:
+        """``YYYY-MM-01`` of the first month (ISO date)."""
+        return f"{self.start}-01"
+
+    @property
+    def last_day(self) -> str:
+        """The last day of the last month (ISO date), e.g. ``2024-01-31``."""
+        return f"{self.end}-{self.end.days:02d}"
+
 
 def rolling_window(end: Month | str, length: int = 12) -> Window:
     """The ``length`` months ending with ``end``.
@@ -163,7 +179,30 @@ def comparison_windows(period_end: Month | str, window: int | str, baseline_end:
         baseline = rolling_window(baseline_end, window)
     if baseline.end > current.end:
         raise ParameterError(f"baseline ({baseline.label}) must not end after the reporting period ({current.label})")
+    if baseline == current:
+        why = (
+            f"the baseline {baseline_end} falls in the same financial year as the period {period_end}"
+            if window == "fytd"
+            else f"the baseline and the period both end in {period_end.name}"
+        )
+        raise ParameterError(
+            f"the baseline and the reporting period are the same window ({current.label}): {why}; "
+            "choose a baseline in an earlier "
+            + ("financial year" if window == "fytd" else "month")
+            + " (--baseline YYYY-MM)"
+        )
     return baseline, current
+
+
+def overlap(a: Window, b: Window) -> list[Month]:
+    """Months that two windows share (none for windows that do not overlap).
+
+    >>> b, c = comparison_windows("2022-03", 12, "2021-05")
+    >>> describe_months(overlap(b, c))
+    '2021-04..2021-05'
+    """
+    first, last = max(a.start, b.start), min(a.end, b.end)
+    return month_range(first, last) if first <= last else []
 
 
 def month_range(first: Month, last: Month) -> list[Month]:

@@ -1,14 +1,22 @@
-"""Strong Local Policing: workforce against the Police Uplift target, call handling, stop and search."""
+"""Strong Local Policing: workforce against the Police Uplift target, call handling, stop and search.
+
+Workforce figures are counts at a date (out of date when dated before their window); call figures
+are monthly means over the months a line's figures cover; stop and search is a monthly count.
+"""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
-from pack.indicators import IndicatorRow, compare_values, count_indicator, not_supplied
+from pack.figures import Breakdown, Coverage, Figure, Unit, covered_value, dated, unit, window_table
+from pack.indicators import IndicatorRow, count_indicator, indicator_row, not_supplied
 from pack.measures import complete_monthly_series, rate_per_1000, share
 from pack.periods import Month, Window, missing_months
 
 UPLIFT_BASELINE_DATE = "2019-09-30"  # the Police Uplift Programme counts from 30 September 2019
+STOP_SEARCH = ("stop_search",)
 
 
 def workforce_series(workforce: pd.DataFrame, role: str, measure: str) -> pd.DataFrame:
@@ -24,7 +32,9 @@ def latest_on_or_before(series: pd.DataFrame, date: str) -> tuple[str, float] | 
 
 
 def workforce_rows(workforce: pd.DataFrame | None, baseline: Window, current: Window) -> list[IndicatorRow]:
-    """Officer headcount and FTE, PCSO FTE, special constables: latest against baseline."""
+    """Officer headcount and FTE, PCSO FTE, special constables: the latest figure by the end of each
+    window. A figure dated before its window began is out of date: never shown as current, never
+    compared (a September 2019 headcount is not the figure for the 12 months ending March 2022)."""
     specs = [
         ("officer_headcount", "Police officers (headcount)", "officer", "headcount"),
         ("officer_fte", "Police officers (FTE)", "officer", "fte"),
@@ -32,49 +42,47 @@ def workforce_rows(workforce: pd.DataFrame | None, baseline: Window, current: Wi
         ("special_headcount", "Special constables (headcount)", "special", "headcount"),
     ]
     rows = []
-    end_b = f"{baseline.end}-{baseline.end.days:02d}"
-    end_c = f"{current.end}-{current.end.days:02d}"
     for ind, name, role, measure in specs:
+        units = unit("people" if measure == "headcount" else "FTE")
         series = None if workforce is None else workforce_series(workforce, role, measure)
         if series is None or series.empty:
-            rows.append(not_supplied(ind, name, f"workforce rows for {role} {measure}", "higher", "people"))
+            rows.append(not_supplied(ind, name, f"workforce rows for {role} {measure}", "higher", units.name))
             continue
-        cur = latest_on_or_before(series, end_c)
-        base = latest_on_or_before(series, end_b)
-        source = "police workforce"
-        if cur is None:
-            rows.append(
-                compare_values(
-                    ind, name, "", None, "", None, "higher", source, "people", note=f"no figure by {current.end.name}"
-                )
-            )
-            continue
-        stale = Month.parse(end_c[:7]).months_since(Month.parse(cur[0][:7]))
-        note = f"latest figure is {stale} months before the period end" if stale > 6 else ""
         rows.append(
-            compare_values(
+            indicator_row(
                 ind,
                 name,
-                f"at {base[0]}" if base else "",
-                base[1] if base else None,
-                f"at {cur[0]}",
-                cur[1],
+                latest_figure(series, baseline, units),
+                latest_figure(series, current, units),
                 "higher",
-                source,
-                "people",
-                note=note or "workforce figures are counts at a date: direction only",
+                "police workforce",
+                note="workforce figures are counts at a date: direction only",
             )
         )
     return rows
 
 
-def uplift_progress(workforce: pd.DataFrame | None, target: float | None) -> pd.DataFrame | None:
-    """Officer headcount over time, the increase over 30 September 2019, and the target line."""
+def latest_figure(series: pd.DataFrame, window: Window, units: Unit) -> Figure:
+    """The latest ``(date, value)`` of ``series`` by the end of ``window``, as a dated figure (out of
+    date when before ``window`` starts; no value when there is none)."""
+    found = latest_on_or_before(series, window.last_day)
+    if found is None:
+        return Figure(None, units, window.label, window)
+    return dated(found[1], found[0], window, units)
+
+
+def uplift_progress(
+    workforce: pd.DataFrame | None, target: float | None, until: str | None = None
+) -> pd.DataFrame | None:
+    """Officer headcount over time (dates up to ``until``, the reporting period's last day), the
+    increase over 30 September 2019, and the target line."""
     if workforce is None:
         return None
     series = workforce_series(workforce, "officer", "headcount")
     if series.empty:
         series = workforce_series(workforce, "officer", "fte")
+    if until is not None:
+        series = series[series["date"] <= until].reset_index(drop=True)
     if series.empty:
         return None
     base = latest_on_or_before(series, UPLIFT_BASELINE_DATE)
@@ -93,6 +101,12 @@ def calls_monthly(calls: pd.DataFrame, line: str) -> pd.DataFrame:
     return rows
 
 
+def call_coverage(calls: pd.DataFrame, line: str) -> Coverage:
+    """Months the call figures cover for ``line`` (input ``calls``): a month with no row for the
+    line is not covered, whatever the other line has."""
+    return Coverage({"calls": tuple(calls.loc[calls["line"] == line, "month"])})
+
+
 def mean_over_window(
     monthly: pd.DataFrame, column: str, window: Window, weight: str = "calls_answered"
 ) -> float | None:
@@ -103,57 +117,64 @@ def mean_over_window(
     return float((rows[column] * rows[weight]).sum() / rows[weight].sum())
 
 
+def call_value(monthly: pd.DataFrame, column: str, window: Window) -> float | None:
+    """Calls per day over ``window`` (calls received / days), or the call-weighted mean of ``column``."""
+    if column == "calls_per_day":
+        inside = monthly[monthly["month"].isin(window.month_strings())]
+        return float(inside["calls_received"].sum()) / window.days
+    return mean_over_window(monthly, column, window, "calls_answered")
+
+
 def call_rows(calls: pd.DataFrame | None, baseline: Window, current: Window) -> list[IndicatorRow]:
-    """999 mean answer time (s), 101 mean wait (min) and calls per day, window against window."""
+    """999 mean answer time (s), 101 mean wait (min) and calls per day, window against window, for
+    windows the line's monthly figures cover."""
     specs = [
         ("answer_999_seconds", "999 mean answer time", "999", "mean_answer_seconds", "seconds", "lower"),
         ("wait_101_minutes", "101 mean wait", "101", "mean_answer_minutes", "minutes", "lower"),
-        ("calls_999_per_day", "999 calls per day", "999", "calls_per_day", "calls", "n/a"),
-        ("calls_101_per_day", "101 calls per day", "101", "calls_per_day", "calls", "n/a"),
+        ("calls_999_per_day", "999 calls per day", "999", "calls_per_day", "calls per day", "n/a"),
+        ("calls_101_per_day", "101 calls per day", "101", "calls_per_day", "calls per day", "n/a"),
     ]
     rows = []
-    for ind, name, line, column, unit, better in specs:
+    for ind, name, line, column, unit_name, better in specs:
         if calls is None or (calls["line"] == line).sum() == 0:
-            rows.append(not_supplied(ind, name, f"monthly {line} call handling figures", better, unit))
+            rows.append(not_supplied(ind, name, f"monthly {line} call handling figures", better, unit_name))
             continue
-        monthly = calls_monthly(calls, line)
-        weight = "calls_answered" if column != "calls_per_day" else "calls_received"
-        if column == "calls_per_day":
-            cur = monthly[monthly["month"].isin(current.month_strings())]["calls_received"].sum() / current.days
-            base = monthly[monthly["month"].isin(baseline.month_strings())]["calls_received"].sum() / baseline.days
-            cur = None if missing_months(current, monthly["month"]) else float(cur)
-            base = None if missing_months(baseline, monthly["month"]) else float(base)
-        else:
-            cur = mean_over_window(monthly, column, current, weight)
-            base = mean_over_window(monthly, column, baseline, weight)
-        note = "" if base is not None else f"baseline {baseline.label} not covered by the call figures"
-        rows.append(
-            compare_values(
-                ind,
-                name,
-                baseline.label,
-                base,
-                current.label,
-                cur,
-                better,
-                "force call-handling figures",
-                unit,
-                note=note or "mean weighted by calls; direction only (no test on means)",
-            )
+        monthly, coverage = calls_monthly(calls, line), call_coverage(calls, line)
+        figures = [
+            covered_value(partial(call_value, monthly, column, w), w, coverage, ("calls",), unit(unit_name))
+            for w in (baseline, current)
+        ]
+        note = (
+            "calls received over the window's days; direction only"
+            if column == "calls_per_day"
+            else "mean weighted by calls answered; direction only (no test on means)"
         )
+        rows.append(indicator_row(ind, name, *figures, better, "force call-handling figures", note=note))
     return rows
+
+
+def answer_bands(calls: pd.DataFrame, window: Window) -> Breakdown:
+    """999 calls answered by time band in each month of ``window`` that has the bands (published
+    on police.uk from November 2021); months after the window never appear."""
+    rows = calls_monthly(calls, "999").dropna(subset=["answered_under_10s_pct"])
+    rows = rows[rows["month"].isin(window.month_strings())]
+    columns = ["month", "answered_under_10s_pct", "answered_10_to_60s_pct", "answered_over_60s_pct"]
+    return Breakdown(rows[columns].reset_index(drop=True), (window,) if len(rows) else ())
 
 
 def stop_search_monthly(stop_search: pd.DataFrame, covered: list[str]) -> pd.Series:
     """Searches per month over the covered months."""
+    if not covered:
+        return pd.Series(dtype="int64")
     counts = stop_search.groupby("month").size()
     return complete_monthly_series(counts, covered[0], covered[-1]).loc[lambda s: s.index.isin(covered)]
 
 
 def stop_search_rows(
-    stop_search: pd.DataFrame | None, covered: list[str], baseline: Window, current: Window
+    stop_search: pd.DataFrame | None, coverage: Coverage, baseline: Window, current: Window
 ) -> list[IndicatorRow]:
-    """Searches (count, exact test) and the share with an outcome linked to the object of search."""
+    """Searches (count, exact test) and the share with an outcome linked to the object of search
+    (percentage points), for windows the stop-and-search files cover."""
     if stop_search is None:
         return [
             not_supplied("stop_searches", "Stop and search", "data.police.uk stop-and-search files", "n/a", "searches"),
@@ -165,13 +186,14 @@ def stop_search_rows(
                 "%",
             ),
         ]
-    series = stop_search_monthly(stop_search, covered)
+    series = stop_search_monthly(stop_search, coverage.covered(STOP_SEARCH))
     rows = [
         count_indicator(
             "stop_searches",
             "Stop and search",
             series,
-            covered,
+            coverage,
+            STOP_SEARCH,
             baseline,
             current,
             "n/a",
@@ -180,23 +202,29 @@ def stop_search_rows(
         )
     ]
 
-    def linked(window: Window) -> float | None:
-        if missing_months(window, covered):
-            return None
-        rows_w = stop_search[stop_search["month"].isin(window.month_strings())]
-        return share(float((rows_w["outcome_linked_to_object"] == "True").sum()), float(len(rows_w)))
+    def inside(window: Window) -> pd.DataFrame:
+        return stop_search[stop_search["month"].isin(window.month_strings())]
+
+    def linked(window: Window) -> Figure:
+        return covered_value(
+            lambda: share(
+                float((inside(window)["outcome_linked_to_object"] == "True").sum()), float(len(inside(window)))
+            ),
+            window,
+            coverage,
+            STOP_SEARCH,
+            unit("%"),
+            base=lambda: float(len(inside(window))),
+        )
 
     rows.append(
-        compare_values(
+        indicator_row(
             "stop_search_linked_outcome_pct",
             "Searches with an outcome linked to the object of search",
-            baseline.label,
             linked(baseline),
-            current.label,
             linked(current),
             "higher",
             "data.police.uk stop and search",
-            "%",
             note="share of all searches; direction only",
         )
     )
@@ -211,6 +239,19 @@ def population_by_group(ethnicity_population: pd.DataFrame | None) -> dict[str, 
         str(g): float(p)
         for g, p in zip(ethnicity_population["ethnic_group"], ethnicity_population["population"], strict=True)
     }
+
+
+def stop_search_table(
+    stop_search: pd.DataFrame, window: Window, by: str, coverage: Coverage, population: dict[str, float] | None = None
+) -> Breakdown:
+    """:func:`stop_search_breakdown` when the stop-and-search files cover ``window``."""
+    return window_table(
+        lambda w: stop_search_breakdown(stop_search, w, by, population),
+        window,
+        coverage,
+        STOP_SEARCH,
+        f"stop and search by {by.replace('_', ' ')}",
+    )
 
 
 def stop_search_breakdown(

@@ -1,24 +1,34 @@
-"""Rural and urban crime: street records joined to the ONS LSOA rural-urban classification."""
+"""Rural and urban crime: street records joined to the ONS LSOA rural-urban classification.
+
+Counts and rates are over the same areas: the LSOAs of the force area's districts
+(:func:`pack.crime.force_districts`) that the lookup classifies, and, for rates, that the population
+file also has. Records outside the force area (snapped to neighbouring LSOAs), in LSOAs the lookup
+does not hold (e.g. 2021 codes against a 2011 lookup) or with no location are counted apart and
+named in each indicator's note, never silently dropped.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from pack.crime import force_districts, monthly_series
+from pack.figures import Breakdown, Coverage, window_table
+from pack.indicators import IndicatorRow, count_indicator, not_supplied
 from pack.measures import rate_per_1000
 from pack.periods import Window
 
-FORCE_DISTRICT_SHARE = 0.01  # a district is in the force area when it holds >= 1% of records
+__all__ = ["force_districts"]  # re-exported: the force area is also the rural lookup's area
 
-
-def force_districts(street_monthly: pd.DataFrame) -> list[str]:
-    """Districts that make up the force area: those holding at least 1% of its street records
-    (a few records snap to LSOAs of neighbouring districts; those are not part of the area)."""
-    by = street_monthly[street_monthly["district"] != ""].groupby("district")["n"].sum()
-    return sorted(by[by / by.sum() >= FORCE_DISTRICT_SHARE].index)
+STREET = ("street",)
+RURAL, URBAN = "rural", "urban"
+OUTSIDE, NOT_IN_LOOKUP, NO_LOCATION = "outside the force area", "not in lookup", "no location"
+UNCLASSIFIED_LIMIT = 0.01  # above this share of a window's records unclassified, no test
 
 
 def force_lsoas(street_monthly: pd.DataFrame, ruc: pd.DataFrame, population: pd.DataFrame | None) -> pd.DataFrame:
-    """LSOAs of the force area's districts, with rural flag and population (where supplied)."""
+    """LSOAs of the force area's districts in the lookup, with rural flag and population (NaN
+    where the population file has no figure for the LSOA: populations are summed only over LSOAs of
+    the lookup's vintage, never over codes the lookup does not hold)."""
     districts = set(force_districts(street_monthly))
     area = ruc[ruc["district"].isin(districts)][["lsoa_code", "lsoa_name", "district", "ruc_code", "rural"]]
     if population is not None:
@@ -45,30 +55,51 @@ def force_lsoa_facts(prepared) -> dict | None:
     }
 
 
-def classify_records(street_monthly: pd.DataFrame, ruc: pd.DataFrame, window: Window) -> pd.DataFrame:
-    """Records in ``window`` with ``area`` = rural / urban / no location / not in lookup."""
-    rows = street_monthly[street_monthly["month"].isin(window.month_strings())]
+def classify(rows: pd.DataFrame, ruc: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """Every street row with ``area``: ``rural`` or ``urban`` (an LSOA of the force area, whose
+    ``districts`` are worked out from all the street records, that the lookup classifies), ``outside
+    the force area``, ``not in lookup`` or ``no location``."""
     merged = rows.merge(ruc[["lsoa_code", "rural"]], on="lsoa_code", how="left")
-    area = pd.Series("not in lookup", index=merged.index)
-    area[merged["lsoa_code"] == ""] = "no location"
-    area[merged["rural"].eq(True)] = "rural"
-    area[merged["rural"].eq(False)] = "urban"
+    area = pd.Series(NOT_IN_LOOKUP, index=merged.index)
+    area[merged["rural"].eq(True)] = RURAL
+    area[merged["rural"].eq(False)] = URBAN
+    area[(merged["district"] != "") & ~merged["district"].isin(districts)] = OUTSIDE
+    area[merged["lsoa_code"] == ""] = NO_LOCATION
     return merged.assign(area=area)
+
+
+def classify_records(
+    street_monthly: pd.DataFrame, ruc: pd.DataFrame, window: Window, crime_types: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Records in ``window`` (of ``crime_types``, if given) with their ``area`` (see :func:`classify`)."""
+    rows = street_monthly[street_monthly["month"].isin(window.month_strings())]
+    if crime_types is not None:
+        rows = rows[rows["crime_type"].isin(crime_types)]
+    return classify(rows, ruc, force_districts(street_monthly))
+
+
+def _with_population(area_lsoas: pd.DataFrame) -> set[str]:
+    return set(area_lsoas.loc[area_lsoas["population"].notna(), "lsoa_code"])
 
 
 def rural_urban_summary(
     street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window
 ) -> pd.DataFrame:
-    """Records, population, rate per 1,000 and shares for rural and urban areas.
+    """Records, population, rate per 1,000 and shares for rural and urban areas of the force area,
+    then the records counted apart (outside the force area, not in the lookup, no location).
 
-    >>> # see tests/test_rural.py for a worked example
+    A rate's numerator and denominator cover the same LSOAs: those of the force area with both a
+    class and a population (records in a classified LSOA with no population figure are counted in
+    ``records`` but not in the rate; :func:`population_note` says how many).
     """
-    records = classify_records(street_monthly, ruc, window).groupby("area")["n"].sum()
+    rows_w = classify_records(street_monthly, ruc, window)
+    records = rows_w.groupby("area")["n"].sum()
+    populated = rows_w[rows_w["lsoa_code"].isin(_with_population(area_lsoas))].groupby("area")["n"].sum()
     pop = area_lsoas.groupby("rural")["population"].sum()
-    classified = float(records.get("rural", 0) + records.get("urban", 0))
+    classified = float(records.get(RURAL, 0) + records.get(URBAN, 0))
     total_pop = float(pop.sum())
     rows = []
-    for name, flag in (("rural", True), ("urban", False)):
+    for name, flag in ((RURAL, True), (URBAN, False)):
         n = float(records.get(name, 0))
         p = float(pop.get(flag, 0.0))
         rows.append(
@@ -76,12 +107,12 @@ def rural_urban_summary(
                 "area": name,
                 "records": n,
                 "population": p,
-                "rate_per_1000": rate_per_1000(n, p),
+                "rate_per_1000": rate_per_1000(float(populated.get(name, 0)), p),
                 "share_of_records_pct": n / classified * 100 if classified else None,
                 "share_of_population_pct": p / total_pop * 100 if total_pop else None,
             }
         )
-    for name in ("no location", "not in lookup"):
+    for name in (OUTSIDE, NOT_IN_LOOKUP, NO_LOCATION):
         rows.append(
             {
                 "area": name,
@@ -95,41 +126,101 @@ def rural_urban_summary(
     return pd.DataFrame(rows)
 
 
+def population_note(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window) -> str:
+    """``""``, or a sentence naming the force area's LSOAs with no population figure and the
+    records in them that are therefore left out of the rates."""
+    without = set(area_lsoas.loc[area_lsoas["population"].isna(), "lsoa_code"])
+    if not without:
+        return ""
+    rows_w = classify_records(street_monthly, ruc, window)
+    n = int(rows_w.loc[rows_w["lsoa_code"].isin(without), "n"].sum())
+    return (
+        f"{len(without):,} LSOA(s) of the force area have no population figure (the population file is of "
+        f"another LSOA vintage or incomplete); their {n:,} record(s) in the {window.label} are counted but "
+        "left out of the rates, whose populations are summed over the other LSOAs."
+    )
+
+
+def rural_urban_table(
+    street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window, coverage: Coverage
+) -> Breakdown:
+    """:func:`rural_urban_summary` for ``window`` when the street files cover it."""
+    return window_table(
+        lambda w: rural_urban_summary(street_monthly, ruc, area_lsoas, w), window, coverage, STREET, "rural-urban split"
+    )
+
+
 def rural_by_crime_type(
     street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window
 ) -> pd.DataFrame:
-    """Rate per 1,000 residents by crime type in rural and urban areas."""
+    """Rate per 1,000 residents by crime type in rural and urban areas of the force area (records
+    and populations over the LSOAs with a population figure)."""
     rows = classify_records(street_monthly, ruc, window)
-    rows = rows[rows["area"].isin(["rural", "urban"])]
+    rows = rows[rows["area"].isin([RURAL, URBAN]) & rows["lsoa_code"].isin(_with_population(area_lsoas))]
     table = rows.pivot_table(index="crime_type", columns="area", values="n", aggfunc="sum", fill_value=0)
     pop = area_lsoas.groupby("rural")["population"].sum()
-    for area, flag in (("rural", True), ("urban", False)):
+    for area, flag in ((RURAL, True), (URBAN, False)):
         if area not in table:
             table[area] = 0
-        table[f"{area}_per_1000"] = (table[area] / float(pop.get(flag, float("nan"))) * 1000).round(2)
+        population = float(pop.get(flag, 0.0))
+        table[f"{area}_per_1000"] = (table[area] / population * 1000).round(2) if population else float("nan")
     return (
         table.reset_index()
         .sort_values("crime_type")
-        .reset_index(drop=True)[["crime_type", "rural", "urban", "rural_per_1000", "urban_per_1000"]]
+        .reset_index(drop=True)[["crime_type", RURAL, URBAN, "rural_per_1000", "urban_per_1000"]]
+    )
+
+
+def rural_by_crime_type_table(
+    street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window, coverage: Coverage
+) -> Breakdown:
+    """:func:`rural_by_crime_type` for ``window`` when the street files cover it."""
+    return window_table(
+        lambda w: rural_by_crime_type(street_monthly, ruc, area_lsoas, w), window, coverage, STREET, "rates by type"
     )
 
 
 def rural_monthly(
     street_monthly: pd.DataFrame, ruc: pd.DataFrame, crime_types: tuple[str, ...], covered: list[str]
 ) -> pd.Series:
-    """Monthly records of ``crime_types`` in rural LSOAs."""
-    from pack.crime import monthly_series
+    """Monthly records of ``crime_types`` in the rural LSOAs of the force area."""
+    rows = street_monthly[street_monthly["crime_type"].isin(crime_types)]
+    rows = classify(rows, ruc, force_districts(street_monthly))
+    return monthly_series(rows[rows["area"] == RURAL], crime_types, covered)
 
-    rural_codes = set(ruc.loc[ruc["rural"], "lsoa_code"])
-    return monthly_series(street_monthly[street_monthly["lsoa_code"].isin(rural_codes)], crime_types, covered)
+
+def unclassified_note(
+    street_monthly: pd.DataFrame, ruc: pd.DataFrame, crime_types: tuple[str, ...], windows: list[Window]
+) -> tuple[str, bool]:
+    """``(note, too many)``: records of ``crime_types`` left out of the rural count in each window
+    (LSOA not in the lookup, outside the force area), and whether the unclassified share of any
+    window's records exceeds :data:`UNCLASSIFIED_LIMIT` (then a change may come from the lookup, not
+    from crime: no test)."""
+    parts, too_many = [], False
+    for window in windows:
+        rows = classify_records(street_monthly, ruc, window, crime_types)
+        by = rows.groupby("area")["n"].sum()
+        total, unmatched, outside = float(by.sum()), int(by.get(NOT_IN_LOOKUP, 0)), int(by.get(OUTSIDE, 0))
+        left = [
+            f"{unmatched:,} record(s) in LSOAs not in the rural-urban lookup (e.g. 2021 codes against a 2011 lookup)"
+            if unmatched
+            else "",
+            f"{outside:,} outside the force area" if outside else "",
+        ]
+        if unmatched or outside:
+            parts.append(f"{window.label}: {' and '.join(t for t in left if t)} not counted")
+        too_many = too_many or (total > 0 and unmatched / total > UNCLASSIFIED_LIMIT)
+    return "; ".join(parts), too_many
 
 
 def rural_rows(
-    street_monthly: pd.DataFrame | None, ruc: pd.DataFrame | None, covered: list[str], baseline: Window, current: Window
-) -> list:
-    """All records, burglary and vehicle crime in rural LSOAs: window against window."""
-    from pack.indicators import count_indicator, not_supplied
-
+    street_monthly: pd.DataFrame | None,
+    ruc: pd.DataFrame | None,
+    coverage: Coverage,
+    baseline: Window,
+    current: Window,
+) -> list[IndicatorRow]:
+    """All records, burglary and vehicle crime in rural LSOAs of the force area: window against window."""
     specs = [
         ("rural_crime_records", "All records in rural areas", None),
         ("rural_burglary", "Burglary in rural areas (all burglary)", ("Burglary",)),
@@ -140,19 +231,24 @@ def rural_rows(
         return [not_supplied(i, n, needs, "lower", "records") for i, n, _ in specs]
     rows = []
     all_types = tuple(sorted(street_monthly["crime_type"].unique()))
+    covered = coverage.covered(STREET)
+    shown = [w for w in (baseline, current) if coverage.covers(w, STREET)]
     for ind, name, types in specs:
-        series = rural_monthly(street_monthly, ruc, types or all_types, covered)
+        note, too_many = unclassified_note(street_monthly, ruc, types or all_types, shown)
         rows.append(
             count_indicator(
                 ind,
                 name,
-                series,
-                covered,
+                rural_monthly(street_monthly, ruc, types or all_types, covered),
+                coverage,
+                STREET,
                 baseline,
                 current,
                 "lower",
-                "data.police.uk street records in rural LSOAs (ONS rural-urban lookup)",
+                "data.police.uk street records in rural LSOAs of the force area (ONS rural-urban lookup)",
                 "records",
+                note=note,
+                untested="over 1% of a window's records could not be classified" if too_many else "",
             )
         )
     return rows

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
 from pack.catalogue import MI_CATALOGUE
 from pack.config import PRIORITIES
-from pack.data import Dataset
+from pack.data import INPUT_NAMES, Dataset, spec
 from pack.errors import NotebookError
+from pack.figures import Coverage
+from pack.findings import tested
 from pack.indicators import mi_indicator
-from pack.periods import Window
+from pack.periods import Month, Window
 
 HEADLINES = {
     "01_strong_local_policing": ["answer_999_seconds", "officer_headcount"],
@@ -44,21 +47,56 @@ def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+SCORECARD = {
+    "priority": "Priority",
+    "indicator": "Indicator",
+    "baseline_label": "Baseline period",
+    "baseline_text": "Baseline",
+    "current_label": "Current period",
+    "current_text": "Current",
+    "change_text": "Change",
+    "status": "Status",
+    "test": "Test",
+}
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def scorecard(tables: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator with a figure (supplied), in plan order."""
+    """One row per indicator with a figure (supplied), in plan order: each figure as text with its
+    unit (or why it is not shown), the change in the unit's terms, the status and the test."""
     rows = tables[tables["status"] != "not supplied"]
-    return rows[
-        [
-            "priority",
-            "indicator",
-            "baseline_label",
-            "baseline_value",
-            "current_label",
-            "current_value",
-            "pct_change",
-            "status",
-        ]
-    ].reset_index(drop=True)
+    return rows[list(SCORECARD)].map(_text).rename(columns=SCORECARD).reset_index(drop=True)
+
+
+DATED_INPUTS = ("workforce", "mi")  # figures at dates or for periods, not monthly series
+
+
+def out_of_date(tables: pd.DataFrame, coverage: Coverage, current: Window) -> pd.DataFrame:
+    """What is out of date for the reporting window: each input whose data end before the window
+    began (or before it ends), then each indicator whose current or baseline figure is out of date."""
+    rows = []
+    for name in INPUT_NAMES:
+        months = coverage.months.get(name, ())
+        if not months:
+            continue
+        last = Month.parse(months[-1])
+        if last < current.start:
+            state = f"out of date: ends {last.name}, before the {current.label} began"
+        elif last < current.end and name not in DATED_INPUTS:
+            state = f"ends {last.name}, before the period ends: the {current.label} is not covered"
+        else:
+            continue
+        rows.append({"what": spec(name).title, "kind": "input", "state": state})
+    for _, row in tables.iterrows():
+        for column in ("current_text", "baseline_text"):
+            text = _text(row.get(column))
+            if text.startswith("out of date"):
+                which = "current figure" if column == "current_text" else "baseline figure"
+                rows.append({"what": f"{row['priority']}: {row['indicator']}", "kind": which, "state": text})
+    return pd.DataFrame(rows, columns=["what", "kind", "state"])
 
 
 def status_counts(tables: pd.DataFrame) -> pd.DataFrame:
@@ -88,8 +126,22 @@ NATIONAL_MEASURES = [
 ]
 
 
+def out_of_date_sentence(stale: pd.DataFrame, current: Window) -> str:
+    """One sentence on :func:`out_of_date`: nothing, or how many inputs and figures are out of date."""
+    if stale.empty:
+        return f"No input or figure is out of date for the {current.label}."
+    inputs = int((stale["kind"] == "input").sum())
+    figures = len(stale) - inputs
+    return (
+        f"For the {current.label}, {inputs} input(s) end before the period and {figures} figure(s) are out of "
+        "date (dated before their window began): they are listed below, shown with their date, never as current "
+        "and never compared."
+    )
+
+
 def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, current: Window) -> pd.DataFrame:
-    """The force's figure for each National Crime and Policing Measure, else ``not supplied``."""
+    """The force's figure for each National Crime and Policing Measure (as text with its unit, or why
+    it is not shown), else ``not supplied``."""
     mi = data.table("mi")
     rows = []
     for measure, kind, ind in NATIONAL_MEASURES:
@@ -97,27 +149,18 @@ def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, cur
             match = tables[tables["indicator_id"] == ind]
             row = match.iloc[0].to_dict() if len(match) else None
         else:
-            r = mi_indicator(mi, MI_CATALOGUE[ind], baseline, current)
-            row = {
-                "current_value": r.current_value,
-                "current_label": r.current_label,
-                "baseline_value": r.baseline_value,
-                "pct_change": r.pct_change,
-                "status": r.status,
-                "source": r.source,
-            }
-        if row is None or row["status"] == "not supplied" or pd.isna(row.get("current_value")):
+            row = asdict(mi_indicator(mi, MI_CATALOGUE[ind], baseline, current))
+        if row is None or row["status"] == "not supplied":
             rows.append(
                 {"measure": measure, "figure": "not supplied", "period": "", "change": "", "status": "not supplied"}
             )
             continue
-        pct = row.get("pct_change")
         rows.append(
             {
                 "measure": measure,
-                "figure": f"{float(row['current_value']):,.0f}",
-                "period": row["current_label"],
-                "change": "" if pct is None or pd.isna(pct) else f"{float(pct):+.1f}%",
+                "figure": _text(row.get("current_text")),
+                "period": _text(row.get("current_label")),
+                "change": _text(row.get("change_text")),
                 "status": row["status"],
             }
         )
@@ -125,6 +168,13 @@ def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, cur
 
 
 def headline_title(headlines: pd.DataFrame) -> str:
-    """Title counting headline indicators that improved."""
-    improved = int((headlines["status"] == "improved").sum())
-    return f"{improved} of {len(headlines)} headline indicators improved significantly"
+    """Title counting the headline indicators whose improvement a significance test supports (the
+    untested ones are counted apart, never added to them)."""
+    if headlines.empty:
+        return "No headline indicator has a figure for this period"
+    is_tested = headlines.apply(tested, axis=1)
+    improved = int(((headlines["status"] == "improved") & is_tested).sum())
+    return (
+        f"{improved} of {int(is_tested.sum())} tested headline indicators improved significantly "
+        f"({int((~is_tested).sum())} more shown without a test)"
+    )

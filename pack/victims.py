@@ -1,10 +1,20 @@
-"""Victim Support and Safeguarding: violence and outcomes joined to street records by Crime ID."""
+"""Victim Support and Safeguarding: violence and outcomes joined to street records by Crime ID.
+
+An outcome figure for a window needs both inputs: the street files for the crimes recorded in it and
+the outcome files for what became of them. A window either misses is *not covered*; with no outcome
+files at all the outcome indicators are *not supplied* (every crime would otherwise read as having
+"no outcome record").
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pack.periods import Window
+from pack.figures import Breakdown, Coverage, Figure, covered_value, unit, window_table
+from pack.indicators import IndicatorRow, indicator_row, not_supplied
+from pack.periods import Window, describe_months
+
+OUTCOME_INPUTS = ("street", "outcomes")  # crimes from the street files, their outcomes from the outcome files
 
 # data.police.uk outcome types grouped as the plan's readers ask about them.
 OUTCOME_GROUPS = {
@@ -57,6 +67,11 @@ def outcome_mix(
     return table[table["crimes"] > 0].reset_index(drop=True)
 
 
+def outcome_mix_table(crime_outcomes: pd.DataFrame, window: Window, coverage: Coverage) -> Breakdown:
+    """:func:`outcome_mix` when the street *and* outcome files cover ``window``."""
+    return window_table(lambda w: outcome_mix(crime_outcomes, w), window, coverage, OUTCOME_INPUTS, "outcome mix")
+
+
 def matched_share(crime_outcomes: pd.DataFrame, window: Window) -> tuple[int, int]:
     """``(crimes with an outcome record, crimes)`` for crimes recorded in ``window``."""
     rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
@@ -81,58 +96,58 @@ def charge_rate_by_type(crime_outcomes: pd.DataFrame, window: Window) -> pd.Data
     return table.reset_index().sort_values("crimes", ascending=False).reset_index(drop=True)
 
 
-def outcome_rows(
-    crime_outcomes: pd.DataFrame | None, outcome_months: list[str], baseline: Window, current: Window
-) -> list:
-    """Share of crimes with an outcome record and the charge/summons rate, window against window."""
-    from pack.indicators import compare_values, not_supplied
-    from pack.periods import describe_months
-
-    if crime_outcomes is None or not outcome_months:
-        needs = "data.police.uk outcomes files"
-        return [
-            not_supplied("crimes_with_outcome_pct", "Crimes with an outcome record", needs, "higher", "%"),
-            not_supplied("charge_rate_pct", "Crimes charged or summonsed", needs, "higher", "%"),
-        ]
-
-    def values(window: Window) -> tuple[float | None, float | None]:
-        matched, total = matched_share(crime_outcomes, window)
-        if not total:
-            return None, None
-        rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
-        charged = rows.loc[rows["outcome_type"].map(outcome_group) == "Charged or summonsed", "n"].sum()
-        return matched / total * 100, charged / total * 100
-
-    last = outcome_months[-1]
-    note = (
-        f"outcome files run to {last} ({describe_months(outcome_months)}); crimes recorded late in a window "
-        "have had less time to reach an outcome (censoring): direction only"
+def charge_rate_table(crime_outcomes: pd.DataFrame, window: Window, coverage: Coverage) -> Breakdown:
+    """:func:`charge_rate_by_type` when the street and outcome files cover ``window``."""
+    return window_table(
+        lambda w: charge_rate_by_type(crime_outcomes, w), window, coverage, OUTCOME_INPUTS, "charge rates"
     )
-    b, c = values(baseline), values(current)
+
+
+def _shares(crime_outcomes: pd.DataFrame, window: Window) -> tuple[float, float, float] | None:
+    """``(% with an outcome record, % charged or summonsed, crimes)`` for crimes recorded in ``window``."""
+    matched, total = matched_share(crime_outcomes, window)
+    if not total:
+        return None
+    rows = crime_outcomes[crime_outcomes["month"].isin(window.month_strings())]
+    charged = rows.loc[rows["outcome_type"].map(outcome_group) == "Charged or summonsed", "n"].sum()
+    return matched / total * 100, float(charged) / total * 100, float(total)
+
+
+def outcome_rows(
+    crime_outcomes: pd.DataFrame | None, coverage: Coverage, baseline: Window, current: Window
+) -> list[IndicatorRow]:
+    """Share of crimes with an outcome record and the charge/summons rate, window against window,
+    each a share of the crimes recorded in the window: shown only for windows that both the street
+    files (the crimes) and the outcome files cover, compared in percentage points."""
+    needs = "data.police.uk outcomes files"
+    specs = [
+        ("crimes_with_outcome_pct", "Crimes with an outcome record", 0),
+        ("charge_rate_pct", "Crimes charged or summonsed", 1),
+    ]
+    if crime_outcomes is None or not coverage.covered(("outcomes",)):
+        return [not_supplied(i, n, needs, "higher", "%") for i, n, _ in specs]
+    share = unit("%")
+
+    def figure(window: Window, which: int) -> Figure:
+        def values() -> tuple[float, float, float] | None:
+            return _shares(crime_outcomes, window)
+
+        return covered_value(
+            lambda: (values() or (None, None, None))[which],
+            window,
+            coverage,
+            OUTCOME_INPUTS,
+            share,
+            base=lambda: (values() or (None, None, None))[2],
+        )
+
+    outcome_months = coverage.covered(("outcomes",))
+    note = (
+        f"outcome files run to {outcome_months[-1]} ({describe_months(outcome_months)}); crimes recorded late in "
+        "a window have had less time to reach an outcome (censoring)"
+    )
     source = "data.police.uk outcomes joined to street records by Crime ID"
     return [
-        compare_values(
-            "crimes_with_outcome_pct",
-            "Crimes with an outcome record",
-            baseline.label,
-            b[0],
-            current.label,
-            c[0],
-            "higher",
-            source,
-            "%",
-            note=note,
-        ),
-        compare_values(
-            "charge_rate_pct",
-            "Crimes charged or summonsed",
-            baseline.label,
-            b[1],
-            current.label,
-            c[1],
-            "higher",
-            source,
-            "%",
-            note=note,
-        ),
+        indicator_row(ind, name, figure(baseline, k), figure(current, k), "higher", source, note=note)
+        for ind, name, k in specs
     ]

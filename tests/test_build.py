@@ -111,7 +111,8 @@ def test_real_data_2022_03(real_data, tmp_path, capsys):
 
 def test_real_data_uncovered_period_fails_without_pack(real_data, tmp_path, capsys):
     out = tmp_path / "p"
-    code = main(["build", "--period", "2021-05", "--data", str(real_data), "--out", str(out)])
+    # the baseline 12 months ending May 2020 (not the default May 2021: that would be the period itself)
+    code = main(["build", "--period", "2021-05", "--baseline", "2020-05", "--data", str(real_data), "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2
     assert "2020-06..2021-02" in err and "Traceback" not in err

@@ -2,8 +2,9 @@ import pandas as pd
 
 from pack.catalogue import MI_CATALOGUE
 from pack.consultation import share_agreeing
+from pack.figures import Coverage
 from pack.findings import finding_sentence
-from pack.indicators import count_indicator, mi_indicator
+from pack.indicators import POISSON_TEST, count_indicator, mi_indicator
 from pack.periods import comparison_windows
 
 
@@ -15,7 +16,9 @@ def test_count_indicator_leaves_uncovered_baseline_empty():
     covered = [f"2021-{m:02d}" for m in range(3, 13)] + [f"2022-{m:02d}" for m in range(1, 12)]
     series = pd.Series(10, index=covered)
     b, c = comparison_windows("2022-03", 12, "2021-05")
-    row = count_indicator("asb", "ASB", series, covered, b, c, "lower", "test")
+    row = count_indicator(
+        "asb", "ASB", series, Coverage({"street": tuple(covered)}), ("street",), b, c, "lower", "test"
+    )
     assert row.current_value == 120 and row.baseline_value is None
     assert row.status == "no comparison" and "2020-06..2021-02" in row.note
 
@@ -24,9 +27,9 @@ def test_count_indicator_by_hand():
     months = [f"{y}-{m:02d}" for y in (2021, 2022) for m in range(1, 13)]
     series = pd.Series([100] * 12 + [50] * 12, index=months)
     b, c = comparison_windows("2022-12", 12, "2021-12")
-    row = count_indicator("x", "X", series, months, b, c, "lower", "test")
+    row = count_indicator("x", "X", series, Coverage({"street": tuple(months)}), ("street",), b, c, "lower", "test")
     assert (row.baseline_value, row.current_value, row.change, row.pct_change) == (1200, 600, -600, -50)
-    assert row.status == "improved"
+    assert row.status == "improved" and row.test == POISSON_TEST
 
 
 def test_mi_level_and_count_indicators():
@@ -78,6 +81,7 @@ def test_finding_sentence_states_direction_size_and_periods():
             "status": "no significant change",
             "unit": "crimes",
             "note": "",
+            "test": POISSON_TEST,
         }
     )
     assert finding_sentence(row) == (

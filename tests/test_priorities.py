@@ -16,6 +16,7 @@ from csvs import DERBYSHIRE, OUTCOME_HEADER, STOP_HEADER, STREET_HEADER, outcome
 from pack import finance, policing, roads, rural, victims
 from pack.data.dataset import Dataset
 from pack.data.stage import prepare
+from pack.figures import Coverage
 from pack.periods import rolling_window
 
 FORCE = f"{DERBYSHIRE},{DERBYSHIRE}"
@@ -78,13 +79,17 @@ def test_stop_search_rows_count_and_linked_share(policing_data: Dataset) -> None
     rows = {
         r.indicator_id: r
         for r in policing.stop_search_rows(
-            searches, policing_data.months("stop_search"), rolling_window("2024-01", 1), rolling_window("2024-02", 1)
+            searches,
+            Coverage.of(policing_data, ["stop_search"]),
+            rolling_window("2024-01", 1),
+            rolling_window("2024-02", 1),
         )
     }
     count = rows["stop_searches"]
     assert (count.baseline_value, count.current_value, count.change) == (4, 2, -2)
     linked = rows["stop_search_linked_outcome_pct"]
     assert (linked.baseline_value, linked.current_value) == (50.0, 50.0)  # 2 of 4, then 1 of 2
+    assert (linked.change, linked.pct_change, linked.change_unit) == (0.0, None, "percentage points")
 
 
 def test_stop_search_by_object_has_no_population_rate(policing_data: Dataset) -> None:
@@ -133,9 +138,10 @@ def test_call_rows_without_a_covered_baseline_say_so(policing_data: Dataset) -> 
 
 
 def test_ksi_counts_and_road_user_split(fixture_dir: Path) -> None:
-    casualties = Dataset(prepare(fixture_dir)).table("casualties")
+    data = Dataset(prepare(fixture_dir))
+    casualties, coverage = data.table("casualties"), Coverage.of(data, roads.STATS19)
     baseline, current = rolling_window("2021-03", 3), rolling_window("2022-03", 3)
-    rows = {r.indicator_id: r for r in roads.ksi_rows(casualties, baseline, current)}
+    rows = {r.indicator_id: r for r in roads.ksi_rows(casualties, coverage, baseline, current)}
     # 2021 Q1: fatal car occupant; serious pedestrian, cyclist, motorcyclist (slight ones do not count)
     # 2022 Q1: fatal pedestrian; serious motorcyclist ×2, cyclist, car occupant
     assert (rows["ksi_casualties"].baseline_value, rows["ksi_casualties"].current_value) == (4, 5)
@@ -145,7 +151,7 @@ def test_ksi_counts_and_road_user_split(fixture_dir: Path) -> None:
         rows["seriously_injured_casualties"].current_value,
     ) == (3, 4)
     assert rows["ksi_casualties"].status == "no significant change"
-    split = roads.ksi_by_road_user(casualties, baseline, current).set_index("road_user")
+    split = roads.ksi_by_road_user(casualties, baseline, current, coverage).table.set_index("road_user")
     assert split[baseline.label].to_dict() == {
         "Pedestrian": 1,
         "Pedal cyclist": 1,
@@ -161,12 +167,12 @@ def test_ksi_counts_and_road_user_split(fixture_dir: Path) -> None:
         "Other": 0,
     }
     # DfT severity-adjusted KSI: killed 1 + adjusted serious of the others (1 + 1 + 0.1 + 1 + 0.8)
-    assert roads.adjusted_ksi(casualties, current) == pytest.approx(4.9)
-    assert roads.adjusted_ksi(casualties, baseline) is None  # the 2021 accident_* files carry none
+    assert roads.adjusted_ksi(casualties, current, coverage).shown == pytest.approx(4.9)
+    assert roads.adjusted_ksi(casualties, baseline, coverage).shown is None  # the 2021 accident_* files carry none
 
 
 def test_ksi_rows_not_supplied_without_stats19() -> None:
-    rows = roads.ksi_rows(None, rolling_window("2021-03", 3), rolling_window("2022-03", 3))
+    rows = roads.ksi_rows(None, Coverage(), rolling_window("2021-03", 3), rolling_window("2022-03", 3))
     assert {r.status for r in rows} == {"not supplied"}
     assert "STATS19" in rows[0].note
 
@@ -310,14 +316,15 @@ def test_charge_rate_of_all_and_of_final_outcomes(outcome_data: Dataset) -> None
         r.indicator_id: r
         for r in victims.outcome_rows(
             outcome_data.table("crime_outcomes"),
-            outcome_data.months("outcomes"),
+            Coverage.of(outcome_data, victims.OUTCOME_INPUTS),
             rolling_window("2023-12", 1),
             rolling_window("2024-01", 1),
         )
     }
     assert rows["crimes_with_outcome_pct"].current_value == pytest.approx(80.0)
     assert rows["charge_rate_pct"].current_value == pytest.approx(40.0)  # c1 and c3 of 5
-    assert rows["charge_rate_pct"].baseline_value is None  # no crimes recorded in 2023-12
+    assert rows["charge_rate_pct"].baseline_value is None  # the street files do not cover 2023-12
+    assert rows["charge_rate_pct"].baseline_text == "not covered: missing 2023-12 (street files and outcome files)"
 
 
 # -------------------------------------------------------------------------------------------
@@ -346,10 +353,12 @@ def test_year_on_year_table_appears_with_a_second_year() -> None:
             "order": [0, 1, 0, 1],
         }
     )
-    assert finance.year_on_year(lines.iloc[:2], "revenue") is None  # one year only
-    table = finance.year_on_year(lines, "revenue").set_index("line")
+    assert finance.year_on_year(lines.iloc[:2], "revenue", "2021/22") is None  # one year only
+    table = finance.year_on_year(lines, "revenue", "2022/23").set_index("line")
     assert table.loc["Police Officers", ["change_gbp_m", "change_pct"]].tolist() == [10.0, 10.0]
     assert table.loc["Police Staff", ["change_gbp_m", "change_pct"]].tolist() == [-2.0, -5.0]
-    rows = {r.indicator_id: r for r in finance.finance_rows(lines, "test")}
+    rows = {r.indicator_id: r for r in finance.finance_rows(lines, "test", rolling_window("2023-03"))}
     assert (rows["revenue_budget_total"].baseline_value, rows["revenue_budget_total"].current_value) == (140.0, 148.0)
-    assert rows["capital_programme_total"].note == "not in the finance input"
+    assert rows["revenue_budget_total"].change_text == "up £8m (5.7%)"  # 148 - 140 = 8; 8 / 140 = 5.7%
+    assert rows["capital_programme_total"].status == "not supplied"
+    assert rows["capital_programme_total"].note == "not supplied: needs the capital table in the finance input"

@@ -78,8 +78,9 @@ def trend_chart(
     x = np.arange(len(months))
     fig = new_figure(HEIGHT)
     ax = fig.add_subplot()
-    sns.lineplot(x=x, y=values, ax=ax, color=DUO[0], lw=1.4, marker="o", ms=4, label=f"{what} per month")
-    sns.lineplot(x=x, y=rolling_total / 12, ax=ax, color=DUO[1], lw=2.8, ls="--", label="rolling 12-month average")
+    # matplotlib's own lines, which break at a month with no value (seaborn would join across the gap)
+    ax.plot(x, values, color=DUO[0], lw=1.4, marker="o", ms=4, label=f"{what} per month")
+    ax.plot(x, rolling_total / 12, color=DUO[1], lw=2.8, ls="--", label="rolling 12-month average")
     highest = float(np.nanmax(values)) if len(values) and values.notna().any() else 1.0
     top = max(highest, 1.0) * (1.3 if windows else 1.08)
     ax.set_ylim(0, top)
