@@ -1,4 +1,8 @@
-"""Strategic summary: the scorecard across priorities and the National Crime and Policing Measures."""
+"""Strategic summary: the six indicator tables read together, and the National Crime and Policing Measures.
+
+The first screen, the scorecard and the scrutiny questions are in :mod:`pack.scorecard`, :mod:`pack.tiles`
+and :mod:`pack.scrutiny`.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,6 @@ from pack.data import Dataset
 from pack.errors import NotebookError
 from pack.indicators import mi_indicator
 from pack.periods import Window
-
-HEADLINES = {
-    "01_strong_local_policing": ["answer_999_seconds", "officer_headcount"],
-    "02_neighbourhood_crime_asb": ["asb_incidents"],
-    "03_road_safety": ["ksi_casualties"],
-    "04_rural_crime": ["rural_crime_records"],
-    "05_victim_support_safeguarding": ["violence_sexual_offences"],
-    "06_driving_efficiencies": ["revenue_budget_total"],
-}
 
 
 def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
@@ -42,40 +37,6 @@ def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
         pd.read_csv(path, keep_default_na=True).assign(stem=p.stem, priority=p.title) for p, path in tables.items()
     ]
     return pd.concat(frames, ignore_index=True)
-
-
-def scorecard(tables: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator with a figure (supplied), in plan order."""
-    rows = tables[tables["status"] != "not supplied"]
-    return rows[
-        [
-            "priority",
-            "indicator",
-            "baseline_label",
-            "baseline_value",
-            "current_label",
-            "current_value",
-            "pct_change",
-            "status",
-        ]
-    ].reset_index(drop=True)
-
-
-def status_counts(tables: pd.DataFrame) -> pd.DataFrame:
-    """Indicators per priority by status."""
-    table = tables.pivot_table(index="priority", columns="status", values="indicator_id", aggfunc="count", fill_value=0)
-    order = [p.title for p in PRIORITIES]
-    return table.reindex(order).fillna(0).astype("int64").reset_index()
-
-
-def headline_rows(tables: pd.DataFrame) -> pd.DataFrame:
-    """The first supplied headline indicator of each priority."""
-    rows = []
-    for stem, ids in HEADLINES.items():
-        sub = tables[(tables["stem"] == stem) & tables["indicator_id"].isin(ids) & tables["current_value"].notna()]
-        if len(sub):
-            rows.append(sub.iloc[0])
-    return pd.DataFrame(rows).reset_index(drop=True)
 
 
 NATIONAL_MEASURES = [
@@ -122,9 +83,3 @@ def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, cur
             }
         )
     return pd.DataFrame(rows)
-
-
-def headline_title(headlines: pd.DataFrame) -> str:
-    """Title counting headline indicators that improved."""
-    improved = int((headlines["status"] == "improved").sum())
-    return f"{improved} of {len(headlines)} headline indicators improved significantly"
