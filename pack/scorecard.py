@@ -263,10 +263,12 @@ def scorecard_rows(tables: pd.DataFrame) -> pd.DataFrame:
 
 
 def status_counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Indicators per priority by status word (:func:`scorecard_rows`), priorities in plan order and
-    the words in :func:`status_columns` order, zeros included."""
-    columns = status_columns(rows["word"])
-    table = pd.crosstab(pd.Categorical(rows["priority"], [p.title for p in PRIORITIES]), rows["word"])
-    table = table.reindex(columns=columns, fill_value=0).astype("int64")
+    """Indicators per priority by status word (:func:`scorecard_rows`): the plan's priorities in plan
+    order (zeros included), then any other, and the words in :func:`status_columns` order."""
+    order = [p.title for p in PRIORITIES]
+    index = order + sorted(set(rows["priority"]) - set(order))
+    table = pd.crosstab(rows["priority"], rows["word"])
+    table = table.reindex(index=index, columns=status_columns(rows["word"]), fill_value=0).astype("int64")
     table.index.name = "priority"
+    table.columns.name = None
     return table.reset_index()
