@@ -224,12 +224,13 @@ def bar_chart(
     ax.grid(axis="y", visible=False)
     _set_title(ax, title)
     fig.tight_layout()
-    if len(data):
-        first = data.iloc[0]
+    if len(data):  # the largest and smallest by value, whatever order the bars are drawn in
+        values = data[value].astype(float)
+        big, small = data.loc[values.idxmax()], data.loc[values.idxmin()]
         alt = (
-            f"Bar chart of {what} for {len(data)} categories. The largest is {first[category]} "
-            f"with {float(first[value]):,.1f}; the smallest is {data.iloc[-1][category]} with "
-            f"{float(data.iloc[-1][value]):,.1f}."
+            f"Bar chart of {what} for {len(data)} categories. The largest is {big[category]} "
+            f"with {float(big[value]):,.1f}; the smallest is {small[category]} with "
+            f"{float(small[value]):,.1f}."
         )
     else:
         alt = f"Bar chart of {what}: no data."

@@ -178,6 +178,11 @@ def measure_html(measure: Measure, common_period: str | None = None) -> str:
         f'<p class="measure-name">{_e(short_name(measure.name))}</p>'
         f'<p class="measure-value">{_e(measure.value)}{period}</p>'
     )
+    change = (
+        ""
+        if measure.verdict.status == "not supplied"
+        else f' <span class="measure-change">· {_e(measure.change)}</span>'
+    )
     trend = ""
     if measure.trend is not None and len(measure.trend.values) > 1:
         trend = sparkline(measure.trend, _spans(measure))
@@ -186,8 +191,7 @@ def measure_html(measure: Measure, common_period: str | None = None) -> str:
         trend = f'<div class="measure-trend">{trend}</div>'
     parts = [
         f'<div class="measure-top"><div class="measure-figure">{figure}</div>{trend}</div>',
-        f'<p class="measure-verdict">{verdict_tag(measure)} '
-        f'<span class="measure-change">· {_e(measure.change)}</span></p>',
+        f'<p class="measure-verdict">{verdict_tag(measure)}{change}</p>',
     ]
     if measure.position is not None:
         parts.append(f'<p class="measure-position">{_e(measure.position.text)}</p>')

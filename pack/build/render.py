@@ -338,7 +338,7 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
         css=_asset("pack.css"),
         components_css=_asset("components.css"),
         script=_asset("pack.js"),
-        pygments_css=Markup(HtmlFormatter(style="default").get_style_defs(".highlight")),
+        pygments_css=Markup(HtmlFormatter(style="xcode").get_style_defs(".highlight")),
     )
     path = folder / "evidence-pack.html"
     path.write_text(page, encoding="utf-8")

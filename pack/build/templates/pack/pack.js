@@ -17,8 +17,10 @@
         box.setAttribute('tabindex', '0');
         if (isTable) {
           var caption = box.querySelector('caption');
+          var section = box.closest('section[aria-label]');
+          var name = caption ? caption.textContent : 'Table';
           box.setAttribute('role', 'region');
-          box.setAttribute('aria-label', caption ? caption.textContent : 'Table');
+          box.setAttribute('aria-label', section ? section.getAttribute('aria-label') + ': ' + name : name);
         }
       } else if (!scrolls && box.getAttribute('tabindex') === '0') {
         box.removeAttribute('tabindex');
