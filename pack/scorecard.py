@@ -52,17 +52,18 @@ class Position:
 
     @property
     def text(self) -> str:
-        """``12.3 per 1,000 residents (England and Wales 14.1; most similar forces 13); 12th lowest of 39``."""
+        """``27.8 per 1,000 residents; England and Wales 14.1, most similar forces 13.1; 38th lowest of 42``."""
+        text = f"{number(round(self.rate, 2))} per 1,000 residents"
         others = []
         if self.england_wales is not None:
             others.append(f"England and Wales {number(round(self.england_wales, 2))}")
         if self.peers is not None:
             others.append(f"most similar forces {number(round(self.peers, 2))}")
-        text = f"{number(round(self.rate, 2))} per 1,000 residents"
-        text += f" ({'; '.join(others)})" if others else ""
+        if others:
+            text += "; " + ", ".join(others)
         if self.rank is not None:
             suffix = "th" if 10 <= self.rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(self.rank % 10, "th")
-            text += f"; {self.rank}{suffix} lowest of {self.compared} forces"
+            text += f"; {self.rank}{suffix} lowest of {self.compared}"
         return text
 
 

@@ -212,9 +212,8 @@ def tiles_html(tiles: list[Tile], current_label: str, baseline_label: str) -> st
     """The first screen: a line saying what the tiles show and which periods every figure compares,
     the six tiles, and how to read them."""
     intro = (
-        '<p class="tiles-periods">Each priority\'s headline measures: the figure for the '
-        f"<strong>{_e(current_label)}</strong> and its change on the <strong>{_e(baseline_label)}</strong> (unless "
-        "the figure says otherwise), its monthly trend with the two periods shaded, and the verdict.</p>"
+        f'<p class="tiles-periods">Figures for the <strong>{_e(current_label)}</strong> against the '
+        f"<strong>{_e(baseline_label)}</strong>, unless a figure says otherwise.</p>"
     )
     grid = "".join(tile_html(t, current_label) for t in tiles)
     return f'<div class="first-screen">{intro}<div class="tiles">{grid}</div>{legend_html()}</div>'

@@ -246,7 +246,7 @@ def test_a_tile_shows_the_national_position_when_there_is_one():
     )
     [tile] = tiles(tables_for(), positions=positions, priorities=(TEST_PRIORITY,))
     assert tile.measures[0].position.text == (
-        "27.8 per 1,000 residents (England and Wales 14.1; most similar forces 13.1); 38th lowest of 42 forces"
+        "27.8 per 1,000 residents; England and Wales 14.1, most similar forces 13.1; 38th lowest of 42"
     )
     assert tile.measures[1].position is None  # no comparison for a charge rate
 
@@ -292,3 +292,41 @@ def test_the_scorecard_has_units_dates_in_words_and_statuses_in_a_fixed_order():
     words = counts[list(STATUS_ORDER)]
     assert words.to_numpy().sum() == 6 and words.iloc[1:6].to_numpy().sum() == 0
     assert re.fullmatch(r"[✔✖●↑↓→○–◷?] .+", rows["status"].iloc[0])
+
+
+@pytest.mark.slow
+def test_positions_read_from_the_national_comparison():
+    """With :mod:`pack.compare` (the national comparison), the tiles read the force's rate, England and
+    Wales's, its most similar group's and its rank as the comparison computes them."""
+    compare = pytest.importorskip("pack.compare", reason="the national comparison is not in this tree")
+    from pack.config import DEMO_DATA_DIR, PLAN_FORCE
+    from pack.data import ensure_demo_data, open_dataset
+    from pack.periods import comparison_windows
+    from pack.scorecard import POSITION_COLUMNS, positions_table
+
+    ensure_demo_data(DEMO_DATA_DIR)
+    _, current = comparison_windows("2024-01", 12, "2021-05")
+    national = compare.national_comparison(open_dataset(DEMO_DATA_DIR, PLAN_FORCE), PLAN_FORCE, current)
+    positions = positions_table(national)
+    if not national.available:
+        assert positions is None
+        return
+    summary = national.summary()
+    assert list(positions.columns) == POSITION_COLUMNS
+    assert positions["indicator_id"].tolist() == list(national.groups)
+    same = {
+        "rate_per_1000": "force_rate_per_1000",
+        "england_wales_rate_per_1000": "england_wales_rate_per_1000",
+        "peers_rate_per_1000": "peers_rate_per_1000",
+    }
+    for ours, theirs in same.items():
+        assert positions[ours].astype("float64").tolist() == summary[theirs].astype("float64").tolist()
+    assert positions["rank"].tolist() == summary["rank"].tolist()
+    [tile] = tiles(
+        pd.DataFrame([row(indicator_id="asb_incidents", indicator="ASB", unit="incidents")]).assign(
+            stem="09_test", priority="Test"
+        ),
+        positions=positions,
+        priorities=(Priority(9, "09_test", "Test", "", "", headlines=("asb_incidents",)),),
+    )
+    assert tile.measures[0].position is not None

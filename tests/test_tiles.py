@@ -101,8 +101,8 @@ def test_the_latest_months_variation_is_in_words_beside_its_icon():
 
 def test_the_first_screen_says_its_periods_and_explains_every_word():
     html = tiles_html([], "12 months ending January 2024", "12 months ending May 2021")
-    assert "the figure for the <strong>12 months ending January 2024</strong>" in html
-    assert "change on the <strong>12 months ending May 2021</strong>" in html
+    assert "Figures for the <strong>12 months ending January 2024</strong>" in html
+    assert "against the <strong>12 months ending May 2021</strong>, unless a figure says otherwise" in html
     for word in STATUS_ORDER:
         assert f"<strong>{word}</strong>:" in html
     # common cause; improvement, concern and neither, each high and low

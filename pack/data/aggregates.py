@@ -31,7 +31,7 @@ def write_aggregates(out: Path) -> None:
                     TO '{out / "street_monthly.parquet"}' (FORMAT parquet)"""
             )
             con.execute(
-                f"""COPY (SELECT month, crime_type, round(longitude, 2) AS lon, round(latitude, 2) AS lat,
+                f"""COPY (SELECT month, crime_type, district, round(longitude, 2) AS lon, round(latitude, 2) AS lat,
                     count(*) AS n FROM read_parquet('{street}') WHERE longitude IS NOT NULL
                     GROUP BY ALL ORDER BY ALL) TO '{out / "street_grid.parquet"}' (FORMAT parquet)"""
             )

@@ -6,6 +6,7 @@ returns the typed columns the prepared table keeps (with ``source_file``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -281,6 +282,51 @@ def ethnicity_population_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
         {
             "ethnic_group": frame["ethnic_group"].str.strip(),
             "population": number_column(frame["population"]),
+            "source_file": file,
+        }
+    )
+
+
+def force_areas_renames(header: list[str]) -> dict[str, str]:
+    """Header renames of an ONS LAD -> CSP -> PFA lookup of any vintage: ``LAD16NM``/``LAD21NM`` ->
+    ``lad_name``, ``LAD16CD`` -> ``lad_code``, likewise ``csp_*`` and ``pfa_*``; other columns lower-cased.
+
+    >>> force_areas_renames(["LAD16NM", "CSP16CD", "PFA21NM", "FID"])
+    {'LAD16NM': 'lad_name', 'CSP16CD': 'csp_code', 'PFA21NM': 'pfa_name', 'FID': 'fid'}
+    """
+    mapping: dict[str, str] = {}
+    for column in header:
+        low = column.strip().lower()
+        match = re.fullmatch(r"(lad|csp|pfa)\d{2}(cd|nm)", low)
+        name = f"{match.group(1)}_{'code' if match.group(2) == 'cd' else 'name'}" if match else low
+        mapping[column] = name if name not in mapping.values() else low
+    return mapping
+
+
+def force_areas_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed LAD -> CSP -> PFA lookup rows (names trimmed; codes empty where the file has none)."""
+    return pd.DataFrame(
+        {
+            "lad_code": _text_or_empty(frame, "lad_code").str.strip(),
+            "lad_name": frame["lad_name"].str.strip(),
+            "csp_code": _text_or_empty(frame, "csp_code").str.strip(),
+            "csp_name": _text_or_empty(frame, "csp_name").str.strip(),
+            "pfa_code": _text_or_empty(frame, "pfa_code").str.strip(),
+            "pfa_name": frame["pfa_name"].str.strip(),
+            "source_file": file,
+        }
+    )
+
+
+def peers_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Typed most-similar-group pairs, with the source and edition each row names (empty if none)."""
+    return pd.DataFrame(
+        {
+            "force": frame["force"].str.strip(),
+            "peer": frame["peer"].str.strip(),
+            "edition": _text_or_empty(frame, "edition").str.strip(),
+            "source": _text_or_empty(frame, "source").str.strip(),
+            "verified": _text_or_empty(frame, "verified").str.strip().str.lower(),
             "source_file": file,
         }
     )

@@ -72,6 +72,8 @@ class _FileResult:
     report: FileReport | None = None
     months: set[str] = field(default_factory=set)
     other_forces: Counter[str] = field(default_factory=Counter)
+    # a street file's valid records of every force, by (Falls within, Month, Crime type): the national picture
+    force_counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     outcome_types: list[str] = field(default_factory=list)  # an outcomes file's codes, in code order
     error: str | None = None
     memo_key: str | None = None  # the file's state when read (see pack.data.hashing.memo_key) ...
@@ -174,6 +176,9 @@ def _read_police_uk_rows(
             list(input_spec.kept or ()),
             on_bytes=hashing,
         ):
+            if name == "street" and len(frame):
+                by_force = frame.value_counts(["Falls within", "Month", "Crime type"], sort=False)
+                result.force_counts.update({key: int(n) for key, n in by_force.items()})
             if name != "stop_search" and len(frame):
                 mine = frame["Falls within"] == force
                 for other, n in frame.loc[~mine, "Falls within"].value_counts().items():
@@ -279,9 +284,65 @@ def _collect_police_uk(
         else:
             report.notes.append(f"rows of other forces excluded: {listed}")
     report.months = sorted(months)
+    if name == "street":
+        _write_force_monthly(ctx, files, results)
     if outcome_codes:  # what each outcome_code of the outcomes table stands for
         codes, types = zip(*sorted(outcome_codes), strict=True)
         table = arrow.table(
             {"outcome_code": arrow.array(codes, arrow.int64()), "outcome_type": arrow.array(types, arrow.string())}
         )
         pq.write_table(table, ctx.out / "outcome_codes.parquet")
+
+
+FORCE_MONTHLY_SCHEMA = arrow.schema(
+    [
+        ("falls_within", arrow.string()),
+        ("month", arrow.string()),
+        ("crime_type", arrow.string()),
+        ("n", arrow.int64()),
+        ("source_file", arrow.string()),
+    ]
+)
+
+
+def _write_force_monthly(ctx: PrepareContext, files: list[FoundFile], results: list[_FileResult]) -> None:
+    """``force_monthly.parquet``: every force's valid street records by month and crime type, from
+    every street file read (a national archive's too), one row per file, force, month and type.
+
+    A force's month found in two files of different names (two downloads not recognised as one) is
+    counted from one file only, the one with more records (then the later by path), and noted."""
+    files_of: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    read = [(f, r) for f, r in zip(files, results, strict=True) if r.error is None]  # a file in error: not counted
+    for f, result in read:
+        totals: Counter[tuple[str, str]] = Counter()
+        for (falls_within, month, _), n in result.force_counts.items():
+            totals[(falls_within, month)] += n
+        for key, n in totals.items():
+            files_of[key].append((n, f.relative))
+    chosen = {key: max(candidates)[1] for key, candidates in files_of.items()}
+    for (falls_within, month), candidates in sorted(files_of.items()):
+        if len(candidates) > 1:
+            others = ", ".join(rel for _, rel in sorted(candidates) if rel != chosen[(falls_within, month)])
+            ctx.reports["street"].notes.append(
+                f"national counts: {falls_within} {month} is in more than one file; counted from "
+                f"{chosen[(falls_within, month)]} only (not {others})"
+            )
+    rows = sorted(
+        (falls_within, month, crime_type, n, f.relative)
+        for f, result in read
+        for (falls_within, month, crime_type), n in result.force_counts.items()
+        if chosen[(falls_within, month)] == f.relative
+    )
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    table = arrow.Table.from_arrays(
+        [arrow.array(values, field.type) for values, field in zip(columns, FORCE_MONTHLY_SCHEMA, strict=True)],
+        schema=FORCE_MONTHLY_SCHEMA,
+    )
+    pq.write_table(table, ctx.out / "force_monthly.parquet", compression="zstd")
+    forces = len({r[0] for r in rows})
+    ctx.reports["street"].notes.append(
+        f"every force's valid records counted by month and crime type for the national comparison: {forces} force(s)"
+    )
+    log.info("Prepare: national counts for %d force(s) by month and crime type (force_monthly)", forces)

@@ -309,3 +309,26 @@ def ethnicity_population_schema() -> pa.DataFrameSchema:
         },
         name="ethnicity_population",
     )
+
+
+def force_areas_schema() -> pa.DataFrameSchema:
+    """ONS local authority district -> community safety partnership -> police force area lookup
+    (normalised columns ``lad_name``, ``pfa_name``; codes optional)."""
+    return pa.DataFrameSchema(
+        {
+            "lad_name": _col(_non_empty("a local authority district name such as Amber Valley")),
+            "pfa_name": _col(_non_empty("a police force area name such as Derbyshire")),
+        },
+        name="force_areas",
+    )
+
+
+def peers_schema() -> pa.DataFrameSchema:
+    """Most similar group: one ``force, peer`` pair per row."""
+    return pa.DataFrameSchema(
+        {
+            "force": _col(_non_empty("a police force name such as Derbyshire")),
+            "peer": _col(_non_empty("the name of a force in its most similar group")),
+        },
+        name="peers",
+    )

@@ -10,6 +10,7 @@ input needs a step after reading, a finisher in :mod:`pack.data.tables`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -47,6 +48,11 @@ def _stats19_collisions(_exact: frozenset[str], lower: frozenset[str]) -> bool:
 
 def _lsoa_population(_exact: frozenset[str], lower: frozenset[str]) -> bool:
     return bool({"pop", "population", "all ages", "total"} & lower) and any("lsoa" in c for c in lower)
+
+
+def _force_areas(_exact: frozenset[str], lower: frozenset[str]) -> bool:
+    """An ONS LAD -> (CSP ->) PFA lookup of any vintage: ``LAD16NM`` (or ``LAD21NM`` ...) and ``PFA16NM``."""
+    return any(re.fullmatch(r"lad\d{2}nm", c) for c in lower) and any(re.fullmatch(r"pfa\d{2}nm", c) for c in lower)
 
 
 def _workforce(_exact: frozenset[str], lower: frozenset[str]) -> bool:
@@ -296,6 +302,33 @@ INPUTS: tuple[InputSpec, ...] = (
         required=("ethnic_group", "population"),
         schema=schemas.ethnicity_population_schema,
         convert=converters.ethnicity_population_typed,
+        renames=converters.simple_renames,
+    ),
+    InputSpec(
+        "force_areas",
+        "Local authority district to community safety partnership to police force area lookup",
+        ONS,
+        "https://geoportal.statistics.gov.uk/ (Local Authority District to Community Safety Partnership to "
+        "Police Force Area lookup, e.g. LAD16_CSP16_PFA16_EW_LU); used with the LSOA population and "
+        "rural-urban lookup for force and district populations",
+        reader="table",
+        recognise=_force_areas,
+        required=("lad_name", "pfa_name"),
+        schema=schemas.force_areas_schema,
+        convert=converters.force_areas_typed,
+        renames=converters.force_areas_renames,
+    ),
+    InputSpec(
+        "peers",
+        "Most similar group of forces (peers)",
+        "Home Office most similar groups, as published by HMICFRS / IOPC",
+        "IOPC 'Most similar force (MSF) groups' or HMICFRS value-for-money data; replaces the unverified "
+        "default in data/published/peers.csv",
+        reader="table",
+        recognise=lower_columns("force", "peer"),
+        required=("force", "peer"),
+        schema=schemas.peers_schema,
+        convert=converters.peers_typed,
         renames=converters.simple_renames,
     ),
 )

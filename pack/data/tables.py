@@ -1,5 +1,5 @@
 """The smaller inputs, read whole by their specs: STATS19, ONS lookups, calls, finance, consultation, MI,
-hotspots, population by ethnic group.
+hotspots, population by ethnic group, the district to force area lookup and most similar groups.
 
 Each is read, validated and typed by its :class:`~pack.data.specs.InputSpec`; a *finisher* then does
 what that input needs after reading (keep one force's collisions, join casualties to them, one row
@@ -128,6 +128,33 @@ def _ethnicity_population(ctx: PrepareContext, groups: pd.DataFrame, _read: Fram
     return groups
 
 
+def _force_areas(ctx: PrepareContext, areas: pd.DataFrame, _read: Frames) -> pd.DataFrame | None:
+    """One row per local authority district: a district given twice with the same force is kept once
+    (noted); a district given to two forces is an error naming both."""
+    report = ctx.reports["force_areas"]
+    forces = areas.groupby("lad_name")["pfa_name"].unique()
+    conflicting = forces[forces.map(len) > 1]
+    if len(conflicting):
+        listed = "; ".join(f"{lad}: {', '.join(sorted(pfas))}" for lad, pfas in conflicting.items())
+        ctx.errors.append(
+            f"force_areas: district(s) given to more than one police force area ({listed}) in "
+            f"{', '.join(report.files)}; expected each district in one force area"
+        )
+        return None
+    repeated = int(areas["lad_name"].duplicated().sum())
+    if repeated:
+        report.notes.append(f"{repeated} repeated district row(s) kept once")
+    return areas.drop_duplicates("lad_name", keep="first").sort_values("lad_name", kind="stable")
+
+
+def _peers(ctx: PrepareContext, peers: pd.DataFrame, _read: Frames) -> pd.DataFrame:
+    """Each ``force, peer`` pair once, in the order given (a repeated pair is noted)."""
+    repeated = int(peers.duplicated(["force", "peer"]).sum())
+    if repeated:
+        ctx.reports["peers"].notes.append(f"{repeated} repeated force-peer pair(s) kept once")
+    return peers.drop_duplicates(["force", "peer"], keep="first")
+
+
 Finisher = Callable[[PrepareContext, pd.DataFrame, Frames], pd.DataFrame | None]
 FINISHERS: dict[str, Finisher] = {
     "collisions": _collisions,
@@ -137,6 +164,8 @@ FINISHERS: dict[str, Finisher] = {
     "calls": _calls,
     "mi": _mi,
     "ethnicity_population": _ethnicity_population,
+    "force_areas": _force_areas,
+    "peers": _peers,
 }
 
 
