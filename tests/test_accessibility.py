@@ -84,6 +84,7 @@ NOT_DATA = [
     r"\d[\d,]* squares have at least one record",
     r"target level \([\d,]+\)",
     r"\d+ point\(s\) show special-cause variation",  # a count of the table's rows, checked below
+    r"\d+ of (?=\d+ categories are drawn)",  # how many bars a long chart draws; the table lists them all
 ]
 
 
