@@ -27,13 +27,24 @@ browser: ## Install Debian's chromium for the HTML tests (needs root; never down
 	  || echo "WARNING: chromium could not be installed; browser tests will be skipped with a message"; \
 	fi
 
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(AXE); \
+	else \
+	  echo "WARNING: npm is not installed; the accessibility (axe-core) tests will be skipped with a message"; \
+	fi
+
+axe: $(AXE) ## Install axe-core from npm (exact pin in package-lock.json) for the accessibility tests
+
 pack: setup ## Build the evidence pack on the bundled demo data and print where the HTML is
 	$(PY) run_pack.py build $(ARGS)
 
 validate: setup ## Check the data folder against the data contract (ARGS="--data DIR")
 	$(PY) run_pack.py validate $(ARGS)
 
-test: setup browser ## Run the whole test suite (unit, notebooks, real data, browser)
+test: setup browser axe ## Run the whole test suite (unit, notebooks, real data, browser, accessibility)
 	$(PY) -m pytest $(ARGS)
 
 test-fast: setup ## Run the fast tests only (no whole-pack builds, no browser): a minute or two
@@ -50,7 +61,7 @@ lint: setup ## ruff check, ruff format --check and the architecture contracts (i
 bench: setup ## Benchmark the build against the naive papermill + nbconvert pipeline
 	$(PY) benchmarks/bench_build.py $(ARGS)
 
-clean: ## Remove build outputs and caches (keeps .venv)
+clean: ## Remove build outputs and caches (keeps .venv and node_modules)
 	rm -rf build data/demo .pytest_cache
 
-.PHONY: help setup browser pack validate test test-fast lab lint bench clean
+.PHONY: help setup browser axe pack validate test test-fast lab lint bench clean

@@ -19,6 +19,13 @@ PLAN_NAME = "Derbyshire Police and Crime Plan 2021-25"
 PLAN_FORCE = "Derbyshire Constabulary"
 PLAN_BASELINE_END = "2021-05"
 DEMO_DATA_NOTICE = "Demonstration data - not official statistics"
+# Who publishes the pack and where readers write to: printed on the cover and on every printed page.
+# An office that publishes its own pack changes these two lines.
+PUBLISHER = "Office of the Police and Crime Commissioner for Derbyshire"
+CONTACT = "https://www.derbyshire-pcc.gov.uk"
+# Cells with this tag (how to run the notebook, its own data-quality listing) appear on the notebook's
+# own page but not in the combined evidence pack.
+NOTEBOOK_ONLY_TAG = "notebook-only"
 
 
 def cache_root() -> Path:
@@ -35,6 +42,9 @@ class Priority:
     title: str
     aim: str
     consultation_key: str
+    # The headline measures on the summary's first screen: indicator ids of this priority's
+    # indicator table, each a performance measure with a better direction (higher or lower).
+    headlines: tuple[str, ...] = ()
 
 
 PRIORITIES: tuple[Priority, ...] = (
@@ -44,6 +54,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Strong Local Policing",
         "More police on our streets and a focus on neighbourhood policing.",
         "Strong Local Policing",
+        headlines=("answer_999_seconds", "wait_101_minutes", "officer_headcount"),
     ),
     Priority(
         2,
@@ -51,6 +62,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Neighbourhood Crime and Anti-Social Behaviour",
         "Clamping down on burglary, drug dealing and anti-social behaviour.",
         "Neighbourhood Crime and ASB",
+        headlines=("asb_incidents", "burglary", "neighbourhood_crime"),
     ),
     Priority(
         3,
@@ -59,6 +71,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Dealing with the Fatal Four (speeding, drugs/alcohol, seatbelts and mobile phones) "
         "and improving road safety for all.",
         "Road Safety",
+        headlines=("ksi_casualties", "killed_casualties", "speedwatch_members"),
     ),
     Priority(
         4,
@@ -67,6 +80,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Increase police presence with more officers trained to deal with rural crime and "
         "ensure specific support services are available for victims.",
         "Rural Crime",
+        headlines=("rural_crime_records", "rural_burglary", "rural_vehicle_crime"),
     ),
     Priority(
         5,
@@ -74,6 +88,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Victim Support and Safeguarding",
         "Ensuring all victims of crime receive appropriate support and the most vulnerable are protected.",
         "Victim Support and Safeguarding",
+        headlines=("violence_sexual_offences", "charge_rate_pct", "rasso_positive_outcome_rate_pct"),
     ),
     Priority(
         6,
@@ -81,6 +96,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Driving Efficiencies",
         "Ensuring tax payers' money is being spent wisely and resources are being managed effectively.",
         "Driving Efficiencies",
+        headlines=("savings_and_underspends_gbp_m", "street_triage_hours_saved", "drone_savings_gbp_m"),
     ),
 )
 

@@ -218,12 +218,17 @@ class NotebookContext:
             )
 
     def show_data_quality(self, inputs: list[str]) -> None:
-        """Coverage, rejections and notes for the inputs this notebook uses."""
+        """Coverage, rejections and notes for the inputs this notebook uses, and the cross-checks that
+        concern them (each shown only where its input is used; every check is in the pack's appendix)."""
         from pack.quality import input_quality_table
 
         display.show_table(input_quality_table(self.data.quality, inputs), "Inputs used by this notebook")
         notes = self.data.quality.notes(inputs)
-        checks = [f"{c.check}: {c.detail} ({c.resolution})" for c in self.data.quality.checks]
+        checks = [
+            f"{c.check}: {c.detail} ({c.resolution})"
+            for c in self.data.quality.checks
+            if not c.inputs or set(c.inputs) & set(inputs)
+        ]
         if notes or checks:
             display.show_list(notes[:20] + checks)
 

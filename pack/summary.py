@@ -1,4 +1,9 @@
-"""Strategic summary: the scorecard across priorities and the National Crime and Policing Measures."""
+"""Strategic summary: the six indicator tables read together, what is out of date for the period, and the
+National Crime and Policing Measures.
+
+The first screen, the scorecard and the scrutiny questions are in :mod:`pack.scorecard`, :mod:`pack.tiles`
+and :mod:`pack.scrutiny`.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,8 @@ from pack.config import PRIORITIES
 from pack.data import INPUT_NAMES, Dataset, spec
 from pack.errors import NotebookError
 from pack.figures import Coverage
-from pack.findings import tested
 from pack.indicators import mi_indicator
 from pack.periods import Month, Window
-
-HEADLINES = {
-    "01_strong_local_policing": ["answer_999_seconds", "officer_headcount"],
-    "02_neighbourhood_crime_asb": ["asb_incidents"],
-    "03_road_safety": ["ksi_casualties"],
-    "04_rural_crime": ["rural_crime_records"],
-    "05_victim_support_safeguarding": ["violence_sexual_offences"],
-    "06_driving_efficiencies": ["revenue_budget_total"],
-}
 
 
 def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
@@ -47,28 +42,8 @@ def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-SCORECARD = {
-    "priority": "Priority",
-    "indicator": "Indicator",
-    "baseline_label": "Baseline period",
-    "baseline_text": "Baseline",
-    "current_label": "Current period",
-    "current_text": "Current",
-    "change_text": "Change",
-    "status": "Status",
-    "test": "Test",
-}
-
-
 def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def scorecard(tables: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator with a figure (supplied), in plan order: each figure as text with its
-    unit (or why it is not shown), the change in the unit's terms, the status and the test."""
-    rows = tables[tables["status"] != "not supplied"]
-    return rows[list(SCORECARD)].map(_text).rename(columns=SCORECARD).reset_index(drop=True)
 
 
 DATED_INPUTS = ("workforce", "mi")  # figures at dates or for periods, not monthly series
@@ -97,23 +72,6 @@ def out_of_date(tables: pd.DataFrame, coverage: Coverage, current: Window) -> pd
                 which = "current figure" if column == "current_text" else "baseline figure"
                 rows.append({"what": f"{row['priority']}: {row['indicator']}", "kind": which, "state": text})
     return pd.DataFrame(rows, columns=["what", "kind", "state"])
-
-
-def status_counts(tables: pd.DataFrame) -> pd.DataFrame:
-    """Indicators per priority by status."""
-    table = tables.pivot_table(index="priority", columns="status", values="indicator_id", aggfunc="count", fill_value=0)
-    order = [p.title for p in PRIORITIES]
-    return table.reindex(order).fillna(0).astype("int64").reset_index()
-
-
-def headline_rows(tables: pd.DataFrame) -> pd.DataFrame:
-    """The first supplied headline indicator of each priority."""
-    rows = []
-    for stem, ids in HEADLINES.items():
-        sub = tables[(tables["stem"] == stem) & tables["indicator_id"].isin(ids) & tables["current_value"].notna()]
-        if len(sub):
-            rows.append(sub.iloc[0])
-    return pd.DataFrame(rows).reset_index(drop=True)
 
 
 NATIONAL_MEASURES = [
@@ -165,16 +123,3 @@ def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, cur
             }
         )
     return pd.DataFrame(rows)
-
-
-def headline_title(headlines: pd.DataFrame) -> str:
-    """Title counting the headline indicators whose improvement a significance test supports (the
-    untested ones are counted apart, never added to them)."""
-    if headlines.empty:
-        return "No headline indicator has a figure for this period"
-    is_tested = headlines.apply(tested, axis=1)
-    improved = int(((headlines["status"] == "improved") & is_tested).sum())
-    return (
-        f"{improved} of {int(is_tested.sum())} tested headline indicators improved significantly "
-        f"({int((~is_tested).sum())} more shown without a test)"
-    )

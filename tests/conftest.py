@@ -61,3 +61,14 @@ def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(output_dir=out)
     assert result.ok, [n.error for n in result.notebooks]
     return out
+
+
+@pytest.fixture(scope="session")
+def real_pack(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One full build on Derbyshire's real files, 12 months ending March 2022, shared by the slow tests."""
+    from pack.build.run import build
+
+    out = tmp_path_factory.mktemp("packs") / "real-2022-03"
+    result = build(output_dir=out, period_end="2022-03", data_dir=str(real_data))
+    assert result.ok, [n.error for n in result.notebooks]
+    return out

@@ -192,7 +192,11 @@ def test_each_notebook_is_keyed_on_what_it_reads(tmp_path, monkeypatch) -> None:
         (tmp_path / "tables" / f"{p.stem}-indicators.csv").write_text("indicator_id\nx\n", encoding="utf-8")
     summary = cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path))
     (tmp_path / "tables" / "03_road_safety-indicators.csv").write_text("indicator_id\ny\n", encoding="utf-8")
-    assert cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path)) != summary
+    changed = cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path))
+    assert changed != summary
+    # ... and the claims check's verdicts (its scrutiny questions name claims the data do not support)
+    (tmp_path / "tables" / f"{CLAIMS_STEM}-verdicts.csv").write_text("claim_id,verdict\n", encoding="utf-8")
+    assert cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path)) != changed
     # a claims file reaches the claims notebook's key only
     claims = tmp_path / "claims.csv"
     claims.write_text("claim_id\n", encoding="utf-8")

@@ -1,6 +1,7 @@
 """The evidence pack in a real headless Chromium (Debian's), driven by Playwright."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -37,7 +38,8 @@ def need_chromium() -> None:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(demo_pack):
+    """Playwright runs an event loop in this thread: the pack is built before it starts."""
     need_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -171,3 +173,108 @@ def test_a_pack_opened_in_jupyterlab_is_left_as_it_was(browser, demo_pack, tmp_p
         server.wait(timeout=30)
     assert folder_state(demo_pack) == before
     assert output_hashes(demo_pack) == read_manifest(demo_pack)["outputs"]
+
+
+# --- the pack's furniture, phone layout and per-notebook pages (issue 25) ----------------------------
+
+
+def test_the_cover_names_the_publisher_a_contact_and_a_date(page):
+    from pack.config import CONTACT, PUBLISHER
+
+    cover = page.locator("header.cover").inner_text()
+    assert f"Published by {PUBLISHER}" in cover
+    assert page.locator(f'header.cover a[href="{CONTACT}"]').count() == 1
+    assert "Data to: January 2024" in cover or re.search(r"Published: \d{1,2} \w+ \d{4}", cover)
+
+
+def test_the_input_file_hashes_are_collapsed_and_wrapped(page):
+    files = page.locator("details.provenance-files")
+    assert files.count() == 1 and files.get_attribute("open") is None
+    assert not files.locator("table").is_visible()
+    files.locator("summary").click()
+    box = files.locator(".table-scroll")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth")  # wrapped: no sideways scroll at 1280 px
+    assert re.fullmatch(r"[0-9a-f]{64}", files.locator("tbody tr td").nth(3).inner_text().replace("\n", ""))
+    files.locator("summary").click()
+
+
+def test_a_cross_check_is_shown_where_its_input_is_used(page):
+    check = "Revenue budget lines against net expenditure"
+    sections = page.locator("section.pack-section")
+    where = [
+        sections.nth(i).get_attribute("id") for i in range(sections.count()) if check in sections.nth(i).inner_text()
+    ]
+    assert where == ["sec-06_driving_efficiencies", "data-quality"]
+
+
+def test_each_notebooks_page_links_back_to_its_section(browser, demo_pack):
+    pages = sorted((demo_pack / "notebooks").glob("*.html"))
+    assert len(pages) == 8
+    pack = (demo_pack / "evidence-pack.html").read_text(encoding="utf-8")
+    for path in pages:
+        own = browser.new_page()
+        own.goto(path.resolve().as_uri())
+        back = own.locator(".pack-backlink a", has_text="Back to this section")
+        assert back.get_attribute("href") == f"../evidence-pack.html#sec-{path.stem}"
+        assert f'id="sec-{path.stem}"' in pack
+        assert own.locator(f'a[href="{path.stem}.ipynb"][download]').count() == 1
+        if path.stem == "02_neighbourhood_crime_asb":
+            back.click()
+            own.wait_for_load_state("load")
+            assert own.url.endswith(f"evidence-pack.html#sec-{path.stem}")
+        own.close()
+    links = re.findall(r'<a href="notebooks/([^"]+\.ipynb)"([^>]*)>', pack)
+    assert len(links) == 8 and all("download=" in attributes for _, attributes in links)
+
+
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let inside = false;
+    for (let p = el.parentElement; p && !inside; p = p.parentElement) {
+      inside = ['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX);
+    }
+    if (!inside) out.push(el.tagName.toLowerCase() + '.' + el.className + ': ' + (el.textContent || '').slice(0, 50));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "evidence-pack.html",
+        "notebooks/00_strategic_summary.html",
+        "notebooks/02_neighbourhood_crime_asb.html",
+        "notebooks/06_driving_efficiencies.html",
+    ],
+)
+def test_at_390_px_only_tables_and_charts_scroll_and_in_their_own_box(browser, demo_pack, name):
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto((demo_pack / name).resolve().as_uri())
+    phone.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    phone.evaluate("window.dispatchEvent(new Event('resize'))")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.evaluate(OVERFLOWING) == []
+    # a box that scrolls can be reached and scrolled by keyboard, and is named by its caption
+    boxes = phone.locator(".table-scroll")
+    scrolling = [
+        boxes.nth(i) for i in range(boxes.count()) if boxes.nth(i).evaluate("b => b.scrollWidth > b.clientWidth + 1")
+    ]
+    assert scrolling, "no wide table: the check would test nothing"
+    for box in scrolling:
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+        assert box.get_attribute("aria-label")
+    phone.close()
+
+
+def test_the_demonstration_banner_stays_in_view(browser, demo_pack):
+    view = browser.new_page(viewport={"width": 1280, "height": 900})
+    view.goto((demo_pack / "evidence-pack.html").resolve().as_uri() + "#sec-04_rural_crime")
+    banner = view.locator(".banner-demo")
+    assert banner.is_visible() and banner.bounding_box()["y"] == 0
+    title = view.locator("#sec-04_rural_crime h2").first.bounding_box()
+    assert title["y"] >= banner.bounding_box()["height"]  # the section lands below it, not under it
+    view.close()

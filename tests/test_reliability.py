@@ -126,14 +126,15 @@ def test_public_pack_suppresses_and_the_manifest_says_so(good_pack: tuple[Path, 
 
 
 def broken_notebooks(folder: Path, changes: dict[str, str]) -> Path:
-    """Copies of the notebooks with ``code`` appended as a last cell to each named one."""
+    """Copies of the notebooks with ``code`` as a cell of its own just after ``start(...)`` in each named one."""
     shutil.copytree(NOTEBOOK_DIR, folder)
     for stem, code in changes.items():
         path = folder / f"{stem}.ipynb"
         nb = nbformat.read(path, as_version=4)
         cell = nbformat.v4.new_code_cell(code)
         cell.id = "cell-broken"
-        nb.cells.insert(3, cell)
+        after = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "start(" in c.source)
+        nb.cells.insert(after + 1, cell)  # the fourth cell run: parameters, injected parameters, start
         nbformat.write(nb, path)
     return folder
 

@@ -5,8 +5,8 @@ Each notebook's key covers what can change its outputs and nothing else:
 - its own source (the ``.ipynb`` file's bytes: code and markdown), its parameters, the prepared
   data's content key and the ``pack`` code;
 - for the claims check, the claims file it reads;
-- for the strategic summary, the six indicator tables it reads (so it reruns only when one of
-  them changed, not whenever a priority notebook ran again).
+- for the strategic summary, the six indicator tables and the claims check's verdicts it reads (so it
+  reruns only when one of them changed, not whenever a priority notebook ran again).
 
 Editing one priority notebook's markdown reruns that notebook alone (and the summary only if its
 indicator table changed). An entry records the SHA-256 of every file it holds and is checked
@@ -22,7 +22,7 @@ import os
 import shutil
 from pathlib import Path
 
-from pack.config import NOTEBOOK_DIR, PRIORITIES, cache_root
+from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, cache_root
 from pack.data import (
     cache_cap_bytes,
     discard,
@@ -67,12 +67,14 @@ def claims_inputs(claims_file: Path | None) -> dict:
 
 
 def summary_inputs(folder: Path) -> dict:
-    """What the strategic summary reads besides the data: the six indicator tables in ``folder``."""
+    """What the strategic summary reads besides the data: the six indicator tables in ``folder`` and
+    the claims check's verdicts (its scrutiny questions name the claims the data do not support)."""
     tables = {}
     for p in PRIORITIES:
         path = folder / "tables" / f"{p.stem}-indicators.csv"
         tables[p.stem] = sha256_file(path) if path.is_file() else None
-    return {"indicator_tables": tables}
+    verdicts = folder / "tables" / f"{CLAIMS_STEM}-verdicts.csv"
+    return {"indicator_tables": tables, "claim_verdicts": sha256_file(verdicts) if verdicts.is_file() else None}
 
 
 def _root() -> Path:

@@ -3,12 +3,19 @@
 No request leaves the page: nbconvert's CDN scripts (require.js, MathJax, mermaid) are dropped
 by the pack's own templates, styles are inline, figures are embedded. Code is hidden for readers
 and shown per section by a button; the print stylesheet hides the controls.
+
+Cells tagged ``notebook-only`` (how to run a notebook, its own data-quality listing) are removed
+from the combined pack by nbconvert's ``TagRemovePreprocessor`` and kept on the per-notebook pages,
+which link back to their section of the pack. Every table sits in a box that scrolls on its own on a
+narrow screen. The pack prints on A4 with page numbers and, for demonstration data, the mark on
+every page (``@page`` margin boxes).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import threading
 from dataclasses import asdict
@@ -22,6 +29,7 @@ from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from nbconvert.preprocessors import TagRemovePreprocessor
 from pygments.formatters import HtmlFormatter
 
 from pack.build.cache import SECTIONS
@@ -29,17 +37,32 @@ from pack.build.provenance import build_date, git_commit, package_versions
 from pack.build.results import BuildResult
 from pack.config import (
     CLAIMS_STEM,
+    CONTACT,
     DEMO_DATA_NOTICE,
+    NOTEBOOK_ONLY_TAG,
     PLAN_NAME,
     PRIORITIES,
+    PUBLISHER,
     SUMMARY_STEM,
     TEMPLATE_DIR,
 )
 from pack.data import Prepared
 from pack.display import html_table
 from pack.params import BuildParameters
-from pack.periods import Window
+from pack.periods import Month, Window
 from pack.quality import checks_table, input_quality_table, rejection_reasons_table, rejections_table
+
+
+def css_string(text: str) -> Markup:
+    r"""Text as the inside of a CSS string in a ``<style>`` element (``content: "..."``): backslashes,
+    quotes and line ends escaped, and ``<``/``>`` as CSS escapes, so no text can close the element.
+
+    >>> print(css_string('a "b" \\ </style> c'))
+    a \"b\" \\ \3c /style\3e  c
+    """
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return Markup(escaped.replace("<", "\\3c ").replace(">", "\\3e "))
+
 
 _PAGES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATE_DIR / "pack"),
@@ -47,6 +70,7 @@ _PAGES = jinja2.Environment(
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
 )
+_PAGES.filters["css_string"] = css_string
 
 
 class _PackExporter(HTMLExporter):
@@ -100,11 +124,34 @@ def _exporter(template: str, exclude_input: bool = False) -> HTMLExporter:
     exporter.exclude_output_prompt = True
     exporter.exclude_input = exclude_input
     exporter.anchor_link_text = ""
+    if template == "section":  # the combined pack leaves out what concerns running a notebook
+        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY_TAG}), enabled=True)
     return exporter
 
 
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+
+
+def scroll_tables(markup: str) -> str:
+    """Every table in a box of its own (``div.table-scroll``) that scrolls sideways when the table is
+    wider than the screen, so the page itself never does (tables are never nested in the pack).
+
+    >>> scroll_tables('<p>x</p><table class="t"><tr><td>1</td></tr></table>')
+    '<p>x</p><div class="table-scroll"><table class="t"><tr><td>1</td></tr></table></div>'
+    """
+    return _TABLE.sub(lambda m: f'<div class="table-scroll">{m.group(0)}</div>', markup)
+
+
+_REFERENCES = ("aria-labelledby", "aria-describedby", "aria-controls", "for")
+
+
 def _shift_headings(markup: str, prefix: str) -> str:
-    """h1->h2 ... (one h1 per pack) and prefix ids so sections never share an anchor."""
+    """h1->h2 ... (one h1 per pack) and prefix ids, and the links and ARIA references to them, so
+    sections never share an anchor. Links to another section (``#sec-...``) are left as they are.
+
+    >>> _shift_headings('<h2 id="t">T</h2><p aria-labelledby="t"><a href="#t">x</a><a href="#sec-1">y</a></p>', "s")
+    '<h3 id="s-t">T</h3><p aria-labelledby="s-t"><a href="#s-t">x</a><a href="#sec-1">y</a></p>'
+    """
 
     def shift(match: re.Match) -> str:
         level = min(6, int(match.group(2)) + 1)
@@ -112,7 +159,22 @@ def _shift_headings(markup: str, prefix: str) -> str:
 
     markup = re.sub(r"<(/?)h([1-6])", shift, markup)
     markup = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{prefix}-{m.group(1)}"', markup)
-    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', markup)
+    for name in _REFERENCES:
+        markup = re.sub(
+            rf'\s{name}="([^"]+)"',
+            lambda m, name=name: f' {name}="{" ".join(f"{prefix}-{i}" for i in m.group(1).split())}"',
+            markup,
+        )
+    return re.sub(r'href="#(?!sec-)([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', markup)
+
+
+def _standalone_links(page: str) -> str:
+    """On a notebook's own page, a link to another section of the pack opens that notebook's page.
+
+    >>> _standalone_links('<a href="#sec-01_strong_local_policing">1</a>')
+    '<a href="01_strong_local_policing.html">1</a>'
+    """
+    return re.sub(r'href="#sec-([A-Za-z0-9_]+)"', r'href="\1.html"', page)
 
 
 def _title_of(nb: nbformat.NotebookNode, stem: str) -> str:
@@ -136,9 +198,15 @@ def _thread_exporter(template: str) -> HTMLExporter:
 
 
 def render_notebook_html(path: Path) -> str:
-    """Standalone HTML of one executed notebook (code shown), written beside it."""
+    """Standalone HTML of one executed notebook (code shown, every cell kept), written beside it."""
     nb = nbformat.read(path, as_version=4)
-    body, _ = _thread_exporter("standalone").from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+    resources = {
+        "metadata": {"name": path.stem},
+        "pack_components_css": _asset("components.css"),
+        "pack_script": _asset("pack.js"),
+    }
+    body, _ = _thread_exporter("standalone").from_notebook_node(nb, resources=resources)
+    body = scroll_tables(_standalone_links(body)).replace('<html lang="en">', '<html lang="en-GB">', 1)
     path.with_suffix(".html").write_text(body, encoding="utf-8")
     return body
 
@@ -159,7 +227,7 @@ def _section(stem: str, folder: Path, exporter: HTMLExporter) -> tuple[str, str]
     title = _title_of(nb, stem)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
     anchor = f"sec-{stem}"  # an id must not start with a digit to be a CSS selector
-    body = _shift_headings(body, anchor)
+    body = scroll_tables(_shift_headings(body, anchor))
     section = _PAGES.get_template("section.html.j2").render(anchor=anchor, stem=stem, title=title, body=Markup(body))
     return title, section
 
@@ -179,7 +247,11 @@ def _quality_appendix(prepared: Prepared) -> dict:
     if len(reasons):
         tables.append(html_table(reasons, "Rejected rows by reason"))
         tables.append(html_table(rejections_table(q, 50), "First rejected rows (file, row, column, value, reason)"))
-    return {"tables": [Markup(t) for t in tables], "notes": q.notes()[:60], "unrecognised": q.unrecognised}
+    return {
+        "tables": [Markup(scroll_tables(t)) for t in tables],
+        "notes": q.notes()[:60],
+        "unrecognised": q.unrecognised,
+    }
 
 
 def _provenance(params: BuildParameters, prepared: Prepared) -> dict:
@@ -187,12 +259,50 @@ def _provenance(params: BuildParameters, prepared: Prepared) -> dict:
     files["input"] = files["input"].fillna("(not recognised)")
     versions = pd.DataFrame(sorted(package_versions().items()), columns=["package", "version"])
     parameters = pd.DataFrame(sorted(params.as_dict().items()), columns=["parameter", "value"]).astype(str)
-    tables = [
-        html_table(parameters, "Parameters of this build"),
-        html_table(files, f"Input files ({len(files)}), paths relative to the data folder"),
-        html_table(versions, "Package versions"),
-    ]
-    return {"commit": git_commit(), "built": build_date(), "tables": [Markup(t) for t in tables]}
+    return {
+        "commit": git_commit(),
+        "built": build_date(),
+        "parameters": Markup(scroll_tables(html_table(parameters, "Parameters of this build"))),
+        "files": Markup(
+            scroll_tables(
+                html_table(
+                    files,
+                    f"Input files ({len(files)}), paths relative to the data folder",
+                    css_class="pack-table provenance-files",
+                )
+            )
+        ),
+        "file_count": len(files),
+        "versions": Markup(scroll_tables(html_table(versions, "Package versions"))),
+    }
+
+
+def pack_date(params: BuildParameters, prepared: Prepared) -> dict[str, str]:
+    """The date on the cover: the build date when ``SOURCE_DATE_EPOCH`` gives one, otherwise the
+    last month of data the pack uses (the latest month any input covers, up to the period's end):
+    never the clock, so the same inputs give the same page."""
+    built = build_date()
+    if built:
+        return {"label": "Published", "text": built}
+    end = Month.parse(params.period_end)
+    last = [Month.parse(i.last_month) for i in prepared.quality.inputs.values() if i.last_month]
+    month = min(max(last), end) if last else end
+    return {"label": "Data to", "text": month.name}
+
+
+def rerun_command(params: BuildParameters) -> str:
+    """The command that builds this pack again (``python run_pack.py build ...``).
+
+    >>> rerun_command(BuildParameters.create(period_end="2024-01", data_dir="data/demo"))
+    'python run_pack.py build --period 2024-01 --window 12 --baseline 2021-05 --data data/demo'
+    """
+    words = ["python", "run_pack.py", "build", "--period", params.period_end, "--window", str(params.window)]
+    words += ["--baseline", params.baseline_end, "--data", params.data_dir]
+    if params.police_force != BuildParameters.police_force:
+        words += ["--police-force", params.police_force]
+    if params.public:
+        words += ["--public", "--suppress-below", str(params.suppress_below)]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, baseline: Window, current: Window) -> Path:
@@ -216,12 +326,19 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
         demo=demo,
         demo_notice=DEMO_DATA_NOTICE,
         data_name="bundled demonstration data" if demo else f"data folder {Path(params.data_dir).name}",
+        publisher=PUBLISHER,
+        contact=CONTACT,
+        contact_text=re.sub(r"^(https?://|mailto:)", "", CONTACT).rstrip("/"),
+        date=pack_date(params, prepared),
+        print_footer=f"{PLAN_NAME}: evidence pack, {current.label}",
         sections=sections,
         quality=_quality_appendix(prepared),
         provenance=_provenance(params, prepared),
+        rerun=rerun_command(params),
         css=_asset("pack.css"),
+        components_css=_asset("components.css"),
         script=_asset("pack.js"),
-        pygments_css=Markup(HtmlFormatter(style="default").get_style_defs(".highlight")),
+        pygments_css=Markup(HtmlFormatter(style="xcode").get_style_defs(".highlight")),
     )
     path = folder / "evidence-pack.html"
     path.write_text(page, encoding="utf-8")

@@ -97,6 +97,7 @@ def check_lsoas(ctx: PrepareContext) -> None:
     ctx.checks.append(
         Check(
             check="Street records matched to the rural-urban lookup",
+            inputs=("rural_urban",),
             severity="warning" if unmatched else "ok",
             detail=f"{total - no_lsoa - unmatched:,} of {total:,} records matched; {no_lsoa:,} have no "
             f"LSOA; {unmatched:,} records in {unmatched_codes:,} LSOA code(s) not in the lookup "
@@ -124,6 +125,7 @@ def check_finance(ctx: PrepareContext) -> None:
                 ctx.checks.append(
                     Check(
                         check=f"Revenue budget lines against net expenditure, {year}",
+                        inputs=("finance",),
                         severity="note",
                         detail=f"the revenue lines sum to £{revenue:,.3f}m but net expenditure is "
                         f"£{float(net.iloc[0]):,.3f}m: a difference of £{diff:,.3f}m",

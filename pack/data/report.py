@@ -34,6 +34,7 @@ class Check:
     severity: Severity
     detail: str
     resolution: str
+    inputs: tuple[str, ...] = ()  # the inputs it concerns (shown where they are used); empty: all the data
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ class QualityReport:
             demonstration=data["demonstration"],
             inputs={name: InputQuality.from_dict(data["inputs"][name]) for name in _contract_order(data["inputs"])},
             unrecognised=tuple(data["unrecognised"]),
-            checks=tuple(Check(**c) for c in data["checks"]),
+            checks=tuple(Check(**{**c, "inputs": tuple(c.get("inputs", ()))}) for c in data["checks"]),
             errors=tuple(data["errors"]),
             files=tuple(InputFile(**f) for f in data["files"]),
             outcome_join=None if data.get("outcome_join") is None else OutcomeJoin.from_dict(data["outcome_join"]),

@@ -100,6 +100,7 @@ def read_workforce(ctx: PrepareContext, files: list[FoundFile]) -> None:
         ctx.checks.append(
             Check(
                 check="Workforce figures for the same date disagree between files",
+                inputs=("workforce",),
                 severity="warning",
                 detail="; ".join(disagree[:10]),
                 resolution="the value from the last file (by path) is used",
