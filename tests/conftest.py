@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Kernels that papermill starts import this checkout's ``pack`` (not another one installed in the environment)
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # beside the project (../shared/real-data); PACK_REAL_DATA points elsewhere, e.g. from a git worktree
 REAL_DATA = Path(os.environ.get("PACK_REAL_DATA", ROOT.parent / "shared" / "real-data"))
