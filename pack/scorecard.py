@@ -242,7 +242,9 @@ def _why(row: Mapping, which: str) -> str:
     if is_missing(text) or str(text) in ("no figure", "not supplied"):
         return "–"
     label = row.get(f"{which}_label")
-    return f"{in_words(text)} ({in_words(label)})" if not is_missing(label) else in_words(str(text))
+    if str(text).startswith("not covered") and not is_missing(label):  # the window is named, the text names the gap
+        return f"{in_words(text)} ({in_words(label)})"
+    return in_words(str(text))  # "out of date (as at 30 September 2019): 1,839 people" carries its own date
 
 
 def scorecard_rows(tables: pd.DataFrame) -> pd.DataFrame:

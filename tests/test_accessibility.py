@@ -174,7 +174,9 @@ def test_every_charts_text_alternative_is_true_to_its_table(chromium, pack):
     charts = page.evaluate(CHARTS)
     assert len(charts) >= (15 if pack.name == "demo" else 8)
     kinds = {c["alt"].split(" of ")[0] for c in charts}
-    assert {"Line chart", "XmR chart", "Bar chart", "Paired bar chart"} <= kinds
+    # the real files run 13 months to March 2022: too short a series for an XmR chart, which needs more
+    expected = {"Line chart", "Bar chart", "Paired bar chart"} | ({"XmR chart"} if pack.name == "demo" else set())
+    assert expected <= kinds
     assert [p for chart in charts for p in chart_problems(chart["alt"], chart["rows"])] == []
 
 

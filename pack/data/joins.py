@@ -5,9 +5,12 @@ files by Crime ID; of the crimes of a month (those with a Crime ID), how many ha
 Neither is 100 % in good data: an outcome may be of a crime recorded before the first street month,
 and a recent crime may have no outcome yet. So a month is judged only where the data let it be
 high: an outcome month once the street files cover it and the month before; a crime month once the
-outcome files cover it and the two months after. A judged month under :data:`MIN_MATCH` (e.g.
+outcome files cover it and the two months after. An outcome month under :data:`MIN_MATCH` (e.g.
 Crime IDs changed in case, or outcome files of another force) is a data-quality error: the outcome
 files are then *unusable*, their indicators not supplied (with this reason), never shown as 0 %.
+A crime month under it is a warning only: crimes reach an outcome at the force's pace (a slow force,
+or recent months, can be under half with every Crime ID right), and an ID mismatch already shows
+in the outcome rows.
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ def check_outcome_join(ctx: PrepareContext) -> OutcomeJoin | None:
     low = [
         f"outcome rows of {r.month} matching a crime: {r.share:.1%}" for r in rows if r.judged and r.share < MIN_MATCH
     ]
-    low += [f"crimes of {c.month} with an outcome: {c.share:.1%}" for c in crimes if c.judged and c.share < MIN_MATCH]
+    slow = [f"crimes of {c.month} with an outcome: {c.share:.1%}" for c in crimes if c.judged and c.share < MIN_MATCH]
     total, matched = sum(r.rows for r in rows), sum(r.matched for r in rows)
     if not low and total and not matched:
         low = [f"none of the {total:,} outcome rows{' checked' if sample > 1 else ''} matches a crime"]
@@ -94,15 +97,20 @@ def check_outcome_join(ctx: PrepareContext) -> OutcomeJoin | None:
             f"at least {MIN_MATCH:.0%} expected): Crime IDs changed (e.g. in case) or files of another force or period?"
         )
         outcomes.unusable = unusable
-    ctx.checks.append(
-        Check(
-            "Outcomes matched to crimes by Crime ID",
-            "error" if unusable else "ok",
-            _describe(rows, crimes, sample),
-            _RESOLUTION
-            if unusable
-            else f"months judged where the data cover the months a match needs; all at least {MIN_MATCH:.0%}",
+    if unusable:
+        severity, resolution = "error", _RESOLUTION
+    elif slow:
+        severity = "warning"
+        resolution = (
+            f"outcome rows match their crimes; fewer than {MIN_MATCH:.0%} of the crimes of some months have an "
+            f"outcome yet ({'; '.join(slow[:4])}): outcome shares of those months are low because outcomes are slow "
+            "to arrive, not because records are missing"
         )
+    else:
+        severity = "ok"
+        resolution = f"months judged where the data cover the months a match needs; all at least {MIN_MATCH:.0%}"
+    ctx.checks.append(
+        Check("Outcomes matched to crimes by Crime ID", severity, _describe(rows, crimes, sample), resolution)
     )
     return OutcomeJoin(outcome_rows=rows, crimes=crimes, sample=sample, unusable=unusable)
 
