@@ -104,7 +104,7 @@ def district_counts(
 
 
 def district_change(
-    street_monthly: pd.DataFrame,
+    street_monthly: pd.DataFrame | None,
     crime_types: tuple[str, ...],
     baseline: Window,
     current: Window,
@@ -118,6 +118,8 @@ def district_change(
     breakdown says so instead.
     """
     windows, left_out = covered_windows([baseline, current], coverage, STREET, what)
+    if street_monthly is None or not windows:  # no street files, or neither window covered: sentences only
+        return Breakdown(pd.DataFrame(), windows, left_out)
     districts = force_districts(street_monthly)
     table = pd.DataFrame({w.label: district_counts(street_monthly, crime_types, w, districts) for w in windows})
     table.index.name = "district"

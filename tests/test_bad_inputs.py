@@ -397,11 +397,6 @@ def test_overlapping_stats19_files_and_a_dollar_district_build(tmp_path: Path) -
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="notebook 02 (pack.crime, pack.charts) fails when no street file is supplied: the subject modules "
-    "must handle street_monthly None (lane C); the data layer reports outcomes unusable, as it should",
-)
 def test_outcome_files_without_street_files_build(tmp_path: Path) -> None:
     result = _build(case("outcomes_only", tmp_path), tmp_path / "pack", "2024-01", "2023-12")
     assert result.returncode == 0, result.stderr[-3000:]
