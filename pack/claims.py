@@ -32,6 +32,7 @@ import pandas as pd
 from pack.crime import CRIME_GROUPS, hotspot_series, monthly_series
 from pack.data import Dataset
 from pack.figures import Coverage, unit, window_total
+from pack.hotspots import comparison_for
 from pack.measures import percentage_change
 from pack.overdispersion import compare_counts
 from pack.periods import Month, describe_months, rolling_window
@@ -320,13 +321,8 @@ def check_claim(claim: pd.Series, data: Dataset) -> dict:
 
 def hotspot_context(data: Dataset, a: str, b: str) -> str:
     """The patrolled hotspots' change against the rest of the force's, for a hotspot claim."""
-    from pack.hotspots import hotspot_comparison
-
-    street, hotspots = data.table("street_monthly"), data.table("hotspots")
-    if street is None or hotspots is None:
-        return "hotspots not compared with the rest of the force: street files or hotspot list not supplied"
     coverage = Coverage({"street": tuple(data.months("street"))})
-    result = hotspot_comparison(street, hotspots, coverage, rolling_window(a, 12), rolling_window(b, 12))
+    result = comparison_for(data, coverage, rolling_window(a, 12), rolling_window(b, 12))
     return result if isinstance(result, str) else result.sentence()
 
 

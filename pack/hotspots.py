@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pack.crime import STREET, hotspot_series, monthly_series
+from pack.data import Dataset
 from pack.figures import Coverage
 from pack.overdispersion import compare_changes
 from pack.periods import Window
@@ -24,7 +25,7 @@ from pack.significance import Comparison
 
 ASB = ("Anti-social behaviour",)
 
-__all__ = ["HotspotComparison", "hotspot_comparison", "rest_of_force_series"]
+__all__ = ["HotspotComparison", "comparison_for", "hotspot_comparison", "rest_of_force_series"]
 
 
 def rest_of_force_series(street_monthly: pd.DataFrame, hotspots: pd.DataFrame, covered: list[str]) -> pd.Series:
@@ -142,3 +143,14 @@ def hotspot_comparison(
 
     test = compare_changes(hot, rest, baseline, current)
     return HotspotComparison(baseline, current, totals(hot), totals(rest), test)
+
+
+def comparison_for(data: Dataset, coverage: Coverage, baseline: Window, current: Window) -> HotspotComparison | str:
+    """:func:`hotspot_comparison` on a data set, or the sentence saying which input is missing."""
+    street, hotspots = data.table("street_monthly"), data.table("hotspots")
+    if street is None or hotspots is None:
+        missing = (
+            "the data.police.uk street files" if street is None else "an ASB hotspot list (lsoa_code, patrolled_from)"
+        )
+        return f"Hotspots not compared with the rest of the force: {missing} not supplied."
+    return hotspot_comparison(street, hotspots, coverage, baseline, current)

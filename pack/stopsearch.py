@@ -90,12 +90,13 @@ def disparity_table(
     reference: str = REFERENCE,
 ) -> pd.DataFrame:
     """One row per ethnic group with residents: searches in ``window``, residents, searches per 1,000
-    residents and the rate ratio against ``reference`` with its 95% interval and exact p-value
-    (the reference row has ratio 1 and no interval). Groups with most searches first, reference first.
+    residents and the rate ratio against ``reference`` with its 95% interval (``lower_limit``,
+    ``upper_limit``) and exact p-value (as text; the reference row has ratio 1 and no interval).
+    Reference first, then groups with most searches first.
     A group that no search in the files records under this classification (officers rarely record
     "Mixed") is left out: see :func:`unused_groups`. Empty when ``reference`` has no residents."""
     columns = ["ethnic_group", "searches", "residents", "per_1000_residents", "rate_ratio"]
-    columns += ["ci95_lower", "ci95_upper", "p_value"]
+    columns += ["lower_limit", "upper_limit", "p_value"]
     if population.get(reference, 0) <= 0:
         return pd.DataFrame(columns=columns)
     counts = _groups(_in_window(stop_search, window), column).value_counts()
@@ -109,14 +110,14 @@ def disparity_table(
         row = {"ethnic_group": group, "searches": int(n), "residents": residents}
         row["per_1000_residents"] = round(n / residents * 1000, 2)
         if group == reference:
-            row.update(rate_ratio=1.0, ci95_lower=math.nan, ci95_upper=math.nan, p_value=math.nan)
+            row.update(rate_ratio=1.0, lower_limit=math.nan, upper_limit=math.nan, p_value="")
         else:
             r = rate_ratio(n, residents, ref_count, population[reference])
             row.update(
                 rate_ratio=_round(r.estimate),
-                ci95_lower=_round(r.lower),
-                ci95_upper=_round(r.upper),
-                p_value=r.p_value if r.p_value is not None else math.nan,
+                lower_limit=_round(r.lower),
+                upper_limit=_round(r.upper),
+                p_value=p_value_text(r.p_value),
             )
         rows.append(row)
     table = pd.DataFrame(rows, columns=columns)
@@ -135,6 +136,17 @@ def unused_groups(stop_search: pd.DataFrame, population: dict[str, float], colum
     """
     seen = set(_groups(stop_search, column))
     return [g for g in population if g != REFERENCE and g not in seen]
+
+
+def p_value_text(p: float | None) -> str:
+    """A p-value for readers: ``< 0.001`` or three decimals.
+
+    >>> p_value_text(2.1e-12), p_value_text(0.04567), p_value_text(None)
+    ('< 0.001', '0.046', '')
+    """
+    if p is None or not math.isfinite(p):
+        return ""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _round(value: float | None) -> float:
@@ -179,8 +191,9 @@ def disparity_sentences(
         if row["ethnic_group"] == reference or not math.isfinite(row["rate_ratio"]):
             continue
         people = _PEOPLE.get(row["ethnic_group"], f"{row['ethnic_group']} people")
-        interval = f"95% CI {_ratio(row['ci95_lower'])} to {_ratio(row['ci95_upper'])}"
-        chance = "" if row["p_value"] < 0.05 else "; not statistically significantly different"
+        interval = f"95% CI {_ratio(row['lower_limit'])} to {_ratio(row['upper_limit'])}"
+        significant = row["lower_limit"] > 1 or row["upper_limit"] < 1
+        chance = "" if significant else "; not statistically significantly different"
         out.append(
             f"{people} were searched at {_ratio(row['rate_ratio'])} times the rate of {reference} people "
             f"({interval}{chance}), {basis} ethnicity, {window.label}."
