@@ -287,7 +287,9 @@ def check_claim(claim: pd.Series, data: Dataset) -> dict:
     }
     if row["evidence"] == "street:hotspot_asb" and measure == "pct_change" and a:
         out["context"] = hotspot_context(data, a, row["window_b_end"])
+    differs = source_difference(row)
     if ev.b is None:
+        out["reason"] = f"{ev.reason}; and {differs}" if differs else ev.reason
         return out
     if measure == "pct_change":
         computed = percentage_change(ev.a, ev.b) if ev.a else None
@@ -309,7 +311,6 @@ def check_claim(claim: pd.Series, data: Dataset) -> dict:
         ok = abs(computed - stated) <= allowed.width + 1e-9
     gap = "" if measure in ("at_least", "at_most") else f", {abs(computed - stated):,.2f} from {stated:g}"
     match = f"computed {computed:,.2f}{gap}: {'within' if ok else 'outside'} the allowance"
-    differs = source_difference(row)
     if differs:
         out["verdict"] = "different source"
         out["reason"] = f"{differs}: not the same count, so not compared ({match})"
