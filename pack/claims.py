@@ -1,23 +1,42 @@
 """Claims check: published statements tested against the data supplied.
 
 Each claim names its evidence (``street:<group>``, ``mi:<id>``, ``calls:<line>``,
-``workforce:<series>``), a measure and two periods. The value is computed from the data; the
-verdict compares it with the stated value within the stated tolerance. A claim whose periods the
-data do not fully cover "cannot be checked", with the missing months named.
+``workforce:<series>``), a measure and two periods. The value is computed from the data, then:
+
+- ``cannot be checked`` when the data do not cover the claim's periods (missing months named);
+- ``different source`` when the claim's own source (``claim_source``: the force's incident system,
+  residential burglary only, ...) is not what the evidence measures (:data:`CLAIM_SOURCES`); the
+  computed figure is still shown, and whether it would match;
+- otherwise ``consistent`` when the computed value rounds to the published figure: it lies within
+  half a unit of the figure's last written digit (:func:`precision`: "7.1" allows ±0.05, "50" ±0.5),
+  read from how the quote writes the figure. A figure given in words ("almost half") has no digits to
+  read: the claims file's ``tolerance`` gives the range the words allow, and the verdict says so.
+  The computed values are complete counts of recorded events (or the force's own figures), not
+  samples or model estimates, so they carry no statistical uncertainty to add: the ``allowance``
+  column says which allowance applied. For a count claim the quasi-Poisson 95% interval of the
+  underlying change is shown beside it (``change_95ci``) for the reader, not used in the verdict;
+- ``not consistent`` otherwise.
+
+A claim about patrolled hotspots (``street:hotspot_asb``) also compares the hotspots' change with
+the rest of the force's (:mod:`pack.hotspots`), in the ``context`` column.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from pack.crime import CRIME_GROUPS, hotspot_series, monthly_series
 from pack.data import Dataset
 from pack.figures import Coverage, unit, window_total
+from pack.hotspots import comparison_for
 from pack.measures import percentage_change
+from pack.overdispersion import compare_counts
 from pack.periods import Month, describe_months, rolling_window
+from pack.precision import allowance
 
 COLUMNS = [
     "claim_id",
@@ -33,7 +52,35 @@ COLUMNS = [
     "tolerance",
     "unit",
 ]
-VERDICTS = ("consistent", "not consistent", "cannot be checked")
+OPTIONAL_COLUMNS = {"claim_source": ""}  # added as empty when a claims file has no such column
+VERDICTS = ("consistent", "not consistent", "different source", "cannot be checked")
+
+# What the evidence of each kind measures, and the claim sources (``claim_source``) each can check.
+EVIDENCE_MEASURES = {
+    "street": "data.police.uk street-level records (crimes and ASB incidents as published on police.uk)",
+    "mi": "the figure the force or PCC office supplied as management information",
+    "calls": "the force's monthly 999/101 call-handling figures",
+    "workforce": "Home Office police workforce statistics",
+}
+CLAIM_SOURCES: dict[str, tuple[str, frozenset[str]]] = {
+    "": ("the same data as the evidence", frozenset(EVIDENCE_MEASURES)),
+    "police.uk": ("data.police.uk street-level records", frozenset({"street"})),
+    "force incident system": (
+        "the force's own incident system (every ASB incident logged; police.uk publishes a separate, smaller extract)",
+        frozenset({"mi"}),
+    ),
+    "force crime system": (
+        "the force's own crime system at its own extraction date and definitions",
+        frozenset({"mi"}),
+    ),
+    "residential burglary only": (
+        "residential burglary only (police.uk 'Burglary' counts residential and business burglary together)",
+        frozenset({"mi"}),
+    ),
+    "management information": ("management information held by the force or PCC office", frozenset({"mi"})),
+    "call-handling figures": ("the force's call-handling figures", frozenset({"calls"})),
+    "workforce statistics": ("Home Office police workforce statistics", frozenset({"workforce"})),
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +92,7 @@ class Evidence:
     a_label: str
     b_label: str
     reason: str = ""
+    series: pd.Series | None = field(default=None, compare=False)  # the monthly counts, for a count claim
 
 
 MEASURES = ("pct_change", "change", "value", "at_least", "at_most")
@@ -73,9 +121,11 @@ def claim_problem(claim: dict) -> tuple[str, str] | None:
         if column == "tolerance" and not claim[column]:
             continue
         try:
-            float(claim[column])
+            float(claim[column].replace(",", ""))
         except ValueError:
             return column, "a number"
+    if claim.get("claim_source", "") not in CLAIM_SOURCES:
+        return "claim_source", "empty, or one of: " + ", ".join(repr(k) for k in CLAIM_SOURCES if k)
     return None
 
 
@@ -84,6 +134,9 @@ def load_claims(path) -> pd.DataFrame:
     from pack.errors import DataError
 
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column, default in OPTIONAL_COLUMNS.items():
+        if column not in frame.columns:
+            frame[column] = default
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(f"missing column(s) {', '.join(missing)}", file=str(path), row=1, expected=", ".join(COLUMNS))
@@ -113,7 +166,7 @@ def _street_windows(series: pd.Series, covered: list[str], a: str | None, b: str
         )
     values = [f.shown for f in figures]
     labels = [w.label for w in windows]
-    return Evidence(values[0] if a else None, values[-1], labels[0] if a else "", labels[-1])
+    return Evidence(values[0] if a else None, values[-1], labels[0] if a else "", labels[-1], series=series)
 
 
 def _mi_value(mi: pd.DataFrame, indicator: str, end: str) -> tuple[float | None, str]:
@@ -187,22 +240,56 @@ def gather(data: Dataset, evidence: str, a: str | None, b: str) -> Evidence:
     return Evidence(None, None, "", "", f"unknown evidence type {evidence!r}")
 
 
+def change_interval(ev: Evidence, a: str | None, b: str) -> str:
+    """For a count claim: the quasi-Poisson 95% interval of the underlying change between the two
+    12-month windows (for the reader: could a change this size be month-to-month variation?)."""
+    if ev.series is None or not a:
+        return ""
+    result = compare_counts(ev.series, rolling_window(a, 12), rolling_window(b, 12))
+    interval = result.percent_interval
+    if not result.tested or interval is None:
+        return result.note
+    lo, hi = interval
+    hi_text = "no upper limit" if not math.isfinite(hi) else f"{hi:+.1f}%"
+    return f"{lo:+.1f}% to {hi_text}"
+
+
+def source_difference(claim: dict) -> str:
+    """Why the claim's source is not what its evidence measures, or ``""`` when it is."""
+    kind = claim["evidence"].partition(":")[0]
+    described, checks = CLAIM_SOURCES[claim.get("claim_source", "")]
+    if kind in checks:
+        return ""
+    return f"the claim counts {described}; the data measure {EVIDENCE_MEASURES[kind]}"
+
+
 def check_claim(claim: pd.Series, data: Dataset) -> dict:
-    """Compute the claim's value from the data and give a verdict."""
-    a = claim["window_a_end"] or None
-    ev = gather(data, claim["evidence"], a, claim["window_b_end"])
-    stated, tol, measure = float(claim["stated_value"]), float(claim["tolerance"] or 0), claim["measure"]
+    """Compute the claim's value from the data and give a verdict (see the module docstring)."""
+    row = {k: str(v) for k, v in claim.items()}
+    a = row["window_a_end"] or None
+    ev = gather(data, row["evidence"], a, row["window_b_end"])
+    stated, measure = float(row["stated_value"].replace(",", "")), row["measure"]
+    allowed = allowance(row)
     out = {
-        "claim_id": claim["claim_id"],
-        "quote": claim["quote"],
-        "source": f"{claim['source_document']}, {claim['section']}",
+        "claim_id": row["claim_id"],
+        "quote": row["quote"],
+        "source": f"{row['source_document']}, {row['section']}",
         "compared": f"{ev.a_label} → {ev.b_label}" if ev.a_label else ev.b_label,
         "stated": stated,
+        "published_as": allowed.published_as,
         "computed": None,
         "verdict": "cannot be checked",
+        "allowance": allowed.words,
         "reason": ev.reason,
+        "claim_source": CLAIM_SOURCES[row.get("claim_source", "")][0],
+        "change_95ci": "",
+        "context": "",
     }
+    if row["evidence"] == "street:hotspot_asb" and measure == "pct_change" and a:
+        out["context"] = hotspot_context(data, a, row["window_b_end"])
+    differs = source_difference(row)
     if ev.b is None:
+        out["reason"] = f"{ev.reason}; and {differs}" if differs else ev.reason
         return out
     if measure == "pct_change":
         computed = percentage_change(ev.a, ev.b) if ev.a else None
@@ -214,18 +301,42 @@ def check_claim(claim: pd.Series, data: Dataset) -> dict:
         out["reason"] = "baseline value is zero"
         return out
     out["computed"] = round(computed, 3)
+    if measure == "pct_change":
+        out["change_95ci"] = change_interval(ev, a, row["window_b_end"])
     if measure == "at_least":
         ok = computed >= stated
-        rule = f"at least {stated:g}"
     elif measure == "at_most":
         ok = computed <= stated
-        rule = f"at most {stated:g}"
     else:
-        ok = abs(computed - stated) <= tol
-        rule = f"within ±{tol:g} {claim['unit']} of {stated:g}"
+        ok = abs(computed - stated) <= allowed.width + 1e-9
+    gap = "" if measure in ("at_least", "at_most") else f", {abs(computed - stated):,.2f} from {stated:g}"
+    match = f"computed {computed:,.2f}{gap}: {'within' if ok else 'outside'} the allowance"
+    if differs:
+        out["verdict"] = "different source"
+        out["reason"] = f"{differs}: not the same count, so not compared ({match})"
+        return out
     out["verdict"] = "consistent" if ok else "not consistent"
-    out["reason"] = f"computed {computed:,.2f}; rule: {rule}"
+    out["reason"] = match
     return out
+
+
+def hotspot_context(data: Dataset, a: str, b: str) -> str:
+    """The patrolled hotspots' change against the rest of the force's, for a hotspot claim."""
+    coverage = Coverage({"street": tuple(data.months("street"))})
+    result = comparison_for(data, coverage, rolling_window(a, 12), rolling_window(b, 12))
+    return result if isinstance(result, str) else result.sentence()
+
+
+DEMO_BANNER = (
+    "Demonstration data: every verdict here is consistent or not by construction. The demonstration data "
+    "were generated to match the published claims (data/published/demo_targets.csv), so a 'consistent' "
+    "verdict says nothing about whether a claim is true; it shows only how the check works."
+)
+
+
+def demo_banner(data: Dataset) -> str:
+    """The banner for demonstration data (consistency by construction), ``""`` for real data."""
+    return DEMO_BANNER if data.is_demo else ""
 
 
 def check_claims(claims: pd.DataFrame, data: Dataset) -> pd.DataFrame:

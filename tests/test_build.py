@@ -51,11 +51,10 @@ def test_demo_asb_minus_50_against_plan_baseline(demo_pack):
 
 
 def test_demo_calibrated_claims_are_consistent(demo_pack):
+    """Consistent only to the precision each figure was published with (issue 22): the demo data were
+    calibrated to these claims, but only to a few points for the street-data changes."""
     verdicts = pd.read_csv(demo_pack / "tables" / "07_claims_check-verdicts.csv").set_index("claim_id")
     for claim in (
-        "asb_minus_50",
-        "burglary_minus_31",
-        "sac_minus_21",
         "wait_101_down_7_minutes",
         "answer_999_6_seconds",
         "answer_999_almost_half",
@@ -65,6 +64,11 @@ def test_demo_calibrated_claims_are_consistent(demo_pack):
         "farm_watch_2900",
     ):
         assert verdicts.loc[claim, "verdict"] == "consistent", claim
+    # the force's incident system is not what police.uk publishes, whatever the figures
+    assert verdicts.loc["asb_minus_50", "verdict"] == "different source"
+    # computed -32.6% and -19.0% against "31%" and "21%" (±0.5 each); 36.36% and 27.96% against "36.3%", "27.6%"
+    for claim in ("burglary_minus_31", "sac_minus_21", "speedwatch_groups_90", "op_capture_2023_plus_27_6"):
+        assert verdicts.loc[claim, "verdict"] == "not consistent", claim
 
 
 def test_demo_finance_reproduces_plan(demo_pack):

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from csvs import street_month, write
 
-from pack import claims
+from pack import claims, precision
 from pack.config import PUBLISHED_DIR
 from pack.data.dataset import Dataset
 from pack.data.stage import prepare
@@ -64,6 +64,8 @@ def test_real_data_asb_and_burglary_claims_cannot_be_checked(real_data: Path) ->
     asb = [i for i in street.index if i.startswith("asb")][0]
     # the real files run 2021-03..2022-11: a window ending 2021-05 lacks 2020-06..2021-02
     assert "missing 2020-06..2021-02" in street.loc[asb, "reason"]
+    # and were the months there, the force's incident system is not what police.uk counts
+    assert "and the claim counts the force's own incident system" in street.loc["asb_minus_50", "reason"]
     assert street["computed"].isna().all()
 
 
@@ -102,3 +104,152 @@ def test_claims_notebook_uses_the_users_claims_file(hand_made: Path, tmp_path: P
     assert list(verdicts.index) == ["asb_half", "burglary_third", "asb_future", "calls_101"]
     assert verdicts.loc["asb_half", "verdict"] == "consistent"
     assert verdicts.loc["burglary_third", "verdict"] == "not consistent"
+
+
+# -------------------------------------------------------------------------------------------
+# Precision of the published figure, claim sources and the demo banner (issue 22, item 5)
+
+
+@pytest.mark.parametrize(
+    ("written", "allowed"),
+    [("7.1", 0.05), ("50", 0.5), ("1,370", 0.5), ("0.50", 0.005), ("12.345", 0.0005), ("44", 0.5)],
+)
+def test_precision_is_half_a_unit_of_the_last_written_digit(written: str, allowed: float) -> None:
+    # "7.1" stands for 7.05..7.15 (±0.05); "0.50" has two decimals: ±0.005; "1,370" is a whole number: ±0.5
+    assert precision.precision(written) == allowed
+
+
+@pytest.mark.parametrize(
+    ("quote", "stated", "written"),
+    [
+        ("and vehicle crime by 7.1%", -7.1, "7.1"),
+        ("ASB has reduced by 44 % in hotspot areas", -44, "44"),
+        ("an increase of 1,300 since May 2021", 1300, "1,300"),
+        ("down 7 minutes over 12-month period", -7, "7"),  # 12 is not the figure
+        ("2023 saw 1753 submissions, a 27.6% increase on 2022", 27.6, "27.6"),
+        ("average wait time down by almost half", -45, None),  # given in words
+    ],
+)
+def test_the_figure_is_read_as_the_quote_writes_it(quote: str, stated: float, written: str | None) -> None:
+    assert precision.written_figure(quote, stated) == written
+
+
+@pytest.fixture(scope="module")
+def seven_and_a_half(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ASB: 10 a month in 2022 (120); in 2023 9 a month in January..September and 10 after
+    (9 x 9 + 3 x 10 = 111). The change is (111 - 120) / 120 = -7.5% exactly."""
+    folder = tmp_path_factory.mktemp("claims75") / "data"
+    for month in range(1, 13):
+        street_month(folder, f"2022-{month:02d}", {"Anti-social behaviour": 10})
+        street_month(folder, f"2023-{month:02d}", {"Anti-social behaviour": 9 if month <= 9 else 10})
+    return folder
+
+
+def _claim(claim_id: str, quote: str, stated: str, tolerance: str = "", source: str = "") -> str:
+    return (
+        f'{claim_id},"{quote}",Test report,S,asb_incidents,street:asb_incidents,pct_change,'
+        f"2022-12,2023-12,{stated},{tolerance},percentage points,{source}\n"
+    )
+
+
+def test_consistent_only_within_the_published_precision(seven_and_a_half: Path, tmp_path: Path) -> None:
+    # computed: -7.5 exactly (see the fixture)
+    text = (
+        ",".join([*claims.COLUMNS, "claim_source"])
+        + "\n"
+        + "".join(
+            [
+                _claim("exact", "ASB down 7.5%", "-7.5"),  # |-7.5 - -7.5| = 0 <= 0.05
+                _claim("one_decimal_off", "ASB down 7.4%", "-7.4"),  # 0.1 > 0.05: not consistent
+                _claim("whole_8", "ASB down 8%", "-8"),  # 0.5 <= 0.5 (a whole number allows ±0.5): consistent
+                _claim("whole_9", "ASB down 9%", "-9"),  # 1.5 > 0.5
+                _claim("seven_point_one", "ASB down 7.1%", "-7.1", tolerance="3"),  # 0.4 > 0.05: tolerance is for words
+                _claim("in_words", "ASB down by nearly a tenth", "-10", tolerance="3"),  # 2.5 <= 3 (words)
+                _claim("force_system", "ASB down 7.5%", "-7.5", source="force incident system"),
+            ]
+        )
+    )
+    verdicts = claims.check_claims(
+        claims.load_claims(write(tmp_path, "claims.csv", text)), Dataset(prepare(seven_and_a_half))
+    ).set_index("claim_id")
+    assert verdicts.loc["exact", "computed"] == -7.5
+    assert verdicts["verdict"].to_dict() == {
+        "exact": "consistent",
+        "one_decimal_off": "not consistent",
+        "whole_8": "consistent",
+        "whole_9": "not consistent",
+        "seven_point_one": "not consistent",
+        "in_words": "consistent",
+        "force_system": "different source",
+    }
+    assert verdicts.loc["exact", "allowance"].startswith("rounding: ±0.05 percentage points (published as 7.5)")
+    assert "no statistical allowance" in verdicts.loc["exact", "allowance"]
+    assert verdicts.loc["whole_8", "allowance"].startswith("rounding: ±0.5 percentage points (published as 8)")
+    assert verdicts.loc["in_words", "allowance"].startswith("figure given in words, read as -10 ± 3")
+    assert verdicts.loc["one_decimal_off", "reason"] == "computed -7.50, 0.10 from -7.4: outside the allowance"
+    reason = verdicts.loc["force_system", "reason"]
+    assert "force's own incident system" in reason and "data.police.uk street-level records" in reason
+    assert "within the allowance" in reason  # the police.uk figure would match, but is not the same count
+    # 120 -> 111 is not a significant change: the interval of the underlying change spans 0
+    low, high = (float(x.rstrip("%")) for x in verdicts.loc["exact", "change_95ci"].split(" to "))
+    assert low < -7.5 < high and low < 0 < high
+
+
+def test_claim_source_outside_the_vocabulary_is_named(tmp_path: Path) -> None:
+    text = ",".join([*claims.COLUMNS, "claim_source"]) + "\n" + _claim("x", "ASB down 7.5%", "-7.5", source="CAD")
+    with pytest.raises(DataError) as err:
+        claims.load_claims(write(tmp_path, "claims.csv", text))
+    message = str(err.value)
+    assert "row 2" in message and "claim_source" in message and "force incident system" in message
+
+
+def test_published_claims_file_carries_the_sources() -> None:
+    published = claims.load_claims(PUBLISHED_DIR / "claims.csv").set_index("claim_id")
+    assert published.loc["asb_minus_50", "claim_source"] == "force incident system"
+    assert published.loc["rural_vehicle_crime_minus_7_1", "tolerance"] == ""  # written in digits: its precision
+
+
+def test_real_data_asb_change_to_its_precision(real_data: Path, tmp_path: Path) -> None:
+    # PROVENANCE.md, counted independently: ASB 27,591 in the 12 months ending 2022-03, 23,484 ending 2022-11;
+    # (23,484 - 27,591) / 27,591 = -14.885%
+    text = ",".join([*claims.COLUMNS, "claim_source"]) + "\n"
+    for claim_id, stated, source in (
+        ("a", "-14.9", ""),
+        ("b", "-14.8", ""),
+        ("c", "-15", ""),
+        ("d", "-14.9", "force incident system"),
+    ):
+        text += (
+            f'{claim_id},"ASB down {stated.lstrip("-")}%",T,S,asb_incidents,street:asb_incidents,pct_change,'
+            f"2022-03,2022-11,{stated},,percentage points,{source}\n"
+        )
+    verdicts = claims.check_claims(claims.load_claims(write(tmp_path, "c.csv", text)), Dataset(prepare(real_data)))
+    v = verdicts.set_index("claim_id")
+    assert round(v.loc["a", "computed"], 3) == -14.885
+    assert v["verdict"].to_dict() == {
+        "a": "consistent",  # |-14.885 - -14.9| = 0.015 <= 0.05
+        "b": "not consistent",  # 0.085 > 0.05
+        "c": "consistent",  # 0.115 <= 0.5
+        "d": "different source",
+    }
+    assert "overlap" in v.loc["a", "change_95ci"]  # April 2021..March 2022 and December 2021..November 2022
+
+
+def test_demo_banner_only_on_demonstration_data(hand_made: Path) -> None:
+    assert claims.demo_banner(Dataset(prepare(hand_made))) == ""
+    assert "by construction" in claims.DEMO_BANNER
+
+
+@pytest.mark.slow
+def test_demo_pack_claims_table_is_honest(demo_pack: Path) -> None:
+    """Issue 22 acceptance: rural vehicle crime (computed about -4.8%, published -7.1%) is not consistent;
+    the hotspot row says whether hotspots fell more than the rest of the force; the page says consistency
+    on demo data is by construction."""
+    verdicts = pd.read_csv(demo_pack / "tables" / "07_claims_check-verdicts.csv").set_index("claim_id")
+    rural = verdicts.loc["rural_vehicle_crime_minus_7_1"]
+    assert rural["verdict"] == "not consistent" and round(rural["computed"], 1) == -4.8
+    assert set(verdicts["verdict"]) <= set(claims.VERDICTS)
+    context = verdicts.loc["hotspot_asb_minus_44", "context"]
+    assert "fell no more than force-wide" in context or "fell more than the rest of the force" in context
+    page = (demo_pack / "notebooks" / "07_claims_check.html").read_text(encoding="utf-8")
+    assert "by construction" in page
