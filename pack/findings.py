@@ -43,7 +43,7 @@ def finding_sentence(row: pd.Series) -> str:
     >>> row = pd.Series({"indicator": "Anti-social behaviour incidents", "baseline_value": 50370.0,
     ...     "current_value": 25190.0, "pct_change": -49.99, "baseline_label": "12 months ending May 2021",
     ...     "current_label": "12 months ending January 2024", "status": "improved", "unit": "incidents",
-    ...     "test": "exact Poisson test of the two daily rates (5% level)", "note": ""})
+    ...     "test": "quasi-Poisson comparison of two windows, 5% level", "note": ""})
     >>> import textwrap
     >>> print(textwrap.fill(finding_sentence(row), 100))
     Anti-social behaviour incidents fell by 50% (from 50,370 to 25,190 incidents) between the 12 months
