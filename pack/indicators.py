@@ -63,8 +63,8 @@ SHARE_TEST = "two-proportion z-test of two windows, 5% level"
 DIRECTION_ONLY = "none: direction only"
 NO_BETTER_DIRECTION = "none: direction only (neither direction is better)"
 TOO_FEW_MONTHS = (
-    f"none: too few months to estimate how much the counts vary (a test needs at least {MIN_MOVING_RANGES} "
-    "month-to-month changes from the start of the baseline to the end of the current window)"
+    f"none: too few months with records to estimate how much the counts vary (a test needs at least "
+    f"{MIN_MOVING_RANGES} month-to-month changes from the start of the baseline to the end of the current window)"
 )
 NOT_COMPARED = "none: not compared"
 
