@@ -113,8 +113,10 @@ def baselines(baseline: Window, current: Window) -> list[Baseline]:
     a window that is two of them (the plan baseline is often the same period a year earlier) is one
     baseline with both names.
 
-    >>> [(b.name, b.window.label) for b in baselines(rolling_window("2021-05", 3), rolling_window("2022-05", 3))]
-    [('plan baseline; same period a year earlier', '3 months ending May 2021'), ('pre-Covid year', '3 months ending May 2019')]
+    >>> for b in baselines(rolling_window("2021-05", 3), rolling_window("2022-05", 3)):
+    ...     print(f"{b.name}: {b.window.label}")
+    plan baseline; same period a year earlier: 3 months ending May 2021
+    pre-Covid year: 3 months ending May 2019
     """
     found: list[Baseline] = []
     for name, window in (

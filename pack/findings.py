@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap  # noqa: F401 (doctests)
 
 import pandas as pd
 
 from pack.errors import ParameterError
 from pack.figures import Change, Figure, unit
 from pack.periods import Month
-from pack.spc import SPCResult, describe, xmr
+from pack.spc import SPCResult, describe
 from pack.units import number
 
 
@@ -146,6 +147,7 @@ def headline(table: pd.DataFrame, indicator_id: str) -> str:
 def xmr_title(what: str, result: SPCResult) -> str:
     """Title of an XmR chart: what happened (:func:`pack.spc.describe`), not a count of flagged months.
 
+    >>> from pack.spc import xmr
     >>> months = [str(Month(2020, 11) + i) for i in range(40)]
     >>> xmr_title("Burglary", xmr(pd.Series([20, 22] * 10 + [10, 12] * 10, index=months), "lower"))
     'Burglary: sustained fall since mid-2022: limits recalculated from July 2022; common-cause variation since'
@@ -158,11 +160,14 @@ def xmr_sentences(result: SPCResult, what: str) -> list[str]:
     special-cause months of the latest phase as improvement or concern, and the Making Data Count
     variation icon of the latest month with its meaning.
 
+    >>> from pack.spc import xmr
     >>> months = [str(Month(2020, 11) + i) for i in range(40)]
     >>> for s in xmr_sentences(xmr(pd.Series([20, 22] * 10 + [10, 12] * 10, index=months), "lower"), "burglaries"):
-    ...     print(s)
-    The limits were recalculated from July 2022 after a sustained shift (a run of 7 or more months on one side of the mean): the mean moved from 21 to 11 burglaries a month.
-    Latest month (February 2024): common cause variation: only the variation expected of this process: no significant change.
+    ...     print(textwrap.fill(s, 100))
+    The limits were recalculated from July 2022 after a sustained shift (a run of 7 or more months on
+    one side of the mean): the mean moved from 21 to 11 burglaries a month.
+    Latest month (February 2024): common cause variation: only the variation expected of this process:
+    no significant change.
     """
     if not result.has_limits:
         return [f"No control limits: {result.note or 'too few points'}."]
@@ -190,11 +195,10 @@ def xmr_sentences(result: SPCResult, what: str) -> list[str]:
             "special_cause_neutral_high": "unusually high (neither better nor worse)",
             "special_cause_neutral_low": "unusually low (neither better nor worse)",
         }
-        counted = "; ".join(f"{n} {words.get(k, k)}" for k, n in kinds.items())
-        sentences.append(
-            f"Special-cause months since {_month_words(last.first)}: {counted} "
-            f"({', '.join(_month_words(str(m)) for m in signals.index)})."
-        )
+        counted = ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(kinds.items()))
+        when = [_month_words(str(m)) for m in signals.index]
+        listed = ", ".join(when) if len(when) <= 6 else f"{when[0]} to {when[-1]}"
+        sentences.append(f"Special-cause months since {_month_words(last.first)}: {counted} ({listed}).")
     variation = result.variation
     latest = _month_words(str(result.points.index[-1]))
     sentences.append(f"Latest month ({latest}): {variation.label.lower()}: {variation.meaning}.")
