@@ -158,11 +158,13 @@ def xmr_title(what: str, result: SPCResult) -> str:
 def xmr_sentences(result: SPCResult, what: str) -> list[str]:
     """What an XmR chart shows, in words: each rebasing (when and why, the mean before and after), the
     special-cause months of the latest phase as improvement or concern, and the Making Data Count
-    variation icon of the latest month with its meaning.
+    variation icon of the latest month with its meaning. ``what`` is what a point's value is, e.g.
+    ``incidents a month`` or ``seconds``.
 
     >>> from pack.spc import xmr
     >>> months = [str(Month(2020, 11) + i) for i in range(40)]
-    >>> for s in xmr_sentences(xmr(pd.Series([20, 22] * 10 + [10, 12] * 10, index=months), "lower"), "burglaries"):
+    >>> result = xmr(pd.Series([20, 22] * 10 + [10, 12] * 10, index=months), "lower")
+    >>> for s in xmr_sentences(result, "burglaries a month"):
     ...     print(textwrap.fill(s, 100))
     The limits were recalculated from July 2022 after a sustained shift (a run of 7 or more months on
     one side of the mean): the mean moved from 21 to 11 burglaries a month.
@@ -182,7 +184,7 @@ def xmr_sentences(result: SPCResult, what: str) -> list[str]:
         )
         sentences.append(
             f"The limits were recalculated from {_month_words(after.first)} {why}: the mean moved from "
-            f"{number(before.limits.mean, 1)} to {number(after.limits.mean, 1)} {what} a month."
+            f"{number(before.limits.mean, 1)} to {number(after.limits.mean, 1)} {what}."
         )
     last = result.phases[-1]
     signals = result.points.iloc[last.start : last.stop]

@@ -232,7 +232,7 @@ def test_an_xmr_chart_of_one_step_shows_two_phases_and_only_the_genuine_signal()
 
     marked = [c for c in chart.figure.axes[0].collections if isinstance(c, PathCollection)]
     assert [len(c.get_offsets()) for c in marked] == [1]  # the one concern month, with its own marker
-    assert xmr_sentences(result, "burglaries")[:2] == [
+    assert xmr_sentences(result, "burglaries a month")[:2] == [
         "The limits were recalculated from July 2022 after a sustained shift (a run of 7 or more months on one "
         "side of the mean): the mean moved from 102 to 63.2 burglaries a month.",
         "Special-cause months since July 2022: 1 concern (May 2023).",
