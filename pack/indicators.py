@@ -222,11 +222,13 @@ def comparison_note(result: Comparison) -> str:
             f"change {result.estimate:+.1f} percentage points (95% interval {result.lower:+.1f} to "
             f"{result.upper:+.1f}), {p}"
         )
-    if result.dispersion is not None:
+    if result.dispersion is not None and result.dispersion > 1.0:
         text += (
             f"; monthly counts vary {result.dispersion**0.5:.1f} times as much as chance alone "
             f"(dispersion {result.dispersion:.1f})"
         )
+    elif result.dispersion is not None:
+        text += "; monthly counts vary no more than chance alone (dispersion 1, the Poisson floor)"
     return text
 
 

@@ -32,7 +32,7 @@ def test_count_indicator_by_hand():
     # no month-to-month variation but the one step (screened out as an MDC outlier): phi = 1, so
     # z = (600/1800 - 1/2) / sqrt(1/4 / 1800) = -14.1 on 22 moving ranges: a significant fall
     assert row.status == "improved" and row.test == COUNT_TEST
-    assert row.note.startswith("rate -50.0% (95% interval") and "dispersion 1.0" in row.note
+    assert row.note.startswith("rate -50.0% (95% interval") and "(dispersion 1, the Poisson floor)" in row.note
 
 
 def test_mi_level_and_count_indicators():
