@@ -57,7 +57,8 @@ def monthly_series(street_monthly: pd.DataFrame, crime_types: tuple[str, ...], c
 def group_indicator(
     indicator_id: str, street_monthly: pd.DataFrame | None, coverage: Coverage, baseline: Window, current: Window
 ) -> IndicatorRow:
-    """Indicator row for a crime group: counts in two equal windows, exact Poisson test."""
+    """Indicator row for a crime group: counts in two equal windows, quasi-Poisson test
+    (:func:`pack.indicators.count_indicator`)."""
     name, types = CRIME_GROUPS[indicator_id]
     unit = "incidents" if indicator_id == "asb_incidents" else "crimes"
     if street_monthly is None:

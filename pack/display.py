@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pack.verdicts import DIRECTION, MARKERS
+
 if TYPE_CHECKING:  # charts (seaborn) and IPython are imported only when a notebook shows something
     from pack.charts import Chart
 
@@ -156,16 +158,32 @@ def show_paragraph(text: str) -> None:
 
 
 def status_marker(status: str) -> str:
-    """Text marker with a shape, so status never depends on colour: ▲ improved, ▼ worse ..."""
-    return {
-        "improved": "✔ improved",
-        "worse": "✖ worse",
-        "no significant change": "● no significant change",
-        "changed": "◆ changed",
-        "no comparison": "○ no comparison",
-        "not supplied": "– not supplied",
-        "out of date": "⌛ out of date",
-    }.get(status, status)
+    """The status word with a shape beside it (:data:`pack.verdicts.MARKERS`), so it never depends on
+    colour: ``✔ improved``, ``✖ worse``, ``↓ down``; a word outside the nine as it is.
+
+    >>> status_marker("improved"), status_marker("down"), status_marker("partly met")
+    ('✔ improved', '↓ down', 'partly met')
+    """
+    return f"{MARKERS[status]} {status}" if status in MARKERS else status
+
+
+BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better"}
+
+
+def status_text(status: str, better_when: object, test: object) -> str:
+    """A row's status as readers see it: a tested verdict with its marker; a direction-only one with
+    the better direction and "not tested" (``↓ down (not tested; lower is better)``).
+
+    >>> status_text("down", "lower", "none: direction only"), status_text("up", "n/a", "none: direction only")
+    ('↓ down (not tested; lower is better)', '↑ up (not tested)')
+    >>> status_text("worse", "lower", "quasi-Poisson comparison of two windows, 5% level")
+    '✖ worse'
+    """
+    text = status_marker(status)
+    if status in DIRECTION:
+        better = BETTER_WORDS.get(str(better_when), "")
+        text += f" (not tested; {better})" if better else " (not tested)"
+    return text
 
 
 # What readers see of an indicator table: each figure as text with its unit, or why it is not shown
@@ -185,11 +203,16 @@ INDICATOR_DISPLAY = {
 
 
 def indicator_view(table: pd.DataFrame) -> pd.DataFrame:
-    """The columns of an indicator table that readers see, headed in words."""
-    return table[list(INDICATOR_DISPLAY)].rename(columns=INDICATOR_DISPLAY)
+    """The columns of an indicator table that readers see, headed in words; the status with its
+    marker, and for a direction-only status the better direction and "not tested"."""
+    view = table[list(INDICATOR_DISPLAY)].copy()
+    view["status"] = [
+        status_text(str(s), b, t) for s, b, t in zip(table["status"], table["better_when"], table["test"], strict=True)
+    ]
+    return view.rename(columns=INDICATOR_DISPLAY)
 
 
 def show_indicator_table(table: pd.DataFrame, caption: str) -> None:
     """The indicator table as readers see it (figures as text with units, status with a marker)."""
     view = indicator_view(table).fillna("")
-    show_table(view, caption, {"Status": status_marker})
+    show_table(view, caption)

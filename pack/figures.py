@@ -37,6 +37,7 @@ from pack.units import SMALL_BASE, Unit, number, unit
 __all__ = ["SMALL_BASE", "Unit", "unit"]  # units re-exported: a figure's unit is part of the record
 
 MIN_SPC_POINTS = 15  # NHS "Making Data Count": no process limits with fewer points
+SPC_MONTHS = 60  # an XmR chart shows at most five years: enough for two phases of 15+ months after a shift
 
 INPUT_WORDS = {
     "street": "street files",
@@ -374,7 +375,9 @@ def chart_series(series: pd.Series, coverage: Coverage, needs: Sequence[str], en
     return calendar_series(values.rename(series.name)).rename_axis("month")
 
 
-def spc_series(series: pd.Series, coverage: Coverage, needs: Sequence[str], end: Month, months: int = 24) -> pd.Series:
+def spc_series(
+    series: pd.Series, coverage: Coverage, needs: Sequence[str], end: Month, months: int = SPC_MONTHS
+) -> pd.Series:
     """The series for an XmR chart: at most ``months`` consecutive covered months ending at ``end``
     (the run after the last uncovered month, if any; empty if ``end`` itself is not covered)."""
     shown = chart_series(series, coverage, needs, end).iloc[-months:]

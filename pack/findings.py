@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap  # noqa: F401 (doctests)
 
 import pandas as pd
 
+from pack.errors import ParameterError
 from pack.figures import Change, Figure, unit
+from pack.periods import Month
+from pack.spc import SPCResult, describe
+from pack.units import number
 
 
 def _text(row: pd.Series, column: str) -> str:
@@ -37,13 +42,14 @@ def tested(row: pd.Series) -> bool:
     return bool(test) and not test.startswith("none")
 
 
-def finding_sentence(row: pd.Series) -> str:
-    """One sentence for one indicator row.
+def finding_sentence(row: pd.Series, baseline_names: dict[str, str] | None = None) -> str:
+    """One sentence for one indicator row; ``baseline_names`` (period label -> name, e.g. ``{"12 months
+    ending May 2021": "plan baseline"}``) names the baseline a change is measured against.
 
     >>> row = pd.Series({"indicator": "Anti-social behaviour incidents", "baseline_value": 50370.0,
     ...     "current_value": 25190.0, "pct_change": -49.99, "baseline_label": "12 months ending May 2021",
     ...     "current_label": "12 months ending January 2024", "status": "improved", "unit": "incidents",
-    ...     "test": "exact Poisson test of the two daily rates (5% level)", "note": ""})
+    ...     "test": "quasi-Poisson comparison of two windows, 5% level", "note": ""})
     >>> import textwrap
     >>> print(textwrap.fill(finding_sentence(row), 100))
     Anti-social behaviour incidents fell by 50% (from 50,370 to 25,190 incidents) between the 12 months
@@ -71,10 +77,11 @@ def finding_sentence(row: pd.Series) -> str:
                 f"{period_phrase(base_label)} ({why})."
             )
         return f"{name} was {cur_text} in {period_phrase(row['current_label'])}; no comparable baseline figure."
-    sentence = (
-        f"{name} {change.movement()} between {period_phrase(row['baseline_label'])} and "
-        f"{period_phrase(row['current_label'])}"
-    )
+    against = period_phrase(row["baseline_label"])
+    named = (baseline_names or {}).get(str(row["baseline_label"]))
+    if named:
+        against = f"the {named} ({against})"
+    sentence = f"{name} {change.movement()} between {against} and {period_phrase(row['current_label'])}"
     test = _text(row, "test")
     if test.startswith("none: windows overlap"):
         sentence += (
@@ -101,12 +108,15 @@ def period_phrase(label: str) -> str:
     return label
 
 
-def key_findings(table: pd.DataFrame, ids: list[str] | None = None, limit: int = 6) -> list[str]:
-    """Sentences for the rows with figures (``ids`` first, in order), at most ``limit``."""
+def key_findings(
+    table: pd.DataFrame, ids: list[str] | None = None, limit: int = 6, baseline_names: dict[str, str] | None = None
+) -> list[str]:
+    """Sentences for the rows with figures (``ids`` first, in order), at most ``limit``; each change names
+    its baseline where ``baseline_names`` has it (:func:`finding_sentence`)."""
     rows = table.set_index("indicator_id", drop=False)
     chosen = [i for i in (ids or []) if i in rows.index]
     chosen += [i for i in rows.index if i not in chosen and rows.loc[i, "status"] != "not supplied"]
-    sentences = [finding_sentence(rows.loc[i]) for i in chosen[:limit]]
+    sentences = [finding_sentence(rows.loc[i], baseline_names) for i in chosen[:limit]]
     missing = rows[rows["status"] == "not supplied"]
     if len(missing):
         sentences.append(
@@ -134,15 +144,74 @@ def headline(table: pd.DataFrame, indicator_id: str) -> str:
     return f"{name} {movement} in {period_phrase(row['current_label'])} against {period_phrase(row['baseline_label'])}"
 
 
-def xmr_title(what: str, series: pd.Series) -> str:
-    """Title of an XmR chart: whether the last 24 months show special-cause variation."""
-    from pack.spc import special_causes
+def xmr_title(what: str, result: SPCResult) -> str:
+    """Title of an XmR chart: what happened (:func:`pack.spc.describe`), not a count of flagged months.
 
-    flags = special_causes(series)
-    n = int(flags["any"].sum())
-    if n == 0:
-        return f"{what}: common-cause variation only over the last {len(series)} months"
-    return f"{what}: {n} of the last {len(series)} months show special-cause variation"
+    >>> from pack.spc import xmr
+    >>> months = [str(Month(2020, 11) + i) for i in range(40)]
+    >>> xmr_title("Burglary", xmr(pd.Series([20, 22] * 10 + [10, 12] * 10, index=months), "lower"))
+    'Burglary: sustained fall since mid-2022: limits recalculated from July 2022; common-cause variation since'
+    """
+    return describe(result, what)
+
+
+def xmr_sentences(result: SPCResult, what: str) -> list[str]:
+    """What an XmR chart shows, in words: each rebasing (when and why, the mean before and after), the
+    special-cause months of the latest phase as improvement or concern, and the Making Data Count
+    variation icon of the latest month with its meaning. ``what`` is what a point's value is, e.g.
+    ``incidents a month`` or ``seconds``.
+
+    >>> from pack.spc import xmr
+    >>> months = [str(Month(2020, 11) + i) for i in range(40)]
+    >>> result = xmr(pd.Series([20, 22] * 10 + [10, 12] * 10, index=months), "lower")
+    >>> for s in xmr_sentences(result, "burglaries a month"):
+    ...     print(textwrap.fill(s, 100))
+    The limits were recalculated from July 2022 after a sustained shift (a run of 7 or more months on
+    one side of the mean): the mean moved from 21 to 11 burglaries a month.
+    Latest month (February 2024): common cause variation: only the variation expected of this process:
+    no significant change.
+    """
+    if not result.has_limits:
+        return [f"No control limits: {result.note or 'too few points'}."]
+    sentences = []
+    for before, after in zip(result.phases[:-1], result.phases[1:], strict=True):
+        if before.limits is None or after.limits is None:
+            continue
+        why = (
+            "after a sustained shift (a run of 7 or more months on one side of the mean)"
+            if after.automatic
+            else "at a known change"
+        )
+        sentences.append(
+            f"The limits were recalculated from {_month_words(after.first)} {why}: the mean moved from "
+            f"{number(before.limits.mean, 1)} to {number(after.limits.mean, 1)} {what}."
+        )
+    last = result.phases[-1]
+    signals = result.points.iloc[last.start : last.stop]
+    signals = signals[signals["special_cause"]]
+    if len(signals):
+        kinds = signals["point_type"].value_counts()
+        words = {
+            "special_cause_improvement": "improvement",
+            "special_cause_concern": "concern",
+            "special_cause_neutral_high": "unusually high (neither better nor worse)",
+            "special_cause_neutral_low": "unusually low (neither better nor worse)",
+        }
+        counted = ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(kinds.items()))
+        when = [_month_words(str(m)) for m in signals.index]
+        listed = ", ".join(when) if len(when) <= 6 else f"{when[0]} to {when[-1]}"
+        sentences.append(f"Special-cause months since {_month_words(last.first)}: {counted} ({listed}).")
+    variation = result.variation
+    latest = _month_words(str(result.points.index[-1]))
+    sentences.append(f"Latest month ({latest}): {variation.label.lower()}: {variation.meaning}.")
+    return sentences
+
+
+def _month_words(label: str) -> str:
+    try:
+        return Month.parse(label).name
+    except ParameterError:
+        return label
 
 
 def district_title(table: pd.DataFrame, what: str, label: str) -> str:

@@ -8,8 +8,16 @@ see them: ``baseline_text``, ``current_text``, ``change_text``.
 Every row comes from two :class:`pack.figures.Figure` values through :func:`indicator_row`, the one
 place that decides what a row may say: a value whose window is not covered, or which is out of date,
 is left empty (its text says why) and never compared; windows that overlap are shown but not tested.
-``status`` is one of ``improved``, ``worse``, ``no significant change``, ``changed``, ``no comparison``,
-``not supplied``, ``out of date``.
+``status`` is one of nine words (:data:`STATUSES`): a tested comparison of two separate windows is
+``improved``, ``worse`` or ``no significant change``; a comparison by direction alone (management
+information, snapshots such as the workforce, demand such as calls per day, budgets, a count whose
+months are too few to test) is ``up``, ``down`` or ``unchanged``, its ``test`` ``none: ...``; otherwise
+``no comparison``, ``not supplied`` or ``out of date``.
+
+Tests (named in the ``test`` column): counts over two windows by :func:`count_indicator` — a
+quasi-Poisson comparison whose dispersion is estimated from the monthly series
+(:func:`pack.overdispersion.compare_counts`); shares by :func:`share_indicator` — a two-proportion
+test (:func:`pack.significance.compare_shares`).
 """
 
 from __future__ import annotations
@@ -23,8 +31,11 @@ import pandas as pd
 
 from pack.catalogue import MIIndicator
 from pack.figures import Change, Coverage, Figure, dated, unit, window_total
-from pack.measures import count_status, direction_status
+from pack.measures import direction_status
+from pack.overdispersion import MIN_MOVING_RANGES, compare_counts
 from pack.periods import Window, describe_months
+from pack.significance import Comparison, compare_shares, verdict
+from pack.verdicts import STATUS_ORDER
 
 COLUMNS = [
     "indicator_id",
@@ -46,17 +57,15 @@ COLUMNS = [
     "current_text",
     "change_text",
 ]
-STATUSES = (
-    "improved",
-    "worse",
-    "no significant change",
-    "changed",
-    "no comparison",
-    "not supplied",
-    "out of date",
-)
-POISSON_TEST = "exact Poisson test of the two daily rates (5% level)"
+STATUSES = STATUS_ORDER  # the nine words
+COUNT_TEST = "quasi-Poisson comparison of two windows (dispersion from the monthly series), 5% level"
+SHARE_TEST = "two-proportion z-test of two windows, 5% level"
 DIRECTION_ONLY = "none: direction only"
+NO_BETTER_DIRECTION = "none: direction only (neither direction is better)"
+TOO_FEW_MONTHS = (
+    f"none: too few months with records to estimate how much the counts vary (a test needs at least "
+    f"{MIN_MOVING_RANGES} month-to-month changes from the start of the baseline to the end of the current window)"
+)
 NOT_COMPARED = "none: not compared"
 
 
@@ -191,6 +200,55 @@ def indicator_row(
     )
 
 
+def _percent(value: float) -> str:
+    return f"{value:+.1f}%"
+
+
+def comparison_note(result: Comparison) -> str:
+    """A tested comparison in words, for a row's note: the estimate, its 95% interval, the p-value and
+    (for counts) how much more the monthly counts vary than Poisson.
+
+    >>> comparison_note(compare_shares(48, 80, 56, 70))
+    'change +20.0 percentage points (95% interval +5.2 to +33.4), p = 0.008'
+    """
+    if not result.tested or result.estimate is None or result.p_value is None:
+        return ""
+    p = f"p = {result.p_value:.3f}" if result.p_value >= 0.001 else "p < 0.001"
+    if result.null == 1.0:
+        lo, hi = result.percent_interval or (float("nan"), float("nan"))
+        text = f"rate {_percent(result.percent_change)} (95% interval {_percent(lo)} to {_percent(hi)}), {p}"
+    else:
+        text = (
+            f"change {result.estimate:+.1f} percentage points (95% interval {result.lower:+.1f} to "
+            f"{result.upper:+.1f}), {p}"
+        )
+    if result.dispersion is not None and result.dispersion > 1.0:
+        text += (
+            f"; monthly counts vary {result.dispersion**0.5:.1f} times as much as chance alone "
+            f"(dispersion {result.dispersion:.1f})"
+        )
+    elif result.dispersion is not None:
+        text += "; monthly counts vary no more than chance alone (dispersion 1, the Poisson floor)"
+    return text
+
+
+def status_from(result: Comparison, better_when: str, test: str) -> tuple[str | None, str, str]:
+    """``(status, test, note)`` for a row from a comparison record.
+
+    Tested with a better direction: the test's verdict (``improved``, ``worse``, ``no significant
+    change``) and ``test``. Tested with no better direction: direction only (``None``: the row's
+    direction), the test's result in the note. Not tested (too few months): direction only, and why.
+    """
+    if not result.tested:
+        why = TOO_FEW_MONTHS if "fewer than" in result.note else f"none: {result.note.removeprefix('not tested: ')}"
+        return None, why, ""
+    words = comparison_note(result)
+    if better_when not in ("higher", "lower"):
+        significant = "statistically significant" if result.significant else "not statistically significant"
+        return None, NO_BETTER_DIRECTION, f"{test.split(',')[0]}: {significant} ({words})"
+    return verdict(result, better_when), test, words
+
+
 def count_indicator(
     indicator_id: str,
     name: str,
@@ -205,21 +263,64 @@ def count_indicator(
     note: str = "",
     untested: str = "",
 ) -> IndicatorRow:
-    """Compare the counts of two equal-length windows with an exact Poisson test.
+    """Compare the counts of two equal-length windows of the monthly series ``monthly``.
+
+    The test is :func:`pack.overdispersion.compare_counts`: a quasi-Poisson comparison of the two
+    windows' daily rates whose dispersion (how much more than Poisson the monthly counts vary) is
+    estimated from the series' month-to-month changes between the start of the baseline and the end
+    of the current window. When those months are too few to estimate it (fewer than 5 changes, e.g.
+    two adjacent one-month windows), the row is direction only (``up``/``down``/``unchanged``): a plain
+    Poisson test would call ordinary month-to-month variation significant. With no better direction
+    the row is direction only and the note gives the test's result.
 
     ``coverage`` says which months each input in ``needs`` covers. A window that is not fully
     covered is left empty (never a short total) and the note names the missing months. With
-    ``untested`` (the reason) the counts are shown but not tested (``no comparison``).
+    ``untested`` (the reason) the counts are shown but not tested (``no comparison``). Windows that
+    overlap are never tested (:func:`indicator_row`).
     """
     units = unit(unit_name)
     cur = window_total(monthly, current, coverage, needs, units)
     base = window_total(monthly, baseline, coverage, needs, units)
-    verdict, test = None, POISSON_TEST
+    verdict_word, test, detail = None, DIRECTION_ONLY, ""
     if untested:
-        verdict, test = "no comparison", f"none: {untested}"
-    elif cur.shown is not None and base.shown is not None:
-        verdict = count_status(base.shown, cur.shown, baseline.days, current.days, better_when)
-    return indicator_row(indicator_id, name, base, cur, better_when, source, status=verdict, test=test, note=note)
+        verdict_word, test = "no comparison", f"none: {untested}"
+    elif cur.shown is not None and base.shown is not None and not Change(base, cur).shared_months:
+        covered = pd.Series(monthly.to_numpy(dtype="float64"), index=[str(m) for m in monthly.index])
+        covered = covered[covered.index.isin(coverage.covered(needs))]
+        result = compare_counts(covered, baseline, current)
+        verdict_word, test, detail = status_from(result, better_when, COUNT_TEST)
+    return indicator_row(
+        indicator_id, name, base, cur, better_when, source, status=verdict_word, test=test, note=_join(detail, note)
+    )
+
+
+def share_indicator(
+    indicator_id: str,
+    name: str,
+    baseline: Figure,
+    current: Figure,
+    better_when: str,
+    source: str,
+    *,
+    note: str = "",
+) -> IndicatorRow:
+    """Compare two shares (``%`` figures whose ``base`` is the number of cases, e.g. searches) with a
+    two-proportion test (:func:`pack.significance.compare_shares`); the part is ``value x base / 100``.
+    A share with no base (a figure that does not say how many cases it rests on) is direction only."""
+    status, test, detail = None, DIRECTION_ONLY, ""
+    if (
+        baseline.shown is not None
+        and current.shown is not None
+        and baseline.base
+        and current.base
+        and not Change(baseline, current).shared_months
+    ):
+        parts = [round(f.shown * f.base / 100.0) for f in (baseline, current)]
+        result = compare_shares(parts[0], baseline.base, parts[1], current.base)
+        status, test, detail = status_from(result, better_when, SHARE_TEST)
+    return indicator_row(
+        indicator_id, name, baseline, current, better_when, source, status=status, test=test, note=_join(detail, note)
+    )
 
 
 def _period_label(start: str, end: str) -> str:

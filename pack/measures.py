@@ -116,21 +116,34 @@ def count_status(
     better_when: str,
     alpha: float = SIGNIFICANCE_LEVEL,
 ) -> str:
-    """``improved``, ``worse`` or ``no significant change`` for two counts."""
+    """The plain exact Poisson verdict on two counts, kept for comparison only (it ignores overdispersion).
+
+    ``no significant change`` when p >= ``alpha``; otherwise ``improved`` or ``worse`` by ``better_when``,
+    or the direction (``up``/``down``) when neither direction is better.
+
+    >>> count_status(1000, 800, 365, 365, "lower"), count_status(1000, 800, 365, 365, "n/a")
+    ('improved', 'down')
+    """
     p_value = poisson_change_p_value(baseline_count, current_count, baseline_days, current_days)
-    if p_value >= alpha or better_when not in ("higher", "lower"):
-        return "no significant change" if p_value >= alpha else "changed"
-    rate_b = baseline_count / baseline_days
-    rate_c = current_count / current_days
-    went_down = rate_c < rate_b
+    went_down = current_count / current_days < baseline_count / baseline_days
+    if p_value >= alpha:
+        return "no significant change"
+    if better_when not in ("higher", "lower"):
+        return "down" if went_down else "up"
     return "improved" if went_down == (better_when == "lower") else "worse"
 
 
-def direction_status(baseline: float, current: float, better_when: str) -> str:
-    """Status by direction alone, for values with no sampling model (management information)."""
-    if math.isclose(baseline, current) or better_when not in ("higher", "lower"):
-        return "no significant change" if math.isclose(baseline, current) else "changed"
-    return "improved" if (current < baseline) == (better_when == "lower") else "worse"
+def direction_status(baseline: float, current: float, better_when: str = "n/a") -> str:
+    """``up``, ``down`` or ``unchanged``: the direction alone, for values with no sampling model
+    (management information, snapshots, demand, budgets). ``better_when`` is not used: a direction-only
+    status never says better or worse (readers see the better direction beside it, and "not tested").
+
+    >>> direction_status(10, 12, "lower"), direction_status(10, 8, "n/a"), direction_status(7.0, 7.0, "higher")
+    ('up', 'down', 'unchanged')
+    """
+    if math.isclose(baseline, current):
+        return "unchanged"
+    return "up" if current > baseline else "down"
 
 
 def per_day(total: float, window: Window) -> float:

@@ -11,15 +11,17 @@ from pathlib import Path
 import pandas as pd
 
 from pack import charts, display
+from pack.baselines import baseline_name
 from pack.charts import apply_style
 from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, PLAN_NAME, SUMMARY_STEM, priority
 from pack.data import INPUT_NAMES, Dataset, open_dataset, resolve_data_dir
 from pack.disclosure import suppress_small_counts, suppressed_cells
 from pack.figures import MIN_SPC_POINTS, Breakdown, Coverage, chart_series, spc_series
-from pack.findings import key_findings, xmr_title
+from pack.findings import key_findings, xmr_sentences, xmr_title
 from pack.indicators import indicator_table, write_csv, write_indicator_table
 from pack.params import BuildParameters
 from pack.periods import Window, comparison_windows, describe_months, overlap
+from pack.spc import SPCResult, xmr
 
 
 @dataclass
@@ -77,20 +79,30 @@ class NotebookContext:
         name: str,
         what: str,
         ylabel: str,
+        better_when: str = "n/a",
         coverage: Coverage | None = None,
-    ) -> pd.Series:
-        """An XmR chart of the (at most 24) consecutive covered months ending at the reporting
-        period; a sentence instead when fewer than 15 such months exist. Returns the series used."""
+        unit_words: str | None = None,
+    ) -> SPCResult | None:
+        """An XmR chart as Making Data Count draws it (:func:`pack.spc.xmr`) of the consecutive covered
+        months ending at the reporting period (at most :data:`pack.figures.SPC_MONTHS`): limits
+        rebased after a sustained shift with each phase drawn, special-cause months marked as
+        improvement or concern by ``better_when``, the title saying what happened
+        (:func:`pack.findings.xmr_title`) and the chart in words below it, with the latest month's
+        variation icon and its meaning (:func:`pack.findings.xmr_sentences`; ``unit_words``, default
+        ``what``, names a month's value). A sentence instead when fewer than 15 such months exist.
+        Returns the analysis (``None`` without a chart)."""
         series = spc_series(monthly, coverage or self.coverage, needs, self.current.end)
         if len(series) < MIN_SPC_POINTS:
             display.show_paragraph(
                 f"No XmR chart of {what}: it needs at least {MIN_SPC_POINTS} consecutive months the data cover, "
                 f"ending {self.current.end.name}; there are {len(series)}."
             )
-            return series
-        title = xmr_title(what[:1].upper() + what[1:], series)
-        self.show_chart(charts.xmr_chart(series, name=name, title=title, ylabel=ylabel, what=what))
-        return series
+            return None
+        result = xmr(series, better_when)
+        title = xmr_title(what[:1].upper() + what[1:], result)
+        self.show_chart(charts.xmr_chart(series, name=name, title=title, ylabel=ylabel, what=what, result=result))
+        display.show_list(xmr_sentences(result, unit_words or what))
+        return result
 
     def show_breakdown(
         self, breakdown: Breakdown, caption: str, name: str, counts: list[str] | None = None
@@ -178,7 +190,7 @@ class NotebookContext:
 
     def show_findings(self, table: pd.DataFrame, ids: list[str] | None = None) -> list[str]:
         """Display and return the key findings generated from the indicator table."""
-        sentences = key_findings(table, ids)
+        sentences = key_findings(table, ids, baseline_names={self.baseline.label: baseline_name(self.baseline)})
         display.show_list(sentences)
         return sentences
 

@@ -11,7 +11,7 @@ from functools import partial
 import pandas as pd
 
 from pack.figures import Breakdown, Coverage, Figure, Unit, covered_value, dated, unit, window_table
-from pack.indicators import IndicatorRow, count_indicator, indicator_row, not_supplied
+from pack.indicators import IndicatorRow, count_indicator, indicator_row, not_supplied, share_indicator
 from pack.measures import complete_monthly_series, rate_per_1000, share
 from pack.periods import Month, Window, missing_months
 
@@ -173,8 +173,9 @@ def stop_search_monthly(stop_search: pd.DataFrame, covered: list[str]) -> pd.Ser
 def stop_search_rows(
     stop_search: pd.DataFrame | None, coverage: Coverage, baseline: Window, current: Window
 ) -> list[IndicatorRow]:
-    """Searches (count, exact test) and the share with an outcome linked to the object of search
-    (percentage points), for windows the stop-and-search files cover."""
+    """Searches (a count with no better direction: direction only, the quasi-Poisson test's result in
+    the note) and the share with an outcome linked to the object of search (percentage points,
+    two-proportion test), for windows the stop-and-search files cover."""
     if stop_search is None:
         return [
             not_supplied("stop_searches", "Stop and search", "data.police.uk stop-and-search files", "n/a", "searches"),
@@ -218,14 +219,14 @@ def stop_search_rows(
         )
 
     rows.append(
-        indicator_row(
+        share_indicator(
             "stop_search_linked_outcome_pct",
             "Searches with an outcome linked to the object of search",
             linked(baseline),
             linked(current),
             "higher",
             "data.police.uk stop and search",
-            note="share of all searches; direction only",
+            note="share of all searches",
         )
     )
     return rows

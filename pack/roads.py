@@ -32,7 +32,8 @@ def casualty_monthly(casualties: pd.DataFrame, covered: list[str], severities: t
 def ksi_rows(
     casualties: pd.DataFrame | None, coverage: Coverage, baseline: Window, current: Window
 ) -> list[IndicatorRow]:
-    """Killed, seriously injured and KSI casualties: window against window, exact Poisson test."""
+    """Killed, seriously injured and KSI casualties: window against window, quasi-Poisson test
+    (:func:`pack.indicators.count_indicator`)."""
     specs = [
         ("ksi_casualties", "Killed or seriously injured (KSI) casualties", (1, 2)),
         ("killed_casualties", "Killed casualties", (1,)),

@@ -216,6 +216,16 @@ def evaluate(values: np.ndarray, mean: float, amr: float) -> RuleFlags:
     return RuleFlags(side, outside, trend_directions(v), two_in_three(close, side), runs_of(side, SHIFT_LENGTH))
 
 
+def _run_start(side: np.ndarray, min_points: int, run_length: int) -> int | None:
+    """The first position ``r`` (``min_points <= r <= len - min_points``) that starts a run of at least
+    ``run_length`` equal non-zero sides, the point before it on another side; ``None`` if there is none."""
+    for r in range(min_points, len(side) - min_points + 1):
+        s = side[r]
+        if s != 0 and side[r - 1] != s and bool(np.all(side[r : r + run_length] == s)):
+            return r
+    return None
+
+
 def auto_breaks(values: np.ndarray, min_points: int = MIN_POINTS, run_length: int = SHIFT_LENGTH) -> list[int]:
     """Positions where a sustained shift starts a new phase (limits rebased), scanning left to right.
 
@@ -223,26 +233,29 @@ def auto_breaks(values: np.ndarray, min_points: int = MIN_POINTS, run_length: in
     as MDC practice has it). The phase ends at the first point ``r`` that starts a run of at least
     ``run_length`` points on one side of that centre (the point before ``r`` is not on that side, so a
     boundary is never inside a run), provided the phase keeps ``min_points`` points before ``r`` and
-    the new phase has ``min_points`` from ``r`` on. The next phase starts at ``r`` and is scanned the same way.
+    the new phase has ``min_points`` from ``r`` on. When there is none (a level that falls steadily
+    is on one side of its first points' mean from within them, so no run *starts* later), the centre
+    line the chart draws, the mean of the phase's points, is scanned the same way. The next phase
+    starts at ``r`` and is scanned the same way.
 
     >>> auto_breaks(np.array([12, 10] * 10 + [20, 22] * 10, dtype=float))  # first 15 average 11.07
+    [20]
+    >>> falling = np.array([float(100 - 2 * i + (i % 2)) for i in range(40)])  # 100, 99, 96, 95, ... 23
+    >>> auto_breaks(falling)  # below the first 15's mean (86.5) from the 9th on; below the drawn mean (61.5) from 20
     [20]
     """
     v = np.asarray(values, dtype=float)
     breaks: list[int] = []
     start = 0
     while len(v) - start >= 2 * min_points:
-        side = side_of(v[start:], float(v[start : start + min_points].mean()))
-        found = None
-        for r in range(min_points, len(side) - min_points + 1):
-            s = side[r]
-            if s != 0 and side[r - 1] != s and bool(np.all(side[r : r + run_length] == s)):
-                found = start + r
-                break
+        rest = v[start:]
+        found = _run_start(side_of(rest, float(rest[:min_points].mean())), min_points, run_length)
+        if found is None:
+            found = _run_start(side_of(rest, float(rest.mean())), min_points, run_length)
         if found is None:
             break
-        breaks.append(found)
-        start = found
+        breaks.append(start + found)
+        start += found
     return breaks
 
 

@@ -5,7 +5,7 @@ The vocabulary has nine words: ``improved``, ``worse``, ``no significant change`
 ``up``, ``down``, ``unchanged`` (direction only, not tested); ``no comparison``, ``not supplied``, ``out of
 date``. A row whose status is a tested word but whose ``test`` column (or, in tables without one, its
 note) says it was not tested is shown by its direction (``up``/``down``/``unchanged``), never as a
-tested verdict; so is the older word ``changed``. Any other word is shown as it is. Tested and untested
+tested verdict. Any other word is shown as it is. Tested and untested
 verdicts are never added together (:func:`counts_phrase`).
 """
 
@@ -124,7 +124,7 @@ def verdict(row: Mapping) -> Verdict:
     Verdict(status='improved', tested=True, tone='better')
     >>> verdict({"status": "improved", "note": "direction only", "better_when": "lower", "change": -3})
     Verdict(status='down', tested=False, tone='better')
-    >>> verdict({"status": "changed", "note": "", "better_when": "n/a", "change": 2.5})
+    >>> verdict({"status": "up", "test": "none: direction only", "better_when": "n/a", "change": 2.5})
     Verdict(status='up', tested=False, tone='none')
     """
     status = str(row.get("status", "") or "").strip()
@@ -132,7 +132,7 @@ def verdict(row: Mapping) -> Verdict:
     if status in TESTED and is_tested(row):
         tone = {"improved": "better", "worse": "worse", "no significant change": "same"}[status]
         return Verdict(status, True, tone)
-    if status in (*TESTED, "changed"):
+    if status in TESTED:
         status = _direction(row) or status
     if status in DIRECTION:
         if status == "unchanged":
@@ -301,8 +301,8 @@ def label_months(label: object) -> tuple[Month, Month] | None:
 def status_columns(words: Iterable[object]) -> list[str]:
     """The nine status words in their fixed order, then any other word found (as it is, sorted).
 
-    >>> status_columns(["worse", "changed", "improved"])[-2:]
-    ['out of date', 'changed']
+    >>> status_columns(["worse", "partly met", "improved"])[-2:]
+    ['out of date', 'partly met']
     """
     found = {str(w) for w in words}
     return [*STATUS_ORDER, *sorted(found - set(STATUS_ORDER))]

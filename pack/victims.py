@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pack.figures import Breakdown, Coverage, Figure, covered_value, unit, window_table
-from pack.indicators import IndicatorRow, indicator_row, not_supplied
+from pack.indicators import IndicatorRow, not_supplied, share_indicator
 from pack.periods import Window, describe_months
 
 OUTCOME_INPUTS = ("street", "outcomes")  # crimes from the street files, their outcomes from the outcome files
@@ -118,7 +118,8 @@ def outcome_rows(
 ) -> list[IndicatorRow]:
     """Share of crimes with an outcome record and the charge/summons rate, window against window,
     each a share of the crimes recorded in the window: shown only for windows that both the street
-    files (the crimes) and the outcome files cover, compared in percentage points."""
+    files (the crimes) and the outcome files cover, compared in percentage points with a two-proportion
+    test (:func:`pack.indicators.share_indicator`)."""
     needs = "data.police.uk outcomes files"
     specs = [
         ("crimes_with_outcome_pct", "Crimes with an outcome record", 0),
@@ -148,6 +149,6 @@ def outcome_rows(
     )
     source = "data.police.uk outcomes joined to street records by Crime ID"
     return [
-        indicator_row(ind, name, figure(baseline, k), figure(current, k), "higher", source, note=note)
+        share_indicator(ind, name, figure(baseline, k), figure(current, k), "higher", source, note=note)
         for ind, name, k in specs
     ]

@@ -4,7 +4,7 @@ from pack.catalogue import MI_CATALOGUE
 from pack.consultation import share_agreeing
 from pack.figures import Coverage
 from pack.findings import finding_sentence
-from pack.indicators import POISSON_TEST, count_indicator, mi_indicator
+from pack.indicators import COUNT_TEST, count_indicator, mi_indicator
 from pack.periods import comparison_windows
 
 
@@ -29,7 +29,10 @@ def test_count_indicator_by_hand():
     b, c = comparison_windows("2022-12", 12, "2021-12")
     row = count_indicator("x", "X", series, Coverage({"street": tuple(months)}), ("street",), b, c, "lower", "test")
     assert (row.baseline_value, row.current_value, row.change, row.pct_change) == (1200, 600, -600, -50)
-    assert row.status == "improved" and row.test == POISSON_TEST
+    # no month-to-month variation but the one step (screened out as an MDC outlier): phi = 1, so
+    # z = (600/1800 - 1/2) / sqrt(1/4 / 1800) = -14.1 on 22 moving ranges: a significant fall
+    assert row.status == "improved" and row.test == COUNT_TEST
+    assert row.note.startswith("rate -50.0% (95% interval") and "(dispersion 1, the Poisson floor)" in row.note
 
 
 def test_mi_level_and_count_indicators():
@@ -51,7 +54,9 @@ def test_mi_level_and_count_indicators():
     )
     b, c = comparison_windows("2024-01", 12, "2021-05")
     groups = mi_indicator(mi, MI_CATALOGUE["speedwatch_groups"], b, c)
-    assert (groups.baseline_value, groups.current_value, groups.status) == (66, 90, "improved")
+    # management information has no sampling model: direction only, never "improved"
+    assert (groups.baseline_value, groups.current_value, groups.status) == (66, 90, "up")
+    assert groups.test == "none: direction only"
     capture = mi_indicator(mi, MI_CATALOGUE["op_capture_submissions"], b, c)
     assert (capture.baseline_label, capture.current_label) == ("2022", "2023")
     assert round(capture.pct_change, 1) == 28.0
@@ -81,7 +86,7 @@ def test_finding_sentence_states_direction_size_and_periods():
             "status": "no significant change",
             "unit": "crimes",
             "note": "",
-            "test": POISSON_TEST,
+            "test": COUNT_TEST,
         }
     )
     assert finding_sentence(row) == (

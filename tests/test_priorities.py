@@ -111,7 +111,7 @@ def test_call_time_changes_are_call_weighted(policing_data: Dataset) -> None:
     answer = rows["answer_999_seconds"]
     # baseline (100×10 + 300×6) / 400 = 7.0 s; current (200×4 + 200×5) / 400 = 4.5 s
     assert answer.baseline_value == pytest.approx(7.0) and answer.current_value == pytest.approx(4.5)
-    assert answer.pct_change == pytest.approx(-35.714, abs=0.001) and answer.status == "improved"
+    assert answer.pct_change == pytest.approx(-35.714, abs=0.001) and answer.status == "down"  # direction only
     wait = rows["wait_101_minutes"]
     # baseline (100×10 + 100×7) / 200 = 8.5 min; current (100×3 + 100×2) / 200 = 2.5 min: down 6 minutes
     assert wait.baseline_value == pytest.approx(8.5) and wait.current_value == pytest.approx(2.5)
@@ -150,7 +150,10 @@ def test_ksi_counts_and_road_user_split(fixture_dir: Path) -> None:
         rows["seriously_injured_casualties"].baseline_value,
         rows["seriously_injured_casualties"].current_value,
     ) == (3, 4)
-    assert rows["ksi_casualties"].status == "no significant change"
+    # 12 casualties in the fixture: too few months with a casualty to measure month-to-month variation (at
+    # least 5 changes between months not both empty are needed), so no test: direction only
+    assert rows["ksi_casualties"].status == "up"
+    assert rows["ksi_casualties"].test.startswith("none: too few months with records")
     split = roads.ksi_by_road_user(casualties, baseline, current, coverage).table.set_index("road_user")
     assert split[baseline.label].to_dict() == {
         "Pedestrian": 1,

@@ -167,6 +167,7 @@ def xmr_chart(
         kinds = result.points["point_type"].to_numpy(dtype=str)
         phases = [(p.start, p.stop, p.limits) for p in result.phases]
         data = result.points.reset_index(names="month")
+        data = data[[c for c in data.columns if c != "special_cause"] + ["special_cause"]]  # last: any rule
     for i, (a, b, lim) in enumerate(phases):
         if lim is None:
             continue
