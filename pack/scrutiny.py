@@ -3,7 +3,8 @@
 Four kinds of signal, in this order: a statistically significant change in the worse direction (a
 tested ``worse`` verdict); special-cause variation of concern in the reporting period on a headline
 measure's control chart; a published claim the data do not support (``not consistent`` in the claims
-check); measures not supplied or out of date. Each question names the figure and the periods, and
+check), then one from a source the data do not measure (``different source``); measures not supplied
+or out of date. Each question names the figure and the periods, and
 asks; it never offers a cause.
 """
 
@@ -100,6 +101,22 @@ def claim_question(row: Mapping) -> str:
     return f'The {row["source"]} says: "{quote}" The data supplied give {figures}{stated_text}: {ask}'
 
 
+def source_question(row: Mapping) -> str:
+    """The question for a published claim whose source is not what the data measure ("different
+    source"): the panel cannot check it from this pack.
+
+    >>> print(source_question({"quote": "138 ASB incidents a day.", "source": "End of Term Report",
+    ...                        "claim_source": "the force's incident system"}))
+    The End of Term Report says: "138 ASB incidents a day." Its figure comes from the force's incident system, ...
+    """
+    quote = str(row["quote"]).lstrip("'")
+    origin = str(row.get("claim_source") or "another source")
+    return (
+        f'The {row["source"]} says: "{quote}" Its figure comes from {origin}, which the data supplied do not '
+        "measure: can the panel see that source's figures for the same months?"
+    )
+
+
 def missing_question(priority: str, rows: list[Mapping], period: str) -> str | None:
     """One question per priority for its measures not supplied or out of date, naming them.
 
@@ -142,6 +159,7 @@ def questions(tables: pd.DataFrame, tiles: list[Tile], claims: pd.DataFrame | No
                     out.append(question)
     if claims is not None and len(claims):
         out += [claim_question(r) for r in claims.to_dict("records") if r.get("verdict") == "not consistent"]
+        out += [source_question(r) for r in claims.to_dict("records") if r.get("verdict") == "different source"]
     for p in PRIORITIES:
         rows = tables[tables["stem"] == p.stem].to_dict("records")
         question = missing_question(p.title, rows, current_label)

@@ -103,6 +103,16 @@ def test_every_kind_of_signal_in_its_order(tmp_path):
                 "verdict": "not consistent",
             },
             {
+                "claim_id": "c",
+                "quote": "138 ASB incidents a day.",
+                "source": "End of Term Report",
+                "stated": 138,
+                "computed": 75,
+                "compared": "y",
+                "verdict": "different source",
+                "claim_source": "the force's incident system",
+            },
+            {
                 "claim_id": "b",
                 "quote": "Fine.",
                 "source": "R",
@@ -121,13 +131,17 @@ def test_every_kind_of_signal_in_its_order(tmp_path):
         read_claim_verdicts(tmp_path),
         "12 months ending January 2024",
     )
-    assert len(asked) == 3
+    assert len(asked) == 4
     assert asked[0].startswith("Violence and sexual offences: 1 month of the reporting period (December 2023) shows")
     assert asked[1] == (
         'The End of Term Report says: "ASB fell by 50%." The data supplied give -41.2 (x → y) against -50 stated: '
         "what explains the difference?"
     )
-    assert asked[2] == (
+    assert asked[2] == (  # a different source is not "not consistent": the question asks for that source
+        'The End of Term Report says: "138 ASB incidents a day." Its figure comes from the force\'s incident system, '
+        "which the data supplied do not measure: can the panel see that source's figures for the same months?"
+    )
+    assert asked[3] == (
         "Strong Local Policing: 1 measure was not supplied for this pack (Victim satisfaction). When will it be "
         "supplied, and by whom? 1 measure is out of date for the 12 months ending January 2024 (Officers (at 30 "
         "September 2019)). When will an up-to-date figure be available?"
