@@ -11,8 +11,9 @@ types). The key is the SHA-256 of everything the result depends on:
   (the ``source_file`` column, the file's month and force come from it);
 - the force chosen;
 - the reader's code: :func:`reader_code_hash`, over the sources of :mod:`pack.data` and of the
-  foundation modules it may import (the import contracts allow it no other part of the pack), so
-  any change to the reader or a schema is a new key. :data:`PARTS_FORMAT` is bumped by hand only
+  foundation modules it may import (the import contracts allow it no other part of the pack), and
+  the versions of Python, Arrow, pandas, pandera and NumPy, so any change to the reader, a schema
+  or a library that writes the part is a new key. :data:`PARTS_FORMAT` is bumped by hand only
   when the layout of an entry changes.
 
 A part holds nothing that depends on the other files beside it (the file's rank among them, used
@@ -38,8 +39,10 @@ import logging
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 from dataclasses import replace
+from importlib.metadata import version
 from pathlib import Path
 
 from pack.config import cache_root
@@ -66,13 +69,18 @@ WRITING_PATTERN = r"reading\.(?P<pid>\d+)\..+"  # (the eviction passes over "rea
 FOUNDATIONS = ("params.py", "periods.py", "catalogue.py", "reference.py", "config.py", "errors.py")
 
 
+# The libraries whose versions can change what the reader writes (Parquet bytes name Arrow's version)
+LIBRARIES = ("pyarrow", "pandas", "pandera", "numpy")
+
+
 @functools.cache
 def reader_code_hash() -> str:
-    """SHA-256 over the sources of :mod:`pack.data` and the foundation modules (sorted by path)."""
+    """SHA-256 over the sources of :mod:`pack.data` and the foundation modules (sorted by path),
+    the versions of :data:`LIBRARIES` and Python's."""
     package = Path(__file__).resolve().parent.parent
     paths = sorted(p for p in (package / "data").rglob("*") if p.is_file() and p.suffix in {".py", ".json"})
     paths += [package / name for name in FOUNDATIONS if (package / name).is_file()]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(json.dumps([sys.version, *(version(name) for name in LIBRARIES)]).encode())
     for path in paths:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
