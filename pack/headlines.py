@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pack import crime, policing, roads, rural
+from pack.figures import Coverage
 from pack.periods import Month
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ def _casualties(severities: tuple[int, ...], what: str) -> Callable[[Dataset], T
         casualties = data.table("casualties")
         if casualties is None or casualties.empty:
             return None
-        return Trend(roads.casualty_monthly(casualties, roads.covered_months(casualties), severities), what, True)
+        covered = Coverage.of(data, roads.STATS19).covered(roads.STATS19)
+        return Trend(roads.casualty_monthly(casualties, covered, severities), what, True)
 
     return make
 
