@@ -161,3 +161,15 @@ def test_a_damaged_cached_part_is_discarded_and_the_file_read_again(
     assert read_and_reused(caplog, data) == (1, 5)
     assert any("failed its check" in r.getMessage() for r in caplog.records)
     assert entry_files(prepare(data, FORCE).path) == from_scratch(data, tmp_path, monkeypatch)
+
+
+def test_parts_beyond_the_cap_go_least_recently_used_first(data: Path, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    assert read_and_reused(caplog, data) == (6, 0)
+    parts = Path(os.environ["PACK_CACHE_DIR"]) / "parts"
+    assert len(list(parts.iterdir())) == 6
+    for entry in parts.iterdir():  # used an hour ago: past the grace period that protects other builds' entries
+        os.utime(entry / USED, (os.path.getmtime(entry / USED) - 3600,) * 2)
+    (data / "2021-06" / "2021-06-derbyshire-street.csv").unlink()
+    monkeypatch.setenv("PACK_CACHE_PARTS_MB", "0")  # no room: every entry this prepare did not use goes
+    assert read_and_reused(caplog, data) == (0, 5)
+    assert len(list(parts.iterdir())) == 5  # the removed file's result evicted, the five in use kept

@@ -161,6 +161,7 @@ class PartCache:
             (tmp / RESULT).write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
             record = record_entry(tmp)
             os.replace(tmp, self.root / key)
+            mark_used(self.root / key)
         except OSError:  # stored meanwhile by another process, or the cache cannot be written
             shutil.rmtree(tmp, ignore_errors=True)
             return
