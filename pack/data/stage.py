@@ -1,7 +1,10 @@
 """The prepare stage: read every input once, validate it, write typed Parquet to a cache.
 
 The cache folder is keyed by the content hashes of the input files, the police force chosen and
-the pack's own code, so an unchanged data folder is never parsed twice. Alongside the tables it
+the pack's own code, so an unchanged data folder is never parsed twice. Within a changed folder,
+each data.police.uk file's part and result are reused from the per-file cache
+(:mod:`pack.data.parts`) while its content is unchanged: adding a month reads that month's files
+only, and gives the tables a prepare from scratch gives, byte for byte. Alongside the tables it
 writes ``quality.json``: rows read, kept and rejected (with file, row, column and reason), months
 covered and missing, files not recognised, and cross-checks such as totals that disagree.
 """
