@@ -58,8 +58,11 @@ def record_entry(folder: Path, known: dict[str, tuple[str, str]] | None = None) 
     not read again."""
     names = _files(folder)
     given = known or {}
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:  # hashlib releases the GIL
-        described = list(pool.map(lambda name: _describe(folder, name, given), names))
+    if len(names) <= 2:  # (a per-file result: starting threads would cost more than they save)
+        described = [_describe(folder, name, given) for name in names]
+    else:
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:  # hashlib releases the GIL
+            described = list(pool.map(lambda name: _describe(folder, name, given), names))
     record = {"format": RECORD_FORMAT, "files": dict(zip(names, described, strict=True))}
     (folder / RECORD).write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
     return record

@@ -41,6 +41,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
@@ -160,8 +161,7 @@ class PartCache:
             kept = replace(result, part=None, memo_key=None)
             (tmp / RESULT).write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
             record = record_entry(tmp)
-            os.replace(tmp, self.root / key)
-            mark_used(self.root / key)
+            os.replace(tmp, self.root / key)  # (its record's time is its last use, until it is reused)
         except OSError:  # stored meanwhile by another process, or the cache cannot be written
             shutil.rmtree(tmp, ignore_errors=True)
             return
@@ -169,6 +169,13 @@ class PartCache:
         if result.part is not None and PART in record["files"]:
             info = record["files"][PART]
             self.known[result.part] = (info["state"], info["sha256"])
+
+    def store_all(self, results: list[tuple[str, FileResult]]) -> None:
+        """:meth:`store` each ``(key, result)``, four at a time (the work is file-system calls)."""
+        if not self.enabled or not results:
+            return
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda item: self.store(*item), results))
 
     def evict(self) -> None:
         """Least recently used entries removed beyond the cap (never one used by this prepare)."""

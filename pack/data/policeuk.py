@@ -58,11 +58,13 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
         read = ctx.map_files(read_police_uk_file, [jobs[i] for i in todo], sizes)
     finally:
         ctx.stop_workers()
+    fresh = []
     for i, result in zip(todo, read, strict=True):
         results[i] = result
         sha = result.sha256 if jobs[i][2] is None else ctx.digests.get(jobs[i][1])
         if sha and result.memo_key is not None:  # read whole and unchanged meanwhile: kept for next time
-            ctx.parts.store(part_key(jobs[i][0], sha, jobs[i][2], jobs[i][3], ctx.force), result)
+            fresh.append((part_key(jobs[i][0], sha, jobs[i][2], jobs[i][3], ctx.force), result))
+    ctx.parts.store_all(fresh)
     ctx.files_read += len(todo)
     ctx.files_reused += len(jobs) - len(todo)
     gathered = iter(results)
