@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
+NATIONAL_ARGS ?=
 
 .DEFAULT_GOAL := help
 
@@ -58,8 +59,9 @@ lint: setup ## ruff check, ruff format --check and the architecture contracts (i
 	$(PY) -m ruff format --check pack tests run_pack.py benchmarks
 	$(VENV)/bin/lint-imports --no-cache
 
-bench: setup ## Benchmark the build against the naive papermill + nbconvert pipeline
+bench: setup ## Benchmark the build against naive papermill + nbconvert, and a national prepare against bare DuckDB
 	$(PY) benchmarks/bench_build.py $(ARGS)
+	$(PY) benchmarks/bench_national.py $(NATIONAL_ARGS)
 
 clean: ## Remove build outputs and caches (keeps .venv and node_modules)
 	rm -rf build data/demo .pytest_cache

@@ -268,7 +268,7 @@ def test_random_damage_is_accounted_for_and_never_silent(tmp_path: Path, damages
         STREET_HEADER + "".join(rows),
     )
     part = path.parent / "part.parquet"
-    result = read_police_uk_file("street", path, None, path.name, FORCE, part, 0)
+    result = read_police_uk_file("street", path, None, path.name, FORCE, part)
     assert result.error is None, result.error
     report = result.report
     # rows read = kept + rejected (+ repeated), and lines = header + blank + continuation + rows

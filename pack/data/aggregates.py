@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from pack.data.context import PrepareContext
+from pack.data.policeuk_file import CODE_RANK_SHIFT, ORDER_RANK_SHIFT
 from pack.data.report import Check
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,10 @@ log = logging.getLogger(__name__)
 def parts_glob(folder: Path) -> str:
     """DuckDB glob of a table written as part files; empty when there are none."""
     return f"{folder}/*.parquet" if folder.is_dir() and any(folder.glob("*.parquet")) else ""
+
+
+# A data.police.uk part's number, ``part-NNNNN.parquet``: its file's rank by path among the input's files
+_PART_RANK = r"CAST(regexp_extract(filename, 'part-([0-9]+)\.parquet$', 1) AS BIGINT)"
 
 
 def write_aggregates(out: Path) -> None:
@@ -36,10 +41,15 @@ def write_aggregates(out: Path) -> None:
                     GROUP BY ALL ORDER BY ALL) TO '{out / "street_grid.parquet"}' (FORMAT parquet)"""
             )
             outcomes = parts_glob(out / "outcomes.parquet")
-            # each crime's latest outcome: the highest outcome_order (month, file, row) wins
+            # each crime's latest outcome: the highest order (month, file, row) wins. A part holds
+            # neither its file's rank (by path) among the files nor codes unique across files, so
+            # that it can be reused whatever files are beside it: the rank is the part's number
             latest = (
-                f"""SELECT crime_key_hi, crime_key_lo, arg_max(outcome_code, outcome_order) AS outcome_code
-                    FROM read_parquet('{outcomes}') GROUP BY ALL"""
+                f"""SELECT crime_key_hi, crime_key_lo,
+                        arg_max((rank << {CODE_RANK_SHIFT}) | outcome_code,
+                                (rank << {ORDER_RANK_SHIFT}) | outcome_order) AS outcome_code
+                    FROM (SELECT crime_key_hi, crime_key_lo, outcome_code, outcome_order, {_PART_RANK} AS rank
+                          FROM read_parquet('{outcomes}', filename = true)) GROUP BY ALL"""
                 if outcomes
                 else "SELECT NULL::UBIGINT AS crime_key_hi, NULL::UBIGINT AS crime_key_lo, "
                 "NULL::BIGINT AS outcome_code WHERE false"

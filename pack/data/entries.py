@@ -41,18 +41,28 @@ def _files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def _describe(folder: Path, relative: str) -> dict:
+def _describe(folder: Path, relative: str, known: dict[str, tuple[str, str]]) -> dict:
     path = folder / relative
     before = path.stat()
-    sha = sha256_file(path)
-    return {"size": before.st_size, "sha256": sha, "state": file_state(before)}
+    state = file_state(before)
+    given = known.get(str(path))
+    sha = given[1] if given is not None and given[0] == state else sha256_file(path)
+    return {"size": before.st_size, "sha256": sha, "state": state}
 
 
-def record_entry(folder: Path) -> dict:
-    """Hash every file of ``folder`` and write its :data:`RECORD`; return the record."""
+def record_entry(folder: Path, known: dict[str, tuple[str, str]] | None = None) -> dict:
+    """Hash every file of ``folder`` and write its :data:`RECORD`; return the record.
+
+    ``known``: ``{path: (state, SHA-256)}`` of files hashed already (a part reused from the
+    per-file cache): a file whose :func:`~pack.data.hashing.file_state` is still the one given is
+    not read again."""
     names = _files(folder)
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:  # hashlib releases the GIL
-        described = list(pool.map(lambda name: _describe(folder, name), names))
+    given = known or {}
+    if len(names) <= 2:  # (a per-file result: starting threads would cost more than they save)
+        described = [_describe(folder, name, given) for name in names]
+    else:
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:  # hashlib releases the GIL
+            described = list(pool.map(lambda name: _describe(folder, name, given), names))
     record = {"format": RECORD_FORMAT, "files": dict(zip(names, described, strict=True))}
     (folder / RECORD).write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
     return record

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from pack.data.context import PrepareContext
 from pack.data.discovery import FoundFile, month_of_file, police_uk_parts
+from pack.data.parts import part_key
 from pack.data.policeuk_file import CODE_RANK_SHIFT, MAX_OUTCOME_FILES, FileResult, read_police_uk_file
 from pack.data.report import InputReport
 from pack.data.specs import POLICE_UK_INPUTS
@@ -30,25 +31,45 @@ log = logging.getLogger(__name__)
 
 
 def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) -> None:
-    """Read every data.police.uk file into ``<input>.parquet/`` (one part per file), in worker
-    processes when the files are large: all three inputs' files in one queue."""
+    """Read every data.police.uk file into ``<input>.parquet/`` (one part per file, numbered by
+    the file's rank by path among the input's files), in worker processes when the files are
+    large: all three inputs' files in one queue. A file whose result is in the per-file cache
+    (:mod:`pack.data.parts`) is not read: its part and result are reused."""
     started = time.perf_counter()
     ranks: dict[str, dict[str, int]] = {}
     jobs: list[tuple] = []
+    results: list[FileResult | None] = []
     for name in POLICE_UK_INPUTS:
         files = by_input[name]
         if len(files) > MAX_OUTCOME_FILES:
             raise DataError(f"{len(files):,} {name} files: at most {MAX_OUTCOME_FILES:,} can be prepared at once")
         rank = ranks[name] = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
         folder = ctx.out / f"{name}.parquet"
-        jobs += [
-            (name, f.path, f.member, f.relative, ctx.force, folder / f"part-{i:05d}.parquet", rank[f.relative])
-            for i, f in enumerate(files)
-        ]
-    sizes = [job[1].stat().st_size if job[1].is_file() else 0 for job in jobs]
-    results = iter(ctx.map_files(read_police_uk_file, jobs, sizes))
+        for f in files:
+            job = (name, f.path, f.member, f.relative, ctx.force, folder / f"part-{rank[f.relative]:05d}.parquet")
+            sha = ctx.digests.get(f.path)
+            key = part_key(name, sha, f.member, f.relative, ctx.force) if sha else None
+            jobs.append(job)
+            results.append(ctx.parts.reuse(key, job[-1]) if key else None)
+    todo = [i for i, result in enumerate(results) if result is None]
+    sizes = [jobs[i][1].stat().st_size if jobs[i][1].is_file() else 0 for i in todo]
+    ctx.start_workers(sizes)
+    try:
+        read = ctx.map_files(read_police_uk_file, [jobs[i] for i in todo], sizes)
+    finally:
+        ctx.stop_workers()
+    fresh = []
+    for i, result in zip(todo, read, strict=True):
+        results[i] = result
+        sha = result.sha256 if jobs[i][2] is None else ctx.digests.get(jobs[i][1])
+        if sha and result.memo_key is not None:  # read whole and unchanged meanwhile: kept for next time
+            fresh.append((part_key(jobs[i][0], sha, jobs[i][2], jobs[i][3], ctx.force), result))
+    ctx.parts.store_all(fresh)
+    ctx.files_read += len(todo)
+    ctx.files_reused += len(jobs) - len(todo)
+    gathered = iter(results)
     for name in POLICE_UK_INPUTS:
-        _collect(ctx, name, by_input[name], ranks[name], [next(results) for _ in by_input[name]])
+        _collect(ctx, name, by_input[name], ranks[name], [next(gathered) for _ in by_input[name]])
     if jobs:
         log.info(
             "Prepare: %d data.police.uk file(s) (%s) read in %.1f s",
@@ -58,6 +79,7 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
             ),
             time.perf_counter() - started,
         )
+        log.info("Prepare: %d new file(s) read, %d reused", len(todo), len(jobs) - len(todo))
 
 
 def _download_group(f: FoundFile) -> tuple[str, str]:

@@ -76,9 +76,9 @@ class _HashingPass:
 
 # An outcome row's place in time, for "the latest outcome of a crime": its month, then its file's
 # rank among the outcomes files (by path), then its row within the file, packed in one integer.
-_ORDER_MONTH_SHIFT, _ORDER_RANK_SHIFT = 46, 30
-MAX_OUTCOME_FILES = 1 << (_ORDER_MONTH_SHIFT - _ORDER_RANK_SHIFT)
-MAX_ROWS_PER_FILE = 1 << _ORDER_RANK_SHIFT
+_ORDER_MONTH_SHIFT, ORDER_RANK_SHIFT = 46, 30
+MAX_OUTCOME_FILES = 1 << (_ORDER_MONTH_SHIFT - ORDER_RANK_SHIFT)
+MAX_ROWS_PER_FILE = 1 << ORDER_RANK_SHIFT
 CODE_RANK_SHIFT = 16  # an outcome type's code: its file's rank, then its number within the file
 MAX_OUTCOME_TYPES_PER_FILE = 1 << CODE_RANK_SHIFT
 
@@ -91,16 +91,20 @@ def _month_index(months: arrow.Array) -> np.ndarray:
 
 
 def _with_join_keys(
-    table: arrow.Table, name: str, relative: str, rank: int, first_row: int, outcome_codes: dict[str, int]
+    table: arrow.Table, name: str, relative: str, first_row: int, outcome_codes: dict[str, int]
 ) -> arrow.Table:
     """Add the compact Crime ID key (:mod:`pack.data.keys`) and, to outcomes, the order and code that
-    let the aggregates find each crime's latest outcome with integers alone."""
+    let the aggregates find each crime's latest outcome with integers alone.
+
+    Neither holds the file's rank among the files (its bits are left zero): a part is the same
+    whatever other files are beside it, so it can be reused from the per-file cache
+    (:mod:`pack.data.parts`). The aggregates add the rank, which is the part's number."""
     hi, lo = crime_id_keys(table.column("crime_id"))
     table = table.append_column("crime_key_hi", hi).append_column("crime_key_lo", lo)
     if name != "outcomes":
         return table
     rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
-    order = (_month_index(table.column("month")) << _ORDER_MONTH_SHIFT) | (rank << _ORDER_RANK_SHIFT) | rows
+    order = (_month_index(table.column("month")) << _ORDER_MONTH_SHIFT) | rows
     types = table.column("outcome_type")
     for value in pc.unique(types).to_pylist():
         outcome_codes.setdefault(value, len(outcome_codes))
@@ -112,15 +116,13 @@ def _with_join_keys(
         )
     known = arrow.array(list(outcome_codes), types.type)
     local = pc.index_in(types, value_set=known).to_numpy(zero_copy_only=False).astype(np.int64)
-    code = (rank << CODE_RANK_SHIFT) | local
-    return table.append_column("outcome_order", arrow.array(order)).append_column("outcome_code", arrow.array(code))
+    return table.append_column("outcome_order", arrow.array(order)).append_column("outcome_code", arrow.array(local))
 
 
-def read_police_uk_file(
-    name: str, path: Path, member: str | None, relative: str, force: str, part: Path, rank: int
-) -> FileResult:
+def read_police_uk_file(name: str, path: Path, member: str | None, relative: str, force: str, part: Path) -> FileResult:
     """Validate one file (or zip ``member``), keep the chosen force's rows and write them, typed, to
-    ``part`` (``rank``: the file's place among the input's files, by path).
+    ``part``. What it writes and returns depends on the file's content, name, input and the force
+    only (the key of :mod:`pack.data.parts`).
 
     Runs in a worker process for large data: takes and returns only plain, picklable values."""
     result = FileResult()
@@ -132,7 +134,7 @@ def read_police_uk_file(
     try:
         with plain_csv(path, member, relative, part.parent.parent) as (plain, how):
             _read_rows(
-                name, plain, member or path.name, relative, force, part, rank, result, hashing if how is None else None
+                name, plain, member or path.name, relative, force, part, result, hashing if how is None else None
             )
             if how and result.report is not None:
                 result.report.notes.insert(0, how)
@@ -159,7 +161,6 @@ def _read_rows(
     relative: str,
     force: str,
     part: Path,
-    rank: int,
     result: FileResult,
     on_bytes: _HashingPass | None,
 ) -> None:
@@ -217,7 +218,7 @@ def _read_rows(
                 pending = pc.is_in(table.column(_OUTCOME[name]), value_set=arrow.array(PENDING))
                 result.outcome_updates += table.num_rows - (pc.sum(pending).as_py() or 0)
             if name != "stop_search":
-                table = _with_join_keys(table, name, relative, rank, rows_written, outcome_codes)
+                table = _with_join_keys(table, name, relative, rows_written, outcome_codes)
             tally.add(table, numbers, [c for c in table.column_names if c not in NOT_COMPARED])
             rows_written += table.num_rows
             if writer is None:

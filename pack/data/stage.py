@@ -1,7 +1,10 @@
 """The prepare stage: read every input once, validate it, write typed Parquet to a cache.
 
 The cache folder is keyed by the content hashes of the input files, the police force chosen and
-the pack's own code, so an unchanged data folder is never parsed twice. Alongside the tables it
+the pack's own code, so an unchanged data folder is never parsed twice. Within a changed folder,
+each data.police.uk file's part and result are reused from the per-file cache
+(:mod:`pack.data.parts`) while its content is unchanged: adding a month reads that month's files
+only, and gives the tables a prepare from scratch gives, byte for byte. Alongside the tables it
 writes ``quality.json``: rows read, kept and rejected (with file, row, column and reason), months
 covered and missing, files not recognised, and cross-checks such as totals that disagree.
 """
@@ -10,20 +13,18 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pack.config import PLAN_FORCE, cache_root
 from pack.data.aggregates import check_accounts, check_domains, check_finance, check_lsoas, write_aggregates
-from pack.data.context import PARALLEL_FROM_BYTES, PrepareContext, set_up_worker
+from pack.data.context import PrepareContext
 from pack.data.copies import read_once
 from pack.data.discovery import FoundFile, discover
 from pack.data.entries import (
@@ -37,6 +38,7 @@ from pack.data.entries import (
 )
 from pack.data.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
 from pack.data.joins import check_outcome_join
+from pack.data.parts import PartCache
 from pack.data.policeuk import read_police_uk
 from pack.data.report import REPORT_FORMAT, InputFile, InputReport, QualityReport
 from pack.data.specs import INPUT_NAMES, INPUTS, POLICE_UK_INPUTS
@@ -138,14 +140,15 @@ def prepare(
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"reading.{os.getpid()}.", dir=root))
     try:
-        quality, hashed = _prepare_into(tmp, data_dir, files, force)
-        remember_sha256(dict(hashed.values()))
-        digests.update({path: sha for path, (_, sha) in hashed.items()})
+        parts = PartCache(enabled=not listed)  # verify (a listed set of files) reads everything afresh
+        quality, ctx = _prepare_into(tmp, data_dir, files, force, dict(digests), parts)
+        remember_sha256(dict(ctx.hashed.values()))
+        digests.update({path: sha for path, (_, sha) in ctx.hashed.items()})
         digests.update(memoised_sha256_many([p for p in readable if p not in digests]))  # e.g. duplicates not read
         key, listing = _content_key(data_dir, files, force, digests, listed)
         quality = replace(quality, files=listing)
         (tmp / "quality.json").write_text(quality.to_json(), encoding="utf-8")
-        record_entry(tmp)
+        record_entry(tmp, known=parts.known)
         target = root / key
         try:
             os.replace(tmp, target)
@@ -159,6 +162,7 @@ def prepare(
         raise
     mark_used(target)
     evict_least_recently_used(root, cache_cap_bytes("PACK_CACHE_PREPARED_MB", PREPARED_CAP_MB), keep={key})
+    parts.evict()
     _raise_if_errors(quality)
     return Prepared(target, key, quality)
 
@@ -234,29 +238,20 @@ def _raise_if_errors(quality: QualityReport) -> None:
 
 
 def _prepare_into(
-    out: Path, data_dir: Path, files: list[FoundFile], force: str
-) -> tuple[QualityReport, dict[Path, tuple[str, str]]]:
-    """Read every input into ``out``; return the quality report (without its file listing) and
-    the ``(memo key, SHA-256)`` of each file hashed while it was read."""
+    out: Path, data_dir: Path, files: list[FoundFile], force: str, digests: dict[Path, str], parts: PartCache
+) -> tuple[QualityReport, PrepareContext]:
+    """Read every input into ``out`` (data.police.uk files whose results ``parts`` holds are
+    reused, not read); return the quality report (without its file listing) and the context,
+    with the ``(memo key, SHA-256)`` of each file hashed while it was read."""
     reports = {s.name: InputReport(s.name, s.title) for s in INPUTS}
-    ctx = PrepareContext(force, out, reports, [], [])
+    ctx = PrepareContext(force, out, reports, [], [], digests=digests, parts=parts)
     ctx.errors += [f"file {f.relative}: {f.problem}" for f in files if f.problem is not None]
     by_input: dict[str, list[FoundFile]] = defaultdict(list)
     for f in read_once(files, reports):
         if f.input and f.problem is None:
             by_input[f.input].append(f)
 
-    police_uk = [f.path for name in POLICE_UK_INPUTS for f in by_input[name]]
-    workers = min(os.cpu_count() or 1, 4)
-    if workers > 1 and sum(p.stat().st_size for p in set(police_uk) if p.is_file()) >= PARALLEL_FROM_BYTES:
-        ctx.pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=set_up_worker
-        )
-    try:
-        read_police_uk(ctx, by_input)
-    finally:
-        if ctx.pool is not None:
-            ctx.pool.shutdown()
+    read_police_uk(ctx, by_input)
     read_tables(ctx, by_input)
     read_workforce(ctx, by_input["workforce"])
     if (out / "street.parquet").exists():
@@ -279,4 +274,4 @@ def _prepare_into(
         errors=tuple(ctx.errors),
         outcome_join=join,
     )
-    return quality, ctx.hashed
+    return quality, ctx

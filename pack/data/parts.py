@@ -1,0 +1,183 @@
+"""Per-file cache of the data.police.uk reader: adding a month re-reads only that month's files.
+
+What a worker makes of one data.police.uk file (:func:`pack.data.policeuk_file.read_police_uk_file`)
+is kept under ``<cache>/parts/<key>/``: the Parquet part it wrote (``part.parquet``, absent when the
+file has no rows of the force) and the rest of its result, pickled (``result.pickle``: the file's
+row accounting, months, other forces, every force's counts by month and crime type, outcome
+types). The key is the SHA-256 of everything the result depends on:
+
+- the file's content (SHA-256; for a file inside a zip archive, the archive's and the member's name);
+- the input it was read as (street, outcomes, stop and search) and its path in the data folder
+  (the ``source_file`` column, the file's month and force come from it);
+- the force chosen;
+- the reader's code: :func:`reader_code_hash`, over the sources of :mod:`pack.data` and of the
+  foundation modules it may import (the import contracts allow it no other part of the pack), and
+  the versions of Python, Arrow, pandas, pandera and NumPy, so any change to the reader, a schema
+  or a library that writes the part is a new key. :data:`PARTS_FORMAT` is bumped by hand only
+  when the layout of an entry changes.
+
+A part holds nothing that depends on the other files beside it (the file's rank among them, used
+to order outcomes, is added by the aggregates), so a reused part is byte for byte the one a
+prepare from scratch writes. Each entry is self-checking (:mod:`pack.data.entries`: every file's
+size and SHA-256 recorded and checked before use; one that fails is discarded and the file read
+again) and the folder is bounded: least recently used entries go beyond ``PACK_CACHE_PARTS_MB``
+(default :data:`PARTS_CAP_MB`). A reused part is hard-linked into the new prepared entry (copied
+where linking is impossible). ``verify`` reads no cached part (it prepares with a private, empty
+cache and with a listed set of files, for which this cache is neither read nor written).
+
+Only a file whose SHA-256 is known before it is read can be looked up: one the hash memo knows
+(:mod:`pack.data.hashing`: unchanged since it was last hashed) or a zip archive. A new or changed
+file is read, hashed in the same pass, and its result stored for next time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from importlib.metadata import version
+from pathlib import Path
+
+from pack.config import cache_root
+from pack.data.entries import (
+    cache_cap_bytes,
+    discard,
+    entry_problems,
+    evict_least_recently_used,
+    mark_used,
+    read_record,
+    record_entry,
+    remove_stale,
+)
+from pack.data.hashing import file_state, sha256_text
+from pack.data.policeuk_file import FileResult
+
+log = logging.getLogger(__name__)
+
+PARTS_FORMAT = 1
+PART, RESULT = "part.parquet", "result.pickle"
+PARTS_CAP_MB = 4096  # PACK_CACHE_PARTS_MB overrides
+WRITING_PATTERN = r"reading\.(?P<pid>\d+)\..+"  # (the eviction passes over "reading.*" folders)
+# The modules the reader may import besides pack.data (the "data -> foundations" import contract)
+FOUNDATIONS = ("params.py", "periods.py", "catalogue.py", "reference.py", "config.py", "errors.py")
+
+
+# The libraries whose versions can change what the reader writes (Parquet bytes name Arrow's version)
+LIBRARIES = ("pyarrow", "pandas", "pandera", "numpy")
+
+
+@functools.cache
+def reader_code_hash() -> str:
+    """SHA-256 over the sources of :mod:`pack.data` and the foundation modules (sorted by path),
+    the versions of :data:`LIBRARIES` and Python's."""
+    package = Path(__file__).resolve().parent.parent
+    paths = sorted(p for p in (package / "data").rglob("*") if p.is_file() and p.suffix in {".py", ".json"})
+    paths += [package / name for name in FOUNDATIONS if (package / name).is_file()]
+    digest = hashlib.sha256(json.dumps([sys.version, *(version(name) for name in LIBRARIES)]).encode())
+    for path in paths:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def part_key(name: str, sha256: str, member: str | None, relative: str, force: str) -> str:
+    """The key of one file's result: see the module's docstring."""
+    return sha256_text(json.dumps([PARTS_FORMAT, name, sha256, member, relative, force, reader_code_hash()]))[:32]
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (a copy where linking is impossible)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+class PartCache:
+    """The per-file results under ``<cache>/parts``; ``enabled=False`` reads and stores nothing."""
+
+    def __init__(self, enabled: bool = True, root: Path | None = None) -> None:
+        self.enabled = enabled
+        self.root = root if root is not None else cache_root() / "parts"
+        self.used: set[str] = set()
+        self.known: dict[str, tuple[str, str]] = {}  # a linked part's (state, SHA-256), by its path
+        if enabled:
+            remove_stale(self.root, WRITING_PATTERN, "an unfinished per-file result")
+
+    def reuse(self, key: str, part: Path) -> FileResult | None:
+        """The result stored under ``key``, its part linked to ``part``; ``None`` when there is none
+        or it fails its check (then discarded, with a log line)."""
+        entry = self.root / key
+        if not self.enabled or not entry.is_dir():
+            return None
+        record = read_record(entry)
+        problems = entry_problems(entry, record=record)
+        try:
+            result = pickle.loads((entry / RESULT).read_bytes()) if not problems else None
+        except (OSError, pickle.UnpicklingError, AttributeError, EOFError, TypeError) as exc:
+            problems, result = [f"{RESULT}: {exc}"], None
+        if not isinstance(result, FileResult):
+            log.warning("Prepare: cached file result %s failed its check (%s): the file is read again", key, problems)
+            discard(entry)
+            return None
+        if (entry / PART).is_file():
+            link_or_copy(entry / PART, part)
+            result.part = str(part)
+            assert record is not None
+            self._linked(entry, record, part)
+        mark_used(entry)
+        self.used.add(key)
+        return result
+
+    def _linked(self, entry: Path, record: dict, part: Path) -> None:
+        """After linking: the part's new state (a link changes the inode's ``ctime`` only) written to
+        the entry's record, and remembered for the prepared entry's record (its hash is known)."""
+        info = record["files"][PART]
+        now = file_state(part.stat())
+        size, mtime, inode, _ = info["state"].split(":")
+        if now.split(":")[:3] == [size, mtime, inode]:  # the same bytes, untouched since checked
+            info["state"] = now
+            (entry / "entry.json").write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
+            self.known[str(part)] = (now, info["sha256"])
+
+    def store(self, key: str, result: FileResult) -> None:
+        """Keep ``result`` (and the part it wrote) under ``key``, unless an entry is there."""
+        if not self.enabled or (self.root / key).is_dir():
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"reading.{os.getpid()}.", dir=self.root))
+        try:
+            if result.part is not None:
+                link_or_copy(Path(result.part), tmp / PART)
+            kept = replace(result, part=None, memo_key=None)
+            (tmp / RESULT).write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            record = record_entry(tmp)
+            os.replace(tmp, self.root / key)  # (its record's time is its last use, until it is reused)
+        except OSError:  # stored meanwhile by another process, or the cache cannot be written
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        self.used.add(key)
+        if result.part is not None and PART in record["files"]:
+            info = record["files"][PART]
+            self.known[result.part] = (info["state"], info["sha256"])
+
+    def store_all(self, results: list[tuple[str, FileResult]]) -> None:
+        """:meth:`store` each ``(key, result)``, four at a time (the work is file-system calls)."""
+        if not self.enabled or not results:
+            return
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda item: self.store(*item), results))
+
+    def evict(self) -> None:
+        """Least recently used entries removed beyond the cap (never one used by this prepare)."""
+        if self.enabled:
+            evict_least_recently_used(self.root, cache_cap_bytes("PACK_CACHE_PARTS_MB", PARTS_CAP_MB), keep=self.used)
