@@ -26,6 +26,7 @@ from pack.data.duplicates import RepeatTally
 from pack.data.hashing import memo_key, sha256_file
 from pack.data.keys import crime_id_keys
 from pack.data.lines import line_runs
+from pack.data.national import count_other_force_street
 from pack.data.readers import FileReport, read_header, read_validated
 from pack.data.schemas import MONTH_PATTERN
 from pack.data.sources import plain_csv
@@ -165,6 +166,13 @@ def _read_rows(
     on_bytes: _HashingPass | None,
 ) -> None:
     parts = police_uk_parts(file_name)
+    if name == "street" and parts is not None and parts[1] != force_slug(force):  # a national archive's file
+        counted, hashed = count_other_force_street(path, relative, parts[0], force, on_bytes)
+        if counted is not None:
+            result.report, result.force_counts = counted.report, counted.force_counts
+            result.other_forces.update(counted.by_force)
+            return
+        on_bytes = None if hashed else on_bytes  # every byte was hashed already: read the full way
     if _other_force_search(name, file_name, force):  # stop and search: the force is in the name only
         report = FileReport(relative, lines=1, header_lines=1)
         for run in line_runs(path, len(read_header(path)), on_bytes=on_bytes, shown=relative):
