@@ -43,6 +43,20 @@ def need_axe() -> None:
         _missing("axe-core", "make axe")
 
 
+def browser_session(axe: bool = False):  # noqa: ANN201 (Playwright's types)
+    """Debian's chromium for one test module (skipped, or failed in CI, without it; with ``axe``, also
+    without axe-core). Playwright runs an event loop in this thread, so a module's packs are built before."""
+    need_chromium()
+    if axe:
+        need_axe()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
 def launch(playwright):  # noqa: ANN001, ANN201 (Playwright's types)
     """Debian's chromium, headless."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

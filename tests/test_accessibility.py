@@ -5,22 +5,15 @@ text alternative true to the table it was drawn from. On the demo pack and on a 
 import re
 
 import pytest
-from pages import DESKTOP, PHONE, axe_violations, launch, need_axe, need_chromium, open_page, serious
+from pages import DESKTOP, PHONE, axe_violations, browser_session, open_page, serious
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
 def chromium(demo_pack, real_pack):
-    """Playwright runs an event loop in this thread: the packs are built before it starts."""
-    need_chromium()
-    need_axe()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
+    """Chromium, once the packs are built."""
+    yield from browser_session(axe=True)
 
 
 @pytest.fixture(params=["demo", "real"])

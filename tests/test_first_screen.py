@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pages import DESKTOP, PHONE, launch, need_chromium, open_page
+from pages import DESKTOP, PHONE, browser_session, open_page
 
 from pack.config import DEMO_DATA_DIR, PRIORITIES
 from pack.periods import Month
@@ -19,14 +19,8 @@ SUMMARY = "#sec-00_strategic_summary"
 
 @pytest.fixture(scope="module")
 def chromium(demo_pack, real_pack):
-    """Playwright runs an event loop in this thread: the packs are built before it starts."""
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
+    """Chromium, once the packs are built."""
+    yield from browser_session(axe=False)
 
 
 @pytest.fixture(params=["demo", "real"])

@@ -8,45 +8,20 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from folders import folder_state
+from pages import browser_session
 
 from pack.config import PROJECT_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def need_chromium() -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is not installed: CI must run the browser tests (make browser)")
-        pytest.skip("Debian chromium is not installed (make browser installs it); browser tests skipped")
 
 
 @pytest.fixture(scope="module")
 def browser(demo_pack):
-    """Playwright runs an event loop in this thread: the pack is built before it starts."""
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    """Chromium, once the pack is built."""
+    yield from browser_session()
 
 
 @pytest.fixture(scope="module")

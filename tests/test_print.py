@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 import pytest
-from pages import DESKTOP, launch, need_chromium, open_page
+from pages import DESKTOP, browser_session, open_page
 
 from pack.config import DEMO_DATA_NOTICE
 
@@ -16,14 +16,8 @@ A4 = (595.0, 842.0)  # points, to within one
 
 @pytest.fixture(scope="module")
 def chromium(demo_pack, real_pack):
-    """Playwright runs an event loop in this thread: the packs are built before it starts."""
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
+    """Chromium, once the packs are built."""
+    yield from browser_session(axe=False)
 
 
 def printed(chromium, pack, tmp_path_factory) -> dict:
