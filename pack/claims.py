@@ -348,7 +348,7 @@ def write_verdicts(verdicts: pd.DataFrame, output_dir, stem: str) -> None:
     """Write ``tables/<stem>-verdicts.csv``."""
     from pathlib import Path
 
-    from pack.indicators import write_csv
+    from pack.safe_csv import write_csv
 
     write_csv(verdicts, Path(output_dir) / "tables" / f"{stem}-verdicts.csv")
 

@@ -35,9 +35,9 @@ from pack.forces import (
     year_earlier,
 )
 from pack.funnel import position_phrase
-from pack.indicators import write_csv
 from pack.periods import Window
 from pack.populations import POPULATION_INPUTS, AreaPopulations, area_populations
+from pack.safe_csv import write_csv
 
 if TYPE_CHECKING:
     from pack.data import Dataset

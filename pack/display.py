@@ -118,7 +118,7 @@ def show_chart(
 ) -> Path:
     """Save the chart as ``figures/<stem>-<name>.png`` and the table it was drawn from as
     ``tables/<stem>-<name>.csv``, and display it with alt text and its table."""
-    from pack.indicators import write_csv
+    from pack.safe_csv import write_csv
 
     png = figure_png(chart)
     path = Path(output_dir) / "figures" / f"{stem}-{chart.name}.png"

@@ -18,9 +18,10 @@ from pack.data import INPUT_NAMES, Dataset, open_dataset, resolve_data_dir
 from pack.disclosure import suppress_small_counts, suppressed_cells
 from pack.figures import MIN_SPC_POINTS, Breakdown, Coverage, chart_series, spc_series
 from pack.findings import key_findings, xmr_sentences, xmr_title
-from pack.indicators import indicator_table, write_csv, write_indicator_table
+from pack.indicators import indicator_table, write_indicator_table
 from pack.params import BuildParameters
 from pack.periods import Window, comparison_windows, describe_months, overlap
+from pack.safe_csv import write_csv
 from pack.spc import SPCResult, xmr
 
 

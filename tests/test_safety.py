@@ -23,7 +23,7 @@ from pack.build.guard import OutputError, check_output_folder, is_pack, write_er
 from pack.build.publish import recover_leftovers
 from pack.cli import main
 from pack.config import PROJECT_ROOT, cache_root
-from pack.indicators import write_csv
+from pack.safe_csv import write_csv
 
 
 def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str]:
