@@ -3,7 +3,7 @@
 The plan force's notebooks use none of another force's records; the national comparison needs only
 their number by ``Falls within``, ``Month`` and ``Crime type``. So a street file whose name is of
 another force is counted from those three columns alone (Arrow's CSV reader), with every line of the
-file still accounted for (:func:`pack.data.lines.line_runs`, which also hashes every byte once).
+file still accounted for (:func:`pack.data.readers.count_lines`, which also hashes every byte once).
 
 The short way is taken only when it gives exactly what the full reading would count: every row of
 the file's own month, a crime type from data.police.uk's list as written, a ``Falls within`` that
@@ -24,8 +24,7 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
-from pack.data.lines import line_runs
-from pack.data.readers import FileReport, read_header
+from pack.data.readers import FileReport, count_lines
 from pack.data.schemas import POLICE_UK_CRIME_TYPES
 
 COUNTED = ["Falls within", "Month", "Crime type"]
@@ -83,15 +82,7 @@ def count_other_force_street(
     table = _three_columns(path)
     if table is None or not _plainly_counted(table, month, force):
         return None, False
-    report = FileReport(relative, lines=1, header_lines=1)
-    mended = False
-    for run in line_runs(path, len(read_header(path)), on_bytes=on_bytes, shown=relative):
-        layout = run.layout()
-        report.lines += run.lines
-        report.blank_lines += layout.blank
-        report.continuation_lines += layout.continuation
-        report.rows_read += len(layout.record_lines)
-        mended = mended or bool(run.mends)
+    report, mended = count_lines(path, relative, on_bytes)
     if mended or report.continuation_lines or report.rows_read != table.num_rows:
         return None, True
     report.rows_other_forces = report.rows_read

@@ -25,9 +25,8 @@ from pack.data.domains import outside_uk
 from pack.data.duplicates import RepeatTally
 from pack.data.hashing import memo_key, sha256_file
 from pack.data.keys import crime_id_keys
-from pack.data.lines import line_runs
 from pack.data.national import count_other_force_street
-from pack.data.readers import FileReport, read_header, read_validated
+from pack.data.readers import FileReport, count_lines, read_validated
 from pack.data.schemas import MONTH_PATTERN
 from pack.data.sources import plain_csv
 from pack.data.specs import spec
@@ -174,13 +173,7 @@ def _read_rows(
             return
         on_bytes = None if hashed else on_bytes  # every byte was hashed already: read the full way
     if _other_force_search(name, file_name, force):  # stop and search: the force is in the name only
-        report = FileReport(relative, lines=1, header_lines=1)
-        for run in line_runs(path, len(read_header(path)), on_bytes=on_bytes, shown=relative):
-            layout = run.layout()
-            report.lines += run.lines
-            report.blank_lines += layout.blank
-            report.continuation_lines += layout.continuation
-            report.rows_read += len(layout.record_lines)
+        report, _ = count_lines(path, relative, on_bytes)
         report.rows_other_forces = report.rows_read
         result.other_forces[parts[1]] += report.rows_read
         result.report = report

@@ -166,6 +166,23 @@ class TextEncoding:
         return self.encoding
 
 
+def count_lines(
+    path: Path, relative: str, on_bytes: Callable[[memoryview], None] | None = None
+) -> tuple[FileReport, bool]:
+    """``(report, mended)``: a file's lines accounted for (header, blank, continuation, records) without
+    reading its records, every byte given once to ``on_bytes``; ``mended``: a stray quote was mended."""
+    report = FileReport(relative, lines=1, header_lines=1)
+    mended = False
+    for run in line_runs(path, len(read_header(path)), on_bytes=on_bytes, shown=relative):
+        layout = run.layout()
+        report.lines += run.lines
+        report.blank_lines += layout.blank
+        report.continuation_lines += layout.continuation
+        report.rows_read += len(layout.record_lines)
+        mended = mended or bool(run.mends)
+    return report, mended
+
+
 def read_header(path: Path, encoding: str = "utf-8") -> list[str]:
     """Column names of the first line, BOM and surrounding spaces removed."""
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
