@@ -101,11 +101,11 @@ def _without_read_override() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop capability")
 
 
-def test_unreadable_file(tmp_path: Path) -> None:
-    data = case("header_only", tmp_path)
-    (data / STREET).chmod(0o000)
+def validate_unreadable(data: Path, unreadable: Path) -> subprocess.CompletedProcess:
+    """``run_pack.py validate`` on ``data`` with ``unreadable`` made unreadable (even to root)."""
+    unreadable.chmod(0o000)
     try:
-        result = subprocess.run(
+        return subprocess.run(
             [sys.executable, "run_pack.py", "validate", "--data", str(data)],
             cwd=PROJECT_ROOT,
             capture_output=True,
@@ -114,7 +114,12 @@ def test_unreadable_file(tmp_path: Path) -> None:
             preexec_fn=_without_read_override if os.geteuid() == 0 else None,
         )
     finally:
-        (data / STREET).chmod(0o644)
+        unreadable.chmod(0o644)
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    data = case("header_only", tmp_path)
+    result = validate_unreadable(data, data / STREET)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1
     assert f"file {STREET}: cannot be read: permission denied" in result.stderr
@@ -334,18 +339,7 @@ def test_an_unreadable_lookup_is_an_error_not_a_section_left_out(tmp_path: Path)
     (data / "ons").mkdir(parents=True)
     lookup = data / "ons" / "ruc.csv"
     lookup.write_text("LSOA11CD,RUC11CD\nE01019400,D1\n", encoding="utf-8")
-    lookup.chmod(0o000)
-    try:
-        result = subprocess.run(
-            [sys.executable, "run_pack.py", "validate", "--data", str(data)],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            preexec_fn=_without_read_override if os.geteuid() == 0 else None,
-        )
-    finally:
-        lookup.chmod(0o644)
+    result = validate_unreadable(data, lookup)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "file ons/ruc.csv: cannot be read: permission denied" in result.stderr
 
