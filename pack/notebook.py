@@ -115,11 +115,18 @@ class NotebookContext:
             display.show_paragraph(sentence)
         if breakdown.table.empty:
             return breakdown
-        table = self.suppress(breakdown.table, [c for c in (counts or []) if c in breakdown.table])
-        shown = Breakdown(table, breakdown.windows, breakdown.left_out)
+        table = self.show_saved_table(breakdown.table, caption, name, counts)
+        return Breakdown(table, breakdown.windows, breakdown.left_out)
+
+    def show_saved_table(
+        self, table: pd.DataFrame, caption: str, name: str, counts: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Show ``table`` and write it to ``tables/<stem>-<name>.csv``, small counts in ``counts``
+        suppressed in a public pack (in both). Returns the table as shown."""
+        table = self.suppress(table, [c for c in (counts or []) if c in table])
         write_csv(table, self.output_dir / "tables" / f"{self.stem}-{name}.csv")
         display.show_table(table, caption)
-        return shown
+        return table
 
     def show_bars(
         self,
