@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,24 +52,48 @@ class PrepareContext:
             self.pool.shutdown()
             self.pool = None
 
-    def map_files(self, function: Callable, jobs: list[tuple], sizes: list[int]) -> list:
+    def map_files(
+        self, function: Callable, jobs: list[tuple], sizes: list[int], meanwhile: Callable[[], None] | None = None
+    ) -> list:
         """``function(*job)`` for each job, results in job order: in worker processes when there is
         a pool, the largest files first (so no worker is left with a big one at the end).
+        ``meanwhile`` (if given) runs in this process while the workers read (first, without them).
 
         Workers that cannot start (e.g. a script without ``if __name__ == "__main__":``, which
         spawned processes re-import) are not an error: the files are then read here."""
+        ran = False
         if self.pool is not None and len(jobs) > 1:
             try:
                 futures: dict[int, Future] = {}
                 with ctrl_c_held():  # the workers start here: with Ctrl-C held, until they ignore it
                     for i in sorted(range(len(jobs)), key=lambda i: -sizes[i]):
                         futures[i] = self.pool.submit(function, *jobs[i])
+                if meanwhile is not None:
+                    ran = True
+                    meanwhile()
                 return [futures[i].result() for i in range(len(jobs))]
             except BrokenProcessPool as exc:
                 log.warning("Prepare: worker processes could not run (%s); reading in this process", exc)
                 self.pool.shutdown(cancel_futures=True)
                 self.pool = None
+        if meanwhile is None or ran:
+            return [function(*job) for job in jobs]
+        with ThreadPoolExecutor(1) as background:  # both at once: ``meanwhile`` mostly waits on I/O and C code
+            pending = background.submit(meanwhile)
+            results = [function(*job) for job in jobs]
+            pending.result()
+        return results
+
+
+def map_threads(function: Callable, jobs: list[tuple], sizes: list[int]) -> list:
+    """``function(*job)`` for each job in threads of this process (one per core, at most four), the
+    largest files first; results in job order. For work that releases the GIL (hashing, Arrow)."""
+    if len(jobs) < 2:
         return [function(*job) for job in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -sizes[i])
+    with ThreadPoolExecutor(min(os.cpu_count() or 1, 4)) as threads:
+        done = dict(zip(order, threads.map(lambda i: function(*jobs[i]), order), strict=True))
+    return [done[i] for i in range(len(jobs))]
 
 
 # Data.police.uk files to read at least this large in total are read by worker processes (one per

@@ -7,15 +7,21 @@ size, modification time, inode and inode change time when it was hashed
 (:func:`pack.data.hashing.file_state`): a file whose state is unchanged has not been written
 since, so its recorded hash still holds and it is not read again; any other file is hashed anew
 and must match. A file added to or missing from the entry fails the check too.
+
+An entry of one small file (a per-file result without a Parquet part) is a *sealed* file instead,
+``<name>.sealed``: the SHA-256 of its bytes on the first line, then the bytes
+(:func:`write_sealed`, :func:`read_sealed`): one file written instead of a folder of three.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
 import shutil
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,6 +33,7 @@ log = logging.getLogger(__name__)
 RECORD = "entry.json"
 USED = ".used"  # touched whenever an entry is used: its modification time orders the LRU eviction
 RECORD_FORMAT = 1
+SEALED = ".sealed"  # the suffix of a single-file entry
 EVICTION_GRACE_SECONDS = 600  # an entry used this recently may be in use by another build: never evicted
 
 
@@ -106,8 +113,37 @@ def entry_problems(folder: Path, table: str | None = None, record: dict | None =
     return problems
 
 
+def write_sealed(path: Path, payload: bytes) -> None:
+    """Write ``payload`` as the sealed entry ``path`` (its SHA-256 first): to a temporary file
+    ``reading.<pid>.*`` beside it, then renamed into place, so no reader finds it half written."""
+    handle, temporary = tempfile.mkstemp(prefix=f"reading.{os.getpid()}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_sealed(path: Path) -> tuple[bytes | None, str]:
+    """``(payload, problem)``: a sealed entry's bytes when they match the SHA-256 written with them
+    (problem ``""``), else ``None`` and what is wrong."""
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        return None, f"{path.name}: {exc.strerror}"
+    digest, _, payload = text.partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        return None, f"{path.name}: SHA-256 differs from the one written with it"
+    return payload, ""
+
+
 def discard(folder: Path) -> None:
     """Remove an entry: renamed first (atomic), so no reader finds it half removed."""
+    if folder.is_file():
+        folder.unlink(missing_ok=True)
+        return
     doomed = folder.with_name(f".discarded-{folder.name}-{os.getpid()}")
     try:
         folder.rename(doomed)
@@ -119,12 +155,14 @@ def discard(folder: Path) -> None:
 def mark_used(folder: Path) -> None:
     """Note that an entry was used now (for the least-recently-used eviction)."""
     try:
-        (folder / USED).touch()
+        os.utime(folder) if folder.is_file() else (folder / USED).touch()
     except OSError:
         pass  # a read-only cache still serves
 
 
 def _last_used(folder: Path) -> float:
+    if folder.name.endswith(SEALED):
+        return folder.stat().st_mtime if folder.exists() else 0.0
     for name in (USED, RECORD):
         try:
             return (folder / name).stat().st_mtime
@@ -134,6 +172,8 @@ def _last_used(folder: Path) -> float:
 
 
 def _entry_size(folder: Path) -> int:
+    if folder.name.endswith(SEALED):
+        return folder.stat().st_size if folder.exists() else 0
     record = read_record(folder)
     if record is not None:
         return sum(int(info["size"]) for info in record["files"].values())
@@ -144,8 +184,10 @@ def _entry_size(folder: Path) -> int:
 
 
 def _is_complete_entry(path: Path) -> bool:
-    """A published entry: not hidden, not being read or written (``reading.*``, ``*.tmp-<pid>``)."""
-    return path.is_dir() and not path.name.startswith((".", "reading.")) and ".tmp-" not in path.name
+    """A published entry (a folder or a sealed file): not hidden, not being read or written
+    (``reading.*``, ``*.tmp-<pid>``)."""
+    published = path.is_dir() or (path.name.endswith(SEALED) and path.is_file())
+    return published and not path.name.startswith((".", "reading.")) and ".tmp-" not in path.name
 
 
 def evict_least_recently_used(root: Path, max_bytes: int, keep: set[str] = frozenset()) -> list[str]:

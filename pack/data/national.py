@@ -3,31 +3,45 @@
 The plan force's notebooks use none of another force's records; the national comparison needs only
 their number by ``Falls within``, ``Month`` and ``Crime type``. So a street file whose name is of
 another force is counted from those three columns alone (Arrow's CSV reader), with every line of the
-file still accounted for (:func:`pack.data.readers.count_lines`, which also hashes every byte once).
+file still accounted for and every byte hashed once.
+
+A file of up to :data:`WHOLE_FILE_BYTES` is read once, into memory: hashed, parsed and its lines
+counted from the same bytes. When it holds no quote at all, each line after the header is one
+record or the parse fails (blank lines are not skipped), so its account is its line count; a file
+with a quote, or a larger one, has its lines accounted for run by run
+(:func:`pack.data.readers.count_lines`, which finds quoted line breaks and stray quotes).
 
 The short way is taken only when it gives exactly what the full reading would count: every row of
 the file's own month, a crime type from data.police.uk's list as written, a ``Falls within`` that
-is not the plan force, no record running over a line break or mended for a stray quote, and as many
-records as the file has record lines. Anything else (a cp1252 file, a variant crime type, a stray
-quote, a row of the plan force) is read the full way, row by row, with the rules of the data
-contract. The other columns of a file counted the short way are not checked: they are not used.
+is not the plan force, no blank line, no record running over a line break or mended for a stray
+quote, and as many records as the file has record lines. Anything else (a cp1252 file, a variant
+crime type, a stray quote, a row of the plan force) is read the full way, row by row, with the rules
+of the data contract. The other columns of a file counted the short way are not checked: they are
+not used.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as arrow
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
+from pack.data.lines import line_count
 from pack.data.readers import FileReport, count_lines
 from pack.data.schemas import POLICE_UK_CRIME_TYPES
 
 COUNTED = ["Falls within", "Month", "Crime type"]
+WHOLE_FILE_BYTES = 64 << 20  # a file up to this size is read into memory at once (one per thread)
+_TEXT = arrow.dictionary(arrow.int32(), arrow.string())
+_buffers = threading.local()  # each thread's reusable read buffer
 
 
 @dataclass
@@ -39,34 +53,75 @@ class Counted:
     force_counts: Counter[tuple[str, str, str]]
 
 
-def _three_columns(path: Path) -> arrow.Table | None:
-    """The three counted columns as text, or ``None`` when Arrow cannot read them as written."""
+def _three_columns(source: Path | arrow.Buffer, quoted: bool = True) -> arrow.Table | None:
+    """The three counted columns, dictionary-encoded text in one chunk, or ``None`` when Arrow cannot
+    read them as written (or finds a blank line, which it is told not to skip)."""
     try:
-        return arrow_csv.read_csv(
-            path,
+        table = arrow_csv.read_csv(
+            source if isinstance(source, Path) else arrow.BufferReader(source),
             read_options=arrow_csv.ReadOptions(use_threads=False, block_size=16 << 20),
+            parse_options=arrow_csv.ParseOptions(quote_char='"' if quoted else False, ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
-                include_columns=COUNTED,
-                column_types=dict.fromkeys(COUNTED, arrow.string()),
-                strings_can_be_null=False,
+                include_columns=COUNTED, column_types=dict.fromkeys(COUNTED, _TEXT), strings_can_be_null=False
             ),
         )
     except (arrow.ArrowInvalid, KeyError, OSError, UnicodeDecodeError):
         return None
+    return table.unify_dictionaries().combine_chunks()
 
 
 def _plainly_counted(table: arrow.Table, month: str, force: str) -> bool:
-    """Every row of ``month``, a listed crime type, and a force other than ``force``."""
+    """Every row of ``month``, a listed crime type, and a force other than ``force`` (a dictionary
+    column holds each value found once, so the values are checked, not the rows)."""
     if table.num_rows == 0:
         return False
-    months = table.column("Month")
-    types = table.column("Crime type")
-    falls = table.column("Falls within")
+    months, types, falls = (_values(table, column) for column in ("Month", "Crime type", "Falls within"))
     return bool(
         pc.all(pc.equal(months, month)).as_py()
         and pc.all(pc.is_in(types, value_set=arrow.array(POLICE_UK_CRIME_TYPES))).as_py()
         and pc.all(pc.and_(pc.not_equal(falls, force), pc.not_equal(falls, ""))).as_py()
     )
+
+
+def _values(table: arrow.Table, column: str) -> arrow.Array:
+    chunks = table.column(column).chunks
+    return chunks[0].dictionary if chunks else arrow.array([], arrow.string())
+
+
+def _codes(table: arrow.Table, column: str) -> np.ndarray:
+    return table.column(column).chunks[0].indices.to_numpy().astype(np.int64)
+
+
+def _grouped(table: arrow.Table, month: str) -> tuple[Counter[str], Counter[tuple[str, str, str]]]:
+    """Records by force, and by (force, month, crime type), of a table of ``month`` alone."""
+    falls, types = _values(table, "Falls within").to_pylist(), _values(table, "Crime type").to_pylist()
+    tally = np.bincount(_codes(table, "Falls within") * len(types) + _codes(table, "Crime type"))
+    force_counts: Counter[tuple[str, str, str]] = Counter()
+    by_force: Counter[str] = Counter()
+    for code in np.flatnonzero(tally):
+        force = falls[code // len(types)]
+        force_counts[(force, month, types[code % len(types)])] += int(tally[code])
+        by_force[force] += int(tally[code])
+    return by_force, Counter(dict(sorted(force_counts.items())))
+
+
+def _whole(path: Path) -> memoryview | None:
+    """The file's bytes, read into this thread's buffer (valid until its next call), or ``None`` when
+    it is larger than :data:`WHOLE_FILE_BYTES` (or grows while read)."""
+    with path.open("rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > WHOLE_FILE_BYTES:
+            return None
+        buffer = getattr(_buffers, "data", None)
+        if buffer is None or len(buffer) < size + 1:
+            buffer = _buffers.data = bytearray(max(size + 1, 1 << 20))
+        view, read = memoryview(buffer), 0
+        while read <= size:
+            got = handle.readinto(view[read : size + 1])
+            if not got:
+                break
+            read += got
+    return None if read > size else view[:read]
 
 
 def count_other_force_street(
@@ -79,18 +134,46 @@ def count_other_force_street(
     """``(counted, hashed)``: the file counted the short way (``None`` when it must be read the full
     way), and whether every byte was given to ``on_bytes`` (then the full reading must not give them
     again)."""
+    data = _whole(path)
+    if data is None:
+        return _count_in_runs(path, relative, month, force, on_bytes)
+    if on_bytes is not None:
+        on_bytes(data)
+    text: bytearray = data.obj  # type: ignore[assignment]
+    quoted = text.find(b'"', 0, len(data)) >= 0
+    table = _three_columns(arrow.py_buffer(data), quoted)
+    if table is None or not _plainly_counted(table, month, force):
+        return None, on_bytes is not None
+    if quoted:
+        report, mended = count_lines(path, relative)
+        if mended or report.continuation_lines or report.blank_lines or report.rows_read != table.num_rows:
+            return None, on_bytes is not None
+    else:
+        report = FileReport(relative, lines=1, header_lines=1)
+        header = text.find(b"\n", 0, len(data))
+        report.lines += line_count(data[header + 1 :]) if header >= 0 else 0
+        report.rows_read = table.num_rows
+        if report.lines != 1 + table.num_rows:  # a lone carriage return, read by Arrow as a line end
+            return None, on_bytes is not None
+    return _counted(report, table, month), on_bytes is not None
+
+
+def _count_in_runs(
+    path: Path, relative: str, month: str, force: str, on_bytes: Callable[[memoryview], None] | None
+) -> tuple[Counted | None, bool]:
+    """The short way for a file too large to hold: Arrow reads it from disk, its lines are accounted
+    for (and its bytes hashed) run by run."""
     table = _three_columns(path)
     if table is None or not _plainly_counted(table, month, force):
         return None, False
     report, mended = count_lines(path, relative, on_bytes)
-    if mended or report.continuation_lines or report.rows_read != table.num_rows:
+    if mended or report.continuation_lines or report.blank_lines or report.rows_read != table.num_rows:
         return None, True
+    return _counted(report, table, month), True
+
+
+def _counted(report: FileReport, table: arrow.Table, month: str) -> Counted:
     report.rows_other_forces = report.rows_read
     report.finish_notes()
-    grouped = table.group_by(COUNTED).aggregate([([], "count_all")])
-    force_counts: Counter[tuple[str, str, str]] = Counter()
-    by_force: Counter[str] = Counter()
-    for falls, m, crime_type, n in zip(*(grouped.column(c).to_pylist() for c in [*COUNTED, "count_all"]), strict=True):
-        force_counts[(falls, m, crime_type)] += n
-        by_force[falls] += n
-    return Counted(report, by_force, force_counts), True
+    by_force, force_counts = _grouped(table, month)
+    return Counted(report, by_force, force_counts)

@@ -1,10 +1,12 @@
 """Per-file cache of the data.police.uk reader: adding a month re-reads only that month's files.
 
 What a worker makes of one data.police.uk file (:func:`pack.data.policeuk_file.read_police_uk_file`)
-is kept under ``<cache>/parts/<key>/``: the Parquet part it wrote (``part.parquet``, absent when the
-file has no rows of the force) and the rest of its result, pickled (``result.pickle``: the file's
-row accounting, months, other forces, every force's counts by month and crime type, outcome
-types). The key is the SHA-256 of everything the result depends on:
+is kept under ``<cache>/parts/<key>/``: the Parquet part it wrote (``part.parquet``) and the rest of
+its result, pickled (``result.pickle``: the file's row accounting, months, other forces, every
+force's counts by month and crime type, outcome types). A result without a part (a file with no
+rows of the force: another force's file in a national archive) is one sealed file,
+``<cache>/parts/<key>.sealed`` (:func:`pack.data.entries.write_sealed`), which is quicker to write.
+The key is the SHA-256 of everything the result depends on:
 
 - the file's content (SHA-256; for a file inside a zip archive, the archive's and the member's name);
 - the input it was read as (street, outcomes, stop and search) and its path in the data folder
@@ -48,21 +50,24 @@ from pathlib import Path
 
 from pack.config import cache_root
 from pack.data.entries import (
+    SEALED,
     cache_cap_bytes,
     discard,
     entry_problems,
     evict_least_recently_used,
     mark_used,
     read_record,
+    read_sealed,
     record_entry,
     remove_stale,
+    write_sealed,
 )
 from pack.data.hashing import file_state, sha256_text
 from pack.data.policeuk_file import FileResult
 
 log = logging.getLogger(__name__)
 
-PARTS_FORMAT = 1
+PARTS_FORMAT = 2  # 2: a result without a part is one sealed file
 PART, RESULT = "part.parquet", "result.pickle"
 PARTS_CAP_MB = 4096  # PACK_CACHE_PARTS_MB overrides
 WRITING_PATTERN = r"reading\.(?P<pid>\d+)\..+"  # (the eviction passes over "reading.*" folders)
@@ -116,8 +121,13 @@ class PartCache:
     def reuse(self, key: str, part: Path) -> FileResult | None:
         """The result stored under ``key``, its part linked to ``part``; ``None`` when there is none
         or it fails its check (then discarded, with a log line)."""
+        if not self.enabled:
+            return None
+        sealed = self.root / f"{key}{SEALED}"
+        if sealed.is_file():
+            return self._reuse_sealed(key, sealed)
         entry = self.root / key
-        if not self.enabled or not entry.is_dir():
+        if not entry.is_dir():
             return None
         record = read_record(entry)
         problems = entry_problems(entry, record=record)
@@ -138,6 +148,21 @@ class PartCache:
         self.used.add(key)
         return result
 
+    def _reuse_sealed(self, key: str, sealed: Path) -> FileResult | None:
+        """A result without a part, stored as one sealed file (see :meth:`store`)."""
+        payload, problem = read_sealed(sealed)
+        try:
+            result = pickle.loads(payload) if payload is not None else None
+        except (pickle.UnpicklingError, AttributeError, EOFError, TypeError, ValueError) as exc:
+            problem, result = f"{sealed.name}: {exc}", None
+        if not isinstance(result, FileResult) or result.part is not None:
+            log.warning("Prepare: cached file result %s failed its check (%s): the file is read again", key, problem)
+            discard(sealed)
+            return None
+        mark_used(sealed)
+        self.used.add(sealed.name)
+        return result
+
     def _linked(self, entry: Path, record: dict, part: Path) -> None:
         """After linking: the part's new state (a link changes the inode's ``ctime`` only) written to
         the entry's record, and remembered for the prepared entry's record (its hash is known)."""
@@ -151,9 +176,17 @@ class PartCache:
 
     def store(self, key: str, result: FileResult) -> None:
         """Keep ``result`` (and the part it wrote) under ``key``, unless an entry is there."""
-        if not self.enabled or (self.root / key).is_dir():
+        if not self.enabled or (self.root / key).is_dir() or (self.root / f"{key}{SEALED}").is_file():
             return
         self.root.mkdir(parents=True, exist_ok=True)
+        if result.part is None:  # the result alone (another force's file, counted): one sealed file
+            kept = replace(result, memo_key=None)
+            try:
+                write_sealed(self.root / f"{key}{SEALED}", pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:  # the cache cannot be written: nothing kept
+                return
+            self.used.add(f"{key}{SEALED}")
+            return
         tmp = Path(tempfile.mkdtemp(prefix=f"reading.{os.getpid()}.", dir=self.root))
         try:
             if result.part is not None:

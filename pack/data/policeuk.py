@@ -19,10 +19,17 @@ from pathlib import Path
 import pyarrow as arrow
 import pyarrow.parquet as pq
 
-from pack.data.context import PrepareContext
+from pack.data.context import PrepareContext, map_threads
 from pack.data.discovery import FoundFile, month_of_file, police_uk_parts
 from pack.data.parts import part_key
-from pack.data.policeuk_file import CODE_RANK_SHIFT, MAX_OUTCOME_FILES, FileResult, read_police_uk_file
+from pack.data.policeuk_file import (
+    CODE_RANK_SHIFT,
+    MAX_OUTCOME_FILES,
+    FileResult,
+    count_other_force_file,
+    is_other_force_street,
+    read_police_uk_file,
+)
 from pack.data.report import InputReport
 from pack.data.specs import POLICE_UK_INPUTS
 from pack.errors import DataError
@@ -52,19 +59,8 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
             jobs.append(job)
             results.append(ctx.parts.reuse(key, job[-1]) if key else None)
     todo = [i for i, result in enumerate(results) if result is None]
-    sizes = [jobs[i][1].stat().st_size if jobs[i][1].is_file() else 0 for i in todo]
-    ctx.start_workers(sizes)
-    try:
-        read = ctx.map_files(read_police_uk_file, [jobs[i] for i in todo], sizes)
-    finally:
-        ctx.stop_workers()
-    fresh = []
-    for i, result in zip(todo, read, strict=True):
+    for i, result in _read_files(ctx, jobs, todo).items():
         results[i] = result
-        sha = result.sha256 if jobs[i][2] is None else ctx.digests.get(jobs[i][1])
-        if sha and result.memo_key is not None:  # read whole and unchanged meanwhile: kept for next time
-            fresh.append((part_key(jobs[i][0], sha, jobs[i][2], jobs[i][3], ctx.force), result))
-    ctx.parts.store_all(fresh)
     ctx.files_read += len(todo)
     ctx.files_reused += len(jobs) - len(todo)
     gathered = iter(results)
@@ -80,6 +76,53 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
             time.perf_counter() - started,
         )
         log.info("Prepare: %d new file(s) read, %d reused", len(todo), len(jobs) - len(todo))
+
+
+def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> dict[int, FileResult]:
+    """Read the files of ``jobs`` numbered in ``todo``; each result read whole is kept in the
+    per-file cache. Other forces' street files are counted in threads of this process (the short
+    way, :func:`count_other_force_file`) while the rest (the plan force's files) are read by worker
+    processes, or here when they are small; a file the short way cannot vouch for is read the full
+    way after."""
+    size = {i: jobs[i][1].stat().st_size if jobs[i][1].is_file() else 0 for i in todo}
+    national = [i for i in todo if is_other_force_street(*jobs[i][:5])]
+    others = [i for i in todo if i not in set(national)]
+    counted: list[FileResult | None] = []
+
+    def count_and_keep(*job) -> FileResult | None:
+        result = count_other_force_file(*job)
+        if result is not None:
+            _keep(ctx, job, result)
+        return result
+
+    def count_national() -> None:
+        counted.extend(map_threads(count_and_keep, [jobs[i] for i in national], [size[i] for i in national]))
+
+    ctx.start_workers([size[i] for i in others])
+    try:
+        read = ctx.map_files(
+            read_police_uk_file, [jobs[i] for i in others], [size[i] for i in others], meanwhile=count_national
+        )
+        left = [i for i, result in zip(national, counted, strict=True) if result is None]
+        ctx.start_workers([size[i] for i in left])
+        read_left = ctx.map_files(read_police_uk_file, [jobs[i] for i in left], [size[i] for i in left])
+    finally:
+        ctx.stop_workers()
+    fresh = dict(zip(others + left, read + read_left, strict=True))
+    ctx.parts.store_all([(key, result) for i, result in fresh.items() if (key := _key(ctx, jobs[i], result))])
+    return {i: result for i, result in zip(national, counted, strict=True) if result is not None} | fresh
+
+
+def _key(ctx: PrepareContext, job: tuple, result: FileResult) -> str | None:
+    """The per-file cache key of a file read whole and unchanged meanwhile (``None`` for another)."""
+    name, path, member, relative = job[:4]
+    sha = result.sha256 if member is None else ctx.digests.get(path)
+    return part_key(name, sha, member, relative, ctx.force) if sha and result.memo_key is not None else None
+
+
+def _keep(ctx: PrepareContext, job: tuple, result: FileResult) -> None:
+    if key := _key(ctx, job, result):
+        ctx.parts.store(key, result)
 
 
 def _download_group(f: FoundFile) -> tuple[str, str]:

@@ -125,6 +125,37 @@ def read_police_uk_file(name: str, path: Path, member: str | None, relative: str
     only (the key of :mod:`pack.data.parts`).
 
     Runs in a worker process for large data: takes and returns only plain, picklable values."""
+    result = _read_file(name, path, member, relative, force, part, short_way_only=False)
+    assert result is not None
+    return result
+
+
+def count_other_force_file(
+    name: str, path: Path, member: str | None, relative: str, force: str, part: Path
+) -> FileResult | None:
+    """What :func:`read_police_uk_file` gives for another force's street file (not in a zip archive)
+    that :mod:`pack.data.national` can count the short way; ``None`` for any other file, which must be
+    read by :func:`read_police_uk_file`. Thread-safe: the national files are counted in threads of
+    the preparing process (the work is hashing and Arrow's parser, which release the GIL), so no
+    worker process need start for them."""
+    if not is_other_force_street(name, path, member, relative, force):
+        return None
+    return _read_file(name, path, member, relative, force, part, short_way_only=True)
+
+
+def is_other_force_street(name: str, path: Path, member: str | None, relative: str, force: str) -> bool:
+    """A street file (not in a zip archive) whose name is of another force than ``force``."""
+    parts = police_uk_parts(path.name)
+    return name == "street" and member is None and parts is not None and parts[1] != force_slug(force)
+
+
+class _FullReadingNeeded(Exception):
+    """The short way cannot vouch for the file (see :mod:`pack.data.national`)."""
+
+
+def _read_file(
+    name: str, path: Path, member: str | None, relative: str, force: str, part: Path, short_way_only: bool
+) -> FileResult | None:
     result = FileResult()
     hashing = _HashingPass()
     try:
@@ -134,13 +165,25 @@ def read_police_uk_file(name: str, path: Path, member: str | None, relative: str
     try:
         with plain_csv(path, member, relative, part.parent.parent) as (plain, how):
             _read_rows(
-                name, plain, member or path.name, relative, force, part, result, hashing if how is None else None
+                name,
+                plain,
+                member or path.name,
+                relative,
+                force,
+                part,
+                result,
+                hashing if how is None else None,
+                short_way_only,
             )
             if how and result.report is not None:
                 result.report.notes.insert(0, how)
             if how is not None and member is None:
                 result.sha256 = sha256_file(path)  # read decompressed or transcoded: hash the file itself
+    except _FullReadingNeeded:
+        return None
     except DataError as exc:
+        if short_way_only:
+            return None  # (the full reading reports it)
         result.error, result.report = str(exc), None
         part.unlink(missing_ok=True)
     finally:
@@ -163,6 +206,7 @@ def _read_rows(
     part: Path,
     result: FileResult,
     on_bytes: _HashingPass | None,
+    short_way_only: bool = False,
 ) -> None:
     parts = police_uk_parts(file_name)
     if name == "street" and parts is not None and parts[1] != force_slug(force):  # a national archive's file
@@ -171,6 +215,8 @@ def _read_rows(
             result.report, result.force_counts = counted.report, counted.force_counts
             result.other_forces.update(counted.by_force)
             return
+        if short_way_only:
+            raise _FullReadingNeeded
         on_bytes = None if hashed else on_bytes  # every byte was hashed already: read the full way
     if _other_force_search(name, file_name, force):  # stop and search: the force is in the name only
         report, _ = count_lines(path, relative, on_bytes)
