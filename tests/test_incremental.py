@@ -175,3 +175,32 @@ def test_parts_beyond_the_cap_go_least_recently_used_first(data: Path, monkeypat
     monkeypatch.setenv("PACK_CACHE_PARTS_MB", "0")  # no room: every entry this prepare did not use goes
     assert read_and_reused(caplog, data) == (0, 5)
     assert len(list(parts.iterdir())) == 5  # the removed file's result evicted, the five in use kept
+
+
+def test_an_archive_unpacked_again_with_a_month_more_reads_only_that_month(
+    tmp_path: Path, shared_real_data: Path, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    """A national archive is downloaded whole every month: unpacked again, each file is a new copy
+    (new inode and times) of the same bytes, and there is a month more. The copies are hashed first,
+    found in the per-file cache and reused; only the new month's files are read."""
+    monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "archive"
+
+    def unpack(months: list[str]) -> None:
+        shutil.rmtree(data, ignore_errors=True)
+        for month in months:
+            for force in ("derbyshire", "leicestershire"):
+                name = f"{month}-{force}-street.csv"
+                (data / month).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(shared_real_data / "police-uk-national" / month / name, data / month / name)
+
+    unpack(["2021-12", "2022-01"])
+    assert read_and_reused(caplog, data) == (4, 0)
+    caplog.clear()
+    unpack(["2021-12", "2022-01"])  # the same archive again: the whole prepared entry is reused
+    with caplog.at_level(logging.INFO, logger="pack.data"):
+        prepare(data, FORCE)
+    assert any("reused validated data from the cache" in r.getMessage() for r in caplog.records)
+    unpack(["2021-12", "2022-01", "2022-02"])
+    assert read_and_reused(caplog, data) == (2, 4)  # 2022-02's two files read, four reused
+    assert entry_files(prepare(data, FORCE).path) == from_scratch(data, tmp_path, monkeypatch)

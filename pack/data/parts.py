@@ -28,8 +28,11 @@ where linking is impossible). ``verify`` reads no cached part (it prepares with 
 cache and with a listed set of files, for which this cache is neither read nor written).
 
 Only a file whose SHA-256 is known before it is read can be looked up: one the hash memo knows
-(:mod:`pack.data.hashing`: unchanged since it was last hashed) or a zip archive. A new or changed
-file is read, hashed in the same pass, and its result stored for next time.
+(:mod:`pack.data.hashing`: unchanged since it was last hashed), a zip archive, or a file at a path
+some stored result was read from (a key begins with :func:`path_key`, everything but the content):
+a file copied, touched or unpacked again is hashed first, so a national archive downloaded and
+unpacked anew is not read again. A new file is read, hashed in the same pass, and its result
+stored for next time.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ from pack.data.policeuk_file import FileResult
 
 log = logging.getLogger(__name__)
 
-PARTS_FORMAT = 2  # 2: a result without a part is one sealed file
+PARTS_FORMAT = 3  # 2: a result without a part is one sealed file; 3: keys begin with the path's
 PART, RESULT = "part.parquet", "result.pickle"
 PARTS_CAP_MB = 4096  # PACK_CACHE_PARTS_MB overrides
 WRITING_PATTERN = r"reading\.(?P<pid>\d+)\..+"  # (the eviction passes over "reading.*" folders)
@@ -93,9 +96,15 @@ def reader_code_hash() -> str:
     return digest.hexdigest()
 
 
+def path_key(name: str, member: str | None, relative: str, force: str) -> str:
+    """The first half of a result's key: everything but the file's content (see the module's docstring)."""
+    return sha256_text(json.dumps([PARTS_FORMAT, name, member, relative, force, reader_code_hash()]))[:16]
+
+
 def part_key(name: str, sha256: str, member: str | None, relative: str, force: str) -> str:
-    """The key of one file's result: see the module's docstring."""
-    return sha256_text(json.dumps([PARTS_FORMAT, name, sha256, member, relative, force, reader_code_hash()]))[:32]
+    """The key of one file's result: :func:`path_key`, then a hash of that and the file's content."""
+    whole = sha256_text(json.dumps([PARTS_FORMAT, name, sha256, member, relative, force, reader_code_hash()]))
+    return f"{path_key(name, member, relative, force)}-{whole[:32]}"
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -117,6 +126,15 @@ class PartCache:
         self.known: dict[str, tuple[str, str]] = {}  # a linked part's (state, SHA-256), by its path
         if enabled:
             remove_stale(self.root, WRITING_PATTERN, "an unfinished per-file result")
+
+    def paths_known(self) -> set[str]:
+        """The :func:`path_key` of every result stored: a file at such a path that the hash memo does
+        not know (copied, touched, or unpacked again) may well have its result here."""
+        try:
+            names = os.listdir(self.root) if self.enabled else []
+        except OSError:
+            return set()
+        return {name.partition("-")[0] for name in names if not name.startswith((".", "reading."))}
 
     def reuse(self, key: str, part: Path) -> FileResult | None:
         """The result stored under ``key``, its part linked to ``part``; ``None`` when there is none

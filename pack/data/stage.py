@@ -38,7 +38,7 @@ from pack.data.entries import (
 )
 from pack.data.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
 from pack.data.joins import check_outcome_join
-from pack.data.parts import PartCache
+from pack.data.parts import PartCache, path_key
 from pack.data.policeuk import read_police_uk
 from pack.data.report import REPORT_FORMAT, InputFile, InputReport, QualityReport
 from pack.data.specs import INPUT_NAMES, INPUTS, POLICE_UK_INPUTS
@@ -128,6 +128,8 @@ def prepare(
     read_in_workers = {f.path for f in files if f.input in POLICE_UK_INPUTS and f.member is None and f.path.is_file()}
     digests = memoised_sha256([p for p in readable if p in read_in_workers])
     digests.update(memoised_sha256_many([p for p in readable if p not in read_in_workers]))
+    parts = PartCache(enabled=not listed)  # verify (a listed set of files) reads everything afresh
+    digests.update(memoised_sha256_many(_read_before(files, force, digests, parts)))
     if all(p in digests for p in read_in_workers):
         key, _ = _content_key(data_dir, files, force, digests, listed)
         cached = _cached(root / key)
@@ -140,7 +142,6 @@ def prepare(
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"reading.{os.getpid()}.", dir=root))
     try:
-        parts = PartCache(enabled=not listed)  # verify (a listed set of files) reads everything afresh
         quality, ctx = _prepare_into(tmp, data_dir, files, force, dict(digests), parts)
         remember_sha256(dict(ctx.hashed.values()))
         digests.update({path: sha for path, (_, sha) in ctx.hashed.items()})
@@ -235,6 +236,22 @@ def _raise_if_errors(quality: QualityReport) -> None:
     if quality.errors:
         listed = "\n  - ".join(quality.errors)
         raise DataError(f"the data folder has {len(quality.errors)} problem(s):\n  - {listed}")
+
+
+def _read_before(files: list[FoundFile], force: str, digests: dict[Path, str], parts: PartCache) -> list[Path]:
+    """Plain data.police.uk files the hash memo does not know at a path some stored per-file result
+    was read from (copied, touched or unpacked again since): worth hashing first, to reuse it."""
+    known = parts.paths_known()
+    return sorted(
+        {
+            f.path
+            for f in files
+            if f.input in POLICE_UK_INPUTS
+            and f.member is None
+            and f.path not in digests
+            and path_key(f.input, None, f.relative, force) in known
+        }
+    )
 
 
 def _prepare_into(
