@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,13 +223,32 @@ class _Kernels:
             self.pool.shutdown()
 
 
+def months_short(months: list[str], period_end: str) -> int:
+    """Months by which an input's data stop before ``period_end`` (0: they are as recent as they can
+    be). Dated figures come at a steady interval (the commonest gap between their months: 1 for
+    monthly data, 3 for quarterly snapshots, 6 for the workforce's March and September ones): data
+    whose next figure would fall after the period end are not short.
+
+    >>> months_short(["2023-11", "2023-12"], "2024-01"), months_short(["2023-09", "2023-12"], "2024-01")
+    (1, 0)
+    >>> months_short(["2019-03", "2019-09"], "2022-03")
+    30
+    """
+    if not months:
+        return 0
+    dated = sorted({Month.parse(m) for m in months})
+    gaps = Counter(later.months_since(earlier) for earlier, later in zip(dated, dated[1:], strict=False))
+    interval = min(gaps, key=lambda gap: (-gaps[gap], gap)) if gaps else 1
+    short = Month.parse(period_end).months_since(dated[-1])
+    return short if short >= interval else 0
+
+
 def _warn_inputs_ending_early(prepared: Prepared, period_end: str) -> None:
-    """One warning per input whose data stop before the reporting period ends."""
+    """One warning per input whose data stop before the reporting period ends (:func:`months_short`)."""
     end = Month.parse(period_end)
     for info in prepared.quality.inputs.values():
         last = info.last_month
-        if last and Month.parse(last) < end:
-            gap = end.months_since(Month.parse(last))
+        if last and (gap := months_short(list(info.months), period_end)):
             log.warning(
                 "Prepare: warning: %s stop at %s, %d month%s before the period ends (%s)",
                 info.title,
