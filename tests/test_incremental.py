@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -204,3 +205,42 @@ def test_an_archive_unpacked_again_with_a_month_more_reads_only_that_month(
     unpack(["2021-12", "2022-01", "2022-02"])
     assert read_and_reused(caplog, data) == (2, 4)  # 2022-02's two files read, four reused
     assert entry_files(prepare(data, FORCE).path) == from_scratch(data, tmp_path, monkeypatch)
+
+
+def test_a_national_zip_archive_downloaded_anew_reads_only_the_new_months_other_forces(
+    tmp_path: Path, shared_real_data: Path, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    """data.police.uk's archive is one zip file, named for its latest month and downloaded anew each
+    month. Other forces' files in it are found in the per-file cache by their text (read and hashed,
+    not counted again), whatever the archive is called; the plan force's are read again (their
+    parts name the archive they came from)."""
+    monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    data.mkdir()
+
+    def download(latest: str, months: list[str]) -> None:
+        for old in data.glob("*.zip"):
+            old.unlink()
+        with zipfile.ZipFile(data / f"{latest}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            for month in months:
+                for force in ("derbyshire", "leicestershire", "nottinghamshire"):
+                    name = f"{month}-{force}-street.csv"
+                    archive.write(shared_real_data / "police-uk-national" / month / name, f"{month}/{name}")
+
+    download("2022-01", ["2021-12", "2022-01"])
+    assert read_and_reused(caplog, data) == (6, 0)
+    download("2022-02", ["2021-12", "2022-01", "2022-02"])
+    # read: Derbyshire's three files and 2022-02's two other forces' files; reused: the other four
+    assert read_and_reused(caplog, data) == (5, 4)
+    prepared = prepare(data, FORCE)
+    assert entry_files(prepared.path) == from_scratch(data, tmp_path, monkeypatch)
+    street = prepared.quality.input("street")
+    accounts = {a.file for a in street.file_accounts}
+    assert "2022-02.zip/2021-12/2021-12-leicestershire-street.csv" in accounts  # a reused account names this archive
+    counts = pd.read_parquet(prepared.path / "force_monthly.parquet")
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(data / "2022-02.zip") as archive:
+        archive.extractall(folder)
+    unpacked = pd.read_parquet(prepare(folder, FORCE).path / "force_monthly.parquet")
+    by = ["falls_within", "month", "crime_type"]
+    assert counts.groupby(by)["n"].sum().to_dict() == unpacked.groupby(by)["n"].sum().to_dict()

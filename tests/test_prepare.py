@@ -211,9 +211,13 @@ def test_files_are_hashed_as_they_are_read_once_and_remembered(tmp_path, monkeyp
     read = stage._prepare_into
     monkeypatch.setattr(stage, "_prepare_into", lambda *args: reads.append(args) or read(*args))
     os.utime(street, ns=(street.stat().st_atime_ns, street.stat().st_mtime_ns + 10**9))
-    again = prepare(tmp_path)  # touched: read (and hashed) again; same content, so the same cache entry
-    assert len(reads) == 1
+    # touched: hashed again (a file at a place the per-file cache knows), not read; same content, same entry
+    again = prepare(tmp_path)
+    assert reads == []
     assert (again.path, again.key) == (first.path, first.key)
+    street.write_text(STREET_HEADER + street_row("c2", "2024-01"), encoding="utf-8")  # changed: read again
+    changed = prepare(tmp_path)
+    assert len(reads) == 1 and changed.key != first.key
 
 
 def test_stop_search_files_of_other_forces_are_counted_and_hashed_unparsed(tmp_path):

@@ -284,12 +284,13 @@ def _alive(pid: int) -> bool:
 
 
 def _start_prepare(shared_real_data: Path, tmp_path: Path, **popen: object) -> tuple[subprocess.Popen, list[int]]:
-    """A build of the whole shared data folder (large enough to be read by worker processes) with
-    an empty cache; returns once its workers are reading."""
+    """A build of the whole shared data folder with an empty cache, its plan force's files read by
+    worker processes (from 1 MB), other forces' counted in threads meanwhile; returns once its
+    workers are reading."""
     proc = subprocess.Popen(
         [sys.executable, "run_pack.py", "build", "--data", str(shared_real_data), "--out", str(tmp_path / "p")],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "PACK_CACHE_DIR": str(tmp_path / "cache")},
+        env={**os.environ, "PACK_CACHE_DIR": str(tmp_path / "cache"), "PACK_PARALLEL_FROM_MB": "1"},
         stderr=subprocess.PIPE,
         text=True,
         **popen,

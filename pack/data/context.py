@@ -40,9 +40,12 @@ class PrepareContext:
 
     def start_workers(self, sizes: list[int]) -> None:
         """Worker processes (one per core, at most four) when the files to read total
-        :data:`PARALLEL_FROM_BYTES` or more; :meth:`stop_workers` ends them."""
+        :data:`PARALLEL_FROM_BYTES` (``PACK_PARALLEL_FROM_MB`` overrides) or more; :meth:`stop_workers`
+        ends them."""
         workers = min(os.cpu_count() or 1, 4)
-        if self.pool is None and workers > 1 and len(sizes) > 1 and sum(sizes) >= PARALLEL_FROM_BYTES:
+        threshold = os.environ.get("PACK_PARALLEL_FROM_MB", "")
+        least = int(threshold) << 20 if threshold.isdigit() else PARALLEL_FROM_BYTES
+        if self.pool is None and workers > 1 and len(sizes) > 1 and sum(sizes) >= least:
             self.pool = ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("spawn"), initializer=set_up_worker
             )
@@ -91,8 +94,11 @@ def map_threads(function: Callable, jobs: list[tuple], sizes: list[int]) -> list
     if len(jobs) < 2:
         return [function(*job) for job in jobs]
     order = sorted(range(len(jobs)), key=lambda i: -sizes[i])
-    with ThreadPoolExecutor(min(os.cpu_count() or 1, 4)) as threads:
+    threads = ThreadPoolExecutor(min(os.cpu_count() or 1, 4))
+    try:
         done = dict(zip(order, threads.map(lambda i: function(*jobs[i]), order), strict=True))
+    finally:  # (stopped by a signal: the files not yet begun are not read)
+        threads.shutdown(cancel_futures=True)
     return [done[i] for i in range(len(jobs))]
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -133,9 +134,14 @@ def _entries(path: Path, rel: str) -> list[FoundFile]:
             members = zip_members(path, rel)
         except DataError as exc:
             return [FoundFile(path, rel, None, problem=str(exc).removeprefix(f"file {rel}: "))]
-        return [
-            FoundFile(path, f"{rel}/{m}", classify(PurePosixPath(m), header_of(path, m)), member=m) for m in members
-        ]
+        try:
+            with zipfile.ZipFile(path) as archive:  # (opened once: its directory is read once)
+                return [
+                    FoundFile(path, f"{rel}/{m}", classify(PurePosixPath(m), header_of(path, m, archive)), member=m)
+                    for m in members
+                ]
+        except (OSError, zipfile.BadZipFile):
+            return [FoundFile(path, f"{rel}/{m}", classify(PurePosixPath(m), []), member=m) for m in members]
     try:
         refuse_misnamed(path, rel)
     except DataError as exc:  # a zip archive, workbook or binary data named .csv: named for what it is

@@ -121,13 +121,13 @@ def file_line_count(path: Path) -> int:
         return lines_between(mapped, 0, size) + (mapped[size - 1 : size] != b"\n")
 
 
-def header_end(mapped: mmap.mmap, size: int) -> int:
+def header_end(mapped: mmap.mmap | bytes, size: int) -> int:
     """The offset just after the header line."""
     return mapped.find(b"\n") + 1 or size
 
 
 def line_runs(
-    path: Path,
+    path: Path | bytes,
     fields: int,
     block_size: int = BLOCK_SIZE,
     on_bytes: Callable[[memoryview], None] | None = None,
@@ -141,12 +141,19 @@ def line_runs(
     valid, read again from the page cache if touched). ``on_bytes`` is given the header line and
     then each run's original bytes before it is yielded: every byte of the file once, in order
     (e.g. to hash it in the same pass). Raises :class:`DataError` naming the file as ``shown`` when
-    it has more than :data:`MAX_MENDS` stray quotes."""
-    with path.open("rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size == 0:
-            return
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # freed when no view is left
+    it has more than :data:`MAX_MENDS` stray quotes. ``path`` may be the file's bytes instead (a zip
+    member read into memory)."""
+    if isinstance(path, bytes):
+        mapped: mmap.mmap | bytes = path
+        size = len(path)
+    else:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                return
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # freed when no view is left
+    if size == 0:
+        return
     text = memoryview(mapped)
     start = header_end(mapped, size)
     if on_bytes is not None:
@@ -177,6 +184,7 @@ def line_runs(
         # done with these pages: drop them from this process (they stay in the page cache), so
         # its memory holds one run of the file, not the whole file
         done = start - start % mmap.PAGESIZE
-        mapped.madvise(mmap.MADV_DONTNEED, done, cut - done)
+        if isinstance(mapped, mmap.mmap):
+            mapped.madvise(mmap.MADV_DONTNEED, done, cut - done)
         first_line += run.lines
         start = cut

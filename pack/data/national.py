@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
+import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,11 +106,18 @@ def _grouped(table: arrow.Table, month: str) -> tuple[Counter[str], Counter[tupl
     return by_force, Counter(dict(sorted(force_counts.items())))
 
 
-def _whole(path: Path) -> memoryview | None:
-    """The file's bytes, read into this thread's buffer (valid until its next call), or ``None`` when
-    it is larger than :data:`WHOLE_FILE_BYTES` (or grows while read)."""
-    with path.open("rb", buffering=0) as handle:
-        size = os.fstat(handle.fileno()).st_size
+def read_whole(path: Path, member: str | None = None) -> memoryview | None:
+    """A file's bytes (or a zip archive ``member``'s, decompressed), read into this thread's buffer:
+    valid until its next call. ``None`` when larger than :data:`WHOLE_FILE_BYTES` (or it grows
+    while read)."""
+    if member is not None:
+        archive = _archive(path)
+        size = archive.getinfo(member).file_size
+        opened = archive.open(member)
+    else:
+        opened = path.open("rb", buffering=0)
+        size = os.fstat(opened.fileno()).st_size
+    with opened as handle:
         if size > WHOLE_FILE_BYTES:
             return None
         buffer = getattr(_buffers, "data", None)
@@ -124,6 +132,41 @@ def _whole(path: Path) -> memoryview | None:
     return None if read > size else view[:read]
 
 
+def _archive(path: Path) -> zipfile.ZipFile:
+    """This thread's open zip archive ``path`` (kept open for its next member: its directory is read once)."""
+    kept: tuple[Path, zipfile.ZipFile] | None = getattr(_buffers, "archive", None)
+    if kept is not None and kept[0] == path:
+        return kept[1]
+    if kept is not None:
+        kept[1].close()
+    archive = zipfile.ZipFile(path)
+    _buffers.archive = (path, archive)
+    return archive
+
+
+def count_text(data: memoryview, relative: str, month: str, force: str, path: Path | None) -> Counted | None:
+    """A street file's text (all of it, read by :func:`read_whole`) counted the short way, or ``None``
+    when it must be read the full way. ``path``: the file on disk, whose lines are accounted for run
+    by run when the text holds a quote (``None``, a zip member: a copy of its text is)."""
+    text: bytearray = data.obj  # type: ignore[assignment]
+    quoted = text.find(b'"', 0, len(data)) >= 0
+    table = _three_columns(arrow.py_buffer(data), quoted)
+    if table is None or not _plainly_counted(table, month, force):
+        return None
+    if quoted:
+        report, mended = count_lines(path if path is not None else bytes(data), relative)
+        if mended or report.continuation_lines or report.blank_lines or report.rows_read != table.num_rows:
+            return None
+    else:
+        report = FileReport(relative, lines=1, header_lines=1)
+        header = text.find(b"\n", 0, len(data))
+        report.lines += line_count(data[header + 1 :]) if header >= 0 else 0
+        report.rows_read = table.num_rows
+        if report.lines != 1 + table.num_rows:  # a lone carriage return, read by Arrow as a line end
+            return None
+    return _counted(report, table, month)
+
+
 def count_other_force_street(
     path: Path,
     relative: str,
@@ -134,28 +177,12 @@ def count_other_force_street(
     """``(counted, hashed)``: the file counted the short way (``None`` when it must be read the full
     way), and whether every byte was given to ``on_bytes`` (then the full reading must not give them
     again)."""
-    data = _whole(path)
+    data = read_whole(path)
     if data is None:
         return _count_in_runs(path, relative, month, force, on_bytes)
     if on_bytes is not None:
         on_bytes(data)
-    text: bytearray = data.obj  # type: ignore[assignment]
-    quoted = text.find(b'"', 0, len(data)) >= 0
-    table = _three_columns(arrow.py_buffer(data), quoted)
-    if table is None or not _plainly_counted(table, month, force):
-        return None, on_bytes is not None
-    if quoted:
-        report, mended = count_lines(path, relative)
-        if mended or report.continuation_lines or report.blank_lines or report.rows_read != table.num_rows:
-            return None, on_bytes is not None
-    else:
-        report = FileReport(relative, lines=1, header_lines=1)
-        header = text.find(b"\n", 0, len(data))
-        report.lines += line_count(data[header + 1 :]) if header >= 0 else 0
-        report.rows_read = table.num_rows
-        if report.lines != 1 + table.num_rows:  # a lone carriage return, read by Arrow as a line end
-            return None, on_bytes is not None
-    return _counted(report, table, month), on_bytes is not None
+    return count_text(data, relative, month, force, path), on_bytes is not None
 
 
 def _count_in_runs(

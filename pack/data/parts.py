@@ -8,9 +8,12 @@ rows of the force: another force's file in a national archive) is one sealed fil
 ``<cache>/parts/<key>.sealed`` (:func:`pack.data.entries.write_sealed`), which is quicker to write.
 The key is the SHA-256 of everything the result depends on:
 
-- the file's content (SHA-256; for a file inside a zip archive, the archive's and the member's name);
+- the file's content (SHA-256; for a file inside a zip archive, the archive's and the member's name,
+  or the member's text when it is another force's street file, counted the short way);
 - the input it was read as (street, outcomes, stop and search) and its path in the data folder
-  (the ``source_file`` column, the file's month and force come from it);
+  (the ``source_file`` column, the file's month and force come from it) - for another force's
+  street file only its name and whether it is a zip member (its result holds no path but the one
+  shown in the quality report, which is set to the file's own when reused);
 - the force chosen;
 - the reader's code: :func:`reader_code_hash`, over the sources of :mod:`pack.data` and of the
   foundation modules it may import (the import contracts allow it no other part of the pack), and
@@ -28,11 +31,12 @@ where linking is impossible). ``verify`` reads no cached part (it prepares with 
 cache and with a listed set of files, for which this cache is neither read nor written).
 
 Only a file whose SHA-256 is known before it is read can be looked up: one the hash memo knows
-(:mod:`pack.data.hashing`: unchanged since it was last hashed), a zip archive, or a file at a path
+(:mod:`pack.data.hashing`: unchanged since it was last hashed), a zip archive, or a file at a place
 some stored result was read from (a key begins with :func:`path_key`, everything but the content):
-a file copied, touched or unpacked again is hashed first, so a national archive downloaded and
-unpacked anew is not read again. A new file is read, hashed in the same pass, and its result
-stored for next time.
+a file copied, touched or unpacked again is hashed first. Another force's street file (or zip
+member) counted in a thread is looked up once its text is read and hashed, before it is counted: a
+national archive downloaded anew - a zip archive or unpacked - is read and hashed, not counted
+again. A new file is read, hashed in the same pass, and its result stored for next time.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from importlib.metadata import version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pack.config import cache_root
 from pack.data.entries import (
@@ -66,11 +70,11 @@ from pack.data.entries import (
     write_sealed,
 )
 from pack.data.hashing import file_state, sha256_text
-from pack.data.policeuk_file import FileResult
+from pack.data.policeuk_file import FileResult, is_other_force_street
 
 log = logging.getLogger(__name__)
 
-PARTS_FORMAT = 3  # 2: a result without a part is one sealed file; 3: keys begin with the path's
+PARTS_FORMAT = 3  # 2: a result without a part is one sealed file; 3: keys begin with the place's
 PART, RESULT = "part.parquet", "result.pickle"
 PARTS_CAP_MB = 4096  # PACK_CACHE_PARTS_MB overrides
 WRITING_PATTERN = r"reading\.(?P<pid>\d+)\..+"  # (the eviction passes over "reading.*" folders)
@@ -96,14 +100,27 @@ def reader_code_hash() -> str:
     return digest.hexdigest()
 
 
+def _where(name: str, member: str | None, relative: str, force: str) -> list:
+    """What of a file's place its result depends on. Another force's street file gives counts and an
+    account, no part: they depend on its name (month, force) and on whether it is a zip member, not
+    on its folder or archive, so the result is found again wherever the file is (a national archive
+    downloaded anew, under another name). Any other file's part holds its path."""
+    if is_other_force_street(name, member, relative, force):
+        return [PurePosixPath(relative).name, member is not None]
+    return [relative, member]
+
+
 def path_key(name: str, member: str | None, relative: str, force: str) -> str:
     """The first half of a result's key: everything but the file's content (see the module's docstring)."""
-    return sha256_text(json.dumps([PARTS_FORMAT, name, member, relative, force, reader_code_hash()]))[:16]
+    where = _where(name, member, relative, force)
+    return sha256_text(json.dumps([PARTS_FORMAT, name, *where, force, reader_code_hash()]))[:16]
 
 
 def part_key(name: str, sha256: str, member: str | None, relative: str, force: str) -> str:
-    """The key of one file's result: :func:`path_key`, then a hash of that and the file's content."""
-    whole = sha256_text(json.dumps([PARTS_FORMAT, name, sha256, member, relative, force, reader_code_hash()]))
+    """The key of one file's result: :func:`path_key`, then a hash of that and the file's content
+    (``sha256``: the file's; a zip member's archive's, or the member's text when counted the short way)."""
+    where = _where(name, member, relative, force)
+    whole = sha256_text(json.dumps([PARTS_FORMAT, name, sha256, *where, force, reader_code_hash()]))
     return f"{path_key(name, member, relative, force)}-{whole[:32]}"
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from pack.data.policeuk_file import (
     count_other_force_file,
     is_other_force_street,
     read_police_uk_file,
+    relabelled,
 )
 from pack.data.report import InputReport
 from pack.data.specs import POLICE_UK_INPUTS
@@ -55,14 +57,18 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
         for f in files:
             job = (name, f.path, f.member, f.relative, ctx.force, folder / f"part-{rank[f.relative]:05d}.parquet")
             sha = ctx.digests.get(f.path)
-            key = part_key(name, sha, f.member, f.relative, ctx.force) if sha else None
+            national = is_other_force_street(name, f.member, f.relative, ctx.force)
+            # (another force's zip member is looked up by its text, once read: see _read_files)
+            key = part_key(name, sha, f.member, f.relative, ctx.force) if sha and not (national and f.member) else None
+            stored = ctx.parts.reuse(key, job[-1]) if key else None
             jobs.append(job)
-            results.append(ctx.parts.reuse(key, job[-1]) if key else None)
+            results.append(relabelled(stored, f.relative) if stored and national else stored)
     todo = [i for i, result in enumerate(results) if result is None]
-    for i, result in _read_files(ctx, jobs, todo).items():
+    read, reused = _read_files(ctx, jobs, todo)
+    for i, result in read.items():
         results[i] = result
-    ctx.files_read += len(todo)
-    ctx.files_reused += len(jobs) - len(todo)
+    ctx.files_read += len(todo) - reused
+    ctx.files_reused += len(jobs) - len(todo) + reused
     gathered = iter(results)
     for name in POLICE_UK_INPUTS:
         _collect(ctx, name, by_input[name], ranks[name], [next(gathered) for _ in by_input[name]])
@@ -75,25 +81,29 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
             ),
             time.perf_counter() - started,
         )
-        log.info("Prepare: %d new file(s) read, %d reused", len(todo), len(jobs) - len(todo))
+        log.info("Prepare: %d new file(s) read, %d reused", len(todo) - reused, len(jobs) - len(todo) + reused)
 
 
-def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> dict[int, FileResult]:
-    """Read the files of ``jobs`` numbered in ``todo``; each result read whole is kept in the
+def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> tuple[dict[int, FileResult], int]:
+    """``(results, reused)``: the files of ``jobs`` numbered in ``todo`` read (``reused`` of them found
+    in the per-file cache once their text was hashed); each result read whole is kept in the
     per-file cache. Other forces' street files are counted in threads of this process (the short
-    way, :func:`count_other_force_file`) while the rest (the plan force's files) are read by worker
-    processes, or here when they are small; a file the short way cannot vouch for is read the full
-    way after."""
-    size = {i: jobs[i][1].stat().st_size if jobs[i][1].is_file() else 0 for i in todo}
-    national = [i for i in todo if is_other_force_street(*jobs[i][:5])]
+    way, :func:`count_other_force_file`, which first looks their text up in the per-file cache) while
+    the rest (the plan force's files) are read by worker processes, or here when they are small; a
+    file the short way cannot vouch for is read the full way after."""
+    size = _sizes(jobs, todo)
+    national = [i for i in todo if is_other_force_street(jobs[i][0], *jobs[i][2:5])]
     others = [i for i in todo if i not in set(national)]
-    counted: list[FileResult | None] = []
+    counted: list[tuple[FileResult | None, bool]] = []
 
-    def count_and_keep(*job) -> FileResult | None:
-        result = count_other_force_file(*job)
-        if result is not None:
-            _keep(ctx, job, result)
-        return result
+    def count_and_keep(name: str, path: Path, member: str | None, relative: str, force: str, part: Path):
+        def stored(sha: str) -> FileResult | None:
+            return ctx.parts.reuse(part_key(name, sha, member, relative, force), part)
+
+        result, reused = count_other_force_file(name, path, member, relative, force, stored)
+        if result is not None and not reused:
+            _keep(ctx, (name, path, member, relative, force, part), result)
+        return result, reused
 
     def count_national() -> None:
         counted.extend(map_threads(count_and_keep, [jobs[i] for i in national], [size[i] for i in national]))
@@ -103,20 +113,41 @@ def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> dict
         read = ctx.map_files(
             read_police_uk_file, [jobs[i] for i in others], [size[i] for i in others], meanwhile=count_national
         )
-        left = [i for i, result in zip(national, counted, strict=True) if result is None]
+        left = [i for i, (result, _) in zip(national, counted, strict=True) if result is None]
         ctx.start_workers([size[i] for i in left])
         read_left = ctx.map_files(read_police_uk_file, [jobs[i] for i in left], [size[i] for i in left])
     finally:
         ctx.stop_workers()
     fresh = dict(zip(others + left, read + read_left, strict=True))
     ctx.parts.store_all([(key, result) for i, result in fresh.items() if (key := _key(ctx, jobs[i], result))])
-    return {i: result for i, result in zip(national, counted, strict=True) if result is not None} | fresh
+    done = {i: result for i, (result, _) in zip(national, counted, strict=True) if result is not None}
+    return done | fresh, sum(reused for _, reused in counted)
+
+
+def _sizes(jobs: list[tuple], todo: list[int]) -> dict[int, int]:
+    """Bytes of text of each file to read: a file's size, a zip member's uncompressed size (0 when
+    it cannot be found: the reading says why)."""
+    members: dict[Path, dict[str, int]] = {}
+    for path in {jobs[i][1] for i in todo if jobs[i][2] is not None}:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members[path] = {info.filename: info.file_size for info in archive.infolist()}
+        except (OSError, zipfile.BadZipFile):
+            members[path] = {}
+    sizes = {}
+    for i in todo:
+        path, member = jobs[i][1:3]
+        if member is not None:
+            sizes[i] = members[path].get(member, 0)
+        else:
+            sizes[i] = path.stat().st_size if path.is_file() else 0
+    return sizes
 
 
 def _key(ctx: PrepareContext, job: tuple, result: FileResult) -> str | None:
     """The per-file cache key of a file read whole and unchanged meanwhile (``None`` for another)."""
     name, path, member, relative = job[:4]
-    sha = result.sha256 if member is None else ctx.digests.get(path)
+    sha = result.text_sha256 or (result.sha256 if member is None else ctx.digests.get(path))
     return part_key(name, sha, member, relative, ctx.force) if sha and result.memo_key is not None else None
 
 

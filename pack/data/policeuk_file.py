@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pyarrow as arrow
@@ -25,10 +27,10 @@ from pack.data.domains import outside_uk
 from pack.data.duplicates import RepeatTally
 from pack.data.hashing import memo_key, sha256_file
 from pack.data.keys import crime_id_keys
-from pack.data.national import count_other_force_street
+from pack.data.national import count_other_force_street, count_text, read_whole
 from pack.data.readers import FileReport, count_lines, read_validated
 from pack.data.schemas import MONTH_PATTERN
-from pack.data.sources import plain_csv
+from pack.data.sources import kind_of_head, plain_csv
 from pack.data.specs import spec
 from pack.errors import DataError
 
@@ -60,6 +62,7 @@ class FileResult:
     part: str | None = None  # the Parquet part written, if any
     memo_key: str | None = None  # the file's state when read (see pack.data.hashing.memo_key) ...
     sha256: str | None = None  # ... and the SHA-256 of every byte read, when the whole file was read
+    text_sha256: str | None = None  # counted the short way: the SHA-256 of its text (a zip member's too)
 
 
 class _HashingPass:
@@ -125,37 +128,6 @@ def read_police_uk_file(name: str, path: Path, member: str | None, relative: str
     only (the key of :mod:`pack.data.parts`).
 
     Runs in a worker process for large data: takes and returns only plain, picklable values."""
-    result = _read_file(name, path, member, relative, force, part, short_way_only=False)
-    assert result is not None
-    return result
-
-
-def count_other_force_file(
-    name: str, path: Path, member: str | None, relative: str, force: str, part: Path
-) -> FileResult | None:
-    """What :func:`read_police_uk_file` gives for another force's street file (not in a zip archive)
-    that :mod:`pack.data.national` can count the short way; ``None`` for any other file, which must be
-    read by :func:`read_police_uk_file`. Thread-safe: the national files are counted in threads of
-    the preparing process (the work is hashing and Arrow's parser, which release the GIL), so no
-    worker process need start for them."""
-    if not is_other_force_street(name, path, member, relative, force):
-        return None
-    return _read_file(name, path, member, relative, force, part, short_way_only=True)
-
-
-def is_other_force_street(name: str, path: Path, member: str | None, relative: str, force: str) -> bool:
-    """A street file (not in a zip archive) whose name is of another force than ``force``."""
-    parts = police_uk_parts(path.name)
-    return name == "street" and member is None and parts is not None and parts[1] != force_slug(force)
-
-
-class _FullReadingNeeded(Exception):
-    """The short way cannot vouch for the file (see :mod:`pack.data.national`)."""
-
-
-def _read_file(
-    name: str, path: Path, member: str | None, relative: str, force: str, part: Path, short_way_only: bool
-) -> FileResult | None:
     result = FileResult()
     hashing = _HashingPass()
     try:
@@ -173,22 +145,71 @@ def _read_file(
                 part,
                 result,
                 hashing if how is None else None,
-                short_way_only,
             )
             if how and result.report is not None:
                 result.report.notes.insert(0, how)
             if how is not None and member is None:
                 result.sha256 = sha256_file(path)  # read decompressed or transcoded: hash the file itself
-    except _FullReadingNeeded:
-        return None
     except DataError as exc:
-        if short_way_only:
-            return None  # (the full reading reports it)
         result.error, result.report = str(exc), None
         part.unlink(missing_ok=True)
     finally:
         if hashing.size == size and member is None:
             result.sha256 = hashing.digest.hexdigest()
+    return result
+
+
+def count_other_force_file(
+    name: str,
+    path: Path,
+    member: str | None,
+    relative: str,
+    force: str,
+    reuse: Callable[[str], FileResult | None] | None = None,
+) -> tuple[FileResult | None, bool]:
+    """``(result, reused)``: what :func:`read_police_uk_file` gives for another force's street file (or
+    zip member) that :mod:`pack.data.national` can count the short way; ``None`` for any other, which
+    must be read by :func:`read_police_uk_file`. Once the text is read and hashed, ``reuse`` is asked
+    for a stored result of that content (``reused``: it gave one, and nothing was counted).
+
+    Thread-safe: the national files are counted in threads of the preparing process (the work is
+    reading, decompressing, hashing and Arrow's parser, which release the GIL), so no worker process
+    need start for them. A result depends on the text and the file's name, not its folder: a stored
+    one is given this file's path (:func:`relabelled`)."""
+    parts = police_uk_parts(PurePosixPath(relative).name)
+    if parts is None or not is_other_force_street(name, member, relative, force) or (member or "").endswith(".gz"):
+        return None, False
+    try:
+        state, size = memo_key(path), path.stat().st_size
+        data = read_whole(path, member)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None, False  # (the full reading names what is wrong)
+    if data is None or kind_of_head(bytes(data[:4096])) != "text" or (member is None and len(data) != size):
+        return None, False
+    sha = hashlib.sha256(data).hexdigest()
+    if reuse is not None and (stored := reuse(sha)) is not None:
+        return relabelled(stored, relative), True
+    counted = count_text(data, relative, parts[0], force, path if member is None else None)
+    if counted is None:
+        return None, False
+    if member is not None:
+        counted.report.notes.insert(0, "read from the zip archive")
+    result = FileResult(report=counted.report, force_counts=counted.force_counts, memo_key=state, text_sha256=sha)
+    result.other_forces.update(counted.by_force)
+    result.sha256 = sha if member is None else None  # (a zip member's file is its archive, hashed as a whole)
+    return result, False
+
+
+def is_other_force_street(name: str, member: str | None, relative: str, force: str) -> bool:
+    """A street file (or zip member) whose name is of another force than ``force``."""
+    parts = police_uk_parts(PurePosixPath(relative).name)
+    return name == "street" and parts is not None and parts[1] != force_slug(force)
+
+
+def relabelled(result: FileResult, relative: str) -> FileResult:
+    """A stored result of another force's street file, given the path of the file it is reused for."""
+    if result.report is not None:
+        result.report.file = relative
     return result
 
 
@@ -206,7 +227,6 @@ def _read_rows(
     part: Path,
     result: FileResult,
     on_bytes: _HashingPass | None,
-    short_way_only: bool = False,
 ) -> None:
     parts = police_uk_parts(file_name)
     if name == "street" and parts is not None and parts[1] != force_slug(force):  # a national archive's file
@@ -215,8 +235,6 @@ def _read_rows(
             result.report, result.force_counts = counted.report, counted.force_counts
             result.other_forces.update(counted.by_force)
             return
-        if short_way_only:
-            raise _FullReadingNeeded
         on_bytes = None if hashed else on_bytes  # every byte was hashed already: read the full way
     if _other_force_search(name, file_name, force):  # stop and search: the force is in the name only
         report, _ = count_lines(path, relative, on_bytes)

@@ -102,7 +102,9 @@ class QuotedBlock:
     """The lines of ``[start, cut)`` of a file that holds quotes: finds the stray quotes, mends them,
     and says where the run may end (before a quoted field that runs on past the block)."""
 
-    def __init__(self, mapped: mmap.mmap, start: int, cut: int, fields: int, first_line: int, shown: str) -> None:
+    def __init__(
+        self, mapped: mmap.mmap | bytes, start: int, cut: int, fields: int, first_line: int, shown: str
+    ) -> None:
         self.mapped, self.shown = mapped, shown
         self.start, self.cut, self.at_end = start, cut, cut == len(mapped)
         self.fields, self.first_line = fields, first_line

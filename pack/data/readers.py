@@ -167,10 +167,11 @@ class TextEncoding:
 
 
 def count_lines(
-    path: Path, relative: str, on_bytes: Callable[[memoryview], None] | None = None
+    path: Path | bytes, relative: str, on_bytes: Callable[[memoryview], None] | None = None
 ) -> tuple[FileReport, bool]:
-    """``(report, mended)``: a file's lines accounted for (header, blank, continuation, records) without
-    reading its records, every byte given once to ``on_bytes``; ``mended``: a stray quote was mended."""
+    """``(report, mended)``: a file's lines (or its bytes') accounted for (header, blank, continuation,
+    records) without reading its records, every byte given once to ``on_bytes``; ``mended``: a stray
+    quote was mended."""
     report = FileReport(relative, lines=1, header_lines=1)
     mended = False
     for run in line_runs(path, len(read_header(path)), on_bytes=on_bytes, shown=relative):
@@ -183,10 +184,13 @@ def count_lines(
     return report, mended
 
 
-def read_header(path: Path, encoding: str = "utf-8") -> list[str]:
-    """Column names of the first line, BOM and surrounding spaces removed."""
-    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
-        line = handle.readline()
+def read_header(path: Path | bytes, encoding: str = "utf-8") -> list[str]:
+    """Column names of the first line (of a file, or of its bytes), BOM and surrounding spaces removed."""
+    if isinstance(path, bytes):
+        line = path[: path.find(b"\n") + 1 or len(path)].decode(encoding, errors="replace")
+    else:
+        with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+            line = handle.readline()
     line = line.lstrip("\ufeff")
     if not line.strip():
         return []

@@ -18,7 +18,7 @@ import io
 import shutil
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -39,7 +39,11 @@ def kind_of(path: Path) -> str:
     """What a file holds, from its first bytes: ``text``, ``gzip``, ``zip``, ``utf-16-le``,
     ``utf-16-be`` or ``binary``. Raises :class:`OSError` when it cannot be read."""
     with path.open("rb") as handle:
-        head = handle.read(4096)
+        return kind_of_head(handle.read(4096))
+
+
+def kind_of_head(head: bytes) -> str:
+    """:func:`kind_of` for a file's first 4,096 bytes."""
     if head.startswith(GZIP_MAGIC):
         return "gzip"
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
@@ -103,12 +107,15 @@ def _text_of(raw: bytes, kind: str) -> bytes:
     return raw
 
 
-def header_of(path: Path, member: str | None = None) -> list[str]:
-    """Column names of the first line of a file (or zip member): compressed and UTF-16 text read,
-    BOM and surrounding spaces removed. ``[]`` for a file that is not text."""
+def header_of(path: Path, member: str | None = None, archive: zipfile.ZipFile | None = None) -> list[str]:
+    """Column names of the first line of a file (or zip member; ``archive``: ``path`` already open):
+    compressed and UTF-16 text read, BOM and surrounding spaces removed. ``[]`` for a file that is
+    not text."""
     try:
         if member is not None:
-            with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
+            with ExitStack() as stack:
+                opened = archive if archive is not None else stack.enter_context(zipfile.ZipFile(path))
+                raw = stack.enter_context(opened.open(member))
                 if member.lower().endswith(".gz"):
                     with gzip.open(raw) as handle:
                         head = handle.read(65536)

@@ -249,6 +249,7 @@ def _read_before(files: list[FoundFile], force: str, digests: dict[Path, str], p
             if f.input in POLICE_UK_INPUTS
             and f.member is None
             and f.path not in digests
+            and f.path.is_file()
             and path_key(f.input, None, f.relative, force) in known
         }
     )
