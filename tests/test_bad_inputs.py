@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -414,3 +415,30 @@ def test_a_zip_member_listed_in_a_manifest_is_read_again_from_its_archive(tmp_pa
     again = prepare(data, files=listed_inputs(data, listing))
     assert again.quality.input("street").rows_kept == first.quality.input("street").rows_kept == 8
     assert again.key == first.key
+
+
+def test_a_zip_member_compressed_by_a_method_python_cannot_read_is_named(tmp_path: Path) -> None:
+    """A member of a zip archive written with a compression method zipfile cannot read (here marked
+    Deflate64, method 9, as Windows writes large archives): its file is named with the reason, for
+    another force's file as for the plan force's, and no traceback."""
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = "".join(street_row(f"c{k}", "2024-01") for k in range(3))
+    with zipfile.ZipFile(data / "archive.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(STREET, STREET_HEADER + rows)
+        other = rows.replace("Derbyshire Constabulary", "Leicestershire Police")
+        archive.writestr("2024-01/2024-01-leicestershire-street.csv", STREET_HEADER + other)
+    written = bytearray((data / "archive.zip").read_bytes())
+    start = 0
+    for signature, method_at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # each local header and directory entry
+        while (start := written.find(signature, start)) >= 0:
+            written[start + method_at : start + method_at + 2] = (9).to_bytes(2, "little")
+            start += 4
+        start = 0
+    (data / "archive.zip").write_bytes(written)
+    result = validate(data)
+    assert result.returncode == 1
+    for member in (STREET, "2024-01/2024-01-leicestershire-street.csv"):
+        assert f"file archive.zip/{member}: cannot be decompressed: That compression method is not supported" in (
+            result.stderr
+        ), result.stderr

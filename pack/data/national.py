@@ -133,14 +133,17 @@ def read_whole(path: Path, member: str | None = None) -> memoryview | None:
 
 
 def _archive(path: Path) -> zipfile.ZipFile:
-    """This thread's open zip archive ``path`` (kept open for its next member: its directory is read once)."""
-    kept: tuple[Path, zipfile.ZipFile] | None = getattr(_buffers, "archive", None)
-    if kept is not None and kept[0] == path:
+    """This thread's open zip archive ``path``, kept open for its next member (its directory is read
+    once) while the file at ``path`` is the same one, unchanged."""
+    state = os.stat(path)
+    now = (path, state.st_ino, state.st_size, state.st_mtime_ns, state.st_ctime_ns)
+    kept: tuple[tuple, zipfile.ZipFile] | None = getattr(_buffers, "archive", None)
+    if kept is not None and kept[0] == now:
         return kept[1]
     if kept is not None:
         kept[1].close()
     archive = zipfile.ZipFile(path)
-    _buffers.archive = (path, archive)
+    _buffers.archive = (now, archive)
     return archive
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,7 +183,7 @@ def count_other_force_file(
     try:
         state, size = memo_key(path), path.stat().st_size
         data = read_whole(path, member)
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except (OSError, KeyError, EOFError, RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error):
         return None, False  # (the full reading names what is wrong)
     if data is None or kind_of_head(bytes(data[:4096])) != "text" or (member is None and len(data) != size):
         return None, False

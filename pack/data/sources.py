@@ -17,6 +17,7 @@ import gzip
 import io
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -131,8 +132,8 @@ def header_of(path: Path, member: str | None = None, archive: zipfile.ZipFile | 
             else:
                 with path.open("rb") as handle:
                     head = _text_of(handle.read(65536), kind) if kind != "text" else handle.readline(65536)
-    except (OSError, zipfile.BadZipFile, EOFError, UnicodeDecodeError, gzip.BadGzipFile):
-        return []
+    except (OSError, zipfile.BadZipFile, EOFError, UnicodeDecodeError, gzip.BadGzipFile, RuntimeError, zlib.error):
+        return []  # (a member that is encrypted or compressed by a method zipfile cannot read included)
     kind = kind_of_bytes(head)
     if kind.startswith("utf-16"):
         head = _text_of(head[: len(head) - len(head) % 2], kind)
@@ -190,7 +191,15 @@ def _write_plain(path: Path, member: str | None, shown: str, target: Path) -> st
         else:
             done = ""
             shutil.copyfile(path, target)
-    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+    except (
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        zipfile.BadZipFile,
+        gzip.BadGzipFile,
+        zlib.error,
+    ) as exc:
         raise DataError(f"cannot be decompressed: {exc}", file=shown) from exc
     kind = kind_of(target)
     if kind.startswith("utf-16"):
