@@ -17,7 +17,9 @@ Measured, alternating runs so that machine noise falls on both alike, each a new
     validated, counted by force, month and crime type, the plan force's rows written to Parquet);
 
 then, on the cache (b) left, (c) the 13th month's files copied into the folder and prepared again
-(only those files are read: the rest are reused from the per-file cache). Prints the medians, the
+(only those files are read: the rest are reused from the per-file cache); then the same year as a
+zip archive, as data.police.uk serves it, prepared cold, and replaced by the next month's archive
+(:func:`zip_refresh`). Prints the medians, the
 ratio b/a, the time of (c) and the peak resident memory of any process (workers included), and
 checks that the pack's national counts and DuckDB's agree (records the pack rejects are the only
 difference allowed, and are printed).
@@ -35,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,6 +140,36 @@ def pack_counts(cache: Path) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def zip_refresh(folder: Path, extra: Path, work: Path) -> dict:
+    """The national archive as data.police.uk serves it, one zip file named for its latest month:
+    (d) the year's archive prepared cold, then (e) replaced by the next month's archive (the year and
+    the 13th month, another name) and prepared again on (d)'s cache. Deflate at level 1 (written
+    once into ``build/national-zip``)."""
+    archives = ROOT / "build" / "national-zip"
+    year, longer = archives / f"{YEAR[-1]}.zip", archives / f"{EXTRA}.zip"
+    marker = archives / "NATIONAL_DATA.txt"
+    shutil.rmtree(folder / EXTRA, ignore_errors=True)  # (copied in by (c))
+    if not marker.is_file() or marker.read_text(encoding="utf-8") != marker_text():
+        shutil.rmtree(archives, ignore_errors=True)
+        archives.mkdir(parents=True)
+        for target, sources in ((year, [folder]), (longer, [folder, extra])):
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+                for source in sources:
+                    for path in sorted(source.glob("*/*-street.csv")):
+                        archive.write(path, path.relative_to(source).as_posix())
+        marker.write_text(marker_text(), encoding="utf-8")
+    data, cache = work / "zip-data", work / "zip-cache"
+    data.mkdir()
+    env = {**os.environ, "PACK_CACHE_DIR": str(cache)}
+    shutil.copyfile(year, data / year.name)
+    cold, _, _ = measured(prepare_command(data), env)
+    (data / year.name).unlink()
+    shutil.copyfile(longer, data / longer.name)
+    refresh, _, log = measured(prepare_command(data), env)
+    reuse = re.search(r"Prepare: (\d+) new file\(s\) read, (\d+) reused", log)
+    return {"cold_s": round(cold, 2), "refresh_s": round(refresh, 2), "log": reuse.group(0) if reuse else None}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each (default 3)")
@@ -185,6 +218,7 @@ def main() -> None:
             f"add one month: {add_month:.1f} s, of which the prepare stage {add_stage} s "
             f"(peak RSS {peaks['add_month']} MB): {reuse and reuse.group(0)}"
         )
+        zipped = zip_refresh(folder, extra, work)
     finally:
         shutil.rmtree(folder / EXTRA, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
@@ -201,6 +235,7 @@ def main() -> None:
         "add_one_month_stage_s": add_stage,
         "peak_rss_mb": peaks,
         "runs_s": times,
+        "zip_archive": zipped,
         "duckdb_groups_records": [duck_groups, duck_rows],
         "pack_groups_records": [groups, records],
     }
@@ -215,6 +250,10 @@ def main() -> None:
     print(
         f"national counts: DuckDB {duck_groups:,} groups, {duck_rows:,} records; pack {groups:,} groups, "
         f"{records:,} valid records ({duck_rows - records:,} rejected by the pack's checks)"
+    )
+    print(
+        f"as zip archives: the year cold {zipped['cold_s']} s; the archive downloaded anew with a 13th month "
+        f"(another name) {zipped['refresh_s']} s: {zipped['log']}"
     )
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
