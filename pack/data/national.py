@@ -13,15 +13,18 @@ with a quote, or a larger one, has its lines accounted for run by run
 
 The short way is taken only when it gives exactly what the full reading would count: every row of
 the file's own month, a crime type from data.police.uk's list as written, a ``Falls within`` that
-is not the plan force, no blank line, no record running over a line break or mended for a stray
-quote, and as many records as the file has record lines. Anything else (a cp1252 file, a variant
-crime type, a stray quote, a row of the plan force) is read the full way, row by row, with the rules
-of the data contract. The other columns of a file counted the short way are not checked: they are
-not used.
+is not the plan force (nor blank), no blank line, no record running over a line break or mended for
+a stray quote, and as many records as the file has record lines. What the full reading would note
+about the file is checked too: its columns are those of the contract (none missing, none extra),
+every byte is UTF-8, every LSOA code is one (or empty) and every outcome is from the list as
+written. Anything else (a cp1252 file, a variant crime type, a stray quote, a row of the plan force)
+is read the full way, row by row, with the rules of the data contract. The other columns are not
+checked: the full reading checks nothing in them for another force's rows either.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import threading
 import zipfile
@@ -35,11 +38,15 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
-from pack.data.lines import line_count
-from pack.data.readers import FileReport, count_lines
-from pack.data.schemas import POLICE_UK_CRIME_TYPES
+from pack.data.lines import is_ascii, line_count
+from pack.data.readers import FileReport, count_lines, read_header
+from pack.data.schemas import LSOA_PATTERN
+from pack.data.specs import spec
 
 COUNTED = ["Falls within", "Month", "Crime type"]
+_STREET = spec("street")
+_DOMAINS = {domain.column: domain.values for domain in _STREET.domains}  # Crime type, Last outcome category
+READ = list(dict.fromkeys([*COUNTED, "LSOA code", *_DOMAINS]))  # the columns the short way reads
 WHOLE_FILE_BYTES = 64 << 20  # a file up to this size is read into memory at once (one per thread)
 _TEXT = arrow.dictionary(arrow.int32(), arrow.string())
 _buffers = threading.local()  # each thread's reusable read buffer
@@ -63,7 +70,7 @@ def _three_columns(source: Path | arrow.Buffer, quoted: bool = True) -> arrow.Ta
             read_options=arrow_csv.ReadOptions(use_threads=False, block_size=16 << 20),
             parse_options=arrow_csv.ParseOptions(quote_char='"' if quoted else False, ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
-                include_columns=COUNTED, column_types=dict.fromkeys(COUNTED, _TEXT), strings_can_be_null=False
+                include_columns=READ, column_types=dict.fromkeys(READ, _TEXT), strings_can_be_null=False
             ),
         )
     except (arrow.ArrowInvalid, KeyError, OSError, UnicodeDecodeError):
@@ -72,16 +79,38 @@ def _three_columns(source: Path | arrow.Buffer, quoted: bool = True) -> arrow.Ta
 
 
 def _plainly_counted(table: arrow.Table, month: str, force: str) -> bool:
-    """Every row of ``month``, a listed crime type, and a force other than ``force`` (a dictionary
-    column holds each value found once, so the values are checked, not the rows)."""
+    """Every row of ``month``, a force other than ``force`` (and not blank: the full reading rejects
+    the row), an LSOA code or none, and values of the street domains (crime type, outcome) as listed
+    (a dictionary column holds each value found once, so the values are checked, not the rows)."""
     if table.num_rows == 0:
         return False
-    months, types, falls = (_values(table, column) for column in ("Month", "Crime type", "Falls within"))
+    lsoa = _values(table, "LSOA code")  # RE2's \d is ASCII only: a value it refuses may be read the full way
     return bool(
-        pc.all(pc.equal(months, month)).as_py()
-        and pc.all(pc.is_in(types, value_set=arrow.array(POLICE_UK_CRIME_TYPES))).as_py()
-        and pc.all(pc.and_(pc.not_equal(falls, force), pc.not_equal(falls, ""))).as_py()
+        pc.all(pc.equal(_values(table, "Month"), month)).as_py()
+        and all(value.strip() and value != force for value in _values(table, "Falls within").to_pylist())
+        and pc.all(pc.or_(pc.equal(lsoa, ""), pc.match_substring_regex(lsoa, LSOA_PATTERN))).as_py() is not False
+        and all(
+            pc.all(pc.is_in(_values(table, column), value_set=arrow.array(values))).as_py() is not False
+            for column, values in _DOMAINS.items()
+        )
     )
+
+
+def _contract_columns(path: Path) -> bool:
+    """The header has every column the full reading requires and none it would note as not used."""
+    header = read_header(path)
+    return set(_STREET.required) <= set(header) and all(c in (_STREET.kept or ()) for c in header)
+
+
+def _utf8(data: memoryview) -> bool:
+    """Every byte is UTF-8 text (else the full reading notes, or refuses, another encoding)."""
+    if is_ascii(data):
+        return True
+    try:
+        codecs.utf_8_decode(data, "strict", True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _values(table: arrow.Table, column: str) -> arrow.Array:
@@ -183,6 +212,8 @@ def count_other_force_street(
     data = read_whole(path)
     if data is None:
         return _count_in_runs(path, relative, month, force, on_bytes)
+    if not _utf8(data) or not _contract_columns(path):  # (before hashing: the full reading may stop early)
+        return None, False
     if on_bytes is not None:
         on_bytes(data)
     return count_text(data, relative, month, force, path), on_bytes is not None
@@ -194,12 +225,20 @@ def _count_in_runs(
     """The short way for a file too large to hold: Arrow reads it from disk, its lines are accounted
     for (and its bytes hashed) run by run."""
     table = _three_columns(path)
-    if table is None or not _plainly_counted(table, month, force):
+    if table is None or not _contract_columns(path) or not _plainly_counted(table, month, force):
         return None, False
-    report, mended = count_lines(path, relative, on_bytes)
-    if mended or report.continuation_lines or report.blank_lines or report.rows_read != table.num_rows:
-        return None, True
-    return _counted(report, table, month), True
+    utf8 = [True]
+
+    def check_and_hash(run: memoryview) -> None:  # runs are whole lines: no character is cut
+        utf8[0] = utf8[0] and _utf8(run)
+        if on_bytes is not None:
+            on_bytes(run)
+
+    report, mended = count_lines(path, relative, check_and_hash)
+    hashed = on_bytes is not None
+    if not utf8[0] or mended or report.continuation_lines or report.blank_lines or report.rows_read != table.num_rows:
+        return None, hashed
+    return _counted(report, table, month), hashed
 
 
 def _counted(report: FileReport, table: arrow.Table, month: str) -> Counted:
