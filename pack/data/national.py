@@ -2,11 +2,13 @@
 
 The plan force's notebooks use none of another force's records; the national comparison needs only
 their number by ``Falls within``, ``Month`` and ``Crime type``. So a street file whose name is of
-another force is counted from those three columns alone (Arrow's CSV reader), with every line of the
-file still accounted for and every byte hashed once.
+another force is counted from a few of its columns (Arrow's CSV reader): those three, and the two
+the full reading checks in another force's rows (``LSOA code``, ``Last outcome category``), with every
+line of the file still accounted for and every byte hashed once.
 
-A file of up to :data:`WHOLE_FILE_BYTES` is read once, into memory: hashed, parsed and its lines
-counted from the same bytes. When it holds no quote at all, each line after the header is one
+A file (or zip member) of up to :data:`WHOLE_FILE_BYTES` is read once, into memory (a buffer per
+thread: the preparing process counts these files in threads): hashed, parsed and its lines counted
+from the same bytes. When it holds no quote at all, each line after the header is one
 record or the parse fails (blank lines are not skipped), so its account is its line count; a file
 with a quote, or a larger one, has its lines accounted for run by run
 (:func:`pack.data.readers.count_lines`, which finds quoted line breaks and stray quotes).
@@ -96,9 +98,10 @@ def _plainly_counted(table: arrow.Table, month: str, force: str) -> bool:
     )
 
 
-def _contract_columns(path: Path) -> bool:
-    """The header has every column the full reading requires and none it would note as not used."""
-    header = read_header(path)
+def _contract_columns(source: Path | bytes) -> bool:
+    """The header (of a file, or of its text) has every column the full reading requires and none it
+    would note as not used."""
+    header = read_header(source)
     return set(_STREET.required) <= set(header) and all(c in (_STREET.kept or ()) for c in header)
 
 
@@ -181,6 +184,9 @@ def count_text(data: memoryview, relative: str, month: str, force: str, path: Pa
     when it must be read the full way. ``path``: the file on disk, whose lines are accounted for run
     by run when the text holds a quote (``None``, a zip member: a copy of its text is)."""
     text: bytearray = data.obj  # type: ignore[assignment]
+    header = text.find(b"\n", 0, len(data))
+    if not _utf8(data) or not _contract_columns(bytes(data[: header + 1 if header >= 0 else len(data)])):
+        return None
     quoted = text.find(b'"', 0, len(data)) >= 0
     table = _three_columns(arrow.py_buffer(data), quoted)
     if table is None or not _plainly_counted(table, month, force):
@@ -191,7 +197,6 @@ def count_text(data: memoryview, relative: str, month: str, force: str, path: Pa
             return None
     else:
         report = FileReport(relative, lines=1, header_lines=1)
-        header = text.find(b"\n", 0, len(data))
         report.lines += line_count(data[header + 1 :]) if header >= 0 else 0
         report.rows_read = table.num_rows
         if report.lines != 1 + table.num_rows:  # a lone carriage return, read by Arrow as a line end
