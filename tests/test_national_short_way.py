@@ -57,7 +57,20 @@ def street_files(draw: st.DrawFn) -> bytes:
             crime_type = crime_type.lower()  # a variant: the full way reads it as the listed type
         month = MONTH if draw(st.integers(0, 9)) else "2021-12"
         location = LOCATIONS[0] if draw(st.integers(0, 3)) else draw(st.sampled_from(LOCATIONS))
-        rows.append(street_row(k, force, month, crime_type, location))
+        row = street_row(k, force, month, crime_type, location)
+        if not draw(st.integers(0, 11)):  # what the full reading notes or rejects in another force's row
+            row = draw(
+                st.sampled_from(
+                    [
+                        row.replace(f",{force},-1.48", ", ,-1.48"),  # no force: rejected
+                        row.replace(",E01013", ",X01013"),  # not an LSOA code: removed, noted
+                        row.replace("Investigation complete", "investigation complete"),  # a variant outcome
+                        row.replace("On or near", "On or near £1 Shop,"),  # a pound sign (and a field too many)
+                        row.replace("On or near", "On or near £1 Shop"),  # a pound sign
+                    ]
+                )
+            )
+        rows.append(row)
     lines = [HEADER, *rows]
     if rows and not draw(st.integers(0, 5)):
         lines.insert(draw(st.integers(1, len(lines))), "")  # a blank line
@@ -65,7 +78,7 @@ def street_files(draw: st.DrawFn) -> bytes:
     text = ending.join(lines) + (ending if draw(st.booleans()) else "")
     if rows and not draw(st.integers(0, 7)):  # a lone carriage return (an old Mac line end) in a location
         text = text.replace("On or near Arthur", "On or near\rArthur", 1)
-    data = text.encode("utf-8")
+    data = text.encode(draw(st.sampled_from(["utf-8", "utf-8", "cp1252"])))  # as Excel saves CSV
     if not draw(st.integers(0, 5)):
         data = b"\xef\xbb\xbf" + data  # a UTF-8 byte order mark
     return data
@@ -152,3 +165,58 @@ def test_the_random_files_took_the_short_way_often_enough() -> None:
     if not SHORT_WAY_TAKEN:
         pytest.skip("the property test did not run in this session")
     assert SHORT_WAY_TAKEN["short"] * 10 >= sum(SHORT_WAY_TAKEN.values()), SHORT_WAY_TAKEN
+
+
+def _row(k: int, **changes: str) -> str:
+    """A clean Leicestershire burglary of 2022-01 with some fields changed (by column name)."""
+    fields = dict(zip(HEADER.split(","), street_row(k, OTHERS[0], MONTH, "Burglary").split(","), strict=True))
+    return ",".join({**fields, **changes}.values())
+
+
+AWKWARD = {
+    # (what, file bytes)
+    "empty (0 bytes)": b"",
+    "header only": (HEADER + "\n").encode(),
+    "header only, no newline": HEADER.encode(),
+    "no Crime type column": "\n".join([HEADER.replace(",Crime type", ""), _row(1).replace(",Burglary", "")]).encode(),
+    "no Location column (a required one)": "\n".join(
+        [HEADER.replace(",Location", ""), _row(1).replace(",On or near Arthur Street", "")]
+    ).encode(),
+    "an extra column (noted as not used)": "\n".join([HEADER + ",Extra", _row(1) + ",x"]).encode(),
+    "a location in Windows-1252 (a pound sign)": "\n".join(
+        [HEADER, _row(1, Location="On or near £1 Shop"), _row(2)]
+    ).encode("cp1252"),
+    "Falls within only a space (rejected: no force)": "\n".join([HEADER, _row(1, **{"Falls within": " "})]).encode(),
+    "an LSOA code that is not one (removed, noted)": "\n".join([HEADER, _row(1, **{"LSOA code": "XX"})]).encode(),
+    "an outcome not in the list (noted)": "\n".join(
+        [HEADER, _row(1, **{"Last outcome category": "Whatever"})]
+    ).encode(),
+    "a last line cut short": "\n".join([HEADER, _row(1), _row(2)[:90]]).encode(),
+    "a blank line at the end (CRLF)": "\r\n".join([HEADER, _row(1), "", ""]).encode(),
+}
+
+
+@pytest.mark.parametrize("whole_file_bytes", [national.WHOLE_FILE_BYTES, 200])
+@pytest.mark.parametrize("what", list(AWKWARD))
+def test_an_awkward_file_is_read_as_the_full_reading_reads_it(tmp_path: Path, what: str, whole_file_bytes: int) -> None:
+    """Each file the short way must not misjudge: with it allowed, the result is the full reading's,
+    field for field (an error, a rejected row, a note, the encoding), and the short way alone either
+    refuses it or gives the same."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(national, "WHOLE_FILE_BYTES", whole_file_bytes)
+        allowed, direct, full = _both_ways(tmp_path, AWKWARD[what])
+    assert allowed == full
+    assert direct is None or direct == full
+
+
+def test_a_short_file_after_a_long_one_in_the_same_thread(tmp_path: Path) -> None:
+    """The thread's read buffer keeps a long file's bytes past a shorter file's end: none of them
+    may count. The long file ends with a quote and a row of the plan force; the short one after it
+    is clean: it is still counted the short way, 2 burglaries, 3 lines (by hand: header + 2 rows)."""
+    long = "\n".join([HEADER, *(_row(k) for k in range(200)), street_row(9, FORCE, MONTH, "Drugs", LOCATIONS[1])])
+    allowed, direct, full = _both_ways(tmp_path, long.encode())
+    assert direct is None and allowed == full  # a row of the plan force: the full way reads it
+    allowed, direct, full = _both_ways(tmp_path, _clean(2))
+    assert direct is not None and direct == allowed == full
+    assert direct.report is not None and (direct.report.lines, direct.report.rows_read) == (3, 2)
+    assert direct.force_counts == Counter({("Leicestershire Police", MONTH, "Burglary"): 2})
