@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+import zipfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -92,31 +94,41 @@ def street_files(draw: st.DrawFn) -> bytes:
     return data
 
 
-def _full_way(path: Path, part: Path) -> FileResult:
+def _full_way(path: Path, member: str | None, relative: str, part: Path) -> FileResult:
     """The file read row by row: the short way not taken."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(policeuk_file, "count_other_force_street", lambda *args, **kwargs: (None, False))
-        return read_police_uk_file("street", path, None, f"data/{path.name}", FORCE, part)
+        return read_police_uk_file("street", path, member, relative, FORCE, part)
 
 
-def _both_ways(folder: Path, data: bytes) -> tuple[FileResult, FileResult | None, FileResult]:
-    """``(short way allowed, short way only, full way)`` for one file of ``data``; each starts with no part."""
-    path = folder / NAME
-    path.write_bytes(data)
-    results = []
-    for read in (
-        lambda part: read_police_uk_file("street", path, None, f"data/{NAME}", FORCE, part),
-        lambda part: count_other_force_file("street", path, None, f"data/{NAME}", FORCE, part),
-        lambda part: _full_way(path, part),
-    ):
-        shutil.rmtree(folder / "parts", ignore_errors=True)
-        results.append(read(folder / "parts" / "one.parquet"))
-    return results[0], results[1], results[2]
+def _both_ways(folder: Path, data: bytes, zipped: bool = False) -> tuple[FileResult, FileResult | None, FileResult]:
+    """``(short way allowed, short way only, full way)`` for one file of ``data`` (or a member of a
+    zip archive, as data.police.uk's national archive is); each starts with no part. The short way's
+    own result is given without its ``text_sha256`` (checked here: the SHA-256 of ``data``), which the
+    full reading does not give."""
+    if zipped:
+        path, member, relative = folder / "national.zip", f"{MONTH}/{NAME}", f"national.zip/{MONTH}/{NAME}"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(member, data)
+    else:
+        path, member, relative = folder / NAME, None, f"data/{NAME}"
+        path.write_bytes(data)
+    shutil.rmtree(folder / "parts", ignore_errors=True)
+    allowed = read_police_uk_file("street", path, member, relative, FORCE, folder / "parts" / "one.parquet")
+    direct, reused = count_other_force_file("street", path, member, relative, FORCE)
+    assert not reused
+    if direct is not None:
+        assert direct.text_sha256 == hashlib.sha256(data).hexdigest()
+        direct = replace(direct, text_sha256=None)
+    shutil.rmtree(folder / "parts", ignore_errors=True)
+    full = _full_way(path, member, relative, folder / "parts" / "one.parquet")
+    return allowed, direct, full
 
 
-def _assert_same(folder: Path, data: bytes, taken: Counter[str]) -> None:
-    allowed, direct, full = _both_ways(folder, data)
-    assert full.sha256 == hashlib.sha256(data).hexdigest() or full.error is not None
+def _assert_same(folder: Path, data: bytes, taken: Counter[str], zipped: bool = False) -> None:
+    allowed, direct, full = _both_ways(folder, data, zipped)
+    if not zipped:  # (a zip member's file is its archive)
+        assert full.sha256 == hashlib.sha256(data).hexdigest() or full.error is not None
     assert allowed == full  # counts, other forces, the whole account and notes, hash, part
     if direct is not None:
         assert direct == full
@@ -128,23 +140,24 @@ SHORT_WAY_TAKEN: Counter[str] = Counter()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=street_files())
-def test_the_short_way_gives_what_the_full_reading_gives(data: bytes) -> None:
-    """For any other force's street file, reading with the short way allowed gives exactly the full
-    reading's result, and the short way alone, when it answers, gives it too."""
+@given(data=street_files(), zipped=st.booleans())
+def test_the_short_way_gives_what_the_full_reading_gives(data: bytes, zipped: bool) -> None:
+    """For any other force's street file (on its own, or a member of a zip archive), reading with the
+    short way allowed gives exactly the full reading's result, and the short way alone, when it
+    answers, gives it too."""
     with tempfile.TemporaryDirectory() as folder:
-        _assert_same(Path(folder), data, SHORT_WAY_TAKEN)
+        _assert_same(Path(folder), data, SHORT_WAY_TAKEN, zipped)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=street_files())
-def test_a_file_larger_than_memory_holds_is_counted_run_by_run_the_same(data: bytes) -> None:
+@given(data=street_files(), zipped=st.booleans())
+def test_a_file_larger_than_memory_holds_is_counted_run_by_run_the_same(data: bytes, zipped: bool) -> None:
     """Above WHOLE_FILE_BYTES (made 200 bytes here: every generated file with a record is larger,
     a header alone is 165 bytes) the file is read from disk run by run (``_count_in_runs``), with the
     same result as the full reading."""
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as folder:
         patch.setattr(national, "WHOLE_FILE_BYTES", 200)
-        _assert_same(Path(folder), data, Counter())
+        _assert_same(Path(folder), data, Counter(), zipped)
 
 
 def _clean(rows: int, location: str = LOCATIONS[0], force: str = OTHERS[0]) -> bytes:
@@ -153,18 +166,30 @@ def _clean(rows: int, location: str = LOCATIONS[0], force: str = OTHERS[0]) -> b
     )
 
 
-@pytest.mark.parametrize("whole_file_bytes", [national.WHOLE_FILE_BYTES, 200])
+@pytest.mark.parametrize(
+    ("whole_file_bytes", "zipped"),
+    [(national.WHOLE_FILE_BYTES, False), (national.WHOLE_FILE_BYTES, True), (200, False)],
+)
 @pytest.mark.parametrize("location", [LOCATIONS[0], LOCATIONS[1], LOCATIONS[4]])
-def test_a_clean_file_is_counted_the_short_way(tmp_path: Path, whole_file_bytes: int, location: str) -> None:
-    """The property is not empty: a clean file (with or without quotes, held whole or read in runs)
-    IS counted the short way, as 1 header + 3 records, 3 burglaries of Leicestershire."""
+def test_a_clean_file_is_counted_the_short_way(
+    tmp_path: Path, whole_file_bytes: int, zipped: bool, location: str
+) -> None:
+    """The property is not empty: a clean file (with or without quotes, held whole, a zip member, or
+    read in runs) IS counted the short way, as 1 header + 3 records, 3 burglaries of Leicestershire."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(national, "WHOLE_FILE_BYTES", whole_file_bytes)
-        allowed, direct, full = _both_ways(tmp_path, _clean(3, location))
-    assert direct is not None and direct == allowed == full
-    assert direct.report is not None
-    assert (direct.report.lines, direct.report.header_lines, direct.report.rows_other_forces) == (4, 1, 3)
-    assert direct.force_counts == Counter({("Leicestershire Police", MONTH, "Burglary"): 3})
+        allowed, direct, full = _both_ways(tmp_path, _clean(3, location), zipped)
+        counted = None if zipped else national.count_other_force_street(tmp_path / NAME, NAME, MONTH, FORCE, None)[0]
+    assert allowed == full
+    if whole_file_bytes == 200:  # too large to hold: counted run by run, by the full reading's first step
+        assert direct is None and counted is not None
+        result, account = full, counted.report
+    else:
+        assert direct is not None and direct == full
+        result, account = direct, direct.report
+    assert account is not None
+    assert (account.lines, account.header_lines, account.rows_other_forces) == (4, 1, 3)
+    assert result.force_counts == Counter({("Leicestershire Police", MONTH, "Burglary"): 3})
 
 
 def test_the_random_files_took_the_short_way_often_enough() -> None:
@@ -204,15 +229,20 @@ AWKWARD = {
 }
 
 
-@pytest.mark.parametrize("whole_file_bytes", [national.WHOLE_FILE_BYTES, 200])
+@pytest.mark.parametrize(
+    ("whole_file_bytes", "zipped"),
+    [(national.WHOLE_FILE_BYTES, False), (national.WHOLE_FILE_BYTES, True), (200, False)],
+)
 @pytest.mark.parametrize("what", list(AWKWARD))
-def test_an_awkward_file_is_read_as_the_full_reading_reads_it(tmp_path: Path, what: str, whole_file_bytes: int) -> None:
+def test_an_awkward_file_is_read_as_the_full_reading_reads_it(
+    tmp_path: Path, what: str, whole_file_bytes: int, zipped: bool
+) -> None:
     """Each file the short way must not misjudge: with it allowed, the result is the full reading's,
     field for field (an error, a rejected row, a note, the encoding), and the short way alone either
     refuses it or gives the same."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(national, "WHOLE_FILE_BYTES", whole_file_bytes)
-        allowed, direct, full = _both_ways(tmp_path, AWKWARD[what])
+        allowed, direct, full = _both_ways(tmp_path, AWKWARD[what], zipped)
     assert allowed == full
     assert direct is None or direct == full
 
