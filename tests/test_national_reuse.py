@@ -50,7 +50,8 @@ def test_rejected_rows_reused_at_another_path_name_the_file_there(
 ) -> None:
     """Leicestershire's file (the short way refuses it): 2 burglaries and 1 row of a month written
     wrongly, rejected and listed with its file. Unpacked into ``national-2022-01``, prepared;
-    unpacked anew into ``national-2022-02`` (the old folder gone): its result is reused, and the tables and quality report equal a prepare from scratch of the new folder."""
+    unpacked anew into ``national-2022-02`` (the old folder gone): its result is reused, and the
+    tables and quality report equal a prepare from scratch of the new folder."""
     monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "cache"))
     data = tmp_path / "data"
     leics = "Leicestershire Police"
