@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -208,9 +208,11 @@ def is_other_force_street(name: str, member: str | None, relative: str, force: s
 
 
 def relabelled(result: FileResult, relative: str) -> FileResult:
-    """A stored result of another force's street file, given the path of the file it is reused for."""
+    """A stored result of another force's street file, given the path of the file it is reused for
+    (its account's and its rejected rows')."""
     if result.report is not None:
         result.report.file = relative
+        result.report.rejections = [replace(rejection, file=relative) for rejection in result.report.rejections]
     return result
 
 
