@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,22 @@ def test_an_error_reused_at_another_path_names_the_file_there(tmp_path: Path, mo
     unpack(data / "national-2022-02", text)
     with pytest.raises(DataError, match=f"file national-2022-02/{LEICS}, row 1, column 'Location'"):
         prepare(data, FORCE)
+
+
+def test_a_zip_member_read_the_full_way_is_reused_by_its_archive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    """Another force's member that the short way refuses (a crime type in lower case: read row by
+    row, the variant noted) is stored by its archive's hash: the same archive prepared again (its
+    prepared entry gone) reads it no more."""
+    monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    data.mkdir()
+    leics = "Leicestershire Police"
+    with zipfile.ZipFile(data / "2022-01.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("2022-01/2022-01-derbyshire-street.csv", HEADER + row(1, FORCE) + row(2, FORCE))
+        archive.writestr(LEICS, HEADER + row(3, leics) + row(4, leics).replace(",Burglary,", ",burglary,"))
+    assert read_and_reused(caplog, data) == (2, 0)
+    shutil.rmtree(tmp_path / "cache" / "prepared")  # (or the whole prepared entry would be reused)
+    assert read_and_reused(caplog, data) == (0, 2)  # before: (1, 1), the refused member read every time
+    assert entry_files(prepare(data, FORCE).path) == from_scratch(data, tmp_path, monkeypatch)

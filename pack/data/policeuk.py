@@ -58,8 +58,9 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
             job = (name, f.path, f.member, f.relative, ctx.force, folder / f"part-{rank[f.relative]:05d}.parquet")
             sha = ctx.digests.get(f.path)
             national = is_other_force_street(name, f.member, f.relative, ctx.force)
-            # (another force's zip member is looked up by its text, once read: see _read_files)
-            key = part_key(name, sha, f.member, f.relative, ctx.force) if sha and not (national and f.member) else None
+            # (another force's zip member counted the short way is stored by its text, and looked up so
+            # once read: see _read_files; one read the full way is stored by its archive, found here)
+            key = part_key(name, sha, f.member, f.relative, ctx.force) if sha else None
             stored = ctx.parts.reuse(key, job[-1]) if key else None
             jobs.append(job)
             results.append(relabelled(stored, f.relative) if stored and national else stored)
