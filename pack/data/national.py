@@ -217,11 +217,12 @@ def count_other_force_street(
     data = read_whole(path)
     if data is None:
         return _count_in_runs(path, relative, month, force, on_bytes)
-    if not _utf8(data) or not _contract_columns(path):  # (before hashing: the full reading may stop early)
+    counted = count_text(data, relative, month, force, path)
+    if counted is None:  # not hashed: the full reading hashes what it reads (it may stop early)
         return None, False
     if on_bytes is not None:
         on_bytes(data)
-    return count_text(data, relative, month, force, path), on_bytes is not None
+    return counted, on_bytes is not None
 
 
 def _count_in_runs(

@@ -105,7 +105,7 @@ def _where(name: str, member: str | None, relative: str, force: str) -> list:
     account, no part: they depend on its name (month, force) and on whether it is a zip member, not
     on its folder or archive, so the result is found again wherever the file is (a national archive
     downloaded anew, under another name). Any other file's part holds its path."""
-    if is_other_force_street(name, member, relative, force):
+    if is_other_force_street(name, relative, force):
         return [PurePosixPath(relative).name, member is not None]
     return [relative, member]
 
@@ -224,8 +224,7 @@ class PartCache:
             return
         tmp = Path(tempfile.mkdtemp(prefix=f"reading.{os.getpid()}.", dir=self.root))
         try:
-            if result.part is not None:
-                link_or_copy(Path(result.part), tmp / PART)
+            link_or_copy(Path(result.part), tmp / PART)
             kept = replace(result, part=None, memo_key=None)
             (tmp / RESULT).write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
             record = record_entry(tmp)
@@ -234,7 +233,7 @@ class PartCache:
             shutil.rmtree(tmp, ignore_errors=True)
             return
         self.used.add(key)
-        if result.part is not None and PART in record["files"]:
+        if PART in record["files"]:
             info = record["files"][PART]
             self.known[result.part] = (info["state"], info["sha256"])
 

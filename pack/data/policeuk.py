@@ -57,7 +57,7 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
         for f in files:
             job = (name, f.path, f.member, f.relative, ctx.force, folder / f"part-{rank[f.relative]:05d}.parquet")
             sha = ctx.digests.get(f.path)
-            national = is_other_force_street(name, f.member, f.relative, ctx.force)
+            national = is_other_force_street(name, f.relative, ctx.force)
             # (another force's zip member counted the short way is stored by its text, and looked up so
             # once read: see _read_files; one read the full way is stored by its archive, found here)
             key = part_key(name, sha, f.member, f.relative, ctx.force) if sha else None
@@ -65,11 +65,12 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
             jobs.append(job)
             results.append(relabelled(stored, f.relative) if stored and national else stored)
     todo = [i for i, result in enumerate(results) if result is None]
-    read, reused = _read_files(ctx, jobs, todo)
+    read, found = _read_files(ctx, jobs, todo)
     for i, result in read.items():
         results[i] = result
-    ctx.files_read += len(todo) - reused
-    ctx.files_reused += len(jobs) - len(todo) + reused
+    fresh, reused = len(todo) - found, len(jobs) - len(todo) + found
+    ctx.files_read += fresh
+    ctx.files_reused += reused
     gathered = iter(results)
     for name in POLICE_UK_INPUTS:
         _collect(ctx, name, by_input[name], ranks[name], [next(gathered) for _ in by_input[name]])
@@ -82,7 +83,7 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
             ),
             time.perf_counter() - started,
         )
-        log.info("Prepare: %d new file(s) read, %d reused", len(todo) - reused, len(jobs) - len(todo) + reused)
+        log.info("Prepare: %d new file(s) read, %d reused", fresh, reused)
 
 
 def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> tuple[dict[int, FileResult], int]:
@@ -93,7 +94,7 @@ def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> tupl
     the rest (the plan force's files) are read by worker processes, or here when they are small; a
     file the short way cannot vouch for is read the full way after."""
     size = _sizes(jobs, todo)
-    national = [i for i in todo if is_other_force_street(jobs[i][0], *jobs[i][2:5])]
+    national = [i for i in todo if is_other_force_street(jobs[i][0], jobs[i][3], ctx.force)]
     others = [i for i in todo if i not in set(national)]
     counted: list[tuple[FileResult | None, bool]] = []
 

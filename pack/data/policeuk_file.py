@@ -178,7 +178,7 @@ def count_other_force_file(
     need start for them. A result depends on the text and the file's name, not its folder: a stored
     one is given this file's path (:func:`relabelled`)."""
     parts = police_uk_parts(PurePosixPath(relative).name)
-    if parts is None or not is_other_force_street(name, member, relative, force) or (member or "").endswith(".gz"):
+    if parts is None or not is_other_force_street(name, relative, force) or (member or "").endswith(".gz"):
         return None, False
     try:
         state, size = memo_key(path), path.stat().st_size
@@ -201,8 +201,8 @@ def count_other_force_file(
     return result, False
 
 
-def is_other_force_street(name: str, member: str | None, relative: str, force: str) -> bool:
-    """A street file (or zip member) whose name is of another force than ``force``."""
+def is_other_force_street(name: str, relative: str, force: str) -> bool:
+    """A street file (or zip member: ``relative`` ends with its name) whose name is of another force than ``force``."""
     parts = police_uk_parts(PurePosixPath(relative).name)
     return name == "street" and parts is not None and parts[1] != force_slug(force)
 
@@ -232,7 +232,7 @@ def _read_rows(
     on_bytes: _HashingPass | None,
 ) -> None:
     parts = police_uk_parts(file_name)
-    if name == "street" and parts is not None and parts[1] != force_slug(force):  # a national archive's file
+    if is_other_force_street(name, relative, force):  # a national archive's file
         counted, hashed = count_other_force_street(path, relative, parts[0], force, on_bytes)
         if counted is not None:
             result.report, result.force_counts = counted.report, counted.force_counts

@@ -129,7 +129,7 @@ def prepare(
     digests = memoised_sha256([p for p in readable if p in read_in_workers])
     digests.update(memoised_sha256_many([p for p in readable if p not in read_in_workers]))
     parts = PartCache(enabled=not listed)  # verify (a listed set of files) reads everything afresh
-    digests.update(memoised_sha256_many(_read_before(files, force, digests, parts)))
+    digests.update(memoised_sha256_many(_read_before(files, read_in_workers, force, digests, parts)))
     if all(p in digests for p in read_in_workers):
         key, _ = _content_key(data_dir, files, force, digests, listed)
         cached = _cached(root / key)
@@ -238,19 +238,18 @@ def _raise_if_errors(quality: QualityReport) -> None:
         raise DataError(f"the data folder has {len(quality.errors)} problem(s):\n  - {listed}")
 
 
-def _read_before(files: list[FoundFile], force: str, digests: dict[Path, str], parts: PartCache) -> list[Path]:
-    """Plain data.police.uk files the hash memo does not know at a path some stored per-file result
-    was read from (copied, touched or unpacked again since): worth hashing first, to reuse it."""
+def _read_before(
+    files: list[FoundFile], plain: set[Path], force: str, digests: dict[Path, str], parts: PartCache
+) -> list[Path]:
+    """Plain data.police.uk files (``plain``) the hash memo does not know, at a place some stored
+    per-file result was read from (copied, touched or unpacked again since): worth hashing first, to
+    reuse it."""
     known = parts.paths_known()
     return sorted(
         {
             f.path
             for f in files
-            if f.input in POLICE_UK_INPUTS
-            and f.member is None
-            and f.path not in digests
-            and f.path.is_file()
-            and path_key(f.input, None, f.relative, force) in known
+            if f.path in plain and f.path not in digests and path_key(f.input, None, f.relative, force) in known
         }
     )
 
