@@ -2,7 +2,7 @@
 
 The package is what the notebooks and the command line import: data loading and validation
 (:mod:`pack.data.stage`), reporting periods (:mod:`pack.periods`), measures (:mod:`pack.measures`),
-charts (:mod:`pack.charts`) and the build itself (:mod:`pack.build.run`).
+charts (:mod:`pack.charts`) and the build itself (:mod:`pack.pipeline.run`).
 """
 
 __version__ = "0.1.0"

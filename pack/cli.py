@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a full or read-only disk outside a build (validate's cache, verify's folder)
-        from pack.build.guard import write_error
+        from pack.pipeline.guard import write_error
 
         error = write_error(exc, Path.cwd())
         if error is None:
@@ -140,7 +140,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "validate":
         return _validate(args)
     if args.command == "verify":
-        from pack.build import verify
+        from pack.pipeline import verify
 
         ok, lines = verify(args.pack_dir, args.data)
         print("verified" if ok else "NOT verified:")
@@ -148,7 +148,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"  {line}")
         return 0 if ok else 1
     if args.command == "diff":
-        from pack.build import diff_packs
+        from pack.pipeline import diff_packs
 
         lines = diff_packs(args.pack_a, args.pack_b)
         print("\n".join(lines) if lines else "no differences in inputs, parameters or indicators")
@@ -161,15 +161,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"Demonstration data written to {out}")
         return 0
     if args.command == "lab":
-        from pack.build.lab import open_lab
+        from pack.pipeline.lab import open_lab
 
         return open_lab(args.pack_dir, args.lab_args, args.root)
     raise PackError(f"unknown command {args.command}")
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pack.build.run import build
     from pack.periods import parse_window
+    from pack.pipeline.run import build
 
     result = build(
         period_end=args.period,
@@ -198,8 +198,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pack.build.publish import interruptible
     from pack.data import describe_accounts, ensure_demo_data, prepare, resolve_data_dir, summarise_coverage
+    from pack.pipeline.publish import interruptible
 
     data = resolve_data_dir(args.data)
     if data.resolve() == resolve_data_dir("data/demo").resolve():

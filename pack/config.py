@@ -13,7 +13,7 @@ NOTEBOOK_DIR = Path(os.environ.get("PACK_NOTEBOOK_DIR") or PROJECT_ROOT / "noteb
 DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
 PUBLISHED_DIR = PROJECT_ROOT / "data" / "published"
 DEFAULT_BUILD_ROOT = PROJECT_ROOT / "build"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "build" / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "pipeline" / "templates"
 
 PLAN_NAME = "Derbyshire Police and Crime Plan 2021-25"
 PLAN_FORCE = "Derbyshire Constabulary"

@@ -22,10 +22,10 @@ import pyarrow.parquet as pq
 import pytest
 from csvs import street_month, write
 
-from pack.build.manifest import output_hashes
 from pack.cli import main
 from pack.config import PROJECT_ROOT
 from pack.data import record_entry
+from pack.pipeline.manifest import output_hashes
 
 pytestmark = pytest.mark.slow
 

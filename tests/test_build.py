@@ -126,8 +126,8 @@ def test_real_data_uncovered_period_fails_without_pack(real_data, tmp_path, caps
 def test_real_data_inputs_ending_before_the_period_are_named(real_data, caplog):
     """What a build logs at its start for the real files and the period November 2022: the
     outcome files stop at March 2022, the workforce tables at September 2019."""
-    from pack.build.run import _warn_inputs_ending_early
     from pack.data import prepare
+    from pack.pipeline.run import _warn_inputs_ending_early
 
     with caplog.at_level("WARNING", logger="pack"):
         _warn_inputs_ending_early(prepare(real_data), "2022-11")
@@ -139,8 +139,8 @@ def test_real_data_inputs_ending_before_the_period_are_named(real_data, caplog):
 
 
 def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
-    from pack.build.manifest import output_hashes
-    from pack.build.run import build
+    from pack.pipeline.manifest import output_hashes
+    from pack.pipeline.run import build
 
     again = tmp_path / "again"
     result = build(output_dir=again, force=True)
@@ -151,7 +151,7 @@ def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
 
 
 def test_unchanged_rebuild_reuses_every_notebook(demo_pack, tmp_path):
-    from pack.build.run import build
+    from pack.pipeline.run import build
 
     result = build(output_dir=tmp_path / "reuse")
     assert result.ok and all(n.reused for n in result.notebooks)
@@ -204,6 +204,6 @@ def test_the_build_never_imports_jupyterlab(demo_pack, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     modules = [line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
-    assert "pack.build.run" in modules and "nbconvert" in modules  # the build's own imports are listed
+    assert "pack.pipeline.run" in modules and "nbconvert" in modules  # the build's own imports are listed
     assert not [m for m in modules if m == "jupyterlab" or m.startswith("jupyterlab.")]
     assert "rfc3987_syntax.syntax_helpers" not in modules  # 1 s of grammar compiling, never needed

@@ -90,8 +90,8 @@ def test_a_bad_claims_row_is_named(tmp_path: Path, row: str, column: str, expect
 @pytest.mark.slow
 def test_claims_notebook_uses_the_users_claims_file(hand_made: Path, tmp_path: Path) -> None:
     """The build copies --claims FILE into the pack as claims.csv; the notebook checks those claims."""
-    from pack.build.execute import execute_one
     from pack.params import BuildParameters
+    from pack.pipeline.execute import execute_one
 
     out = tmp_path / "pack"
     for sub in ("notebooks", "tables", "figures"):

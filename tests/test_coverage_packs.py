@@ -18,8 +18,8 @@ from csvs import OUTCOME_HEADER, STREET_HEADER, outcome_row, street_row, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pack.build.run import build
 from pack.periods import Month, month_range
+from pack.pipeline.run import build
 
 pytestmark = pytest.mark.slow
 

@@ -94,7 +94,7 @@ def test_a_pack_opened_in_jupyterlab_is_left_as_it_was(browser, demo_pack, tmp_p
     """``run_pack.py lab`` (what ``make lab`` runs): the executed notebook opens unmodified (same
     kernel name as when it ran: no unsaved-changes mark), and once closed the pack is byte for
     byte as built, so ``verify``'s check of the pack's own files passes."""
-    from pack.build.manifest import output_hashes, read_manifest
+    from pack.pipeline.manifest import output_hashes, read_manifest
 
     before = folder_state(demo_pack)
     port, token = free_port(), "test-token"

@@ -165,7 +165,7 @@ def test_priority_two_compares_every_force_with_a_funnel_plot(shared_real_data: 
     import nbformat
     import papermill
 
-    from pack.build.execute import kernel_env
+    from pack.pipeline.execute import kernel_env
 
     kernel_env()
     out = tmp_path / "out"

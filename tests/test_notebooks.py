@@ -49,7 +49,7 @@ def test_each_notebook_runs_top_to_bottom_with_defaults(tmp_path, monkeypatch):
     notebook prepares the data itself, inside its kernel), default parameters but the output
     folder, which is ``tmp_path`` (nothing is written into the project). The numbers they write
     are those counted from the raw files."""
-    from pack.build.execute import kernel_env
+    from pack.pipeline.execute import kernel_env
 
     kernel_env()
     monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "empty-cache"))
@@ -82,7 +82,7 @@ def test_each_notebook_runs_top_to_bottom_with_defaults(tmp_path, monkeypatch):
 def test_the_summary_run_first_says_which_tables_it_needs(tmp_path, monkeypatch):
     from papermill.exceptions import PapermillExecutionError
 
-    from pack.build.execute import kernel_env
+    from pack.pipeline.execute import kernel_env
 
     kernel_env()
     out = tmp_path / "out"

@@ -243,8 +243,8 @@ def test_bad_parameters_stop_before_any_notebook(data: Path, tmp_path: Path, cap
 
 
 def test_unknown_build_parameter_is_an_error() -> None:
-    from pack.build.run import build
     from pack.errors import ParameterError
+    from pack.pipeline.run import build
 
     with pytest.raises(ParameterError, match="unknown build parameter"):
         build(period_end="2024-01", winodw=12)

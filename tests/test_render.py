@@ -7,11 +7,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pack.build.cache import SECTIONS
-from pack.build.render import pack_date, render_notebook, rerun_command
 from pack.config import NOTEBOOK_ONLY_TAG
 from pack.data import InputQuality, Prepared, QualityReport
 from pack.params import BuildParameters
+from pack.pipeline.cache import SECTIONS
+from pack.pipeline.render import pack_date, render_notebook, rerun_command
 
 
 def executed(folder: Path, stem: str) -> None:

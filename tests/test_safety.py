@@ -19,10 +19,10 @@ from folders import dead_pid, folder_state, thirteen_months
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pack.build.guard import OutputError, check_output_folder, is_pack, write_error
-from pack.build.publish import recover_leftovers
 from pack.cli import main
 from pack.config import PROJECT_ROOT, cache_root
+from pack.pipeline.guard import OutputError, check_output_folder, is_pack, write_error
+from pack.pipeline.publish import recover_leftovers
 from pack.safe_csv import write_csv
 
 

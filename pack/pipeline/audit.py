@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.build.manifest import CLAIMS_IN_PACK, ManifestError, manifest_parameters, output_hashes, read_manifest
 from pack.config import DEMO_DATA_DIR, PROJECT_ROOT
 from pack.data import listed_inputs, sha256_file
 from pack.errors import DataError, PackError
+from pack.pipeline.manifest import CLAIMS_IN_PACK, ManifestError, manifest_parameters, output_hashes, read_manifest
 
 
 def manifest_data_folder(data_dir: str) -> Path:
     """The data folder a manifest names: absolute as written, a relative one from the project
-    root (the build records it so; see :func:`pack.build.run.data_parameter`)."""
+    root (the build records it so; see :func:`pack.pipeline.run.data_parameter`)."""
     path = Path(data_dir)
     return path if path.is_absolute() else PROJECT_ROOT / path
 
@@ -112,8 +112,8 @@ def verify(pack_dir: Path | str, data_dir: Path | str | None = None) -> tuple[bo
     for notebooks, the cells), and outputs the rebuild gives differently. Refuses (``False``, with
     the inputs named) when an input the manifest lists is missing from the data folder or differs.
     """
-    from pack.build.publish import interruptible, remove_on_interrupt
-    from pack.build.run import build
+    from pack.pipeline.publish import interruptible, remove_on_interrupt
+    from pack.pipeline.run import build
 
     pack_dir = Path(pack_dir).absolute()
     manifest = read_manifest(pack_dir)

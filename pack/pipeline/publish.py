@@ -24,11 +24,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pack.build.guard import FAILURE_MARKER, PACK_FORMAT, failure_folder, is_failure_folder, is_pack
-from pack.build.kernels import kill_all_kernels
-from pack.build.results import BuildResult
 from pack.config import cache_root
 from pack.data import process_alive, remove_stale
+from pack.pipeline.guard import FAILURE_MARKER, PACK_FORMAT, failure_folder, is_failure_folder, is_pack
+from pack.pipeline.kernels import kill_all_kernels
+from pack.pipeline.results import BuildResult
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ def interruptible(out: Path | None = None) -> Iterator[Interruptible]:
 def keep_failure(staging: Path, out: Path, result: BuildResult) -> None:
     """Keep failed notebooks (with their errors) beside the output as ``<out>.failed``, never as
     a pack (it carries :data:`FAILURE_MARKER`, no manifest)."""
-    from pack.build.render import render_failure_page
+    from pack.pipeline.render import render_failure_page
 
     failed = failure_folder(out)
     render_failure_page(staging, result)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.build.guard import MANIFEST, PACK_FORMAT, pack_files
 from pack.config import NOTEBOOK_DIR
 from pack.data import Prepared, sha256_file
 from pack.errors import PackError, ParameterError
 from pack.params import BuildParameters
+from pack.pipeline.guard import MANIFEST, PACK_FORMAT, pack_files
 
 MANIFEST_VERSION = 2
 CLAIMS_IN_PACK = "claims.csv"
@@ -37,7 +37,7 @@ def output_hashes(folder: Path) -> dict[str, str]:
 
 def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) -> Path:
     """Write ``manifest.json``: parameters, inputs, claims, packages, notebooks, commit, output hashes."""
-    from pack.build.provenance import git_commit, package_versions
+    from pack.pipeline.provenance import git_commit, package_versions
 
     claims = folder / CLAIMS_IN_PACK
     manifest = {
@@ -120,7 +120,7 @@ def read_manifest(folder: Path | str) -> dict:
     }
     broken = [name for name, ok in checks.items() if not ok]
     if broken:
-        raise ManifestError(f"{path}: malformed '{broken[0]}' (see the manifest schema in pack/build/manifest.py)")
+        raise ManifestError(f"{path}: malformed '{broken[0]}' (see the manifest schema in pack/pipeline/manifest.py)")
     return manifest
 
 

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import nbformat
 
-from pack.build.guard import is_disk_error
-from pack.build.kernels import (
+from pack.config import NOTEBOOK_DIR
+from pack.errors import NotebookError
+from pack.params import NOTEBOOK_PARAMETERS
+from pack.pipeline.guard import is_disk_error
+from pack.pipeline.kernels import (
     ENGINE_NAME,
     KERNEL_ARGUMENTS,
     KERNEL_DISPLAY_NAME,
@@ -19,10 +22,7 @@ from pack.build.kernels import (
     START_TIMEOUT,
     KernelPool,
 )
-from pack.build.results import NotebookFailure, NotebookResult
-from pack.config import NOTEBOOK_DIR
-from pack.errors import NotebookError
-from pack.params import NOTEBOOK_PARAMETERS
+from pack.pipeline.results import NotebookFailure, NotebookResult
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def _failure(exc: BaseException, stem: str, cell_timeout: int | None) -> Noteboo
             evalue=exc.evalue,
             traceback=tuple(exc.traceback),
         )
-    index = getattr(exc, "cell_index", None)  # set by pack.build.kernels.WarmKernelEngine
+    index = getattr(exc, "cell_index", None)  # set by pack.pipeline.kernels.WarmKernelEngine
     where = f"cell {index + 1} of the notebook: " if index is not None else ""
     if isinstance(exc, CellTimeoutError):
         message = f"a cell ran longer than the per-cell timeout ({cell_timeout} s) ({where}{type(exc).__name__})"
@@ -104,7 +104,7 @@ def execute_one(
 ) -> NotebookResult:
     """Execute one notebook with papermill into ``staging/notebooks``; never raises.
 
-    With ``kernels``, the notebook runs in a warm kernel from the pool (see :mod:`pack.build.kernels`);
+    With ``kernels``, the notebook runs in a warm kernel from the pool (see :mod:`pack.pipeline.kernels`);
     without, papermill starts a fresh kernel for it (started once more if the first does not answer).
     A notebook stopped by a timeout or a dead kernel is kept as far as it ran.
     """

@@ -12,8 +12,8 @@ import sys
 # without it; a process that imported it already keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from pack.build.audit import diff_packs, verify  # noqa: E402
-from pack.build.results import BuildResult, NotebookResult  # noqa: E402
-from pack.build.run import build  # noqa: E402
+from pack.pipeline.audit import diff_packs, verify  # noqa: E402
+from pack.pipeline.results import BuildResult, NotebookResult  # noqa: E402
+from pack.pipeline.run import build  # noqa: E402
 
 __all__ = ["BuildResult", "NotebookResult", "build", "diff_packs", "verify"]

@@ -32,9 +32,6 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from pygments.formatters import HtmlFormatter
 
-from pack.build.cache import SECTIONS
-from pack.build.provenance import build_date, git_commit, package_versions
-from pack.build.results import BuildResult
 from pack.config import (
     CLAIMS_STEM,
     CONTACT,
@@ -50,6 +47,9 @@ from pack.data import Prepared
 from pack.display import html_table
 from pack.params import BuildParameters
 from pack.periods import Month, Window
+from pack.pipeline.cache import SECTIONS
+from pack.pipeline.provenance import build_date, git_commit, package_versions
+from pack.pipeline.results import BuildResult
 from pack.quality import checks_table, input_quality_table, rejection_reasons_table, rejections_table
 
 

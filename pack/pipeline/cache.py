@@ -39,7 +39,7 @@ from pack.data import (
 log = logging.getLogger(__name__)
 
 NOTEBOOKS_CAP_MB = 1024
-SECTIONS = "_sections"  # rendered section fragments (pack.build.render): cached, never in a pack
+SECTIONS = "_sections"  # rendered section fragments (pack.pipeline.render): cached, never in a pack
 
 
 def notebook_key(stem: str, parameters: dict, data_key: str, extra: dict | None = None) -> str:

@@ -1,10 +1,10 @@
 """The build: prepare -> execute (papermill, in parallel) -> render (nbconvert) -> manifest.
 
 Before any work the build refuses, with a one-line reason, an output folder it must not replace
-(:mod:`pack.build.guard`), bad options and a bad claims file. It writes into a staging folder
+(:mod:`pack.pipeline.guard`), bad options and a bad claims file. It writes into a staging folder
 beside the output folder and renames it into place only when every notebook ran and the pack is
 complete, so a failed or interrupted build never leaves a pack that looks complete, and a
-previous pack in the same folder stays untouched until then (:mod:`pack.build.publish`).
+previous pack in the same folder stays untouched until then (:mod:`pack.pipeline.publish`).
 """
 
 from __future__ import annotations
@@ -20,21 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pack.build.execute import check_notebook_parameters, execute_one, kernel_env
-from pack.build.guard import check_output_folder, is_disk_error, write_error
-from pack.build.kernels import KernelPool
-from pack.build.publish import (
-    interruptible,
-    keep_failure,
-    recover_leftovers,
-    remove_folder,
-    remove_on_interrupt,
-    set_output,
-    set_stage,
-    staging_path,
-    swap_into_place,
-)
-from pack.build.results import BuildResult, NotebookFailure, NotebookResult
 from pack.config import (
     CLAIMS_STEM,
     DEFAULT_BUILD_ROOT,
@@ -48,6 +33,21 @@ from pack.data import Prepared, pinned_data_environment, prepare, resolve_data_d
 from pack.errors import DataError, ParameterError
 from pack.params import BuildParameters
 from pack.periods import Month, Window, comparison_windows, require_covered
+from pack.pipeline.execute import check_notebook_parameters, execute_one, kernel_env
+from pack.pipeline.guard import check_output_folder, is_disk_error, write_error
+from pack.pipeline.kernels import KernelPool
+from pack.pipeline.publish import (
+    interruptible,
+    keep_failure,
+    recover_leftovers,
+    remove_folder,
+    remove_on_interrupt,
+    set_output,
+    set_stage,
+    staging_path,
+    swap_into_place,
+)
+from pack.pipeline.results import BuildResult, NotebookFailure, NotebookResult
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +288,7 @@ def _build(request: _Request, kernels: _Kernels) -> BuildResult:
         set_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     recover_leftovers(out)
-    from pack.build.cache import clean_leftovers
+    from pack.pipeline.cache import clean_leftovers
 
     clean_leftovers()
     staging = staging_path(out)
@@ -328,8 +328,8 @@ def _execute_and_render(
     env: dict[str, str],
 ) -> BuildResult:
     """Run the notebooks into ``staging``, render, write the manifest and swap into ``out``."""
-    from pack.build import cache, render
-    from pack.build.manifest import CLAIMS_IN_PACK, write_manifest
+    from pack.pipeline import cache, render
+    from pack.pipeline.manifest import CLAIMS_IN_PACK, write_manifest
 
     out, params, claims_file = result.output_dir, result.params, request.claims_file
     baseline, current = windows

@@ -16,10 +16,10 @@ import stat
 import sys
 from pathlib import Path
 
-from pack.build.guard import is_pack
-from pack.build.kernels import KERNEL_DISPLAY_NAME, KERNEL_NAME
 from pack.config import DEFAULT_BUILD_ROOT, PROJECT_ROOT
 from pack.errors import PackError
+from pack.pipeline.guard import is_pack
+from pack.pipeline.kernels import KERNEL_DISPLAY_NAME, KERNEL_NAME
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
