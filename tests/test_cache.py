@@ -21,9 +21,9 @@ from folders import thirteen_months
 
 from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, PROJECT_ROOT, SUMMARY_STEM
 from pack.data import Dataset, entry_problems, evict_least_recently_used, prepare, record_entry
-from pack.data.hashing import memoised_sha256, memoised_sha256_many, prune_memo
 from pack.errors import DataError
 from pack.pipeline import cache
+from pack.store.hashing import memoised_sha256, memoised_sha256_many, prune_memo
 
 STREET_JAN = "police-uk/2024-01/2024-01-derbyshire-street.csv"
 
@@ -55,7 +55,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_hashed_again(tmp_path) -> None:
 
 
 def test_the_memo_keeps_one_entry_per_file_and_forgets_deleted_ones(tmp_path) -> None:
-    from pack.data.hashing import _read_memo
+    from pack.store.hashing import _read_memo
 
     kept, gone = tmp_path / "kept.csv", tmp_path / "gone.csv"
     for path in (kept, gone):

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pack.data.entries import RECORD, USED
 from pack.data.parts import PART
 from pack.data.stage import listed_inputs, prepare
+from pack.store.entries import RECORD, USED
 
 FORCE = "Derbyshire Constabulary"
 READ = re.compile(r"Prepare: (\d+) new file\(s\) read, (\d+) reused")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from pack.data.hashing import sha256_file
 from pack.data.stage import prepare
+from pack.store.hashing import sha256_file
 
 FORCE = "Derbyshire Constabulary"
 HEADER = (

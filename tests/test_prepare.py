@@ -7,10 +7,10 @@ import pytest
 from csvs import STOP_HEADER, STREET_HEADER, search_row, street_row, write
 
 import pack.data.stage as stage
-from pack.data.hashing import sha256_file
 from pack.data.stage import prepare
 from pack.errors import DataError
 from pack.rural import force_lsoa_facts
+from pack.store.hashing import sha256_file
 
 
 def test_street_loader_bom_blank_ids_force_filter_and_rejections(fixture_dir):

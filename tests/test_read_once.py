@@ -13,8 +13,8 @@ import pytest
 
 from pack.data.copies import SAMPLE, read_once
 from pack.data.discovery import FoundFile
-from pack.data.hashing import memoised_sha256
 from pack.data.report import InputReport
+from pack.store.hashing import memoised_sha256
 
 NAME = "2022-01-leicestershire-street.csv"
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from test_incremental import entry_files, from_scratch, read_and_reused
 
-from pack.data.entries import RECORD, SEALED, USED
 from pack.data.policeuk_file import FileResult
 from pack.data.stage import prepare
+from pack.store.entries import RECORD, SEALED, USED
 
 FORCE = "Derbyshire Constabulary"
 MONTH = "2021-12"

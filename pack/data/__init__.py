@@ -5,17 +5,6 @@ This is the package's data API; nothing outside :mod:`pack.data` imports its mod
 
 from pack.data.dataset import PINNED_DATA, Dataset, open_dataset, pinned_data_environment, resolve_data_dir
 from pack.data.demo import ensure_demo_data, write_demo_data
-from pack.data.entries import (
-    cache_cap_bytes,
-    discard,
-    entry_problems,
-    evict_least_recently_used,
-    mark_used,
-    process_alive,
-    record_entry,
-    remove_stale,
-)
-from pack.data.hashing import pack_code_hash, sha256_bytes, sha256_file, sha256_text
 from pack.data.report import (
     Check,
     FileAccount,
@@ -29,6 +18,17 @@ from pack.data.report import (
 )
 from pack.data.specs import INPUT_NAMES, INPUTS, InputSpec, spec
 from pack.data.stage import DEMO_MARKER, Prepared, listed_inputs, load_prepared, prepare
+from pack.store.entries import (
+    cache_cap_bytes,
+    discard,
+    entry_problems,
+    evict_least_recently_used,
+    mark_used,
+    process_alive,
+    record_entry,
+    remove_stale,
+)
+from pack.store.hashing import pack_code_hash, sha256_bytes, sha256_file, sha256_text
 
 __all__ = [
     "Check",

@@ -9,8 +9,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from pack.data.discovery import FoundFile, canonical_name
-from pack.data.hashing import memoised_sha256_many
 from pack.data.report import InputReport
+from pack.store.hashing import memoised_sha256_many
 
 
 def read_once(files: list[FoundFile], reports: dict[str, InputReport]) -> list[FoundFile]:

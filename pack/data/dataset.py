@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from pack.config import DEMO_DATA_DIR, PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
-from pack.data.entries import discard, entry_problems, read_record
 from pack.data.report import QualityReport
 from pack.data.stage import Prepared, load_prepared, prepare
 from pack.errors import DataError
+from pack.store.entries import discard, entry_problems, read_record
 
 # Set by a build in each of its kernels (:func:`pinned_data_environment`): the data folder as the
 # notebook's ``data_dir`` parameter gives it, the folder it means, the force and the prepared data
@@ -84,7 +84,7 @@ class Dataset:
 
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         """The prepared table, or ``None`` when not supplied. Its files are checked against the
-        cache entry's record first (:mod:`pack.data.entries`): an altered table is never read."""
+        cache entry's record first (:mod:`pack.store.entries`): an altered table is never read."""
         path = self.prepared.path / f"{name}.parquet"
         if not path.exists():
             return None

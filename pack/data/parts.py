@@ -5,7 +5,7 @@ is kept under ``<cache>/parts/<key>/``: the Parquet part it wrote (``part.parque
 its result, pickled (``result.pickle``: the file's row accounting, months, other forces, every
 force's counts by month and crime type, outcome types). A result without a part (a file with no
 rows of the force: another force's file in a national archive) is one sealed file,
-``<cache>/parts/<key>.sealed`` (:func:`pack.data.entries.write_sealed`), which is quicker to write.
+``<cache>/parts/<key>.sealed`` (:func:`pack.store.entries.write_sealed`), which is quicker to write.
 The key is the SHA-256 of everything the result depends on:
 
 - the file's content (SHA-256; for a file inside a zip archive, the archive's and the member's name,
@@ -23,7 +23,7 @@ The key is the SHA-256 of everything the result depends on:
 
 A part holds nothing that depends on the other files beside it (the file's rank among them, used
 to order outcomes, is added by the aggregates), so a reused part is byte for byte the one a
-prepare from scratch writes. Each entry is self-checking (:mod:`pack.data.entries`: every file's
+prepare from scratch writes. Each entry is self-checking (:mod:`pack.store.entries`: every file's
 size and SHA-256 recorded and checked before use; one that fails is discarded and the file read
 again) and the folder is bounded: least recently used entries go beyond ``PACK_CACHE_PARTS_MB``
 (default :data:`PARTS_CAP_MB`). A reused part is hard-linked into the new prepared entry (copied
@@ -31,7 +31,7 @@ where linking is impossible). ``verify`` reads no cached part (it prepares with 
 cache and with a listed set of files, for which this cache is neither read nor written).
 
 Only a file whose SHA-256 is known before it is read can be looked up: one the hash memo knows
-(:mod:`pack.data.hashing`: unchanged since it was last hashed), a zip archive, or a file at a place
+(:mod:`pack.store.hashing`: unchanged since it was last hashed), a zip archive, or a file at a place
 some stored result was read from (a key begins with :func:`path_key`, everything but the content):
 a file copied, touched or unpacked again is hashed first. Another force's street file (or zip
 member) counted in a thread is looked up once its text is read and hashed, before it is counted: a
@@ -56,7 +56,8 @@ from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 from pack.config import cache_root
-from pack.data.entries import (
+from pack.data.policeuk_file import FileResult, is_other_force_street
+from pack.store.entries import (
     SEALED,
     cache_cap_bytes,
     discard,
@@ -69,8 +70,7 @@ from pack.data.entries import (
     remove_stale,
     write_sealed,
 )
-from pack.data.hashing import file_state, sha256_text
-from pack.data.policeuk_file import FileResult, is_other_force_street
+from pack.store.hashing import file_state, sha256_text
 
 log = logging.getLogger(__name__)
 

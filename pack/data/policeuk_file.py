@@ -26,7 +26,6 @@ import pyarrow.parquet as pq
 from pack.data.discovery import force_slug, month_of_file, police_uk_parts
 from pack.data.domains import outside_uk
 from pack.data.duplicates import RepeatTally
-from pack.data.hashing import memo_key, sha256_file
 from pack.data.keys import crime_id_keys
 from pack.data.national import count_other_force_street, count_text, read_whole
 from pack.data.readers import FileReport, count_lines, read_validated
@@ -34,6 +33,7 @@ from pack.data.schemas import MONTH_PATTERN
 from pack.data.sources import kind_of_head, plain_csv
 from pack.data.specs import spec
 from pack.errors import DataError
+from pack.store.hashing import memo_key, sha256_file
 
 PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the same size
 # Columns with a value per record, which Parquet's dictionary encoding would only slow down
@@ -61,7 +61,7 @@ class FileResult:
     lost_rows: int = 0  # records of the chosen force lost (rejected): their month is not covered
     error: str | None = None
     part: str | None = None  # the Parquet part written, if any
-    memo_key: str | None = None  # the file's state when read (see pack.data.hashing.memo_key) ...
+    memo_key: str | None = None  # the file's state when read (see pack.store.hashing.memo_key) ...
     sha256: str | None = None  # ... and the SHA-256 of every byte read, when the whole file was read
     text_sha256: str | None = None  # counted the short way: the SHA-256 of its text (a zip member's too)
 

@@ -27,16 +27,6 @@ from pack.data.aggregates import check_accounts, check_domains, check_finance, c
 from pack.data.context import PrepareContext
 from pack.data.copies import read_once
 from pack.data.discovery import FoundFile, discover
-from pack.data.entries import (
-    cache_cap_bytes,
-    discard,
-    entry_problems,
-    evict_least_recently_used,
-    mark_used,
-    record_entry,
-    remove_stale,
-)
-from pack.data.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
 from pack.data.joins import check_outcome_join
 from pack.data.parts import PartCache, path_key
 from pack.data.policeuk import read_police_uk
@@ -45,6 +35,16 @@ from pack.data.specs import INPUT_NAMES, INPUTS, POLICE_UK_INPUTS
 from pack.data.tables import read_tables
 from pack.data.workforce import read_workforce
 from pack.errors import DataError
+from pack.store.entries import (
+    cache_cap_bytes,
+    discard,
+    entry_problems,
+    evict_least_recently_used,
+    mark_used,
+    record_entry,
+    remove_stale,
+)
+from pack.store.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
 
 log = logging.getLogger(__name__)
 
@@ -106,13 +106,13 @@ def prepare(
     """Validate and normalise every input under ``data_dir``; return the cached result.
 
     The cache key is the SHA-256 of every input file. Hashes are memoised while a file is
-    unchanged (:mod:`pack.data.hashing`); a data.police.uk file not in the memo is hashed by the
+    unchanged (:mod:`pack.store.hashing`); a data.police.uk file not in the memo is hashed by the
     worker that reads it, in the same pass, so new or changed data are read once, not twice.
     ``on_miss`` is called when the data must be read afresh (the build starts its kernels then).
     ``files`` (from :func:`listed_inputs`) replaces discovery: exactly those files are read.
 
     A cache entry is used only when every file it holds matches its record
-    (:mod:`pack.data.entries`); one that does not is discarded, with a log line, and prepared again.
+    (:mod:`pack.store.entries`); one that does not is discarded, with a log line, and prepared again.
 
     Raises :class:`DataError` listing every file-level problem (file, row, column, expected)
     when any input cannot be read; row-level problems are rejected and counted instead.

@@ -82,7 +82,7 @@ def write_demo_data(out: Path | str) -> Path:
 
 def generator_fingerprint() -> str:
     """SHA-256 of what decides the demo data: this package's modules and the published tables they read."""
-    from pack.data.hashing import sha256_file, sha256_text
+    from pack.store.hashing import sha256_file, sha256_text
 
     parts = [sha256_file(p) for p in sorted(Path(__file__).parent.glob("*.py"))]
     parts += [sha256_file(p) for p in sorted(PUBLISHED_DIR.glob("*.csv"))]

@@ -4,7 +4,7 @@ least-recently-used entries evicted beyond a size cap; folders left by killed pr
 An entry is a folder (a prepared data set, or one notebook's outputs) holding :data:`RECORD`:
 ``{"format": 1, "files": {relative path: {"size", "sha256", "state"}}}``. ``state`` is the file's
 size, modification time, inode and inode change time when it was hashed
-(:func:`pack.data.hashing.file_state`): a file whose state is unchanged has not been written
+(:func:`pack.store.hashing.file_state`): a file whose state is unchanged has not been written
 since, so its recorded hash still holds and it is not read again; any other file is hashed anew
 and must match. A file added to or missing from the entry fails the check too.
 
@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pack.data.hashing import file_state, sha256_file
+from pack.store.hashing import file_state, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def record_entry(folder: Path, known: dict[str, tuple[str, str]] | None = None) 
     """Hash every file of ``folder`` and write its :data:`RECORD`; return the record.
 
     ``known``: ``{path: (state, SHA-256)}`` of files hashed already (a part reused from the
-    per-file cache): a file whose :func:`~pack.data.hashing.file_state` is still the one given is
+    per-file cache): a file whose :func:`~pack.store.hashing.file_state` is still the one given is
     not read again."""
     names = _files(folder)
     given = known or {}
