@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from pack.config import PRIORITIES, Priority
 from pack.errors import NotebookError
-from pack.headlines import Trend
 from pack.periods import Month
-from pack.scorecard import headline_ids, scorecard_rows, status_counts, tiles
+from pack.summary.headlines import Trend
+from pack.summary.scorecard import headline_ids, scorecard_rows, status_counts, tiles
 from pack.verdicts import (
     DIRECTION,
     STATUS_ORDER,
@@ -308,7 +308,7 @@ def test_positions_read_from_the_national_comparison():
     from pack.config import DEMO_DATA_DIR, PLAN_FORCE
     from pack.data import ensure_demo_data, open_dataset
     from pack.periods import comparison_windows
-    from pack.scorecard import POSITION_COLUMNS, positions_table
+    from pack.summary.scorecard import POSITION_COLUMNS, positions_table
 
     ensure_demo_data(DEMO_DATA_DIR)
     _, current = comparison_windows("2024-01", 12, "2021-05")

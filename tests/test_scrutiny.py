@@ -4,10 +4,10 @@ not there."""
 import pandas as pd
 
 from pack.config import PRIORITIES, Priority
-from pack.headlines import Trend
 from pack.periods import Month
-from pack.scorecard import tiles
-from pack.scrutiny import concern_question, missing_question, questions, read_claim_verdicts
+from pack.summary.headlines import Trend
+from pack.summary.scorecard import tiles
+from pack.summary.scrutiny import concern_question, missing_question, questions, read_claim_verdicts
 
 POISSON = "exact Poisson test of the two daily rates at the 5% level"
 P1 = Priority(1, PRIORITIES[0].stem, PRIORITIES[0].title, "", "", headlines=("vso",))

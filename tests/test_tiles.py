@@ -8,11 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pack.config import PRIORITIES
-from pack.headlines import Trend
 from pack.periods import Month
-from pack.scorecard import Measure, Tile, scorecard_rows, status_counts
 from pack.spc import Variation
-from pack.tiles import counts_html, scorecard_html, short_name, sparkline, tile_html, tiles_html
+from pack.summary.headlines import Trend
+from pack.summary.scorecard import Measure, Tile, scorecard_rows, status_counts
+from pack.summary.tiles import counts_html, scorecard_html, short_name, sparkline, tile_html, tiles_html
 from pack.verdicts import STATUS_ORDER, Verdict, number
 
 MONTHS = [str(Month(2023, 1) + i) for i in range(5)]

@@ -1,8 +1,8 @@
 """Strategic summary: the six indicator tables read together, what is out of date for the period, and the
 National Crime and Policing Measures.
 
-The first screen, the scorecard and the scrutiny questions are in :mod:`pack.scorecard`, :mod:`pack.tiles`
-and :mod:`pack.scrutiny`.
+The first screen, the scorecard and the scrutiny questions are in :mod:`pack.summary.scorecard`,
+:mod:`pack.summary.tiles` and :mod:`pack.summary.scrutiny`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ them. Verdicts and wording come from :mod:`pack.verdicts`.
 
 **Tiles.** One per priority, with the headline measures chosen in :mod:`pack.config`
 (``Priority.headlines``): value with unit, the change in words, the verdict, the series for a
-sparkline (:mod:`pack.headlines`), the Making Data Count variation of its latest month, and the
+sparkline (:mod:`pack.summary.headlines`), the Making Data Count variation of its latest month, and the
 force's position against England and Wales where a national comparison is given.
 """
 
@@ -20,8 +20,8 @@ import pandas as pd
 
 from pack.config import PRIORITIES, Priority
 from pack.errors import NotebookError
-from pack.headlines import Trend
 from pack.spc import MIN_POINTS, Variation, xmr
+from pack.summary.headlines import Trend
 from pack.verdicts import (
     Verdict,
     change_words,
@@ -158,7 +158,7 @@ def tiles(
     priorities: tuple[Priority, ...] = PRIORITIES,
 ) -> list[Tile]:
     """One tile per priority with its headline measures (``Priority.headlines``). ``trends`` maps
-    indicator ids to series (:func:`pack.headlines.headline_trends`); ``positions`` is the national
+    indicator ids to series (:func:`pack.summary.headlines.headline_trends`); ``positions`` is the national
     comparison (:func:`positions_table`), absent when there is none; ``common_baseline`` is the
     baseline said once above the tiles.
 

@@ -1,6 +1,6 @@
 """Markup of the summary's first screen (tiles with sparklines), its legend and the full scorecard.
 
-Everything here is HTML or SVG text built from :mod:`pack.scorecard` records, every piece of text
+Everything here is HTML or SVG text built from :mod:`pack.summary.scorecard` records, every piece of text
 escaped. Sparklines and icons are inline SVG (no image files, nothing fetched), drawn with fixed
 decimals so the same data give the same bytes. A sparkline is an image with a text alternative
 that states what it shows (first and last month, lowest, highest and latest value, and the periods
@@ -15,10 +15,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from pack.headlines import Trend
 from pack.periods import Month
-from pack.scorecard import Measure, Tile
 from pack.spc import VARIATION_MEANINGS, Variation
+from pack.summary.headlines import Trend
+from pack.summary.scorecard import Measure, Tile
 from pack.verdicts import DIRECTION, MARKERS, STATUS_ORDER, TESTED, counts_phrase, label_months, number
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 34, 3

@@ -17,8 +17,8 @@ import pandas as pd
 
 from pack.config import CLAIMS_STEM, PRIORITIES
 from pack.periods import Month
-from pack.scorecard import Tile
 from pack.spc import MIN_POINTS, xmr
+from pack.summary.scorecard import Tile
 from pack.verdicts import Verdict, in_words, label_months, movement, number, to_float, verdict, with_unit
 
 COUNT_UNITS = ("crimes", "incidents", "records", "offences")  # recorded by the police: recording or offending?
