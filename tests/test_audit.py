@@ -24,8 +24,8 @@ from csvs import street_month, write
 
 from pack.cli import main
 from pack.config import PROJECT_ROOT
-from pack.data import record_entry
 from pack.pipeline.manifest import output_hashes
+from pack.store import record_entry
 
 pytestmark = pytest.mark.slow
 

@@ -20,9 +20,10 @@ import pytest
 from folders import thirteen_months
 
 from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, PROJECT_ROOT, SUMMARY_STEM
-from pack.data import Dataset, entry_problems, evict_least_recently_used, prepare, record_entry
+from pack.data import Dataset, prepare
 from pack.errors import DataError
 from pack.pipeline import cache
+from pack.store import entry_problems, evict_least_recently_used, record_entry
 from pack.store.hashing import memoised_sha256, memoised_sha256_many, prune_memo
 
 STREET_JAN = "police-uk/2024-01/2024-01-derbyshire-street.csv"

@@ -18,17 +18,6 @@ from pack.data.report import (
 )
 from pack.data.specs import INPUT_NAMES, INPUTS, InputSpec, spec
 from pack.data.stage import DEMO_MARKER, Prepared, listed_inputs, load_prepared, prepare
-from pack.store.entries import (
-    cache_cap_bytes,
-    discard,
-    entry_problems,
-    evict_least_recently_used,
-    mark_used,
-    process_alive,
-    record_entry,
-    remove_stale,
-)
-from pack.store.hashing import pack_code_hash, sha256_bytes, sha256_file, sha256_text
 
 __all__ = [
     "Check",
@@ -46,25 +35,13 @@ __all__ = [
     "Dataset",
     "InputSpec",
     "Prepared",
-    "cache_cap_bytes",
-    "discard",
     "ensure_demo_data",
-    "entry_problems",
-    "evict_least_recently_used",
     "listed_inputs",
     "load_prepared",
-    "mark_used",
     "open_dataset",
-    "pack_code_hash",
     "pinned_data_environment",
     "prepare",
-    "process_alive",
-    "record_entry",
-    "remove_stale",
     "resolve_data_dir",
-    "sha256_bytes",
-    "sha256_file",
-    "sha256_text",
     "spec",
     "summarise_coverage",
     "write_demo_data",

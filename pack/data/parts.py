@@ -15,7 +15,7 @@ The key is the SHA-256 of everything the result depends on:
   street file only its name and whether it is a zip member (its result holds no path but the one
   shown in the quality report, which is set to the file's own when reused);
 - the force chosen;
-- the reader's code: :func:`reader_code_hash`, over the sources of :mod:`pack.data` and of the
+- the reader's code: :func:`reader_code_hash`, over the sources of :mod:`pack.data`, of :mod:`pack.store` and of the
   foundation modules it may import (the import contracts allow it no other part of the pack), and
   the versions of Python, Arrow, pandas, pandera and NumPy, so any change to the reader, a schema
   or a library that writes the part is a new key. :data:`PARTS_FORMAT` is bumped by hand only
@@ -86,13 +86,21 @@ FOUNDATIONS = ("params.py", "periods.py", "catalogue.py", "reference.py", "confi
 LIBRARIES = ("pyarrow", "pandas", "pandera", "numpy")
 
 
+def reader_sources() -> list[Path]:
+    """The files whose code can change what the reader writes: :mod:`pack.data`, the store below it
+    (:mod:`pack.store`) and the foundation modules, sorted by path within each."""
+    package = Path(__file__).resolve().parent.parent
+    sources = [p for folder in ("data", "store") for p in (package / folder).rglob("*")]
+    paths = sorted(p for p in sources if p.is_file() and p.suffix in {".py", ".json"})
+    return paths + [package / name for name in FOUNDATIONS if (package / name).is_file()]
+
+
 @functools.cache
 def reader_code_hash() -> str:
-    """SHA-256 over the sources of :mod:`pack.data` and the foundation modules (sorted by path),
-    the versions of :data:`LIBRARIES` and Python's."""
+    """SHA-256 over :func:`reader_sources` (each file's path in the package, then its bytes), the
+    versions of :data:`LIBRARIES` and Python's."""
     package = Path(__file__).resolve().parent.parent
-    paths = sorted(p for p in (package / "data").rglob("*") if p.is_file() and p.suffix in {".py", ".json"})
-    paths += [package / name for name in FOUNDATIONS if (package / name).is_file()]
+    paths = reader_sources()
     digest = hashlib.sha256(json.dumps([sys.version, *(version(name) for name in LIBRARIES)]).encode())
     for path in paths:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")

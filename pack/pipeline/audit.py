@@ -18,9 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from pack.config import DEMO_DATA_DIR, PROJECT_ROOT
-from pack.data import listed_inputs, sha256_file
+from pack.data import listed_inputs
 from pack.errors import DataError, PackError
 from pack.pipeline.manifest import CLAIMS_IN_PACK, ManifestError, manifest_parameters, output_hashes, read_manifest
+from pack.store import sha256_file
 
 
 def manifest_data_folder(data_dir: str) -> Path:

@@ -23,7 +23,7 @@ import shutil
 from pathlib import Path
 
 from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, cache_root
-from pack.data import (
+from pack.store import (
     cache_cap_bytes,
     discard,
     entry_problems,

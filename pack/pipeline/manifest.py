@@ -20,10 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from pack.config import NOTEBOOK_DIR
-from pack.data import Prepared, sha256_file
+from pack.data import Prepared
 from pack.errors import PackError, ParameterError
 from pack.params import BuildParameters
 from pack.pipeline.guard import MANIFEST, PACK_FORMAT, pack_files
+from pack.store import sha256_file
 
 MANIFEST_VERSION = 2
 CLAIMS_IN_PACK = "claims.csv"

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pack.config import cache_root
-from pack.data import process_alive, remove_stale
 from pack.pipeline.guard import FAILURE_MARKER, PACK_FORMAT, failure_folder, is_failure_folder, is_pack
 from pack.pipeline.kernels import kill_all_kernels
 from pack.pipeline.results import BuildResult
+from pack.store import process_alive, remove_stale
 
 log = logging.getLogger(__name__)
 
