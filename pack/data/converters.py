@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as arrow
 import pyarrow.compute as pc
 
-from pack.data import schemas
+import pack.data.schemas as schemas
 from pack.reference import is_rural_code
 
 number_column = schemas.parse_numbers  # text to float64 (thousands separators dropped), NaN if not a number

@@ -18,7 +18,8 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from pack.data import converters, schemas
+import pack.data.converters as converters
+import pack.data.schemas as schemas
 from pack.data.domains import OUTCOME_DOMAINS, STOP_SEARCH_DOMAINS, STREET_DOMAINS, Domain
 
 Reader = Literal["police_uk", "table", "workforce"]
