@@ -77,11 +77,6 @@ class FunnelFit:
         """Standard deviation of a unit's rate at ``population`` under the target (and ``τ²``)."""
         return np.sqrt(PER * self.target / np.asarray(population, dtype="float64") + self.tau2)
 
-    def z_scores(self, counts: np.ndarray, populations: np.ndarray) -> np.ndarray:
-        """Each unit's distance from the target in standard deviations (overdispersion-adjusted)."""
-        rates = PER * np.asarray(counts, dtype="float64") / np.asarray(populations, dtype="float64")
-        return (rates - self.target) / self.sd(populations)
-
     @property
     def method(self) -> str:
         """One sentence on the limits drawn, for captions."""

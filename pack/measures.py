@@ -76,17 +76,6 @@ def rolling_total(series: pd.Series, length: int = 12) -> pd.Series:
     return full.rolling(length, min_periods=length).sum()
 
 
-def rolling_12_month_total(series: pd.Series) -> pd.Series:
-    """Rolling 12-month total by calendar month (:func:`rolling_total`); NaN for the first 11 months
-    and for every 12 months that include a month with no value.
-
-    >>> s = pd.Series(range(1, 14), index=[f"2023-{m:02d}" for m in range(1, 13)] + ["2024-01"])
-    >>> float(rolling_12_month_total(s).iloc[-1])
-    90.0
-    """
-    return rolling_total(series, 12)
-
-
 def percentage_change(baseline: float, current: float) -> float | None:
     """``(current - baseline) / baseline * 100``; ``None`` when the baseline is zero."""
     if baseline == 0:

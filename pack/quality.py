@@ -54,31 +54,6 @@ def rejection_reasons_table(quality: QualityReport) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["input", "reason", "rows"])
 
 
-def file_accounts_table(quality: QualityReport, inputs: list[str] | None = None) -> pd.DataFrame:
-    """Where every line of each file went: lines = header + blank + lines continuing a record + kept
-    + rejected + other forces + repeated; with its exact duplicate rows (kept) and stray quotes mended."""
-    rows = [
-        {
-            "file": a.file,
-            "lines": a.lines,
-            "header": a.header,
-            "blank": a.blank,
-            "continuing a record": a.continuation,
-            "kept": a.kept,
-            "rejected": a.rejected,
-            "other forces": a.other_forces,
-            "repeated (not counted)": a.repeated,
-            "exact duplicates (kept)": a.duplicates,
-            "stray quotes mended": a.mended,
-            "balanced": "yes" if a.balanced else "NO",
-        }
-        for name in INPUT_NAMES
-        if inputs is None or name in inputs
-        for a in quality.input(name).file_accounts
-    ]
-    return pd.DataFrame(rows)
-
-
 def checks_table(quality: QualityReport) -> pd.DataFrame:
     """Cross-checks (unmatched LSOAs, totals that disagree ...)."""
     return pd.DataFrame([asdict(c) for c in quality.checks], columns=["check", "severity", "detail", "resolution"])

@@ -23,7 +23,7 @@ from pack.figures import (
     window_total,
 )
 from pack.indicators import indicator_row
-from pack.measures import rolling_12_month_total, rolling_total
+from pack.measures import rolling_total
 from pack.periods import Month, Window, month_range, rolling_window
 
 MONTHS = [str(m) for m in month_range(Month(2021, 1), Month(2023, 12))]  # 36 months
@@ -150,7 +150,7 @@ def test_rolling_totals_run_by_calendar_month_and_stop_at_a_gap() -> None:
     # 2023-01 .. 2024-02 with June 2023 missing: 13 values spanning 14 months
     months = [m for m in months_from("2023-01", "2024-02") if m != "2023-06"]
     series = pd.Series(1.0, index=months)
-    rolling = rolling_12_month_total(series)
+    rolling = rolling_total(series, 12)
     assert list(rolling.index) == months_from("2023-01", "2024-02")  # every calendar month
     assert rolling.dropna().empty  # every 12 months ending 2023-12 .. 2024-02 contains June 2023
     whole = pd.Series(range(1, 15), index=months_from("2023-01", "2024-02"), dtype=float)

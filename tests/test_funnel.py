@@ -64,7 +64,15 @@ def test_exact_poisson_limits_when_there_is_no_overdispersion():
 def test_only_the_first_unit_is_beyond_the_overdispersed_limits():
     fit = fit_funnel(COUNTS, POPULATIONS)
     # z adjusted = (rate - r0) / sqrt(1000 r0 / N + tau²)
-    assert fit.z_scores(COUNTS, POPULATIONS).round(3).tolist() == [3.527, -1.096, 1.140, -0.690, 0.756, -0.543]
+    rates = 1000 * COUNTS / POPULATIONS
+    assert ((rates - fit.target) / fit.sd(POPULATIONS)).round(3).tolist() == [
+        3.527,
+        -1.096,
+        1.140,
+        -0.690,
+        0.756,
+        -0.543,
+    ]
     assert positions(fit, COUNTS, POPULATIONS) == ["above the 99.8% limit"] + ["within the 95% limits"] * 5
     # without the adjustment every unit would be beyond the 99.8% limits
     poisson = FunnelFit(fit.target, 1.0, 0.0, 6)

@@ -35,8 +35,6 @@ class PrepareContext:
     hashed: dict[Path, tuple[str, str]] = field(default_factory=dict)  # path: (memo key, SHA-256) from reading
     digests: dict[Path, str] = field(default_factory=dict)  # SHA-256 of the files known before reading
     parts: PartCache = field(default_factory=lambda: PartCache(enabled=False))  # per-file results to reuse
-    files_read: int = 0  # data.police.uk files read by this prepare ...
-    files_reused: int = 0  # ... and reused from the per-file cache
 
     def start_workers(self, sizes: list[int]) -> None:
         """Worker processes (one per core, at most four) when the files to read total

@@ -32,22 +32,12 @@ _NIBBLE = np.full(256, 255, dtype=np.uint8)
 for _value, _char in enumerate(_HEX_DIGITS):
     _NIBBLE[_char] = _value
 
-_MASK = (1 << 64) - 1
 _SEEDS = (0x243F6A8885A308D3, 0x13198A2E03707344)  # the key's two halves: digits of pi
 _M1, _M2 = 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53
 
 
-def _mix(x: int) -> int:
-    """MurmurHash3's fmix64 on a Python integer."""
-    x ^= x >> 33
-    x = (x * _M1) & _MASK
-    x ^= x >> 33
-    x = (x * _M2) & _MASK
-    return x ^ (x >> 33)
-
-
 def _mix_array(x: np.ndarray) -> np.ndarray:
-    """:func:`_mix` on a ``uint64`` array (multiplication wraps modulo 2**64, as intended)."""
+    """MurmurHash3's fmix64 on a ``uint64`` array (multiplication wraps modulo 2**64, as intended)."""
     x = x ^ (x >> np.uint64(33))
     x = x * np.uint64(_M1)
     x = x ^ (x >> np.uint64(33))
@@ -55,33 +45,9 @@ def _mix_array(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(33))
 
 
-def crime_id_key(crime_id: str) -> tuple[int, int] | None:
-    """The 128-bit key of one Crime ID as ``(hi, lo)``; ``None`` for an empty ID. The reference
-    for :func:`crime_id_keys`, which computes the same for a whole column at once.
-
-    >>> crime_id_key("") is None
-    True
-    >>> crime_id_key("0" * 63 + "1") != crime_id_key("0" * 64)
-    True
-    """
-    if not crime_id:
-        return None
-    if len(crime_id) == HEX_ID_LENGTH and all(c in "0123456789abcdef" for c in crime_id):
-        raw = bytes.fromhex(crime_id)
-        words = [int.from_bytes(raw[i : i + 8], "little") for i in range(0, 32, 8)]
-        halves = []
-        for state in _SEEDS:
-            for word in words:
-                state = _mix(state ^ word)
-            halves.append(state)
-        return halves[0], halves[1]
-    digest = hashlib.blake2b(crime_id.encode("utf-8"), digest_size=16).digest()
-    return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
-
-
 def crime_id_keys(ids: arrow.Array | arrow.ChunkedArray) -> tuple[arrow.Array, arrow.Array]:
-    """``(hi, lo)`` key columns (``uint64``, null where the ID is empty) for a column of Crime IDs,
-    equal value by value to :func:`crime_id_key`; vectorised for published (hexadecimal) IDs."""
+    """``(hi, lo)`` key columns (``uint64``, null where the ID is empty) for a column of Crime IDs, as
+    the module's docstring defines them; vectorised for published (hexadecimal) IDs."""
     if isinstance(ids, arrow.ChunkedArray):
         ids = ids.combine_chunks() if ids.num_chunks else arrow.array([], arrow.string())
     ids = pc.fill_null(ids.cast(arrow.large_string()), "")

@@ -69,8 +69,6 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
     for i, result in read.items():
         results[i] = result
     fresh, reused = len(todo) - found, len(jobs) - len(todo) + found
-    ctx.files_read += fresh
-    ctx.files_reused += reused
     gathered = iter(results)
     for name in POLICE_UK_INPUTS:
         _collect(ctx, name, by_input[name], ranks[name], [next(gathered) for _ in by_input[name]])

@@ -67,7 +67,6 @@ class InputSpec:
 
     name: str
     title: str
-    publisher: str
     where: str
     reader: Reader
     recognise: Recognise  # header rule: (columns as written, columns lower-cased) -> this input?
@@ -126,15 +125,12 @@ STOP_SEARCH_COLUMNS = (
     "Removal of more than just outer clothing",
 )
 
-ONS = "Office for National Statistics"
-FORCE_OR_PCC = "The force / PCC office"
 STATS19_WHERE = "https://www.gov.uk/government/statistical-data-sets/road-safety-open-data"
 
 INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "street",
         "data.police.uk street-level crime and ASB",
-        "Home Office / data.police.uk",
         "https://data.police.uk/data/ (custom download or archive)",
         reader="police_uk",
         recognise=columns("Crime ID", "Month", "Falls within", "Crime type"),
@@ -150,7 +146,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "outcomes",
         "data.police.uk outcomes",
-        "Home Office / data.police.uk",
         "https://data.police.uk/data/ (tick 'include outcomes')",
         reader="police_uk",
         recognise=columns("Crime ID", "Month", "Outcome type"),
@@ -166,7 +161,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "stop_search",
         "data.police.uk stop and search",
-        "Home Office / data.police.uk",
         "https://data.police.uk/data/ (tick 'include stop and search')",
         reader="police_uk",
         recognise=columns("Type", "Date", "Object of search", "Outcome"),
@@ -181,7 +175,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "collisions",
         "STATS19 road collisions",
-        "Department for Transport",
         STATS19_WHERE,
         reader="table",
         recognise=_stats19_collisions,
@@ -193,7 +186,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "casualties",
         "STATS19 road casualties",
-        "Department for Transport",
         STATS19_WHERE,
         reader="table",
         recognise=lower_columns("casualty_severity"),
@@ -205,7 +197,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "rural_urban",
         "LSOA rural-urban classification",
-        ONS,
         "https://geoportal.statistics.gov.uk/ (Rural Urban Classification (2011/2021) of LSOAs)",
         reader="table",
         recognise=any_lower_column("ruc11cd", "ruc21cd"),
@@ -217,7 +208,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "population",
         "LSOA population estimates",
-        ONS,
         "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates "
         "(lower layer super output area population estimates)",
         reader="table",
@@ -230,7 +220,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "workforce",
         "Police workforce (officers, PCSOs, staff, specials)",
-        "Home Office police workforce statistics or the force",
         "https://www.gov.uk/government/collections/police-workforce-england-and-wales",
         reader="workforce",
         recognise=_workforce,
@@ -242,7 +231,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "calls",
         "999 and 101 call handling, monthly",
-        "The force (999 bands: police.uk)",
         "supplied by the force / PCC office; 999 answer-time bands at https://www.police.uk/",
         reader="table",
         recognise=lower_columns("month", "line", "calls_received"),
@@ -255,7 +243,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "finance",
         "Revenue budget, capital programme and funding",
-        "PCC office",
         "the PCC's budget report / statement of accounts",
         reader="table",
         recognise=lower_columns("year", "table", "line", "value_gbp_m"),
@@ -267,7 +254,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "consultation",
         "Public consultation survey counts",
-        "PCC office",
         "the plan's consultation appendix",
         reader="table",
         recognise=lower_columns("priority", "strongly_agree", "agree"),
@@ -279,7 +265,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "mi",
         "Management information (long format)",
-        FORCE_OR_PCC,
         "supplied by the force / PCC office",
         reader="table",
         recognise=lower_columns("indicator_id", "period_start", "period_end", "value"),
@@ -291,7 +276,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "hotspots",
         "ASB hotspot patrol areas",
-        FORCE_OR_PCC,
         "the force's hotspot patrol list (Grip / Serious Violence Duty funding returns)",
         reader="table",
         recognise=lower_columns("lsoa_code", "patrolled_from"),
@@ -303,7 +287,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "ethnicity_population",
         "Population of the force area by ethnic group",
-        ONS,
         "Census 2021 table TS021 (ethnic group) for the force area's LSOAs, summed to the five broad "
         "groups data.police.uk uses for officer-defined ethnicity (Asian, Black, Mixed, White, Other)",
         reader="table",
@@ -316,7 +299,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "force_areas",
         "Local authority district to community safety partnership to police force area lookup",
-        ONS,
         "https://geoportal.statistics.gov.uk/ (Local Authority District to Community Safety Partnership to "
         "Police Force Area lookup, e.g. LAD16_CSP16_PFA16_EW_LU); used with the LSOA population and "
         "rural-urban lookup for force and district populations",
@@ -330,7 +312,6 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "peers",
         "Most similar group of forces (peers)",
-        "Home Office most similar groups, as published by HMICFRS / IOPC",
         "IOPC 'Most similar force (MSF) groups' or HMICFRS value-for-money data; replaces the unverified "
         "default in data/published/peers.csv",
         reader="table",
