@@ -16,7 +16,7 @@ from pack.measures import (
     percentage_change,
     poisson_change_p_value,
     rate_ratio,
-    rolling_12_month_total,
+    rolling_total,
     verdict,
     window_total,
 )
@@ -34,7 +34,7 @@ def series(values, start="2023-01"):
 def test_window_total_and_rolling_total_by_hand():
     s = series(list(range(1, 15)))  # 2023-01 .. 2024-02 = 1..14
     assert window_total(s, rolling_window("2024-01", 12)) == sum(range(2, 14))  # 2..13 = 90
-    rolling = rolling_12_month_total(s)
+    rolling = rolling_total(s, 12)
     assert rolling.isna().sum() == 11
     assert rolling.iloc[11] == 78 and rolling.iloc[13] == 102
 
