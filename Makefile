@@ -54,10 +54,11 @@ test-fast: setup ## Run the fast tests only (no whole-pack builds, no browser): 
 lab: setup ## JupyterLab on notebooks/ and read-only copies of the latest pack's executed notebooks (ARGS=PACK)
 	$(PY) run_pack.py lab $(ARGS)
 
-lint: setup ## ruff check, ruff format --check and the architecture contracts (import-linter)
-	$(PY) -m ruff check pack tests run_pack.py benchmarks
-	$(PY) -m ruff format --check pack tests run_pack.py benchmarks
+lint: setup ## ruff, the architecture contracts (import-linter: layers, no import cycles) and the size limits
+	$(PY) -m ruff check pack tests run_pack.py benchmarks tools
+	$(PY) -m ruff format --check pack tests run_pack.py benchmarks tools
 	$(VENV)/bin/lint-imports --no-cache
+	$(PY) tools/check_sizes.py
 
 bench: setup ## Benchmark the build against naive papermill + nbconvert, and a national prepare against bare DuckDB
 	$(PY) benchmarks/bench_build.py $(ARGS)
