@@ -1,4 +1,4 @@
-"""Issue 22 in the indicator rows: the test that fits the data, the nine status words, SPC charts as
+"""The statistics of the indicator rows: the test that fits the data, the nine status words, SPC charts as
 Making Data Count draws them, and three baselines, each checked through the code the notebooks call."""
 
 from __future__ import annotations

@@ -156,10 +156,6 @@ def test_force_names_in_the_files_are_all_placed(national) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not hasattr(__import__("pack.charts").charts, "funnel_chart"),
-    reason="pack.charts.funnel_chart is lane F's (points and limits tables, see pack.forces.GroupComparison)",
-)
 def test_priority_two_compares_every_force_with_a_funnel_plot(shared_real_data: Path, tmp_path: Path) -> None:
     """As a build with the national folder and --period 2022-02 --window 3 runs it."""
     import nbformat
