@@ -169,22 +169,24 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from pack.periods import parse_window
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
-    result = build(
-        period_end=args.period,
-        output_dir=args.out,
-        jobs=args.jobs,
-        cell_timeout=args.cell_timeout,
-        force=args.force,
-        claims_file=args.claims,
+    request = BuildRequest(
         data_dir=args.data,
+        period_end=args.period,
         window=parse_window(args.window),
         baseline_end=args.baseline,
         police_force=args.police_force,
         public=args.public,
         suppress_below=args.suppress_below,
+        output_dir=args.out,
+        jobs=args.jobs,
+        cell_timeout=args.cell_timeout,
+        force=args.force,
+        claims_file=args.claims,
     )
+    result = build(request)
     if not result.ok:
         failed = [n for n in result.failures if n.failure.kind != "not run"]
         print(f"error: {len(failed)} notebook(s) failed; no evidence pack written:", file=sys.stderr)

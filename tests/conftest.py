@@ -57,10 +57,11 @@ def fixture_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One full build on the demo data (the default period), shared by the slow tests."""
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
     out = tmp_path_factory.mktemp("packs") / "demo"
-    result = build(output_dir=out)
+    result = build(BuildRequest(output_dir=out))
     assert result.ok, [n.error for n in result.notebooks]
     return out
 
@@ -68,9 +69,10 @@ def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def real_pack(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One full build on Derbyshire's real files, 12 months ending March 2022, shared by the slow tests."""
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
     out = tmp_path_factory.mktemp("packs") / "real-2022-03"
-    result = build(output_dir=out, period_end="2022-03", data_dir=str(real_data))
+    result = build(BuildRequest(output_dir=out, period_end="2022-03", data_dir=str(real_data)))
     assert result.ok, [n.error for n in result.notebooks]
     return out

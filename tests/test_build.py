@@ -140,10 +140,11 @@ def test_real_data_inputs_ending_before_the_period_are_named(real_data, caplog):
 
 def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
     from pack.pipeline.manifest import output_hashes
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
     again = tmp_path / "again"
-    result = build(output_dir=again, force=True)
+    result = build(BuildRequest(output_dir=again, force=True))
     assert result.ok and not any(n.reused for n in result.notebooks)
     first, second = output_hashes(demo_pack), output_hashes(again)
     first.pop("screenshot.png", None)
@@ -151,9 +152,10 @@ def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
 
 
 def test_unchanged_rebuild_reuses_every_notebook(demo_pack, tmp_path):
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
-    result = build(output_dir=tmp_path / "reuse")
+    result = build(BuildRequest(output_dir=tmp_path / "reuse"))
     assert result.ok and all(n.reused for n in result.notebooks)
 
 

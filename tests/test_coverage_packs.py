@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pack.periods import Month, month_range
+from pack.pipeline.request import BuildRequest
 from pack.pipeline.run import build
 
 pytestmark = pytest.mark.slow
@@ -38,7 +39,7 @@ def pages(pack: Path) -> list[Path]:
 
 def test_real_pack_for_march_2022_shows_nothing_for_the_uncovered_baseline(real_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack"
-    result = build(period_end="2022-03", output_dir=out, data_dir=str(real_data))
+    result = build(BuildRequest(period_end="2022-03", output_dir=out, data_dir=str(real_data)))
     assert result.ok, [n.error for n in result.notebooks]
     assert table_problems(out, STREET_REAL, OUTCOMES_REAL, "2022-03") == []
     for page in pages(out):
@@ -70,7 +71,7 @@ def test_real_pack_with_a_month_taken_out(real_data: Path, tmp_path: Path) -> No
     shutil.copytree(real_data, data, copy_function=os.link)
     (data / "police-uk" / "derbyshire" / "2021-09" / "2021-09-derbyshire-street.csv").unlink()
     out = tmp_path / "pack"
-    result = build(period_end="2022-11", output_dir=out, data_dir=str(data), baseline_end="2021-11")
+    result = build(BuildRequest(period_end="2022-11", output_dir=out, data_dir=str(data), baseline_end="2021-11"))
     assert result.ok, [n.error for n in result.notebooks]
     street = STREET_REAL - {"2021-09"}
     assert table_problems(out, street, OUTCOMES_REAL, "2022-11") == []
@@ -144,7 +145,7 @@ def test_no_figure_of_a_built_pack_spans_an_uncovered_month(
     with tempfile.TemporaryDirectory() as work:
         folder, out = Path(work) / "data", Path(work) / "pack"
         synthetic_folder(folder, street, outcomes)
-        result = build(period_end=PERIOD, output_dir=out, data_dir=str(folder), baseline_end=baseline)
+        result = build(BuildRequest(period_end=PERIOD, output_dir=out, data_dir=str(folder), baseline_end=baseline))
         assert result.ok, [n.error for n in result.notebooks]
         assert table_problems(out, set(street), set(outcomes), PERIOD) == []
         uncovered = [

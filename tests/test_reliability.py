@@ -242,14 +242,6 @@ def test_bad_parameters_stop_before_any_notebook(data: Path, tmp_path: Path, cap
         assert not out.exists()
 
 
-def test_unknown_build_parameter_is_an_error() -> None:
-    from pack.errors import ParameterError
-    from pack.pipeline.run import build
-
-    with pytest.raises(ParameterError, match="unknown build parameter"):
-        build(period_end="2024-01", winodw=12)
-
-
 def test_more_jobs_than_notebooks_never_races(data: Path, tmp_path: Path, capsys) -> None:
     """Kernels start one at a time: parallel notebooks cannot collide on ports at start-up; and
     ``--jobs`` beyond the notebooks that can run at once starts no idle kernels."""

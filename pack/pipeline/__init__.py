@@ -13,7 +13,8 @@ import sys
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from pack.pipeline.audit import diff_packs, verify  # noqa: E402
+from pack.pipeline.request import BuildRequest  # noqa: E402
 from pack.pipeline.results import BuildResult, NotebookResult  # noqa: E402
 from pack.pipeline.run import build  # noqa: E402
 
-__all__ = ["BuildResult", "NotebookResult", "build", "diff_packs", "verify"]
+__all__ = ["BuildRequest", "BuildResult", "NotebookResult", "build", "diff_packs", "verify"]

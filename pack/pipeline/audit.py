@@ -26,7 +26,7 @@ from pack.store import sha256_file
 
 def manifest_data_folder(data_dir: str) -> Path:
     """The data folder a manifest names: absolute as written, a relative one from the project
-    root (the build records it so; see :func:`pack.pipeline.run.data_parameter`)."""
+    root (the build records it so; see :func:`pack.pipeline.request.data_parameter`)."""
     path = Path(data_dir)
     return path if path.is_absolute() else PROJECT_ROOT / path
 
@@ -114,6 +114,7 @@ def verify(pack_dir: Path | str, data_dir: Path | str | None = None) -> tuple[bo
     the inputs named) when an input the manifest lists is missing from the data folder or differs.
     """
     from pack.pipeline.publish import interruptible, remove_on_interrupt
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
     pack_dir = Path(pack_dir).absolute()
@@ -144,14 +145,11 @@ def verify(pack_dir: Path | str, data_dir: Path | str | None = None) -> tuple[bo
         os.environ["PACK_CACHE_DIR"] = str(Path(tmp) / "cache")  # private and empty: nothing is trusted
         try:
             out = Path(tmp) / "rebuild"
-            result = build(
-                params,
-                output_dir=out,
-                force=True,
-                claims_file=claims,
-                data_folder=folder,
-                inputs=listed_inputs(folder, manifest["inputs"]),
+            inputs = listed_inputs(folder, manifest["inputs"])
+            request = BuildRequest.from_parameters(
+                params, output_dir=out, force=True, claims_file=claims, data_folder=folder, inputs=inputs
             )
+            result = build(request)
             if not result.ok:
                 failed = "; ".join(f"{n.stem}: {n.error}" for n in result.failures)
                 return False, [f"the rebuild failed: {failed}", *edited]

@@ -17,7 +17,7 @@ import shutil
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pack.config import (
@@ -25,13 +25,12 @@ from pack.config import (
     DEFAULT_BUILD_ROOT,
     DEMO_DATA_DIR,
     NOTEBOOK_DIR,
+    PLAN_FORCE,
     PRIORITIES,
-    PROJECT_ROOT,
     SUMMARY_STEM,
 )
 from pack.data import Prepared, pinned_data_environment, prepare, resolve_data_dir
 from pack.errors import DataError, ParameterError
-from pack.params import BuildParameters
 from pack.periods import Month, Window, comparison_windows, require_covered
 from pack.pipeline.execute import check_notebook_parameters, execute_one, kernel_env
 from pack.pipeline.guard import check_output_folder, is_disk_error, write_error
@@ -47,6 +46,7 @@ from pack.pipeline.publish import (
     staging_path,
     swap_into_place,
 )
+from pack.pipeline.request import BuildRequest
 from pack.pipeline.results import BuildResult, NotebookFailure, NotebookResult
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,6 @@ log = logging.getLogger(__name__)
 PRIORITY_STEMS = tuple(p.stem for p in PRIORITIES)
 PARALLEL_STEMS = (*PRIORITY_STEMS, CLAIMS_STEM)  # run at once; the summary runs after them
 ALL_STEMS = (*PARALLEL_STEMS, SUMMARY_STEM)
-BUILD_OPTIONS = ("data_dir", "window", "baseline_end", "police_force", "public", "suppress_below")
 
 
 def default_period(prepared: Prepared) -> str:
@@ -123,61 +122,30 @@ def check_claims_file(path: Path) -> None:
             )
 
 
-def data_parameter(given: str, folder: Path) -> str:
-    """The ``data_dir`` a pack records: an absolute folder as given; a relative one written from
-    the project root (the same whatever the working folder was), so ``verify`` finds it again.
-
-    >>> data_parameter("data/demo", PROJECT_ROOT / "data" / "demo")
-    'data/demo'
-    >>> data_parameter("/srv/data", Path("/srv/data"))
-    '/srv/data'
-    """
-    if Path(given).is_absolute():
-        return given
-    return Path(os.path.relpath(folder, PROJECT_ROOT)).as_posix()
-
-
-def build(
-    params: BuildParameters | None = None,
-    *,
-    period_end: str | None = None,
-    output_dir: Path | str | None = None,
-    jobs: int | None = None,
-    cell_timeout: int | None = 600,
-    force: bool = False,
-    claims_file: Path | str | None = None,
-    data_folder: Path | None = None,
-    inputs: list | None = None,
-    **kwargs: object,
-) -> BuildResult:
-    """Build the evidence pack. Returns a :class:`BuildResult`; raises :class:`PackError` for
-    bad parameters, data or output folder before any notebook runs, and :class:`OutputError`
-    (``cannot write ... (no space left on device)``) when the pack cannot be written.
-
-    ``data_folder`` and ``inputs`` are for ``verify``: the folder that ``params.data_dir`` means
-    there, and exactly the files to read (see :func:`pack.data.listed_inputs`).
-    """
+def build(request: BuildRequest) -> BuildResult:
+    """Build the evidence pack ``request`` asks for (made by the command line and by ``verify``).
+    Returns a :class:`BuildResult`; raises :class:`PackError` for bad parameters, data or output
+    folder before any notebook runs, and :class:`OutputError` (``cannot write ... (no space left on
+    device)``) when the pack cannot be written."""
     kernel_env()
-    unknown = sorted(set(kwargs) - set(BUILD_OPTIONS))
-    if unknown:
-        raise ParameterError(f"unknown build parameter(s) {', '.join(unknown)}; known: {', '.join(BUILD_OPTIONS)}")
-    jobs = check_jobs(jobs)
-    cell_timeout = check_cell_timeout(cell_timeout)
-    out = Path(os.path.abspath(output_dir)) if output_dir else None
-    given = str(kwargs.pop("data_dir", "data/demo")) if params is None else params.data_dir
-    data_path = Path(os.path.abspath(data_folder or resolve_data_dir(given)))
+    jobs = check_jobs(request.jobs)
+    request = replace(
+        request,
+        cell_timeout=check_cell_timeout(request.cell_timeout),
+        claims_file=Path(os.path.abspath(request.claims_file)) if request.claims_file else None,
+    )
+    out = Path(os.path.abspath(request.output_dir)) if request.output_dir else None
+    data_path = Path(os.path.abspath(request.data_folder or resolve_data_dir(request.data_dir)))
     if out is not None:
-        check_output_folder(out, data_path, output_dir)
-    claims = Path(os.path.abspath(claims_file)) if claims_file else None
-    if claims is not None:
-        check_claims_file(claims)
+        check_output_folder(out, data_path, request.output_dir)
+    if request.claims_file is not None:
+        check_claims_file(request.claims_file)
     for stem in ALL_STEMS:
         check_notebook_parameters(NOTEBOOK_DIR / f"{stem}.ipynb")
-    request = _Request(params, given, data_path, period_end, out, cell_timeout, force, claims, inputs, kwargs)
     kernels = _Kernels(jobs)
     with interruptible(out) as state:
         try:
-            return _build(request, kernels)
+            return _build(request, data_path, out, kernels)
         except OSError as exc:
             error = write_error(exc, state.out or DEFAULT_BUILD_ROOT, data_path)
             if error is None:
@@ -185,22 +153,6 @@ def build(
             raise error from exc
         finally:
             kernels.shutdown()
-
-
-@dataclass(frozen=True)
-class _Request:
-    """What a build was asked for, checked (see :func:`build`)."""
-
-    params: BuildParameters | None
-    given: str  # the data folder as given
-    data_path: Path  # the data folder, absolute
-    period_end: str | None
-    out: Path | None  # absolute; None: build/<period>
-    cell_timeout: int | None
-    force: bool
-    claims_file: Path | None
-    inputs: list | None
-    options: dict
 
 
 class _Kernels:
@@ -259,24 +211,21 @@ def _warn_inputs_ending_early(prepared: Prepared, period_end: str) -> None:
             )
 
 
-def _build(request: _Request, kernels: _Kernels) -> BuildResult:
-    params, given, data_path, out = request.params, request.given, request.data_path, request.out
-    kwargs = dict(request.options)
+def _build(request: BuildRequest, data_path: Path, out: Path | None, kernels: _Kernels) -> BuildResult:
     set_stage("preparing the data")
     if data_path == DEMO_DATA_DIR.absolute():
         from pack.data import ensure_demo_data
 
         ensure_demo_data(DEMO_DATA_DIR)
     if not data_path.is_dir():
-        raise ParameterError(f"data folder {given} does not exist or is not a folder")
-    if params is None:
-        log.info("Prepare: validating the data in %s", given)
-    force_name = params.police_force if params else str(kwargs.get("police_force") or "Derbyshire Constabulary")
+        raise ParameterError(f"data folder {request.data_dir} does not exist or is not a folder")
+    if request.data_folder is None:
+        log.info("Prepare: validating the data in %s", request.data_dir)
     # the kernels start while the data are read
-    prepared = prepare(data_path, force_name, on_miss=kernels.start, files=request.inputs)
-    if params is None:
-        period = request.period_end or default_period(prepared)
-        params = BuildParameters.create(period_end=period, data_dir=data_parameter(given, data_path), **kwargs)  # type: ignore[arg-type]
+    # (an empty force name is refused with the other parameters, once the data give the default period)
+    force = request.police_force or PLAN_FORCE
+    prepared = prepare(data_path, force, on_miss=kernels.start, files=request.inputs)
+    params = request.parameters(request.period_end or default_period(prepared), data_path)
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
     street_months = prepared.quality.months("street")
     if street_months:
@@ -318,59 +267,57 @@ def _raise_disk_errors(result: BuildResult) -> None:
             raise OSError(int(match["errno"]), match["strerror"], match["filename"])
 
 
-def _execute_and_render(
-    request: _Request,
-    result: BuildResult,
-    staging: Path,
-    prepared: Prepared,
-    windows: tuple[Window, Window],
-    kernels: _Kernels,
-    env: dict[str, str],
-) -> BuildResult:
-    """Run the notebooks into ``staging``, render, write the manifest and swap into ``out``."""
-    from pack.pipeline import cache, render
-    from pack.pipeline.manifest import CLAIMS_IN_PACK, write_manifest
+@dataclass(frozen=True)
+class _Execution:
+    """What running one notebook of a build needs: the request, the staging folder, the prepared
+    data, the kernels and their environment, the notebooks' parameters."""
 
-    out, params, claims_file = result.output_dir, result.params, request.claims_file
-    baseline, current = windows
-    notebook_params = params.notebook_parameters(".")
-    if claims_file is not None:
-        shutil.copyfile(claims_file, staging / CLAIMS_IN_PACK)
-    set_stage("running the notebooks")
-    log.info(
-        "Execute: %d notebooks (%d priorities and the claims check, %d at a time, then the strategic summary) for %s",
-        len(ALL_STEMS),
-        len(PRIORITY_STEMS),
-        kernels.jobs,
-        current.label,
-    )
+    request: BuildRequest
+    staging: Path
+    prepared: Prepared
+    kernels: _Kernels
+    env: dict[str, str]
+    notebook_params: dict
 
-    def run(stem: str, extra: dict) -> NotebookResult:
-        key = cache.notebook_key(stem, notebook_params, prepared.key, extra)
-        if not request.force and cache.restore(key, stem, staging):
+    def run(self, stem: str, extra: dict) -> NotebookResult:
+        """One notebook: reused from the cache when its key is there (and the build is not forced),
+        else executed in a warm kernel, rendered in this worker and stored in the cache."""
+        from pack.pipeline import cache, render
+
+        key = cache.notebook_key(stem, self.notebook_params, self.prepared.key, extra)
+        if not self.request.force and cache.restore(key, stem, self.staging):
             log.info("Execute: %s unchanged, reused from the cache", stem)
             return NotebookResult(stem, reused=True)
-        outcome = execute_one(stem, staging, notebook_params, request.cell_timeout, kernels.start(), env)
+        outcome = execute_one(
+            stem, self.staging, self.notebook_params, self.request.cell_timeout, self.kernels.start(), self.env
+        )
         if outcome.error is not None:
             log.error("Execute: %s FAILED: %s", stem, outcome.error)
             return outcome
         try:
-            render.render_notebook(stem, staging)  # in this worker, while other kernels run
+            render.render_notebook(stem, self.staging)  # in this worker, while other kernels run
         except Exception as exc:  # noqa: BLE001 - a notebook that cannot be rendered fails alone
             if is_disk_error(exc):
                 raise  # the disk is full or read-only: the build stops ("cannot write ...")
             failure = NotebookFailure("render", f"ran, but could not be rendered: {type(exc).__name__}: {exc}")
             log.error("Execute: %s FAILED: %s", stem, failure.message)
             return NotebookResult(stem, outcome.seconds, failure=failure)
-        cache.store(key, stem, staging)
+        cache.store(key, stem, self.staging)
         log.info("Execute: %s done in %.1f s", stem, outcome.seconds)
         return outcome
 
-    claims_extra = cache.claims_inputs(claims_file)
-    with ThreadPoolExecutor(max_workers=kernels.jobs) as pool:
-        result.notebooks = list(pool.map(lambda s: run(s, claims_extra if s == CLAIMS_STEM else {}), PARALLEL_STEMS))
+
+def _run_notebooks(execution: _Execution, result: BuildResult) -> None:
+    """The priorities and the claims check at once, then the strategic summary (which reads their
+    tables) if they all ran; the counts logged."""
+    from pack.pipeline import cache
+
+    claims_extra = cache.claims_inputs(execution.request.claims_file)
+    with ThreadPoolExecutor(max_workers=execution.kernels.jobs) as pool:
+        runs = pool.map(lambda s: execution.run(s, claims_extra if s == CLAIMS_STEM else {}), PARALLEL_STEMS)
+        result.notebooks = list(runs)
     if result.ok:
-        result.notebooks.append(run(SUMMARY_STEM, cache.summary_inputs(staging)))
+        result.notebooks.append(execution.run(SUMMARY_STEM, cache.summary_inputs(execution.staging)))
     else:
         reason = "not run: it reads the indicator tables of the notebooks that failed"
         result.notebooks.append(NotebookResult(SUMMARY_STEM, failure=NotebookFailure("not run", reason)))
@@ -384,6 +331,35 @@ def _execute_and_render(
         reused,
         len(result.failures),
     )
+
+
+def _execute_and_render(
+    request: BuildRequest,
+    result: BuildResult,
+    staging: Path,
+    prepared: Prepared,
+    windows: tuple[Window, Window],
+    kernels: _Kernels,
+    env: dict[str, str],
+) -> BuildResult:
+    """Run the notebooks into ``staging``, render, write the manifest and swap into ``out``."""
+    from pack.pipeline import render
+    from pack.pipeline.manifest import CLAIMS_IN_PACK, write_manifest
+
+    out, params = result.output_dir, result.params
+    baseline, current = windows
+    if request.claims_file is not None:
+        shutil.copyfile(request.claims_file, staging / CLAIMS_IN_PACK)
+    set_stage("running the notebooks")
+    log.info(
+        "Execute: %d notebooks (%d priorities and the claims check, %d at a time, then the strategic summary) for %s",
+        len(ALL_STEMS),
+        len(PRIORITY_STEMS),
+        kernels.jobs,
+        current.label,
+    )
+    execution = _Execution(request, staging, prepared, kernels, env, params.notebook_parameters("."))
+    _run_notebooks(execution, result)
     if not result.ok:
         set_stage("keeping the failed notebooks")
         keep_failure(staging, out, result)
