@@ -16,6 +16,7 @@ import time
 import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 import pyarrow as arrow
 import pyarrow.parquet as pq
@@ -39,6 +40,23 @@ from pack.errors import DataError
 log = logging.getLogger(__name__)
 
 
+class FileJob(NamedTuple):
+    """One data.police.uk file to read: the arguments of :func:`read_police_uk_file` (a tuple, so a
+    worker process is handed it as plain, picklable values), read by name everywhere else."""
+
+    name: str  # the input: street, outcomes or stop_search
+    path: Path  # the file, or the zip archive holding it
+    member: str | None  # the zip member, if any
+    relative: str  # its path in the data folder (for a member, the archive's path and the member's)
+    force: str  # the force chosen
+    part: Path  # where its Parquet part is written
+
+    @property
+    def other_force_street(self) -> bool:
+        """Another force's street file (counted for the national comparison, no part of its own)."""
+        return is_other_force_street(self.name, self.relative, self.force)
+
+
 def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) -> None:
     """Read every data.police.uk file into ``<input>.parquet/`` (one part per file, numbered by
     the file's rank by path among the input's files), in worker processes when the files are
@@ -46,7 +64,7 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
     (:mod:`pack.data.parts`) is not read: its part and result are reused."""
     started = time.perf_counter()
     ranks: dict[str, dict[str, int]] = {}
-    jobs: list[tuple] = []
+    jobs: list[FileJob] = []
     results: list[FileResult | None] = []
     for name in POLICE_UK_INPUTS:
         files = by_input[name]
@@ -55,15 +73,16 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
         rank = ranks[name] = {relative: i for i, relative in enumerate(sorted(f.relative for f in files))}
         folder = ctx.out / f"{name}.parquet"
         for f in files:
-            job = (name, f.path, f.member, f.relative, ctx.force, folder / f"part-{rank[f.relative]:05d}.parquet")
+            job = FileJob(
+                name, f.path, f.member, f.relative, ctx.force, folder / f"part-{rank[f.relative]:05d}.parquet"
+            )
             sha = ctx.digests.get(f.path)
-            national = is_other_force_street(name, f.relative, ctx.force)
             # (another force's zip member counted the short way is stored by its text, and looked up so
             # once read: see _read_files; one read the full way is stored by its archive, found here)
             key = part_key(name, sha, f.member, f.relative, ctx.force) if sha else None
-            stored = ctx.parts.reuse(key, job[-1]) if key else None
+            stored = ctx.parts.reuse(key, job.part) if key else None
             jobs.append(job)
-            results.append(relabelled(stored, f.relative) if stored and national else stored)
+            results.append(relabelled(stored, f.relative) if stored and job.other_force_street else stored)
     todo = [i for i, result in enumerate(results) if result is None]
     read, found = _read_files(ctx, jobs, todo)
     for i, result in read.items():
@@ -84,7 +103,7 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
         log.info("Prepare: %d new file(s) read, %d reused", fresh, reused)
 
 
-def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> tuple[dict[int, FileResult], int]:
+def _read_files(ctx: PrepareContext, jobs: list[FileJob], todo: list[int]) -> tuple[dict[int, FileResult], int]:
     """``(results, reused)``: the files of ``jobs`` numbered in ``todo`` read (``reused`` of them found
     in the per-file cache once their text was hashed); each result read whole is kept in the
     per-file cache. Other forces' street files are counted in threads of this process (the short
@@ -92,17 +111,19 @@ def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> tupl
     the rest (the plan force's files) are read by worker processes, or here when they are small; a
     file the short way cannot vouch for is read the full way after."""
     size = _sizes(jobs, todo)
-    national = [i for i in todo if is_other_force_street(jobs[i][0], jobs[i][3], ctx.force)]
+    national = [i for i in todo if jobs[i].other_force_street]
     others = [i for i in todo if i not in set(national)]
     counted: list[tuple[FileResult | None, bool]] = []
 
-    def count_and_keep(name: str, path: Path, member: str | None, relative: str, force: str, part: Path):
-        def stored(sha: str) -> FileResult | None:
-            return ctx.parts.reuse(part_key(name, sha, member, relative, force), part)
+    def count_and_keep(*fields: object) -> tuple[FileResult | None, bool]:
+        job = FileJob(*fields)  # (map_threads hands a job over as its fields)
 
-        result, reused = count_other_force_file(name, path, member, relative, force, stored)
+        def stored(sha: str) -> FileResult | None:
+            return ctx.parts.reuse(part_key(job.name, sha, job.member, job.relative, job.force), job.part)
+
+        result, reused = count_other_force_file(job.name, job.path, job.member, job.relative, job.force, stored)
         if result is not None and not reused:
-            _keep(ctx, (name, path, member, relative, force, part), result)
+            _keep(ctx, job, result)
         return result, reused
 
     def count_national() -> None:
@@ -124,11 +145,11 @@ def _read_files(ctx: PrepareContext, jobs: list[tuple], todo: list[int]) -> tupl
     return done | fresh, sum(reused for _, reused in counted)
 
 
-def _sizes(jobs: list[tuple], todo: list[int]) -> dict[int, int]:
+def _sizes(jobs: list[FileJob], todo: list[int]) -> dict[int, int]:
     """Bytes of text of each file to read: a file's size, a zip member's uncompressed size (0 when
     it cannot be found: the reading says why)."""
     members: dict[Path, dict[str, int]] = {}
-    for path in {jobs[i][1] for i in todo if jobs[i][2] is not None}:
+    for path in {jobs[i].path for i in todo if jobs[i].member is not None}:
         try:
             with zipfile.ZipFile(path) as archive:
                 members[path] = {info.filename: info.file_size for info in archive.infolist()}
@@ -136,7 +157,7 @@ def _sizes(jobs: list[tuple], todo: list[int]) -> dict[int, int]:
             members[path] = {}
     sizes = {}
     for i in todo:
-        path, member = jobs[i][1:3]
+        path, member = jobs[i].path, jobs[i].member
         if member is not None:
             sizes[i] = members[path].get(member, 0)
         else:
@@ -144,14 +165,14 @@ def _sizes(jobs: list[tuple], todo: list[int]) -> dict[int, int]:
     return sizes
 
 
-def _key(ctx: PrepareContext, job: tuple, result: FileResult) -> str | None:
+def _key(ctx: PrepareContext, job: FileJob, result: FileResult) -> str | None:
     """The per-file cache key of a file read whole and unchanged meanwhile (``None`` for another)."""
-    name, path, member, relative = job[:4]
-    sha = result.text_sha256 or (result.sha256 if member is None else ctx.digests.get(path))
-    return part_key(name, sha, member, relative, ctx.force) if sha and result.memo_key is not None else None
+    sha = result.text_sha256 or (result.sha256 if job.member is None else ctx.digests.get(job.path))
+    usable = sha and result.memo_key is not None
+    return part_key(job.name, sha, job.member, job.relative, ctx.force) if usable else None
 
 
-def _keep(ctx: PrepareContext, job: tuple, result: FileResult) -> None:
+def _keep(ctx: PrepareContext, job: FileJob, result: FileResult) -> None:
     if key := _key(ctx, job, result):
         ctx.parts.store(key, result)
 
