@@ -169,7 +169,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from pack.build.run import build
+    from pack.data import check_cache_location, resolve_data_dir
     from pack.periods import parse_window
+
+    check_cache_location(resolve_data_dir(args.data))  # before anything is written
 
     result = build(
         period_end=args.period,
@@ -199,9 +202,17 @@ def _build(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from pack.build.publish import interruptible
-    from pack.data import describe_accounts, ensure_demo_data, prepare, resolve_data_dir, summarise_coverage
+    from pack.data import (
+        check_cache_location,
+        describe_accounts,
+        ensure_demo_data,
+        prepare,
+        resolve_data_dir,
+        summarise_coverage,
+    )
 
     data = resolve_data_dir(args.data)
+    check_cache_location(data)  # refused in one line (exit 2), not reported as invalid data
     if data.resolve() == resolve_data_dir("data/demo").resolve():
         ensure_demo_data(data)
     try:

@@ -7,15 +7,20 @@ from pack.data.dataset import PINNED_DATA, Dataset, open_dataset, pinned_data_en
 from pack.data.demo import ensure_demo_data, write_demo_data
 from pack.data.entries import (
     cache_cap_bytes,
+    check_cache_location,
     discard,
     entry_problems,
     evict_least_recently_used,
+    is_ours,
+    mark_entry,
     mark_used,
+    new_entry_folder,
     process_alive,
     record_entry,
     remove_stale,
 )
 from pack.data.hashing import pack_code_hash, sha256_bytes, sha256_file, sha256_text
+from pack.data.index import EntryIndex, record_digest, trust_problems
 from pack.data.report import (
     Check,
     FileAccount,
@@ -49,6 +54,13 @@ __all__ = [
     "cache_cap_bytes",
     "discard",
     "ensure_demo_data",
+    "EntryIndex",
+    "check_cache_location",
+    "is_ours",
+    "mark_entry",
+    "new_entry_folder",
+    "record_digest",
+    "trust_problems",
     "entry_problems",
     "evict_least_recently_used",
     "listed_inputs",
