@@ -10,6 +10,7 @@ with a log line, and rebuilt: what is rebuilt is byte for byte what an empty cac
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pickle
@@ -138,3 +139,31 @@ def test_an_entry_copied_under_another_key_is_not_restored(tmp_path: Path, monke
     with caplog.at_level(logging.WARNING, logger="pack"):
         assert not cache.restore("b" * 32, STEM, tmp_path / "staging")
     assert "failed its check" in caplog.text
+
+
+@pytest.mark.slow
+def test_a_section_edited_with_its_record_never_reaches_the_pack(demo_pack: Path, tmp_path: Path, caplog) -> None:
+    """The issue's reproduction end to end: in the cache the demo pack was built from, the ASB
+    notebook's section gets a made-up figure and a ``<script>``, and its ``entry.json`` is written
+    again to match. The next build does not reuse that section (it runs the notebook again, with a
+    log line), and the pack it writes is byte for byte the demo pack."""
+    from pack.build.manifest import manifest_parameters, output_hashes, read_manifest
+    from pack.build.run import build
+
+    manifest = read_manifest(demo_pack)
+    params = manifest_parameters(manifest)
+    key = cache.notebook_key(STEM, params.notebook_parameters("."), manifest["data_key"])
+    entry = cache._root() / key
+    section = entry / "_sections" / f"{STEM}.json"
+    data = json.loads(section.read_text(encoding="utf-8"))
+    made_up = "<p>ASB incidents: 1 (made up)</p><script>document.title='cache'</script>"
+    data["html"] = made_up + data["html"]
+    section.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    record_entry(entry)
+    with caplog.at_level(logging.INFO, logger="pack"):
+        result = build(output_dir=tmp_path / "again")
+    assert result.ok, [n.error for n in result.notebooks]
+    assert f"the cached run of {STEM} failed its check" in caplog.text
+    assert [n.stem for n in result.notebooks if not n.reused] == [STEM]
+    assert "made up" not in (tmp_path / "again" / "evidence-pack.html").read_text(encoding="utf-8")
+    assert output_hashes(tmp_path / "again") == output_hashes(demo_pack)

@@ -51,6 +51,7 @@ import logging
 import os
 import shutil
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from importlib.metadata import version
@@ -139,7 +140,7 @@ def link_or_copy(source: Path, target: Path) -> None:
 def encode_result(key: str, result: FileResult) -> bytes:
     """A result as the JSON bytes the cache stores: the format, the entry's key and the result."""
     data = {"format": PARTS_FORMAT, "key": key, "result": to_data(result)}
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(data, separators=(",", ":")).encode("ascii")  # (\u escapes: any text, lone surrogates too)
 
 
 def decode_result(key: str, payload: bytes) -> FileResult:
@@ -159,9 +160,19 @@ class PartCache:
         self.root = root if root is not None else cache_root() / "parts"
         self.used: set[str] = set()
         self.known: dict[str, tuple[str, str]] = {}  # a linked part's (state, SHA-256), by its path
+        self._index: EntryIndex | None = None
+        self._index_lock = threading.Lock()
         if enabled:
             remove_stale(self.root, WRITING_PATTERN, "an unfinished per-file result")
-            self.index = EntryIndex(self.root)
+
+    @property
+    def index(self) -> EntryIndex:
+        """The folder's index (:mod:`pack.data.index`), read when first needed (by any thread): a
+        prepare that finds its whole data set in the cache never reads it."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = EntryIndex(self.root)
+            return self._index
 
     def paths_known(self) -> set[str]:
         """The :func:`path_key` of every result stored: a file at such a path that the hash memo does
@@ -273,12 +284,12 @@ class PartCache:
 
     def save_index(self) -> None:
         """Write the digests of the results stored to the folder's index (see :mod:`pack.data.index`)."""
-        if self.enabled:
-            self.index.save()
+        if self.enabled and self._index is not None:
+            self._index.save()
 
     def evict(self) -> None:
         """Least recently used entries removed beyond the cap (never one used by this prepare), and
         the index written."""
         if self.enabled:
             evict_least_recently_used(self.root, cache_cap_bytes("PACK_CACHE_PARTS_MB", PARTS_CAP_MB), keep=self.used)
-            self.index.save()
+            self.save_index()
