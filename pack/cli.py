@@ -168,9 +168,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from pack.data import resolve_data_dir
     from pack.periods import parse_window
     from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
+    from pack.store import check_cache_location
+
+    check_cache_location(resolve_data_dir(args.data))  # before anything is written
 
     request = BuildRequest(
         data_dir=args.data,
@@ -202,8 +206,10 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from pack.data import describe_accounts, ensure_demo_data, prepare, resolve_data_dir, summarise_coverage
     from pack.pipeline.publish import interruptible
+    from pack.store import check_cache_location
 
     data = resolve_data_dir(args.data)
+    check_cache_location(data)  # refused in one line (exit 2), not reported as invalid data
     if data.resolve() == resolve_data_dir("data/demo").resolve():
         ensure_demo_data(data)
     try:

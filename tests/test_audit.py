@@ -25,7 +25,7 @@ from csvs import street_month, write
 from pack.cli import main
 from pack.config import PROJECT_ROOT
 from pack.pipeline.manifest import output_hashes
-from pack.store import record_entry
+from pack.store import EntryIndex, record_digest, record_entry
 
 pytestmark = pytest.mark.slow
 
@@ -127,7 +127,8 @@ def test_verify_never_verifies_numbers_the_inputs_do_not_give(capsys, small_pack
 
 
 def test_verify_rebuilds_in_a_private_cache(capsys, small_pack, tmp_path, monkeypatch) -> None:
-    """A poisoned cache - a table altered and its record forged to match - fools a build, never verify."""
+    """A poisoned cache - a table altered, its record and the cache's index forged to match (all in
+    the cache folder: whoever can write it can do this) - fools a build, never verify."""
     data, _ = small_pack
     monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "cache"))
     pack = build_small(capsys, data, tmp_path / "pack")
@@ -135,7 +136,9 @@ def test_verify_rebuilds_in_a_private_cache(capsys, small_pack, tmp_path, monkey
     entry = tmp_path / "cache" / "prepared" / manifest["data_key"]
     monthly = pd.read_parquet(entry / "street_monthly.parquet")
     pq.write_table(arrow.Table.from_pandas(monthly.assign(n=monthly["n"] * 3)), entry / "street_monthly.parquet")
-    record_entry(entry)  # the record rewritten to match: the cache cannot tell
+    index = EntryIndex(entry.parent)  # the record rewritten to match, and the index: the cache cannot tell
+    index.add(entry.name, record_digest(record_entry(entry)))
+    index.save()
     poisoned = build_small(capsys, data, pack, "--force")
     burglary = pd.read_csv(poisoned / TABLE).set_index("indicator_id").loc["burglary", "current_value"]
     assert burglary == 3 * 48  # 4 a month, 48 in 2023, tripled by the poison

@@ -232,10 +232,12 @@ def test_leftovers_of_killed_builds_are_cleaned(tmp_path, caplog) -> None:
 
 def test_a_prepare_killed_midway_is_cleaned_up(fixture_dir, caplog) -> None:
     from pack.data import prepare
+    from pack.store import mark_entry
 
     root = cache_root() / "prepared"
     stale = root / f"reading.{dead_pid()}.abc"
     (stale / "street.parquet").mkdir(parents=True)
+    mark_entry(stale)  # as a prepare marks its folder the moment it makes it
     with caplog.at_level(logging.INFO, logger="pack"):
         prepare(fixture_dir)
     assert not stale.exists()

@@ -1,5 +1,6 @@
 """A per-file result without a Parquet part (another force's street file, counted) is cached as ONE
-sealed file, ``<cache>/parts/<key>.sealed``: its SHA-256 on the first line, then the pickled result.
+sealed file, ``<cache>/parts/<key>.sealed``: a tag and its SHA-256 on the first line, then the result
+as JSON data (never a pickle).
 It is reused while it matches its SHA-256, discarded and the file read again when it does not (the
 output still byte for byte a prepare from scratch), and evicted least recently used like a folder
 entry. Real files: Derbyshire's December 2021 (street and outcomes) and Leicestershire's street file
@@ -9,18 +10,18 @@ of the same month from the national archive; real worker processes and threads, 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
-import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 from test_incremental import entry_files, from_scratch, read_and_reused
 
-from pack.data.policeuk_file import FileResult
+from pack.data.parts import decode_result
 from pack.data.stage import prepare
-from pack.store.entries import RECORD, SEALED, USED
+from pack.store.entries import RECORD, SEALED, SEALED_MAGIC, USED
 
 FORCE = "Derbyshire Constabulary"
 MONTH = "2021-12"
@@ -51,15 +52,17 @@ def forget_prepared() -> None:
 
 def test_a_result_without_a_part_is_one_sealed_file_and_is_reused(data: Path, caplog) -> None:
     """3 files read: 2 folder entries (Derbyshire's parts) and exactly 1 sealed file, whose first line
-    is the SHA-256 of the rest, a pickled result of Leicestershire's records and no part; a second
+    is the tag and SHA-256 of the rest, a JSON result of Leicestershire's records under its own key
+    and no part; a second
     prepare reads none of the 3."""
     assert read_and_reused(caplog, data) == (3, 0)
     (sealed,) = sorted(parts().glob(f"*{SEALED}"))
     assert len([p for p in parts().iterdir() if p.is_dir()]) == 2
-    digest, _, payload = sealed.read_bytes().partition(b"\n")
-    assert digest.decode() == hashlib.sha256(payload).hexdigest()
-    result = pickle.loads(payload)
-    assert isinstance(result, FileResult) and result.part is None and result.memo_key is None
+    head, _, payload = sealed.read_bytes().partition(b"\n")
+    assert head == SEALED_MAGIC + hashlib.sha256(payload).hexdigest().encode()
+    assert json.loads(payload)["key"] == sealed.name[: -len(SEALED)]
+    result = decode_result(sealed.name[: -len(SEALED)], payload)
+    assert result.part is None and result.memo_key is None
     assert set(result.other_forces) == {"Leicestershire Police"}
     assert result.report is not None and result.report.rows_other_forces == sum(result.force_counts.values()) > 0
     forget_prepared()
@@ -74,7 +77,7 @@ def test_a_tampered_sealed_file_is_discarded_and_the_file_read_again(
     assert read_and_reused(caplog, data) == (3, 0)
     (sealed,) = sorted(parts().glob(f"*{SEALED}"))
     text = bytearray(sealed.read_bytes())
-    text[-1] ^= 0x01  # the pickle's last byte (its STOP opcode): still the same length
+    text[-1] ^= 0x01  # the JSON's last byte: still the same length
     sealed.write_bytes(bytes(text))
     forget_prepared()
     with caplog.at_level(logging.WARNING, logger="pack.data"):
@@ -83,8 +86,8 @@ def test_a_tampered_sealed_file_is_discarded_and_the_file_read_again(
         "failed its check" in r.getMessage() and sealed.name[: -len(SEALED)] in r.getMessage() for r in caplog.records
     )
     (again,) = sorted(parts().glob(f"*{SEALED}"))
-    digest, _, payload = again.read_bytes().partition(b"\n")
-    assert again.name == sealed.name and digest.decode() == hashlib.sha256(payload).hexdigest()
+    head, _, payload = again.read_bytes().partition(b"\n")
+    assert again.name == sealed.name and head == SEALED_MAGIC + hashlib.sha256(payload).hexdigest().encode()
     assert entry_files(prepare(data, FORCE).path) == from_scratch(data, tmp_path, monkeypatch)
 
 

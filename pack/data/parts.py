@@ -2,10 +2,13 @@
 
 What a worker makes of one data.police.uk file (:func:`pack.data.policeuk_file.read_police_uk_file`)
 is kept under ``<cache>/parts/<key>/``: the Parquet part it wrote (``part.parquet``) and the rest of
-its result, pickled (``result.pickle``: the file's row accounting, months, other forces, every
-force's counts by month and crime type, outcome types). A result without a part (a file with no
-rows of the force: another force's file in a national archive) is one sealed file,
-``<cache>/parts/<key>.sealed`` (:func:`pack.store.entries.write_sealed`), which is quicker to write.
+its result as JSON data (``result.json``, :mod:`pack.data.codec`: the file's row accounting,
+months, other forces, every force's counts by month and crime type, outcome types; no pickle,
+nothing that runs code when read). A result without a part (a file with no rows of the force:
+another force's file in a national archive) is one sealed file, ``<cache>/parts/<key>.sealed``
+(:func:`pack.store.entries.write_sealed`), which is quicker to write. The JSON names the format and
+the entry's key, and the entry's digest is kept in the folder's index (:mod:`pack.store.index`),
+outside the entry: a result edited and sealed again, or copied under another key, is discarded.
 The key is the SHA-256 of everything the result depends on:
 
 - the file's content (SHA-256; for a file inside a zip archive, the archive's and the member's name,
@@ -46,36 +49,37 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import shutil
 import sys
-import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 from pack.config import cache_root
+from pack.data.codec import from_data, to_data
 from pack.data.policeuk_file import FileResult, is_other_force_street
 from pack.store.entries import (
     SEALED,
     cache_cap_bytes,
     discard,
-    entry_problems,
     evict_least_recently_used,
     mark_used,
+    new_entry_folder,
     read_record,
     read_sealed,
     record_entry,
     remove_stale,
     write_sealed,
 )
-from pack.store.hashing import file_state, sha256_text
+from pack.store.hashing import file_state, sha256_bytes, sha256_text
+from pack.store.index import EntryIndex, record_digest, trust_problems
 
 log = logging.getLogger(__name__)
 
-PARTS_FORMAT = 3  # 2: a result without a part is one sealed file; 3: keys begin with the place's
-PART, RESULT = "part.parquet", "result.pickle"
+PARTS_FORMAT = 4  # 2: a result without a part is one sealed file; 3: keys begin with the place's; 4: JSON, indexed
+PART, RESULT = "part.parquet", "result.json"
 PARTS_CAP_MB = 4096  # PACK_CACHE_PARTS_MB overrides
 WRITING_PATTERN = r"reading\.(?P<pid>\d+)\..+"  # (the eviction passes over "reading.*" folders)
 # The modules the reader may import besides pack.data (the "data -> foundations" import contract)
@@ -141,6 +145,21 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+def encode_result(key: str, result: FileResult) -> bytes:
+    """A result as the JSON bytes the cache stores: the format, the entry's key and the result."""
+    data = {"format": PARTS_FORMAT, "key": key, "result": to_data(result)}
+    return json.dumps(data, separators=(",", ":")).encode("ascii")  # (\u escapes: any text, lone surrogates too)
+
+
+def decode_result(key: str, payload: bytes) -> FileResult:
+    """The result :func:`encode_result` stored under ``key``; ``ValueError`` when the bytes are not
+    that (another format or key, or data that do not fit a :class:`FileResult`)."""
+    data = json.loads(payload.decode("utf-8"))
+    if not isinstance(data, dict) or data.get("format") != PARTS_FORMAT or data.get("key") != key:
+        raise ValueError("not a result of this format stored under this key")
+    return from_data(FileResult, data["result"])
+
+
 class PartCache:
     """The per-file results under ``<cache>/parts``; ``enabled=False`` reads and stores nothing."""
 
@@ -149,8 +168,19 @@ class PartCache:
         self.root = root if root is not None else cache_root() / "parts"
         self.used: set[str] = set()
         self.known: dict[str, tuple[str, str]] = {}  # a linked part's (state, SHA-256), by its path
+        self._index: EntryIndex | None = None
+        self._index_lock = threading.Lock()
         if enabled:
             remove_stale(self.root, WRITING_PATTERN, "an unfinished per-file result")
+
+    @property
+    def index(self) -> EntryIndex:
+        """The folder's index (:mod:`pack.store.index`), read when first needed (by any thread): a
+        prepare that finds its whole data set in the cache never reads it."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = EntryIndex(self.root)
+            return self._index
 
     def paths_known(self) -> set[str]:
         """The :func:`path_key` of every result stored: a file at such a path that the hash memo does
@@ -160,6 +190,10 @@ class PartCache:
         except OSError:
             return set()
         return {name.partition("-")[0] for name in names if not name.startswith((".", "reading."))}
+
+    def _rejected(self, key: str, entry: Path, problem: object) -> None:
+        log.warning("Prepare: cached file result %s failed its check (%s): the file is read again", key, problem)
+        discard(entry)
 
     def reuse(self, key: str, part: Path) -> FileResult | None:
         """The result stored under ``key``, its part linked to ``part``; ``None`` when there is none
@@ -173,14 +207,13 @@ class PartCache:
         if not entry.is_dir():
             return None
         record = read_record(entry)
-        problems = entry_problems(entry, record=record)
+        problems = trust_problems(entry, self.index, record=record)
         try:
-            result = pickle.loads((entry / RESULT).read_bytes()) if not problems else None
-        except (OSError, pickle.UnpicklingError, AttributeError, EOFError, TypeError) as exc:
+            result = decode_result(key, (entry / RESULT).read_bytes()) if not problems else None
+        except (OSError, ValueError) as exc:
             problems, result = [f"{RESULT}: {exc}"], None
-        if not isinstance(result, FileResult):
-            log.warning("Prepare: cached file result %s failed its check (%s): the file is read again", key, problems)
-            discard(entry)
+        if result is None or result.part is not None:
+            self._rejected(key, entry, problems)
             return None
         if (entry / PART).is_file():
             link_or_copy(entry / PART, part)
@@ -194,13 +227,14 @@ class PartCache:
     def _reuse_sealed(self, key: str, sealed: Path) -> FileResult | None:
         """A result without a part, stored as one sealed file (see :meth:`store`)."""
         payload, problem = read_sealed(sealed)
+        if payload is not None and self.index.digest(sealed.name) != sha256_bytes(payload):
+            payload, problem = None, f"{sealed.name}: not the result the cache's index recorded under its key"
         try:
-            result = pickle.loads(payload) if payload is not None else None
-        except (pickle.UnpicklingError, AttributeError, EOFError, TypeError, ValueError) as exc:
+            result = decode_result(key, payload) if payload is not None else None
+        except ValueError as exc:
             problem, result = f"{sealed.name}: {exc}", None
-        if not isinstance(result, FileResult) or result.part is not None:
-            log.warning("Prepare: cached file result %s failed its check (%s): the file is read again", key, problem)
-            discard(sealed)
+        if result is None or result.part is not None:
+            self._rejected(key, sealed, problem)
             return None
         mark_used(sealed)
         self.used.add(sealed.name)
@@ -221,25 +255,29 @@ class PartCache:
         """Keep ``result`` (and the part it wrote) under ``key``, unless an entry is there."""
         if not self.enabled or (self.root / key).is_dir() or (self.root / f"{key}{SEALED}").is_file():
             return
-        self.root.mkdir(parents=True, exist_ok=True)
         if result.part is None:  # the result alone (another force's file, counted): one sealed file
-            kept = replace(result, memo_key=None)
+            payload = encode_result(key, replace(result, memo_key=None))
             try:
-                write_sealed(self.root / f"{key}{SEALED}", pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+                self.root.mkdir(parents=True, exist_ok=True)
+                write_sealed(self.root / f"{key}{SEALED}", payload)
             except OSError:  # the cache cannot be written: nothing kept
                 return
+            self.index.add(f"{key}{SEALED}", sha256_bytes(payload))
             self.used.add(f"{key}{SEALED}")
             return
-        tmp = Path(tempfile.mkdtemp(prefix=f"reading.{os.getpid()}.", dir=self.root))
+        try:
+            tmp = new_entry_folder(self.root, f"reading.{os.getpid()}.")
+        except OSError:
+            return
         try:
             link_or_copy(Path(result.part), tmp / PART)
-            kept = replace(result, part=None, memo_key=None)
-            (tmp / RESULT).write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            (tmp / RESULT).write_bytes(encode_result(key, replace(result, part=None, memo_key=None)))
             record = record_entry(tmp)
             os.replace(tmp, self.root / key)  # (its record's time is its last use, until it is reused)
         except OSError:  # stored meanwhile by another process, or the cache cannot be written
             shutil.rmtree(tmp, ignore_errors=True)
             return
+        self.index.add(key, record_digest(record))
         self.used.add(key)
         if PART in record["files"]:
             info = record["files"][PART]
@@ -252,7 +290,14 @@ class PartCache:
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(lambda item: self.store(*item), results))
 
+    def save_index(self) -> None:
+        """Write the digests of the results stored to the folder's index (see :mod:`pack.store.index`)."""
+        if self.enabled and self._index is not None:
+            self._index.save()
+
     def evict(self) -> None:
-        """Least recently used entries removed beyond the cap (never one used by this prepare)."""
+        """Least recently used entries removed beyond the cap (never one used by this prepare), and
+        the index written."""
         if self.enabled:
             evict_least_recently_used(self.root, cache_cap_bytes("PACK_CACHE_PARTS_MB", PARTS_CAP_MB), keep=self.used)
+            self.save_index()

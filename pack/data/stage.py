@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -37,18 +36,21 @@ from pack.data.workforce import read_workforce
 from pack.errors import DataError
 from pack.store.entries import (
     cache_cap_bytes,
+    check_cache_location,
     discard,
-    entry_problems,
     evict_least_recently_used,
     mark_used,
+    new_entry_folder,
     record_entry,
     remove_stale,
 )
 from pack.store.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
+from pack.store.index import EntryIndex, record_digest, trust_problems
 
 log = logging.getLogger(__name__)
 
 PREPARE_FORMAT = REPORT_FORMAT  # a cache entry of another format is never read
+PREPARED_LAYOUT = 2  # 2: entries marked as the cache's and indexed (pack.store.index)
 
 
 DEMO_MARKER = "DEMONSTRATION_DATA.txt"
@@ -79,6 +81,7 @@ def _content_key(
         json.dumps(
             [
                 PREPARE_FORMAT,
+                PREPARED_LAYOUT,
                 force,
                 tag,
                 [asdict(f) for f in listing],
@@ -118,6 +121,7 @@ def prepare(
     when any input cannot be read; row-level problems are rejected and counted instead.
     """
     data_dir = Path(data_dir)
+    check_cache_location(data_dir)
     listed = files is not None
     files = discover(data_dir) if files is None else files
     root = cache_root() / "prepared"
@@ -139,8 +143,7 @@ def prepare(
     if on_miss is not None:
         on_miss()
     log.info("Prepare: reading %d file(s) under %s for %s", len(files), data_dir.name, force)
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"reading.{os.getpid()}.", dir=root))
+    tmp = new_entry_folder(root, f"reading.{os.getpid()}.")
     try:
         quality, ctx = _prepare_into(tmp, data_dir, files, force, dict(digests), parts)
         remember_sha256(dict(ctx.hashed.values()))
@@ -149,7 +152,7 @@ def prepare(
         key, listing = _content_key(data_dir, files, force, digests, listed)
         quality = replace(quality, files=listing)
         (tmp / "quality.json").write_text(quality.to_json(), encoding="utf-8")
-        record_entry(tmp, known=parts.known)
+        record = record_entry(tmp, known=parts.known)
         target = root / key
         try:
             os.replace(tmp, target)
@@ -158,8 +161,12 @@ def prepare(
                 shutil.rmtree(tmp, ignore_errors=True)
                 return cached
             os.replace(tmp, target)  # the entry there failed its check and was discarded
+        index = EntryIndex(root)
+        index.add(key, record_digest(record))
+        index.save()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        parts.save_index()  # the per-file results stored so far stay usable
         raise
     mark_used(target)
     evict_least_recently_used(root, cache_cap_bytes("PACK_CACHE_PREPARED_MB", PREPARED_CAP_MB), keep={key})
@@ -211,7 +218,7 @@ def _cached(target: Path) -> Prepared | None:
     are none or they fail their check (the entry is then discarded, with a log line)."""
     if not target.is_dir():
         return None
-    problems = entry_problems(target)
+    problems = trust_problems(target, EntryIndex(target.parent))
     if problems:
         shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
         log.warning(

@@ -20,7 +20,15 @@ import pandas as pd
 from pack.config import DEMO_DATA_DIR, PROJECT_ROOT
 from pack.data import listed_inputs
 from pack.errors import DataError, PackError
-from pack.pipeline.manifest import CLAIMS_IN_PACK, ManifestError, manifest_parameters, output_hashes, read_manifest
+from pack.pipeline.manifest import (
+    CLAIMS_IN_PACK,
+    ManifestError,
+    manifest_epoch,
+    manifest_parameters,
+    original_claims,
+    output_hashes,
+    read_manifest,
+)
 from pack.store import sha256_file
 
 
@@ -93,7 +101,9 @@ def _pack_state(pack_dir: Path, expected: dict[str, str]) -> tuple[dict[str, str
     return present, lines
 
 
-def _claims_file(pack_dir: Path, manifest: dict) -> Path | None:
+def _claims_file(pack_dir: Path, manifest: dict, folder: Path) -> Path | None:
+    """The claims file to rebuild with: the bytes the build read, kept in the manifest, written to
+    ``folder`` (a pack made before they were kept: its own ``claims.csv``, those bytes)."""
     record = manifest.get("claims")
     if record is None:
         return None
@@ -102,7 +112,13 @@ def _claims_file(pack_dir: Path, manifest: dict) -> Path | None:
         raise ManifestError(f"the pack was built with a claims file, but {path} is missing")
     if sha256_file(path) != record["sha256"]:
         raise ManifestError(f"{path} differs from the claims file the pack was built with (SHA-256 in the manifest)")
-    return path
+    original = original_claims(record)
+    if original is None:
+        return path
+    given = folder / "claims-as-given" / CLAIMS_IN_PACK
+    given.parent.mkdir()
+    given.write_bytes(original)
+    return given
 
 
 def verify(pack_dir: Path | str, data_dir: Path | str | None = None) -> tuple[bool, list[str]]:
@@ -137,12 +153,17 @@ def verify(pack_dir: Path | str, data_dir: Path | str | None = None) -> tuple[bo
         raise ManifestError(f"the manifest's inputs are refused: {exc}") from exc
     if changed:
         return False, ["inputs differ from the manifest:", *changed, *edited]
-    claims = _claims_file(pack_dir, manifest)
-    saved_cache = os.environ.get("PACK_CACHE_DIR")
+    epoch = manifest_epoch(manifest)
+    saved = {name: os.environ.get(name) for name in ("PACK_CACHE_DIR", "SOURCE_DATE_EPOCH")}
     with tempfile.TemporaryDirectory(prefix="verify-") as tmp, interruptible() as state:
         remove_on_interrupt(Path(tmp))
         state.stage = "verifying"
+        claims = _claims_file(pack_dir, manifest, Path(tmp))
         os.environ["PACK_CACHE_DIR"] = str(Path(tmp) / "cache")  # private and empty: nothing is trusted
+        if epoch is None:  # the build's date, or none: never the verifier's own
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
         try:
             out = Path(tmp) / "rebuild"
             inputs = listed_inputs(folder, manifest["inputs"])
@@ -159,10 +180,11 @@ def verify(pack_dir: Path | str, data_dir: Path | str | None = None) -> tuple[bo
                 if p.endswith(".ipynb") and present[p] != expected[p]:
                     lines += [f"  {p}: {change}" for change in notebook_changes(out / p, pack_dir / p)]
         finally:
-            if saved_cache is None:
-                os.environ.pop("PACK_CACHE_DIR", None)
-            else:
-                os.environ["PACK_CACHE_DIR"] = saved_cache
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     lines += [f"differs: {p}" for p in sorted(set(expected) & set(rebuilt)) if expected[p] != rebuilt[p]]
     lines += [f"missing from rebuild: {p}" for p in sorted(set(expected) - set(rebuilt))]
     lines += [f"new in rebuild: {p}" for p in sorted(set(rebuilt) - set(expected))]

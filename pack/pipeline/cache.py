@@ -10,8 +10,12 @@ Each notebook's key covers what can change its outputs and nothing else:
 
 Editing one priority notebook's markdown reruns that notebook alone (and the summary only if its
 indicator table changed). An entry records the SHA-256 of every file it holds and is checked
-before use: one that fails is discarded, with a log line, and the notebook runs again. Entries
-beyond a size cap (``PACK_CACHE_NOTEBOOKS_MB``, default 1024) are evicted least recently used first.
+before use, against its own record and against the digest the cache's index
+(:mod:`pack.store.index`, ``notebooks/.index.json``) recorded under its key when it was stored -
+outside the entry, so a section edited together with its ``entry.json``, or an entry copied under
+another key, is caught: one that fails is discarded, with a log line, and the notebook runs again.
+Entries beyond a size cap (``PACK_CACHE_NOTEBOOKS_MB``, default 1024) are evicted least recently
+used first; only entries the cache marked as its own are ever removed.
 """
 
 from __future__ import annotations
@@ -24,16 +28,19 @@ from pathlib import Path
 
 from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, cache_root
 from pack.store import (
+    EntryIndex,
     cache_cap_bytes,
     discard,
-    entry_problems,
     evict_least_recently_used,
+    mark_entry,
     mark_used,
     pack_code_hash,
+    record_digest,
     record_entry,
     remove_stale,
     sha256_file,
     sha256_text,
+    trust_problems,
 )
 
 log = logging.getLogger(__name__)
@@ -96,18 +103,24 @@ def store(key: str, stem: str, staging: Path) -> None:
     target = root / key
     tmp = root / f"{key}.tmp-{os.getpid()}"
     try:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp.exists():
+            discard(tmp)  # (only if it is the cache's own)
+        tmp.mkdir(parents=True)
+        mark_entry(tmp)
         for path in _outputs(stem, staging):
             dest = tmp / path.relative_to(staging)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, dest)
-        record_entry(tmp)
+        record = record_entry(tmp)
         if target.exists():
             shutil.rmtree(tmp)
         else:
             os.replace(tmp, target)
+            index = EntryIndex(root)
+            index.add(key, record_digest(record))
+            index.save()
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp)  # (only if it is the cache's own: a folder of that name made by somebody else stays)
         log.warning("Cache: %s could not be stored (%s); it will run again next time", stem, exc)
         return
     mark_used(target)
@@ -120,7 +133,7 @@ def restore(key: str, stem: str, staging: Path) -> bool:
     source = _root() / key
     if not (source / "notebooks" / f"{stem}.ipynb").is_file():
         return False
-    problems = entry_problems(source)
+    problems = trust_problems(source, EntryIndex(_root()))
     if problems:
         log.warning("Cache: the cached run of %s failed its check (%s): discarded, it runs again", stem, problems[0])
         discard(source)

@@ -6,15 +6,19 @@ Schema (``manifest_version`` 2; version 1, without ``format`` and ``claims``, is
 - ``format``: ``"pcc-evidence-pack"``, the marker that makes a folder a pack a build may replace;
 - ``parameters``: the build parameters (:class:`pack.params.BuildParameters`);
 - ``inputs``: ``[{path, input, size, sha256}]``, every input file, path relative to the data folder;
-- ``claims``: ``{path, sha256}`` of the claims file the build was given (kept in the pack as
-  ``claims.csv``), or ``null``;
+- ``claims``: ``{path, sha256}`` of the claims file the build was given, kept in the pack as
+  ``claims.csv`` made spreadsheet-safe (:func:`pack_claims`), with ``original_sha256`` and
+  ``original_base64``, the bytes the notebooks read (``verify`` rebuilds from them), or ``null``;
+- ``source_date_epoch``: the ``SOURCE_DATE_EPOCH`` the build ran with (the cover's date), or ``null``;
 - ``data_key``, ``packages``, ``notebook_sources``, ``commit``, ``disclosure``;
 - ``outputs``: ``{relative path: sha256}`` of every file of the pack but the manifest.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +28,7 @@ from pack.data import Prepared
 from pack.errors import PackError, ParameterError
 from pack.params import BuildParameters
 from pack.pipeline.guard import MANIFEST, PACK_FORMAT, pack_files
-from pack.store import sha256_file
+from pack.store import sha256_bytes, sha256_file
 
 MANIFEST_VERSION = 2
 CLAIMS_IN_PACK = "claims.csv"
@@ -40,7 +44,7 @@ def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) ->
     """Write ``manifest.json``: parameters, inputs, claims, packages, notebooks, commit, output hashes."""
     from pack.pipeline.provenance import git_commit, package_versions
 
-    claims = folder / CLAIMS_IN_PACK
+    claims = pack_claims(folder)
     manifest = {
         "format": PACK_FORMAT,
         "manifest_version": MANIFEST_VERSION,
@@ -50,7 +54,8 @@ def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) ->
         "inputs": [
             {"path": f.path, "input": f.input, "size": f.size, "sha256": f.sha256} for f in prepared.quality.files
         ],
-        "claims": {"path": CLAIMS_IN_PACK, "sha256": sha256_file(claims)} if claims.is_file() else None,
+        "claims": claims,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") or None,
         "data_key": prepared.key,
         "packages": package_versions(),
         "notebook_sources": {p.name: sha256_file(p) for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))},
@@ -61,6 +66,50 @@ def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) ->
     path = folder / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def pack_claims(folder: Path) -> dict | None:
+    """The claims file the notebooks read (``claims.csv`` in ``folder``, the bytes given) rewritten
+    spreadsheet-safe like every other CSV of the pack (:func:`pack.safe_csv.write_csv`: no cell runs
+    as a formula); returns its manifest record, which keeps the original bytes for ``verify``."""
+    from pack.claims import load_claims
+    from pack.safe_csv import write_csv
+
+    path = folder / CLAIMS_IN_PACK
+    if not path.is_file():
+        return None
+    original = path.read_bytes()
+    write_csv(load_claims(path), path)
+    return {
+        "path": CLAIMS_IN_PACK,
+        "sha256": sha256_file(path),
+        "original_sha256": sha256_bytes(original),
+        "original_base64": base64.b64encode(original).decode("ascii"),
+    }
+
+
+def original_claims(record: dict) -> bytes | None:
+    """The claims file's bytes as given to the build (``None`` for a pack made before they were
+    kept: its ``claims.csv`` is those bytes); :class:`ManifestError` when they do not match their hash."""
+    text = record.get("original_base64")
+    if text is None:
+        return None
+    try:
+        data = base64.b64decode(text, validate=True)
+    except ValueError as exc:
+        raise ManifestError(f"{MANIFEST}: the claims file it keeps is not base64 ({exc})") from exc
+    if sha256_bytes(data) != record.get("original_sha256"):
+        raise ManifestError(f"{MANIFEST}: the claims file it keeps differs from its SHA-256")
+    return data
+
+
+def manifest_epoch(manifest: dict) -> str | None:
+    """The ``SOURCE_DATE_EPOCH`` a pack was built with (``None``: none); :class:`ManifestError`
+    when the manifest's value is not a whole number of seconds."""
+    epoch = manifest.get("source_date_epoch")
+    if epoch is not None and not (isinstance(epoch, str) and epoch.isdigit()):
+        raise ManifestError(f"{MANIFEST}: source_date_epoch must be a whole number of seconds, found {epoch!r}")
+    return epoch
 
 
 def disclosure_record(folder: Path, params: BuildParameters) -> dict:

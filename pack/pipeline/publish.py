@@ -28,7 +28,7 @@ from pack.config import cache_root
 from pack.pipeline.guard import FAILURE_MARKER, PACK_FORMAT, failure_folder, is_failure_folder, is_pack
 from pack.pipeline.kernels import kill_all_kernels
 from pack.pipeline.results import BuildResult
-from pack.store import process_alive, remove_stale
+from pack.store import is_ours, process_alive, remove_stale
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,9 @@ def recover_leftovers(out: Path) -> None:
         if match and not process_alive(int(match.group("pid"))) and not out.exists() and is_pack(path):
             path.rename(out)
             log.info("Cleanup: put back the previous pack %s, left aside by a build that was stopped", out)
-    remove_stale(out.parent, rf"\.{name}\.partial-(?P<pid>\d+)(\.interrupted)?", "the unfinished pack")
-    remove_stale(out.parent, rf"\.{name}\.old-(?P<pid>\d+)", "the old copy of a pack")
+    # (a staging folder carries no marker yet: its name beside the output folder is the proof)
+    remove_stale(out.parent, rf"\.{name}\.partial-(?P<pid>\d+)(\.interrupted)?", "the unfinished pack", proof=None)
+    remove_stale(out.parent, rf"\.{name}\.old-(?P<pid>\d+)", "the old copy of a pack", proof=is_pack)
 
 
 def remove_folder(path: Path) -> None:
@@ -125,7 +126,8 @@ def _remove_own_cache_folders() -> None:
     pid = os.getpid()
     for pattern in (f"prepared/reading.{pid}.*", f"notebooks/*.tmp-{pid}"):
         for path in cache_root().glob(pattern):
-            shutil.rmtree(path, ignore_errors=True)
+            if is_ours(path):  # only what the cache marked as its own
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _on_signal(signum: int, _frame: object) -> None:

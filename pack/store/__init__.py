@@ -5,7 +5,9 @@
   unchanged file is hashed once;
 - :mod:`pack.store.entries`: cache entries that record every file's size and SHA-256 and are checked
   before use, sealed single-file entries, least-recently-used eviction beyond a size cap, and the
-  folders left by killed processes (leftovers) removed.
+  folders left by killed processes (leftovers) removed; only entries marked as the cache's own are
+  ever removed;
+- :mod:`pack.store.index`: each cache folder's index of entry digests, kept outside the entries.
 
 It sits below both its users and imports nothing of the pack but :mod:`pack.config`.
 """
@@ -15,10 +17,14 @@ from pack.store.entries import (
     SEALED,
     USED,
     cache_cap_bytes,
+    check_cache_location,
     discard,
     entry_problems,
     evict_least_recently_used,
+    is_ours,
+    mark_entry,
     mark_used,
+    new_entry_folder,
     process_alive,
     read_record,
     read_sealed,
@@ -37,8 +43,16 @@ from pack.store.hashing import (
     sha256_file,
     sha256_text,
 )
+from pack.store.index import EntryIndex, record_digest, trust_problems
 
 __all__ = [
+    "EntryIndex",
+    "check_cache_location",
+    "is_ours",
+    "mark_entry",
+    "new_entry_folder",
+    "record_digest",
+    "trust_problems",
     "RECORD",
     "SEALED",
     "USED",

@@ -9,8 +9,16 @@ since, so its recorded hash still holds and it is not read again; any other file
 and must match. A file added to or missing from the entry fails the check too.
 
 An entry of one small file (a per-file result without a Parquet part) is a *sealed* file instead,
-``<name>.sealed``: the SHA-256 of its bytes on the first line, then the bytes
-(:func:`write_sealed`, :func:`read_sealed`): one file written instead of a folder of three.
+``<name>.sealed``: :data:`SEALED_MAGIC` and the SHA-256 of its bytes on the first line, then the
+bytes (:func:`write_sealed`, :func:`read_sealed`): one file written instead of a folder of three.
+The bytes are data (JSON), never code: nothing in the cache is executed when read.
+
+The cache removes only what it can prove it wrote: a folder holding :data:`MARKER` (written into
+every entry and temporary folder the moment it is made) or a sealed file that starts with
+:data:`SEALED_MAGIC` (:func:`is_ours`). Anything else in a cache folder - a user's own folder or
+file, an entry of an older version of the pack - is never evicted, discarded or cleaned up, and
+does not count against the size cap. A cache inside the data folder, or a data folder inside the
+cache, is refused (:func:`check_cache_location`).
 """
 
 from __future__ import annotations
@@ -23,9 +31,12 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from pack.config import cache_root
+from pack.errors import DataError
 from pack.store.hashing import file_state, sha256_file
 
 log = logging.getLogger(__name__)
@@ -34,6 +45,9 @@ RECORD = "entry.json"
 USED = ".used"  # touched whenever an entry is used: its modification time orders the LRU eviction
 RECORD_FORMAT = 1
 SEALED = ".sealed"  # the suffix of a single-file entry
+SEALED_MAGIC = b"pcc-evidence-pack sealed 2 "  # a sealed file's first bytes, before its SHA-256
+MARKER = ".pack-cache-entry"  # in every entry folder the cache makes: the proof it may remove it
+MARKER_TEXT = b"pcc-evidence-pack cache entry\n"
 EVICTION_GRACE_SECONDS = 600  # an entry used this recently may be in use by another build: never evicted
 
 
@@ -41,7 +55,7 @@ def _files(folder: Path) -> list[str]:
     """Relative paths of the files of an entry (not the record or the used-stamp), sorted."""
     found = []
     for path in folder.rglob("*"):
-        if path.is_file() and path.parent == folder and path.name in (RECORD, USED):
+        if path.is_file() and path.parent == folder and path.name in (RECORD, USED, MARKER):
             continue
         if path.is_file() or path.is_symlink():
             found.append(path.relative_to(folder).as_posix())
@@ -71,6 +85,7 @@ def record_entry(folder: Path, known: dict[str, tuple[str, str]] | None = None) 
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:  # hashlib releases the GIL
             described = list(pool.map(lambda name: _describe(folder, name, given), names))
     record = {"format": RECORD_FORMAT, "files": dict(zip(names, described, strict=True))}
+    mark_entry(folder)
     (folder / RECORD).write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
     return record
 
@@ -114,12 +129,13 @@ def entry_problems(folder: Path, table: str | None = None, record: dict | None =
 
 
 def write_sealed(path: Path, payload: bytes) -> None:
-    """Write ``payload`` as the sealed entry ``path`` (its SHA-256 first): to a temporary file
-    ``reading.<pid>.*`` beside it, then renamed into place, so no reader finds it half written."""
+    """Write ``payload`` as the sealed entry ``path`` (:data:`SEALED_MAGIC` and its SHA-256 first):
+    to a temporary file ``reading.<pid>.*`` beside it, then renamed into place, so no reader finds
+    it half written."""
     handle, temporary = tempfile.mkstemp(prefix=f"reading.{os.getpid()}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+            out.write(SEALED_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)
@@ -133,14 +149,64 @@ def read_sealed(path: Path) -> tuple[bytes | None, str]:
         text = path.read_bytes()
     except OSError as exc:
         return None, f"{path.name}: {exc.strerror}"
-    digest, _, payload = text.partition(b"\n")
-    if hashlib.sha256(payload).hexdigest().encode() != digest:
+    head, _, payload = text.partition(b"\n")
+    if not head.startswith(SEALED_MAGIC):
+        return None, f"{path.name}: not a sealed entry of this version of the pack"
+    if hashlib.sha256(payload).hexdigest().encode() != head[len(SEALED_MAGIC) :]:
         return None, f"{path.name}: SHA-256 differs from the one written with it"
     return payload, ""
 
 
+def mark_entry(folder: Path) -> None:
+    """Write :data:`MARKER` into a folder the cache has just made (an entry, or one being written)."""
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+
+
+def new_entry_folder(root: Path, prefix: str) -> Path:
+    """A new, marked temporary folder ``<root>/<prefix><random>`` for an entry being written."""
+    root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=root))
+    mark_entry(folder)
+    return folder
+
+
+def is_ours(path: Path) -> bool:
+    """True when the cache can prove it wrote ``path``: a folder holding :data:`MARKER` (with its
+    text), or a file starting with :data:`SEALED_MAGIC`. Never follows a symbolic link."""
+    try:
+        if path.is_symlink():
+            return False
+        if path.is_dir():
+            return (path / MARKER).read_bytes() == MARKER_TEXT
+        with path.open("rb") as handle:
+            return handle.read(len(SEALED_MAGIC)) == SEALED_MAGIC
+    except OSError:
+        return False
+
+
+def check_cache_location(data_dir: Path | str) -> None:
+    """Refuse (:class:`DataError`, one line) a cache folder inside the data folder (the cache would
+    land among the inputs) or a data folder inside the cache (the cache could evict the inputs)."""
+    data, cache = Path(data_dir).resolve(), cache_root().resolve()
+    if cache == data or cache.is_relative_to(data):
+        raise DataError(
+            f"the cache folder (PACK_CACHE_DIR, {cache_root()}) is inside the data folder {data}: "
+            "the cache would land among the inputs; set PACK_CACHE_DIR to a folder outside it"
+        )
+    if data.is_relative_to(cache):
+        raise DataError(
+            f"the data folder {data} is inside the cache folder (PACK_CACHE_DIR, {cache_root()}): "
+            "move the data, or set PACK_CACHE_DIR to a folder outside it"
+        )
+
+
 def discard(folder: Path) -> None:
-    """Remove an entry: renamed first (atomic), so no reader finds it half removed."""
+    """Remove an entry: renamed first (atomic), so no reader finds it half removed. Only an entry
+    the cache can prove it wrote (:func:`is_ours`) is removed; anything else is left, with a log line."""
+    if not is_ours(folder):
+        if folder.exists() or folder.is_symlink():
+            log.warning("Cache: %s was not made by the cache: left in place", folder)
+        return
     if folder.is_file():
         folder.unlink(missing_ok=True)
         return
@@ -193,10 +259,11 @@ def _is_complete_entry(path: Path) -> bool:
 def evict_least_recently_used(root: Path, max_bytes: int, keep: set[str] = frozenset()) -> list[str]:
     """Remove the least recently used entries of ``root`` until the rest fit in ``max_bytes``;
     never one named in ``keep`` or used in the last :data:`EVICTION_GRACE_SECONDS`. Returns the
-    names removed."""
+    names removed. Only entries the cache marked (:func:`is_ours`) are counted or removed."""
     if not root.is_dir():
         return []
-    entries = [p for p in root.iterdir() if _is_complete_entry(p)]  # never one still being written
+    # never one still being written, nor anything the cache did not make (it does not count either)
+    entries = [p for p in root.iterdir() if _is_complete_entry(p) and is_ours(p)]
     sizes = {p.name: _entry_size(p) for p in entries}
     total = sum(sizes.values())
     removed = []
@@ -239,17 +306,18 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(parent: Path, pattern: str, what: str) -> list[Path]:
+def remove_stale(parent: Path, pattern: str, what: str, proof: Callable[[Path], bool] | None = is_ours) -> list[Path]:
     """Remove the folders in ``parent`` whose names match ``pattern`` (a regex whose group
     ``pid`` is the process that made them) when that process is gone: leftovers of a killed
-    build. One log line per folder removed."""
+    build. Only what ``proof`` accepts is removed (by default what the cache marked,
+    :func:`is_ours`; ``None``: the name is taken as proof). One log line per folder removed."""
     if not parent.is_dir():
         return []
     compiled = re.compile(pattern)
     removed = []
     for path in sorted(parent.iterdir()):
         match = compiled.fullmatch(path.name)
-        if match and not process_alive(int(match.group("pid"))):
+        if match and not process_alive(int(match.group("pid"))) and (proof is None or proof(path)):
             log.info(
                 "Cleanup: removed %s %s left by a build that was stopped (process %s)", what, path, match.group("pid")
             )

@@ -8,7 +8,9 @@ change), so a file edited in place is always hashed again. Hashing the demonstra
 
 The memo holds one entry per path (a changed file replaces its old entry), drops files that no
 longer exist when it is written, and keeps at most :data:`MEMO_MAX_ENTRIES` entries (the most
-recently hashed).
+recently hashed). It is ``<cache>/pack-file-hashes.json``, tagged with :data:`MEMO_TOOL`: a file
+of that name the cache cannot read as its own memo is never overwritten (the memo is then not
+kept, and files are hashed each time).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from pathlib import Path
 from pack.config import cache_root
 
 _LOCK = threading.Lock()
-MEMO_FORMAT = 2
+MEMO_FORMAT = 3  # 3: its own name, tagged with MEMO_TOOL
+MEMO_TOOL = "pcc-evidence-pack"
 MEMO_MAX_ENTRIES = 50_000
 _SEPARATOR = "\0"  # between path and state in a memo key: the one character no path can hold
 
@@ -48,18 +51,21 @@ def sha256_text(text: str) -> str:
 
 
 def _memo_path() -> Path:
-    return cache_root() / "file-hashes.json"
+    return cache_root() / "pack-file-hashes.json"
 
 
-def _read_memo() -> dict[str, list[str]]:
-    """``{resolved path: [state, sha256]}``; an unreadable or older memo counts as empty."""
+def _read_memo() -> dict[str, list[str]] | None:
+    """``{resolved path: [state, sha256]}``; ``{}`` when there is none or it is of an older format;
+    ``None`` when the file is not the cache's memo (then it is never overwritten)."""
     try:
         memo = json.loads(_memo_path().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
     except (OSError, ValueError):
-        return {}
-    if not isinstance(memo, dict) or memo.get("format") != MEMO_FORMAT or not isinstance(memo.get("files"), dict):
-        return {}
-    return memo["files"]
+        return None
+    if not isinstance(memo, dict) or memo.get("tool") != MEMO_TOOL or not isinstance(memo.get("files"), dict):
+        return None
+    return memo["files"] if memo.get("format") == MEMO_FORMAT else {}
 
 
 def file_state(stat: os.stat_result) -> str:
@@ -94,7 +100,7 @@ def memoised_sha256(paths: list[Path]) -> dict[Path, str]:
         except OSError:
             continue
     with _LOCK:
-        memo = _read_memo()
+        memo = _read_memo() or {}
     found = {}
     for path, key in keys.items():
         name, _, state = key.partition(_SEPARATOR)
@@ -122,6 +128,8 @@ def remember_sha256(entries: dict[str, str]) -> None:
         return
     with _LOCK:
         files = _read_memo()
+        if files is None:
+            return  # somebody else's file under the memo's name: left as it is
         for key, sha in entries.items():
             name, _, state = key.partition(_SEPARATOR)
             files.pop(name, None)  # re-added last: the memo is ordered oldest first
@@ -130,7 +138,8 @@ def remember_sha256(entries: dict[str, str]) -> None:
             memo_file = _memo_path()
             memo_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.{threading.get_ident()}")
-            tmp.write_text(json.dumps({"format": MEMO_FORMAT, "files": prune_memo(files)}), encoding="utf-8")
+            memo = {"format": MEMO_FORMAT, "tool": MEMO_TOOL, "files": prune_memo(files)}
+            tmp.write_text(json.dumps(memo), encoding="utf-8")
             os.replace(tmp, memo_file)
         except OSError:
             pass  # the memo is an optimisation only

@@ -1,0 +1,99 @@
+"""A pack built with ``SOURCE_DATE_EPOCH`` and a claims file holding spreadsheet formulas: the claims
+copy in the pack runs no formula, and ``verify`` reproduces the pack byte for byte whatever the
+verifier's own ``SOURCE_DATE_EPOCH`` (the manifest records the one the build used).
+
+One real build on the demo data (the session's cache), then real rebuilds by ``verify``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pack.config import PUBLISHED_DIR
+from pack.pipeline import verify
+from pack.pipeline.run import build
+
+EPOCH = "1709596800"  # 5 March 2024, 00:00 UTC
+FORMULAS = {"quote": '=HYPERLINK("http://example.invalid","Reducing ASB")', "source_document": "@SUM(1+1)"}
+
+
+def _with_environment(name: str, value: str | None):
+    saved = os.environ.get(name)
+
+    def restore() -> None:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
+
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+    return restore
+
+
+@pytest.fixture(scope="module")
+def dated_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo pack, built with ``SOURCE_DATE_EPOCH`` and the published claims plus one claim whose
+    text cells are formulas."""
+    folder = tmp_path_factory.mktemp("dated")
+    rows = list(csv.DictReader(io.StringIO((PUBLISHED_DIR / "claims.csv").read_text(encoding="utf-8"))))
+    rows.append({**rows[0], "claim_id": "formula_claim", **FORMULAS})
+    claims = folder / "claims.csv"
+    with claims.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    restore = _with_environment("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        result = build(output_dir=folder / "pack", claims_file=claims)
+    finally:
+        restore()
+    assert result.ok, [n.error for n in result.notebooks]
+    return folder / "pack"
+
+
+@pytest.mark.slow
+def test_the_claims_copy_in_a_pack_runs_no_formula(dated_pack: Path) -> None:
+    """Every cell of the pack's ``claims.csv`` that a spreadsheet would run is neutralised with a
+    leading ``'``; plain numbers (``-50``) stay numbers; the claim is still the one given."""
+    rows = list(csv.DictReader(io.StringIO((dated_pack / "claims.csv").read_text(encoding="utf-8"))))
+    for row in rows:
+        for column, value in row.items():
+            starts = value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and not _is_number(value))
+            assert not starts, (row["claim_id"], column, value)
+    (formula,) = [r for r in rows if r["claim_id"] == "formula_claim"]
+    assert formula["quote"] == "'" + FORMULAS["quote"] and formula["source_document"] == "'@SUM(1+1)"
+    assert rows[0]["stated_value"] == "-50"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("verifier_epoch", [None, "1000000000"])
+def test_a_pack_built_with_source_date_epoch_is_verified(dated_pack: Path, verifier_epoch: str | None) -> None:
+    """The manifest records the build's ``SOURCE_DATE_EPOCH``; verify rebuilds with it, whether the
+    verifier has none or another one, and leaves the verifier's own setting as it was."""
+    manifest = json.loads((dated_pack / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["source_date_epoch"] == EPOCH
+    assert "5 March 2024" in (dated_pack / "evidence-pack.html").read_text(encoding="utf-8")
+    restore = _with_environment("SOURCE_DATE_EPOCH", verifier_epoch)
+    try:
+        ok, lines = verify(dated_pack)
+        assert os.environ.get("SOURCE_DATE_EPOCH") == verifier_epoch
+    finally:
+        restore()
+    assert ok, lines
