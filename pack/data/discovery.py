@@ -156,7 +156,7 @@ def _entries(path: Path, rel: str) -> list[FoundFile]:
                     [(m, classify(PurePosixPath(member_shown(m)), header_of(path, m, archive))) for m in members],
                     path,
                     rel,
-                )
+                ) + _nested(archive, path, rel)
         except (OSError, zipfile.BadZipFile):
             return _named([(m, classify(PurePosixPath(member_shown(m)), [])) for m in members], path, rel)
     try:
@@ -164,6 +164,35 @@ def _entries(path: Path, rel: str) -> list[FoundFile]:
     except DataError as exc:  # a zip archive, workbook or binary data named .csv: named for what it is
         return [FoundFile(path, rel, _guess_from_name(path), problem=str(exc).removeprefix(f"file {rel}: "))]
     return [FoundFile(path, rel, classify(path, header_of(path)))]
+
+
+def _nested(archive: zipfile.ZipFile, path: Path, rel: str) -> list[FoundFile]:
+    """Each zip archive inside ``archive`` that holds CSV files, as a problem naming it and how many
+    (they are not read: never left out in silence); one that holds none is noted in the log."""
+    found = []
+    for member in sorted(n for n in archive.namelist() if n.lower().endswith(".zip")):
+        if any(is_metadata(p) for p in member.replace("\\", "/").split("/") if p not in (".", "..")):
+            continue
+        try:
+            with archive.open(member) as opened, zipfile.ZipFile(opened) as inner:
+                csvs = sum(n.lower().endswith((".csv", ".csv.gz")) for n in inner.namelist())
+        except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
+            csvs, why = -1, str(exc)
+        shown = f"{rel}/{member_shown(member)}"
+        if csvs == 0:
+            log.info("Data: note: %s: a zip archive inside a zip archive, holding no CSV file: ignored", shown)
+            continue
+        held = f"holding {csvs} CSV file(s), which are not read" if csvs > 0 else f"which cannot be read ({why})"
+        found.append(
+            FoundFile(
+                path,
+                shown,
+                None,
+                member=member,
+                problem=f"is a zip archive inside a zip archive, {held} (expected it saved in the data folder itself)",
+            )
+        )
+    return found
 
 
 def _named(members: list[tuple[str, str | None]], path: Path, rel: str) -> list[FoundFile]:
