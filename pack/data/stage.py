@@ -178,7 +178,7 @@ def listed_inputs(data_dir: Path | str, listing: list[dict]) -> list[FoundFile]:
     archives: dict[Path, dict[str, str]] = {}
     for entry in listing:
         relative = entry.get("path") if isinstance(entry, dict) else None
-        problem = path_problem(relative) if isinstance(relative, str) else "an input path must be text"
+        problem = path_problem(relative if isinstance(relative, str) else "")
         if problem is not None:
             shown = relative if problem.startswith("an input path must stay") else repr(relative)
             raise DataError(f"refused: {problem}" if shown == relative else problem, file=shown)
