@@ -22,6 +22,16 @@ class MIIndicator:
     kind: str  # "level" or "count"
     better_when: str  # "higher", "lower" or "n/a"
 
+    @property
+    def domain(self) -> str:
+        """The values the indicator can take: ``share`` (a percentage of a whole, 0 to 100),
+        ``change`` (a percentage change, either sign), ``amount`` (money, either sign: savings
+        can be lost), ``rate`` (per 1,000, 0 or more) or ``count`` (people, hours, things: 0 or
+        more), read from its unit (:data:`CHANGES` are the percentages that are changes)."""
+        if self.unit == "%":
+            return "change" if self.id in CHANGES else "share"
+        return {"£m": "amount", "per 1,000": "rate"}.get(self.unit, "count")
+
 
 _ROWS = [
     ("officers_taser_trained", 1, "Officers taser-trained", "officers", "level", "higher"),
@@ -80,6 +90,15 @@ _ROWS = [
     ("drug_trafficking_offences", 0, "Drug trafficking (supply) offences", "offences", "count", "n/a"),
     ("cyber_crime_reports", 0, "Cyber crime reports (Action Fraud, force area)", "reports", "count", "n/a"),
 ]
+
+CHANGES = frozenset({"sid_mean_speed_reduction_pct"})  # percentages that measure a change, not a share
+DOMAIN_LIMITS = {  # (lowest, highest, what is expected) of each domain's values
+    "share": (0.0, 100.0, "a share from 0 to 100"),
+    "change": (float("-inf"), float("inf"), "a change"),
+    "amount": (float("-inf"), float("inf"), "an amount"),
+    "rate": (0.0, float("inf"), "a rate of 0 or more"),
+    "count": (0.0, float("inf"), "a count of 0 or more"),
+}
 
 MI_CATALOGUE: dict[str, MIIndicator] = {row[0]: MIIndicator(*row) for row in _ROWS}
 

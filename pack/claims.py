@@ -130,10 +130,19 @@ def claim_problem(claim: dict) -> tuple[str, str] | None:
 
 
 def load_claims(path) -> pd.DataFrame:
-    """Read a claims CSV and check every row; a clear error naming file, row and column."""
-    from pack.errors import DataError
+    """Read a claims CSV and check every row; a clear error naming file, row and column. Comma-,
+    semicolon- or tab-separated, in UTF-8, UTF-16 or Windows-1252, as spreadsheets save it
+    (:func:`pack.spreadsheet_csv.read_rows`)."""
+    from pathlib import Path
 
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    from pack.errors import DataError
+    from pack.spreadsheet_csv import read_rows
+
+    header, rows, _ = read_rows(Path(path), COLUMNS)
+    frame = pd.DataFrame(rows, columns=header, dtype=str)
+    if frame.columns.duplicated().any():
+        twice = sorted(set(frame.columns[frame.columns.duplicated()]))
+        raise DataError(f"column(s) {', '.join(twice)} named twice", file=str(path), row=1)
     for column, default in OPTIONAL_COLUMNS.items():
         if column not in frame.columns:
             frame[column] = default

@@ -2,14 +2,20 @@
 
 Every error a user can cause ends in one line (``error: ...``) and a non-zero exit code: 1 when
 a build's notebooks failed or a pack is not verified, 2 for bad options, data or folders, 130 or
-143 when interrupted.
+143 when interrupted. Anything unexpected (a fault of the pack's own, whatever the input) is one
+line too, naming what failed and the file its details (the traceback) were written to, and exit 1:
+no traceback reaches the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
 
 from pack.config import PLAN_BASELINE_END, PLAN_FORCE
@@ -123,15 +129,36 @@ def main(argv: list[str] | None = None) -> int:
 
         error = write_error(exc, Path.cwd())
         if error is None:
-            raise
+            return unexpected(exc, args.command)
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: no pack written", file=sys.stderr)
         return 130
+    except Exception as exc:  # the one place every other failure ends: one line, its details in a file
+        return unexpected(exc, args.command)
     finally:
         log.removeHandler(handler)
         log.propagate = True
+
+
+def unexpected(exc: BaseException, command: str | None) -> int:
+    """Report an unexpected failure in one line (what failed, where its details were written) and
+    return exit code 1. The traceback goes to a new file under the temporary folder
+    (``pcc-pack-errors/``), never to the terminal; if even that cannot be written, the line says so."""
+    what = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc).strip() else '(no message)'}"
+    details = "".join(traceback.format_exception(exc))
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    try:
+        folder = Path(tempfile.gettempdir()) / "pcc-pack-errors"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{command or 'run'}-{stamp}-{os.getpid()}.txt"
+        path.write_text(f"run_pack.py {command or ''}: unexpected failure\n\n{details}", encoding="utf-8")
+        where = f"details written to {path}"
+    except OSError as err:
+        where = f"its details could not be written ({err.strerror or err})"
+    print(f"error: '{command or 'run_pack.py'}' failed unexpectedly ({what[:300]}); {where}", file=sys.stderr)
+    return 1
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -16,7 +16,6 @@ any force whose files miss a month of the window or whose name matches no force 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,6 +24,7 @@ from pack.crime import CRIME_GROUPS
 from pack.funnel import FunnelFit, fit_funnel, funnel_limits, limits_grid, positions
 from pack.periods import Window, describe_months, missing_months
 from pack.populations import AreaPopulations
+from pack.reference import force_key  # (defined there, for the data stage's checks too)
 
 ASB = "Anti-social behaviour"
 ALL_CRIME = "all_crime"
@@ -48,21 +48,6 @@ NOT_TERRITORIAL: dict[str, str] = {
     "northern ireland": "outside England and Wales (Northern Ireland)",
 }
 PEERS_FILE = "data/published/peers.csv"
-
-
-def force_key(name: str) -> str:
-    """A force's name reduced to what identifies it, so that data.police.uk's ``Falls within``, the ONS
-    lookup's force area and a most-similar-group list agree: case, "&", punctuation and the words
-    "Constabulary", "Police", "Police Service" (of) are ignored.
-
-    >>> [force_key(n) for n in ("Avon and Somerset Constabulary", "Avon & Somerset", "Devon & Cornwall Police")]
-    ['avon and somerset', 'avon and somerset', 'devon and cornwall']
-    >>> [force_key(n) for n in ("Metropolitan Police Service", "Police Service of Northern Ireland", "Dyfed-Powys")]
-    ['metropolitan', 'northern ireland', 'dyfed powys']
-    """
-    text = re.sub(r"[^a-z0-9]+", " ", name.casefold().replace("&", " and ")).strip()
-    text = re.sub(r"^(the |police service of )", "", text)
-    return re.sub(r" (police service|constabulary|police)$", "", text)
 
 
 def year_earlier(window: Window) -> Window:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # DfT STATS19 police_force codes for the forces of England and Wales (DfT Road Safety Data guide).
 STATS19_POLICE_FORCE_CODES: dict[str, int] = {
     "metropolitan": 1,
@@ -77,3 +79,69 @@ def is_rural_code(code: str) -> bool:
 def road_user_group(casualty_type: int) -> str:
     """Road-user group of a STATS19 ``casualty_type`` code."""
     return ROAD_USER_GROUPS.get(casualty_type, "Other")
+
+
+# The forces data.police.uk publishes, as its files' "Falls within" names them: the 43 territorial
+# forces of England and Wales, British Transport Police and the Police Service of Northern Ireland.
+POLICE_UK_FORCES = (
+    "Avon and Somerset Constabulary",
+    "Bedfordshire Police",
+    "British Transport Police",
+    "Cambridgeshire Constabulary",
+    "Cheshire Constabulary",
+    "City of London Police",
+    "Cleveland Police",
+    "Cumbria Constabulary",
+    "Derbyshire Constabulary",
+    "Devon & Cornwall Police",
+    "Dorset Police",
+    "Durham Constabulary",
+    "Dyfed-Powys Police",
+    "Essex Police",
+    "Gloucestershire Constabulary",
+    "Greater Manchester Police",
+    "Gwent Police",
+    "Hampshire Constabulary",
+    "Hertfordshire Constabulary",
+    "Humberside Police",
+    "Kent Police",
+    "Lancashire Constabulary",
+    "Leicestershire Police",
+    "Lincolnshire Police",
+    "Merseyside Police",
+    "Metropolitan Police Service",
+    "Norfolk Constabulary",
+    "North Wales Police",
+    "North Yorkshire Police",
+    "Northamptonshire Police",
+    "Northumbria Police",
+    "Nottinghamshire Police",
+    "Police Service of Northern Ireland",
+    "South Wales Police",
+    "South Yorkshire Police",
+    "Staffordshire Police",
+    "Suffolk Constabulary",
+    "Surrey Police",
+    "Sussex Police",
+    "Thames Valley Police",
+    "Warwickshire Police",
+    "West Mercia Police",
+    "West Midlands Police",
+    "West Yorkshire Police",
+    "Wiltshire Police",
+)
+
+
+def force_key(name: str) -> str:
+    """A force's name reduced to what identifies it, so that data.police.uk's ``Falls within``, the ONS
+    lookup's force area and a most-similar-group list agree: case, "&", punctuation and the words
+    "Constabulary", "Police", "Police Service" (of) are ignored.
+
+    >>> [force_key(n) for n in ("Avon and Somerset Constabulary", "Avon & Somerset", "Devon & Cornwall Police")]
+    ['avon and somerset', 'avon and somerset', 'devon and cornwall']
+    >>> [force_key(n) for n in ("Metropolitan Police Service", "Police Service of Northern Ireland", "Dyfed-Powys")]
+    ['metropolitan', 'northern ireland', 'dyfed powys']
+    """
+    text = re.sub(r"[^a-z0-9]+", " ", name.casefold().replace("&", " and ")).strip()
+    text = re.sub(r"^(the |police service of )", "", text)
+    return re.sub(r" (police service|constabulary|police)$", "", text)

@@ -62,6 +62,8 @@ def street_files(draw: st.DrawFn, plain: bool = False) -> bytes:
     rows = []
     for k in range(draw(st.integers(1 if plain else 0, 6))):
         force = FORCE if sometimes(10) else draw(st.sampled_from(OTHERS))
+        if sometimes(10):  # the plan force in other case or spacing: the full way reads it as the force
+            force = draw(st.sampled_from([FORCE.upper(), FORCE.lower(), f"{FORCE} ", FORCE.replace(" ", "  ")]))
         crime_type = draw(st.sampled_from(POLICE_UK_CRIME_TYPES))
         if sometimes(10):
             crime_type = crime_type.lower()  # a variant: the full way reads it as the listed type
@@ -219,6 +221,12 @@ AWKWARD = {
     "a location in Windows-1252 (a pound sign)": "\n".join(
         [HEADER, _row(1, Location="On or near £1 Shop"), _row(2)]
     ).encode("cp1252"),
+    "Falls within the plan force in capitals (read as it)": "\n".join(
+        [HEADER, _row(1), _row(2, **{"Falls within": FORCE.upper()})]
+    ).encode(),
+    "Falls within the plan force with a trailing space (read as it)": "\n".join(
+        [HEADER, _row(1, **{"Falls within": f"{FORCE} "})]
+    ).encode(),
     "Falls within only a space (rejected: no force)": "\n".join([HEADER, _row(1, **{"Falls within": " "})]).encode(),
     "an LSOA code that is not one (removed, noted)": "\n".join([HEADER, _row(1, **{"LSOA code": "XX"})]).encode(),
     "an outcome not in the list (noted)": "\n".join(

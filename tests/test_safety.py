@@ -141,8 +141,8 @@ CLAIMS_HEADER = (
         (b"", "claims file is empty (expected a header row and one row per claim)"),
         (b"  \n", "claims file is empty"),
         (
-            CLAIMS_HEADER.encode() + "x,caf\xe9,d,s,i,street:burglary,value,,2023-12,5,1,%\n".encode("cp1252"),
-            "is not UTF-8 text (byte 0xe9 on line 2); save it as 'CSV UTF-8'",
+            CLAIMS_HEADER.encode() + b"x,caf\xe9 \x81,d,s,i,street:burglary,value,,2023-12,5,1,%\n",
+            "row 2: is not text in a known encoding (byte 0x81) (expected UTF-8 (with or without a byte-order mark)",
         ),
         (
             CLAIMS_HEADER.encode() + b"x,q,d,s,i,street:asb,value,,2023-12,5,1,%\n",

@@ -332,3 +332,24 @@ def peers_typed(frame: pd.DataFrame, file: str) -> pd.DataFrame:
             "source_file": file,
         }
     )
+
+
+def folded_names(header: list[str], mapping: dict[str, str], contract: list[str]) -> tuple[dict[str, str], list[str]]:
+    """``(mapping, notes)``: ``mapping`` (raw header name -> contract name) with each other column
+    whose name differs from a contract name only in case or spacing read as that column, with a
+    note; never when the file also has the column as written.
+
+    >>> folded_names(["crime id", "Month", "Crime  Type"], {}, ["Crime ID", "Month", "Crime type"])[0]
+    {'crime id': 'Crime ID', 'Crime  Type': 'Crime type'}
+    """
+    folded = {" ".join(c.split()).casefold(): c for c in contract}
+    present = {mapping.get(c, c) for c in header}
+    out, notes = dict(mapping), []
+    for raw in header:
+        now = mapping.get(raw, raw)
+        target = folded.get(" ".join(now.split()).casefold())
+        if now not in contract and target is not None and target not in present:
+            out[raw] = target
+            present.add(target)
+            notes.append(f"column {raw!r} read as {target!r} (the same name in other case or spacing)")
+    return out, notes

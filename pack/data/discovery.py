@@ -10,13 +10,18 @@ folder names files explicitly (patterns relative to the data folder, a list per 
     mi = ["force/mi-2024.csv"]
 
 A file that matches no input is listed in the data-quality report as "not recognised"; a file that
-cannot be read, and a symbolic link that leads out of the data folder, are errors (never skipped
-in silence). A sub-folder that is a symbolic link within the data folder is followed. Copies a
-browser makes (``street (1).csv``) are recognised by their name without the copy number.
+cannot be read is an error (never skipped in silence). A sub-folder that is a symbolic link within
+the data folder is followed; a symbolic link that leads out of it, round in a loop or nowhere is
+never followed, and is skipped with a log line naming it. What macOS and Windows leave beside
+files (``__MACOSX/``, ``._*``, ``.DS_Store``, ``Thumbs.db``) is ignored, in folders and archives,
+with a log line. Copies a browser makes (``street (1).csv``) are recognised by their name without
+the copy number.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import re
 import tomllib
@@ -24,9 +29,20 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pack.data.sources import header_of, is_input_name, refuse_misnamed, zip_members
+from pack.data.sources import (
+    METADATA_NAMES,
+    header_of,
+    is_input_name,
+    is_metadata,
+    member_shown,
+    path_problem,
+    refuse_misnamed,
+    zip_members,
+)
 from pack.data.specs import INPUT_NAMES, INPUTS
 from pack.errors import DataError
+
+log = logging.getLogger(__name__)
 
 # " (1)", "(2)", " - Copy", " - Copy (3)", " copy", " copy 2" before the extension
 _COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|\s+-\s+copy(\s*\(\d+\))?|\s+copy(\s+\d+)?)$", re.IGNORECASE)
@@ -136,12 +152,13 @@ def _entries(path: Path, rel: str) -> list[FoundFile]:
             return [FoundFile(path, rel, None, problem=str(exc).removeprefix(f"file {rel}: "))]
         try:
             with zipfile.ZipFile(path) as archive:  # (opened once: its directory is read once)
-                return [
-                    FoundFile(path, f"{rel}/{m}", classify(PurePosixPath(m), header_of(path, m, archive)), member=m)
-                    for m in members
-                ]
+                return _named(
+                    [(m, classify(PurePosixPath(member_shown(m)), header_of(path, m, archive))) for m in members],
+                    path,
+                    rel,
+                ) + _nested(archive, path, rel)
         except (OSError, zipfile.BadZipFile):
-            return [FoundFile(path, f"{rel}/{m}", classify(PurePosixPath(m), []), member=m) for m in members]
+            return _named([(m, classify(PurePosixPath(member_shown(m)), [])) for m in members], path, rel)
     try:
         refuse_misnamed(path, rel)
     except DataError as exc:  # a zip archive, workbook or binary data named .csv: named for what it is
@@ -149,13 +166,63 @@ def _entries(path: Path, rel: str) -> list[FoundFile]:
     return [FoundFile(path, rel, classify(path, header_of(path)))]
 
 
+def _nested(archive: zipfile.ZipFile, path: Path, rel: str) -> list[FoundFile]:
+    """Each zip archive inside ``archive`` that holds CSV files, as a problem naming it and how many
+    (they are not read: never left out in silence); one that holds none is noted in the log."""
+    found = []
+    for member in sorted(n for n in archive.namelist() if n.lower().endswith(".zip")):
+        if any(is_metadata(p) for p in member.replace("\\", "/").split("/") if p not in (".", "..")):
+            continue
+        try:
+            with archive.open(member) as opened, zipfile.ZipFile(opened) as inner:
+                csvs = sum(n.lower().endswith((".csv", ".csv.gz")) for n in inner.namelist())
+        except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
+            csvs, why = -1, str(exc)
+        shown = f"{rel}/{member_shown(member)}"
+        if csvs == 0:
+            log.info("Data: note: %s: a zip archive inside a zip archive, holding no CSV file: ignored", shown)
+            continue
+        held = f"holding {csvs} CSV file(s), which are not read" if csvs > 0 else f"which cannot be read ({why})"
+        found.append(
+            FoundFile(
+                path,
+                shown,
+                None,
+                member=member,
+                problem=f"is a zip archive inside a zip archive, {held} (expected it saved in the data folder itself)",
+            )
+        )
+    return found
+
+
+def _named(members: list[tuple[str, str | None]], path: Path, rel: str) -> list[FoundFile]:
+    """The CSV members of zip archive ``path`` (each with the input it belongs to), named as a
+    manifest records them (:func:`~pack.data.sources.member_shown`); a name that cannot be recorded
+    (:func:`~pack.data.sources.path_problem`), or that two members share, is a problem."""
+    shown = [member_shown(m) for m, _ in members]
+    found = []
+    for (member, kind), name in zip(members, shown, strict=True):
+        relative = f"{rel}/{name}"
+        problem = path_problem(relative)
+        if problem is None and shown.count(name) > 1:
+            problem = f"two members of the archive are both named {name} once their folders are read: refused"
+        elif problem is not None:
+            problem = f"zip member {member!r} refused: {problem}"
+        found.append(FoundFile(path, relative, kind, member=member, problem=problem))
+    return found
+
+
 def _walk(data_dir: Path) -> list[tuple[Path, str, str | None]]:
     """``(path, relative path, problem)`` of every input-named file under ``data_dir``: hidden
-    files and folders left out; sub-folders that are symbolic links within the folder followed
-    (once each); links that lead out of it reported as problems."""
+    files and folders and the metadata operating systems leave (:func:`is_metadata`) left out;
+    sub-folders that are symbolic links within the folder followed (once each). A symbolic link
+    that leads out of the folder, round in a loop or nowhere, or back to a folder already read,
+    is never followed: it is skipped with one log line naming it."""
     root = data_dir.resolve()
     seen: set[Path] = {root}
     out: list[tuple[Path, str, str | None]] = []
+    skipped: list[str] = []
+    metadata: list[str] = []
 
     def visit(folder: Path, rel: PurePosixPath) -> None:
         try:
@@ -164,17 +231,20 @@ def _walk(data_dir: Path) -> list[tuple[Path, str, str | None]]:
             out.append((folder, rel.as_posix() or ".", f"folder cannot be read: {exc.strerror}"))
             return
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
             path, child = Path(entry.path), rel / entry.name
+            if is_metadata(entry.name):
+                if entry.name.lower() in METADATA_NAMES or entry.name.startswith("._"):
+                    metadata.append(child.as_posix())
+                continue
             if entry.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    if entry.is_dir() or is_input_name(entry.name):
-                        out.append((path, child.as_posix(), f"is a symbolic link out of the data folder (to {target})"))
+                target, why = _link_target(path, root)
+                if why is not None:
+                    skipped.append(f"{child.as_posix()} ({why})")
                     continue
-                if entry.is_dir():
-                    if target not in seen:
+                if target.is_dir():
+                    if target in seen:
+                        skipped.append(f"{child.as_posix()} (a symbolic link to a folder already read: {target})")
+                    else:
                         seen.add(target)
                         visit(path, child)
                     continue
@@ -187,7 +257,26 @@ def _walk(data_dir: Path) -> list[tuple[Path, str, str | None]]:
                 out.append((path, child.as_posix(), None))
 
     visit(data_dir, PurePosixPath())
+    if skipped:
+        log.warning("Data: %d symbolic link(s) not followed: %s", len(skipped), "; ".join(skipped))
+    if metadata:
+        log.info("Data: note: %d file(s) operating systems leave ignored: %s", len(metadata), ", ".join(metadata))
     return out
+
+
+def _link_target(path: Path, root: Path) -> tuple[Path, str | None]:
+    """Where a symbolic link leads, and why it is not followed (``None``: it may be)."""
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:  # (Python 3.11 raises it for a loop; later versions an OSError)
+        return path, "a loop of symbolic links"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return path, "a loop of symbolic links"
+        return path, f"leads to nothing that can be read: {exc.strerror}"
+    if not target.is_relative_to(root):
+        return target, f"leads out of the data folder, to {target}"
+    return target, None
 
 
 def _guess_from_name(path: Path | PurePosixPath) -> str | None:

@@ -97,6 +97,15 @@ def _key(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+def same_force(written: str, force: str) -> bool:
+    """True when a ``Falls within`` value names ``force``, whatever its case or spacing.
+
+    >>> same_force("DERBYSHIRE  CONSTABULARY ", "Derbyshire Constabulary"), same_force("Derby", "Derby Police")
+    (True, False)
+    """
+    return _key(written) == _key(force)
+
+
 @dataclass
 class DomainCounts:
     """Rows whose value was a variant of a known one (read as it), and rows with an unknown value."""
@@ -156,6 +165,19 @@ def read_domains(table: arrow.Table, domains: tuple[Domain, ...] | list[Domain],
                 table.column_names.index(domain.column), domain.column, pc.if_else(pc.is_null(index), column, swapped)
             )
     return table
+
+
+def folded_force(frame: pd.DataFrame, force: str, counts: DomainCounts) -> pd.DataFrame:
+    """``frame`` with each ``Falls within`` that differs from ``force`` only in case or spacing
+    (``DERBYSHIRE CONSTABULARY``, ``Derbyshire Constabulary ``) read as ``force``, and counted as a
+    variant in ``counts`` (never dropped as another force's rows). Worked out per distinct value."""
+    variants = [v for v in frame["Falls within"].unique() if v != force and same_force(v, force)]
+    if not variants:
+        return frame
+    falls = frame["Falls within"]
+    for written, n in falls[falls.isin(variants)].value_counts().items():
+        counts.variants[("Falls within", str(written), force)] += int(n)
+    return frame.assign(**{"Falls within": falls.where(~falls.isin(variants), force)})
 
 
 def outside_uk(longitude: pd.Series, latitude: pd.Series) -> np.ndarray:

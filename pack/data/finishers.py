@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from pack.catalogue import MI_CATALOGUE
+from pack.catalogue import DOMAIN_LIMITS, MI_CATALOGUE
 from pack.data.report import InputReport
 
 if TYPE_CHECKING:
@@ -68,7 +69,8 @@ def one_row_per_key(
 
 
 def mi_rules(ctx: PrepareContext, mi: pd.DataFrame, reports: Reports) -> pd.DataFrame:
-    """Management information: a period ends on or after it starts; a count is 0 or more; one value
+    """Management information: a period ends on or after it starts; a value lies in its indicator's
+    domain (a share 0-100, a count 0 or more: :func:`_out_of_domain`); one value
     per indicator and period (the same value given twice is counted once; two values are an error
     naming both rows); ids not in the catalogue are noted."""
     report = ctx.reports["mi"]
@@ -79,15 +81,7 @@ def mi_rules(ctx: PrepareContext, mi: pd.DataFrame, reports: Reports) -> pd.Data
         "period_end",
         "expected on or after period_start {period_start}",
     )
-    unit = mi["unit"].str.strip().where(mi["unit"].str.strip() != "", mi["indicator_id"].map(_catalogue_unit))
-    counted = unit.notna() & (unit != "") & ~unit.isin(NOT_COUNTS)
-    mi = reject_rows(
-        mi.assign(count_unit=unit),
-        counted & (mi["value"] < 0),
-        reports,
-        "value",
-        "expected a count of 0 or more (unit {count_unit})",
-    ).drop(columns="count_unit")
+    mi = _out_of_domain(mi, reports)
     keys = ["indicator_id", "period_start", "period_end"]
     for _, group in mi[mi.duplicated(keys, keep=False)].groupby(keys, sort=True):
         if group["value"].nunique() > 1:
@@ -110,6 +104,26 @@ def mi_rules(ctx: PrepareContext, mi: pd.DataFrame, reports: Reports) -> pd.Data
             + ", ".join(unknown[:20])
         )
     return mi
+
+
+def _out_of_domain(mi: pd.DataFrame, reports: Reports) -> pd.DataFrame:
+    """Rows whose value is outside its indicator's domain (:attr:`~pack.catalogue.MIIndicator.domain`:
+    a share 0-100, a count or rate 0 or more, a change or amount of either sign) rejected with file
+    and row; an id not in the catalogue is judged by its row's unit (a count unless a percentage,
+    money or a rate)."""
+    unit = mi["unit"].str.strip().where(mi["unit"].str.strip() != "", mi["indicator_id"].map(_catalogue_unit))
+    by_unit = unit.map(lambda u: "count" if isinstance(u, str) and u and u not in NOT_COUNTS else "change")
+    domain = mi["indicator_id"].map(lambda i: MI_CATALOGUE[i].domain if i in MI_CATALOGUE else None).fillna(by_unit)
+    low, high = (domain.map(lambda d, k=k: DOMAIN_LIMITS[d][k]) for k in (0, 1))
+    outside = ~mi["value"].between(low, high) | ~np.isfinite(mi["value"])
+    expected = domain.map(lambda d: DOMAIN_LIMITS[d][2])
+    return reject_rows(
+        mi.assign(_expected=expected, _unit=unit.fillna("")),
+        outside,
+        reports,
+        "value",
+        "expected {_expected} (unit {_unit})",
+    ).drop(columns=["_expected", "_unit"])
 
 
 def _catalogue_unit(indicator: str) -> str | None:

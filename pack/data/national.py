@@ -40,6 +40,7 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
+from pack.data.domains import same_force
 from pack.data.lines import is_ascii, line_count
 from pack.data.readers import FileReport, count_lines, read_header
 from pack.data.schemas import LSOA_PATTERN
@@ -81,15 +82,16 @@ def _three_columns(source: Path | arrow.Buffer, quoted: bool = True) -> arrow.Ta
 
 
 def _plainly_counted(table: arrow.Table, month: str, force: str) -> bool:
-    """Every row of ``month``, a force other than ``force`` (and not blank: the full reading rejects
-    the row), an LSOA code or none, and values of the street domains (crime type, outcome) as listed
-    (a dictionary column holds each value found once, so the values are checked, not the rows)."""
+    """Every row of ``month``, a force other than ``force`` in any case or spacing (the full reading
+    reads such a variant as the force) and not blank (the full reading rejects the row), an LSOA code
+    or none, and values of the street domains (crime type, outcome) as listed (a dictionary column
+    holds each value found once, so the values are checked, not the rows)."""
     if table.num_rows == 0:
         return False
     lsoa = _values(table, "LSOA code")  # RE2's \d is ASCII only: a value it refuses may be read the full way
     return bool(
         pc.all(pc.equal(_values(table, "Month"), month)).as_py()
-        and all(value.strip() and value != force for value in _values(table, "Falls within").to_pylist())
+        and all(value.strip() and not same_force(value, force) for value in _values(table, "Falls within").to_pylist())
         and pc.all(pc.or_(pc.equal(lsoa, ""), pc.match_substring_regex(lsoa, LSOA_PATTERN))).as_py() is not False
         and all(
             pc.all(pc.is_in(_values(table, column), value_set=arrow.array(values))).as_py() is not False

@@ -22,7 +22,7 @@ import pyarrow as arrow
 import pyarrow.parquet as pq
 
 from pack.data.context import PrepareContext, map_threads
-from pack.data.discovery import FoundFile, month_of_file, police_uk_parts
+from pack.data.discovery import FoundFile, force_slug, month_of_file, police_uk_parts
 from pack.data.parts import part_key
 from pack.data.policeuk_file import (
     CODE_RANK_SHIFT,
@@ -211,6 +211,13 @@ def _choose_downloads(name: str, files: list[FoundFile], results: list[FileResul
     return chosen
 
 
+def unused_file(name: str, f: FoundFile, force: str) -> bool:
+    """True for a file no figure uses: another force's outcomes or stop-and-search file, by its name
+    (other forces' street files are counted for the national comparison)."""
+    parts = police_uk_parts(f.name)
+    return name in ("outcomes", "stop_search") and parts is not None and parts[1] != force_slug(force)
+
+
 def _collect(
     ctx: PrepareContext, name: str, files: list[FoundFile], rank: dict[str, int], results: list[FileResult]
 ) -> None:
@@ -229,6 +236,10 @@ def _collect(
         if i not in chosen:
             continue
         report.files.append(f.relative)
+        if result.error is not None and unused_file(name, f, ctx.force):
+            error = result.error.removeprefix(f"file {f.relative}: ")
+            report.notes.append(f"{f.relative}: {error}: not read (another force's file, which no figure uses)")
+            continue
         if result.error is not None:
             ctx.errors.append(result.error)
             report.notes.append(f"{f.relative}: {result.error}")
@@ -254,7 +265,7 @@ def _collect(
     kept_any = folder.is_dir() and any(folder.iterdir())
     if other_forces:
         listed = ", ".join(f"{k} ({v:,} rows)" for k, v in sorted(other_forces.items()))
-        if not kept_any:
+        if not kept_any and sum(other_forces.values()):
             ctx.errors.append(
                 f"{name}: no rows for '{ctx.force}' in {len(files)} file(s); forces found: {listed}. "
                 "Choose one with --police-force NAME."

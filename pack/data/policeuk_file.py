@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pack.data.discovery import force_slug, month_of_file, police_uk_parts
-from pack.data.domains import outside_uk
+from pack.data.domains import folded_force, outside_uk
 from pack.data.duplicates import RepeatTally
 from pack.data.keys import crime_id_keys
 from pack.data.national import count_other_force_street, count_text, read_whole
@@ -263,6 +263,8 @@ def _read_rows(
             domains=input_spec.domains,
             soft=input_spec.soft,
         ):
+            if name != "stop_search" and len(frame):
+                frame = folded_force(frame, force, report.domain_counts)
             if name == "street" and len(frame):
                 by_force = frame.value_counts(["Falls within", "Month", "Crime type"], sort=False)
                 result.force_counts.update({key: int(n) for key, n in by_force.items()})

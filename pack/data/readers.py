@@ -21,6 +21,7 @@ import pandera.pandas as pa
 import pyarrow as arrow
 import pyarrow.csv as arrow_csv
 
+from pack.data.converters import folded_names
 from pack.data.domains import Domain, DomainCounts, read_domains
 from pack.data.lines import Run, count_byte, is_ascii, line_runs
 from pack.data.quotes import Mend
@@ -404,7 +405,8 @@ def read_validated(
     with path.open("rb") as handle:
         encoding.of(handle.readline().removeprefix(codecs.BOM_UTF8), 1)
     header = read_header(path, encoding.encoding)
-    mapping = rename(header) if rename else {}
+    mapping, notes = folded_names(header, rename(header) if rename else {}, [*required, *(keep_columns or ())])
+    report.notes.extend(notes)
     normalised = [mapping.get(c, c) for c in header]
     require_columns(normalised, required, report.file)
     if keep_columns is not None:
@@ -413,9 +415,9 @@ def read_validated(
             report.notes.append(f"{len(extra)} column(s) not used: {', '.join(extra[:8])}")
     wanted = None if keep_columns is None else [raw for raw in header if mapping.get(raw, raw) in keep_columns]
     for numbers, table in iter_text_batches(path, header, encoding, report, wanted, on_bytes):
+        table = table.rename_columns([mapping.get(c, c) for c in table.column_names])
         table = read_domains(table, domains, report.domain_counts)
         frame = table.to_pandas()
-        frame.columns = [mapping.get(c, c) for c in frame.columns]
         if keep_columns is not None:
             frame = frame[[c for c in keep_columns if c in frame.columns]]
         keep = validate_batch(frame, numbers, schema, report, soft)

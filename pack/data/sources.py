@@ -15,15 +15,18 @@ import codecs
 import csv
 import gzip
 import io
+import logging
 import shutil
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from tempfile import TemporaryDirectory
 
 from pack.errors import DataError
+
+log = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -63,16 +66,85 @@ def kind_of_head(head: bytes) -> str:
     return "text"
 
 
+METADATA_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "__macosx"})
+
+
+def is_metadata(name: str) -> bool:
+    """True for what operating systems leave beside files, never data: macOS's ``__MACOSX/``
+    folder, ``._`` resource forks and ``.DS_Store``, Windows's ``Thumbs.db`` and ``desktop.ini``,
+    and any other hidden name (starting with a dot). ``name`` is one part of a path.
+
+    >>> [is_metadata(n) for n in ("__MACOSX", "._2024-01-x-street.csv", "Thumbs.db", "2024-01-x-street.csv")]
+    [True, True, True, False]
+    """
+    return name.startswith(".") or name.lower() in METADATA_NAMES
+
+
 def zip_members(path: Path, shown: str) -> list[str]:
-    """The CSV files in a zip archive (folders and macOS resource forks left out), sorted."""
+    """The CSV files in a zip archive (folders and what operating systems leave, :func:`is_metadata`,
+    left out, with a log line), sorted."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
     except zipfile.BadZipFile as exc:
         raise DataError(f"is not a readable zip archive: {exc}", file=shown) from exc
+    left_out = [
+        n for n in names if not n.endswith("/") and any(is_metadata(p) for p in _parts(n) if p not in (".", ".."))
+    ]
+    if left_out:
+        log.info("Data: note: %s: %d member(s) operating systems leave ignored", shown, len(left_out))
     return sorted(
-        n for n in names if n.lower().endswith((".csv", ".csv.gz")) and not n.startswith("__MACOSX/") and "/." not in n
+        n
+        for n in names
+        if n.lower().endswith((".csv", ".csv.gz"))
+        and not any(is_metadata(p) for p in _parts(n) if p not in (".", ".."))
     )
+
+
+def _parts(member: str) -> list[str]:
+    """The parts of a zip member's name, either slash separating them."""
+    return [p for p in member.replace("\\", "/").split("/") if p]
+
+
+def member_shown(member: str) -> str:
+    """A zip member's name as a path inside its archive, the way a manifest records it: either
+    slash read as a folder separator, and a drive, a leading slash and ``.`` and ``..`` parts
+    dropped (the member is read from the archive by its own name; nothing is ever written there).
+
+    >>> member_shown("../../x.csv"), member_shown("/2024-01/a.csv"), member_shown("C:/a/./b.csv")
+    ('x.csv', '2024-01/a.csv', 'a/b.csv')
+    """
+    parts = _parts(member)
+    if parts and len(parts[0]) == 2 and parts[0][1] == ":":  # a Windows drive, C:
+        parts = parts[1:]
+    return "/".join(p for p in parts if p not in (".", ".."))
+
+
+def path_problem(relative: str) -> str | None:
+    """Why a path cannot stand, relative to the data folder, for an input in a manifest (``None``:
+    it can): the one rule ``verify`` applies to the paths it reads and the build to the names it
+    records (a zip member's with :func:`member_shown` first).
+
+    >>> path_problem("a.zip/2024-01/x.csv"), path_problem("a.zip/../../x.csv")
+    (None, "an input path must stay inside the data folder (no '..', not absolute)")
+    """
+    if not relative or "\\" in relative or "\0" in relative:
+        return "an input path must be a relative path with forward slashes"
+    parts = relative.split("/")
+    if PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).drive or {"", ".", ".."} & set(parts):
+        return "an input path must stay inside the data folder (no '..', not absolute)"
+    return None
+
+
+def members_by_shown_name(archive: Path) -> dict[str, str]:
+    """``{shown name: member's own name}`` of zip ``archive`` (:func:`member_shown`; empty when it
+    cannot be read: reading a member then says why)."""
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            names = opened.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return {}
+    return {member_shown(n): n for n in reversed(names)} | {n: n for n in names if member_shown(n) == n}
 
 
 def is_workbook(path: Path) -> bool:

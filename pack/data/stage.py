@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 
 from pack.config import PLAN_FORCE, cache_root
 from pack.data.aggregates import check_accounts, check_domains, check_finance, check_lsoas, write_aggregates
@@ -30,6 +30,7 @@ from pack.data.joins import check_outcome_join
 from pack.data.parts import PartCache, path_key
 from pack.data.policeuk import read_police_uk
 from pack.data.report import REPORT_FORMAT, InputFile, InputReport, QualityReport
+from pack.data.sources import members_by_shown_name, path_problem
 from pack.data.specs import INPUT_NAMES, INPUTS, POLICE_UK_INPUTS
 from pack.data.tables import read_tables
 from pack.data.workforce import read_workforce
@@ -181,15 +182,14 @@ def listed_inputs(data_dir: Path | str, listing: list[dict]) -> list[FoundFile]:
     followed. Nothing is read. Raises :class:`DataError` naming the first path refused."""
     root = Path(data_dir).resolve()
     found = []
+    archives: dict[Path, dict[str, str]] = {}
     for entry in listing:
         relative = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(relative, str) or not relative or "\\" in relative or "\0" in relative:
-            raise DataError("an input path must be a relative path with forward slashes", file=repr(relative))
+        problem = path_problem(relative if isinstance(relative, str) else "")
+        if problem is not None:
+            shown = relative if problem.startswith("an input path must stay") else repr(relative)
+            raise DataError(f"refused: {problem}" if shown == relative else problem, file=shown)
         parts = PurePosixPath(relative).parts
-        if PurePosixPath(relative).is_absolute() or ".." in parts or PureWindowsPath(relative).drive:
-            raise DataError(
-                "refused: an input path must stay inside the data folder (no '..', not absolute)", file=relative
-            )
         path = root.joinpath(*parts)
         if not path.resolve().is_relative_to(root):
             raise DataError(f"refused: a symbolic link out of the data folder (to {path.resolve()})", file=relative)
@@ -198,7 +198,10 @@ def listed_inputs(data_dir: Path | str, listing: list[dict]) -> list[FoundFile]:
             raise DataError(f"names an unknown input {kind!r}", file=relative, expected=", ".join(INPUT_NAMES))
         archive = next((i for i in range(1, len(parts)) if parts[i - 1].lower().endswith(".zip")), None)
         if archive is not None and root.joinpath(*parts[:archive]).is_file():  # a CSV file inside a zip archive
-            found.append(FoundFile(root.joinpath(*parts[:archive]), relative, kind, "/".join(parts[archive:])))
+            zipped, shown = root.joinpath(*parts[:archive]), "/".join(parts[archive:])
+            if zipped not in archives:
+                archives[zipped] = members_by_shown_name(zipped)
+            found.append(FoundFile(zipped, relative, kind, archives[zipped].get(shown, shown)))
             continue
         found.append(FoundFile(path, relative, kind))
     return found

@@ -22,7 +22,7 @@ from pack.data.readers import FileReport, read_validated
 from pack.data.sources import plain_csv
 from pack.data.specs import INPUTS, InputSpec
 from pack.errors import DataError
-from pack.reference import STATS19_POLICE_FORCE_CODES
+from pack.reference import POLICE_UK_FORCES, STATS19_POLICE_FORCE_CODES, force_key
 
 log = logging.getLogger(__name__)
 
@@ -172,13 +172,41 @@ def _force_areas(ctx: PrepareContext, areas: pd.DataFrame, _read: Frames, report
     return areas.drop(columns="source_row").sort_values("lad_name", kind="stable")
 
 
-def _peers(ctx: PrepareContext, peers: pd.DataFrame, _read: Frames, reports: Reports) -> pd.DataFrame:
-    """Each ``force, peer`` pair once, in the order given (a repeated pair is counted and noted)."""
+def _peers(ctx: PrepareContext, peers: pd.DataFrame, read: Frames, reports: Reports) -> pd.DataFrame | None:
+    """Each ``force, peer`` pair once, in the order given (a repeated pair is counted and noted). A
+    row naming one force as its own peer, or a force nobody knows (:func:`_known_forces`), is an
+    error naming its file and row: a force is never its own comparator, and a misspelt name is
+    never a peer without data."""
+    known = _known_forces(ctx, read)
+    for _, row in peers.iterrows():
+        where = f"file {row['source_file']}, row {int(row['source_row'])}"
+        if force_key(row["force"]) == force_key(row["peer"]):
+            ctx.errors.append(f"{where}: {row['peer']!r} is named as its own most similar force (expected another)")
+            return None
+        unknown = [c for c in ("force", "peer") if force_key(row[c]) not in known]
+        if unknown:
+            ctx.errors.append(
+                f"{where}, column '{unknown[0]}': {row[unknown[0]]!r} is not a police force known to data.police.uk, "
+                "the force area lookup or the data (expected a force's name, e.g. Leicestershire Police)"
+            )
+            return None
     repeated = peers.duplicated(["force", "peer"], keep="first")
     if repeated.any():
         ctx.reports["peers"].notes.append(f"{int(repeated.sum())} repeated force-peer pair(s) kept once")
         peers = set_aside(peers, repeated, reports, "repeated")
     return peers.drop(columns="source_row")
+
+
+def _known_forces(ctx: PrepareContext, read: Frames) -> set[str]:
+    """Every force a peers file may name (:func:`~pack.reference.force_key`): data.police.uk's,
+    the force areas of the district lookup, the forces of the street files, and the force itself."""
+    names = [*POLICE_UK_FORCES, ctx.force]
+    if "force_areas" in read:
+        names += read["force_areas"]["pfa_name"].dropna().astype(str).tolist()
+    national = ctx.out / "force_monthly.parquet"
+    if national.exists():
+        names += pd.read_parquet(national, columns=["falls_within"])["falls_within"].astype(str).unique().tolist()
+    return {force_key(name) for name in names}
 
 
 def _drop_rows(_ctx: PrepareContext, frame: pd.DataFrame, _read: Frames, _reports: Reports) -> pd.DataFrame:

@@ -88,8 +88,8 @@ def check_cell_timeout(cell_timeout: int | None) -> int | None:
 
 
 def check_claims_file(path: Path) -> None:
-    """Refuse a claims file that is missing, empty, not UTF-8 text or breaks the claims contract,
-    before any work (the message names file, row and column)."""
+    """Refuse a claims file that is missing, empty, not text a spreadsheet writes or breaks the
+    claims contract, before any work (the message names file, row and column)."""
     from pack.claims import load_claims
 
     if not path.is_file():
@@ -97,15 +97,6 @@ def check_claims_file(path: Path) -> None:
     data = path.read_bytes()
     if not data.strip():
         raise DataError("claims file is empty", file=str(path), expected="a header row and one row per claim")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"is not UTF-8 text (byte {data[exc.start]:#04x} on line {line}); save it as 'CSV UTF-8'", file=str(path)
-        ) from exc
-    if not text.strip():
-        raise DataError("claims file is empty", file=str(path))
     frame = load_claims(path)
     from pack.crime import CRIME_GROUPS
 
