@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pack.build.run import check_claims_file
 from pack.claims import load_claims
 from pack.config import PUBLISHED_DIR
 from pack.errors import DataError
+from pack.pipeline.run import check_claims_file
 
 ENCODINGS = {"utf-8": "utf-8", "utf-8 with BOM": "utf-8-sig", "utf-16 (Unicode text)": "utf-16", "cp1252": "cp1252"}
 
