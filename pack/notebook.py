@@ -138,16 +138,19 @@ class NotebookContext:
         title: str,
         xlabel: str,
         what: str,
+        counts: list[str] | None = None,
     ) -> None:
         """A bar chart of a breakdown: paired bars for two value columns, single bars for one (by
         default the breakdown's window columns); a sentence for each window left out, and no chart
-        when no window is covered. Small counts are suppressed in a public pack."""
+        when no window is covered. In a public pack the chart is drawn from the table as
+        suppressed: small counts in ``counts`` (default the values drawn; name the counts behind
+        drawn rates) and everything that would reveal them blanked."""
         for sentence in breakdown.left_out:
             display.show_paragraph(sentence)
         columns = values or breakdown.columns
         if not breakdown.windows or not columns or breakdown.table.empty:
             return
-        table = self.suppress(breakdown.table, [c for c in columns if c in breakdown.columns])
+        table = self.suppress(breakdown.table, [c for c in (counts or columns) if c in breakdown.table])
         common = {"category": category, "name": name, "title": title, "xlabel": xlabel, "what": what}
         if len(columns) == 2:
             chart = charts.paired_bar_chart(table, first=columns[0], second=columns[1], **common)
