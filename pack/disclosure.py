@@ -27,6 +27,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 SHARES_ATTR = "shares_of"  # frame.attrs key: {share column: base count column} (percentages)
+RULE = (
+    "counts from 1 to threshold-1 blanked in breakdown tables and charts, with the shares and rates computed "
+    "from them; then a column's next-smallest non-zero counts, until no blanked count can be worked back from the "
+    "column's total (knowing the rule and the blanks' order); shares whose numerator is such a count blanked the "
+    "same way"
+)
 
 
 def rank_bounds(total: float, k: int, upper: float, threshold: int | None = None) -> list[tuple[int, int]]:
