@@ -112,3 +112,32 @@ def test_secondary_suppression_shows_in_the_public_pack(small_groups_packs: tupl
     assert true.loc["Other", "searches"] == 3 and true.loc["Female", "searches"] >= N
     assert shown["searches"].isna().to_dict() == {"Male": False, "Female": True, "Other": True}
     assert shown.loc[["Female", "Other"]].drop(columns="searches").isna().all().all()
+
+
+def test_every_reachable_text_is_read(tmp_path: Path) -> None:
+    """Notebook outputs (HTML and plain text), data attributes, titles and table rows of a new
+    document are all read, so a count in any of them is found."""
+    import nbformat
+
+    districts = pd.DataFrame({"district": ["Derby", "Erewash"], "records": [120, 3]})
+    full = write_pack(tmp_path / "full", districts, "")
+    public = write_pack(tmp_path / "public", districts.assign(records=[120, None]), "Districts")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", {"text/html": "<table><tr><td>Erewash</td><td>3</td></tr></table>"}),
+        nbformat.v4.new_output("stream", name="stdout", text="Erewash: 3 burglaries\n"),
+    ]
+    nb.cells = [cell]
+    (public / "notebooks").mkdir()
+    nbformat.write(nb, public / "notebooks" / "02.ipynb")
+    (public / "panel-paper.html").write_text(
+        '<svg data-values="Erewash 3" role="img"><title>Erewash, 3 burglaries</title></svg>', encoding="utf-8"
+    )
+    found = sorted(leak.where for leak in public_pack_leaks(public, full, 5))
+    assert found == [
+        "notebooks/02.ipynb cell 0",
+        "notebooks/02.ipynb cell 0 [text]",
+        "panel-paper.html [svg data-values]",
+        "panel-paper.html [text]",
+    ]
