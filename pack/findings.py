@@ -329,6 +329,8 @@ def outcome_title(mix: pd.DataFrame, label: str) -> str:
     if mix.empty:
         return f"No crimes recorded in {period_phrase(label)}"
     top = mix.sort_values("crimes", ascending=False).iloc[0]
+    if pd.isna(top["share_pct"]):  # a public pack's table with its largest group blanked
+        return f"Crimes recorded in {period_phrase(label)} by latest outcome: small counts suppressed"
     return (
         f"'{top['outcome']}' was the most common outcome ({top['share_pct']:.0f}%) "
         f"for crimes recorded in {period_phrase(label)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,19 +136,24 @@ class NotebookContext:
         category: str,
         values: list[str] | None = None,
         name: str,
-        title: str,
+        title: str | Callable[[pd.DataFrame], str],
         xlabel: str,
         what: str,
+        counts: list[str] | None = None,
     ) -> None:
         """A bar chart of a breakdown: paired bars for two value columns, single bars for one (by
         default the breakdown's window columns); a sentence for each window left out, and no chart
-        when no window is covered. Small counts are suppressed in a public pack."""
+        when no window is covered. In a public pack the chart is drawn from the table as
+        suppressed: small counts in ``counts`` (default the values drawn; name the counts behind
+        drawn rates) and everything that would reveal them blanked; a ``title`` that states a figure
+        is given as a function of that table."""
         for sentence in breakdown.left_out:
             display.show_paragraph(sentence)
         columns = values or breakdown.columns
         if not breakdown.windows or not columns or breakdown.table.empty:
             return
-        table = self.suppress(breakdown.table, [c for c in columns if c in breakdown.columns])
+        table = self.suppress(breakdown.table, [c for c in (counts or columns) if c in breakdown.table])
+        title = title(table) if callable(title) else title
         common = {"category": category, "name": name, "title": title, "xlabel": xlabel, "what": what}
         if len(columns) == 2:
             chart = charts.paired_bar_chart(table, first=columns[0], second=columns[1], **common)

@@ -10,6 +10,7 @@ from functools import partial
 
 import pandas as pd
 
+from pack.disclosure import SHARES_ATTR
 from pack.figures import Breakdown, Coverage, Figure, Unit, covered_value, dated, unit, window_table
 from pack.indicators import IndicatorRow, count_indicator, indicator_row, not_supplied, share_indicator
 from pack.measures import complete_monthly_series, rate_per_1000, share
@@ -278,4 +279,6 @@ def stop_search_breakdown(
     if population:
         rates = [rate_per_1000(n, population.get(g, 0.0)) for g, n in zip(table[by], table["searches"], strict=True)]
         table["per_1000_population"] = [round(r, 2) if r is not None else float("nan") for r in rates]
-    return table.drop(columns=["arrests", "linked"])
+    table = table.drop(columns=["arrests", "linked"])
+    table.attrs[SHARES_ATTR] = {"arrest_pct": "searches", "linked_outcome_pct": "searches"}  # shares of searches
+    return table

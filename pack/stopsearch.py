@@ -230,8 +230,12 @@ def category_title(table: pd.DataFrame, column: str, label: str) -> str:
     >>> t = pd.DataFrame({"gender": ["Male", "Female"], "searches": [87, 13], "share_pct": [87.0, 13.0]})
     >>> category_title(t, "gender", "12 months ending January 2024")
     '87% of searches were of men, 12 months ending January 2024'
+    >>> category_title(t.assign(searches=float("nan"), share_pct=float("nan")), "gender", "2023")
+    'Searches by gender: small counts suppressed, 2023'
     """
     top = table.sort_values("searches", ascending=False, kind="stable").iloc[0]
+    if pd.isna(top["share_pct"]):  # a public pack's table with its largest group blanked
+        return f"Searches by {column.replace('_', ' ')}: small counts suppressed, {label}"
     name, share = str(top[column]), f"{top['share_pct']:.0f}%"
     if column == "legislation":
         return f"{share} of searches were under the {name}, {label}"

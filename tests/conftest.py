@@ -76,3 +76,51 @@ def real_pack(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     result = build(BuildRequest(output_dir=out, period_end="2022-03", data_dir=str(real_data)))
     assert result.ok, [n.error for n in result.notebooks]
     return out
+
+
+SMALL_GROUPS_THRESHOLD = 10  # the public packs of small_groups_data suppress counts below this
+
+
+@pytest.fixture(scope="session")
+def small_groups_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data with two small groups in the reporting period's stop searches (December 2023):
+    three people whose gender is recorded as Other, two searches under the Firearms Act 1968 (both
+    charts of categories, whose text alternatives once named such counts)."""
+    import csv
+
+    from pack.config import DEMO_DATA_DIR
+    from pack.data import ensure_demo_data
+
+    target = tmp_path_factory.mktemp("small-groups") / "demo"
+    shutil.copytree(ensure_demo_data(DEMO_DATA_DIR), target, copy_function=_link_or_copy)
+    path = target / "police-uk" / "2023-12" / "2023-12-derbyshire-stop-and-search.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows[:3]:
+        row["Gender"] = "Other"
+    for row in rows[3:5]:
+        row["Legislation"] = "Firearms Act 1968 (section 47)"
+    path.unlink()  # a hard link to the demo file: write a new one
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+@pytest.fixture(scope="session")
+def small_groups_packs(small_groups_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """``(public, full)``: a public pack of :func:`small_groups_data` (counts below
+    :data:`SMALL_GROUPS_THRESHOLD` suppressed) and the same data built without suppression."""
+    from pack.pipeline.run import build
+
+    folder = tmp_path_factory.mktemp("packs")
+    packs = []
+    for name, public in (("public", True), ("full", False)):
+        out = folder / name
+        result = build(
+            output_dir=out, data_dir=str(small_groups_data), public=public, suppress_below=SMALL_GROUPS_THRESHOLD
+        )
+        assert result.ok, [n.error for n in result.notebooks]
+        packs.append(out)
+    return packs[0], packs[1]

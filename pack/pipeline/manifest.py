@@ -25,6 +25,7 @@ import pandas as pd
 
 from pack.config import NOTEBOOK_DIR
 from pack.data import Prepared
+from pack.disclosure import RULE as DISCLOSURE_RULE
 from pack.errors import PackError, ParameterError
 from pack.params import BuildParameters
 from pack.pipeline.guard import MANIFEST, PACK_FORMAT, pack_files
@@ -120,10 +121,7 @@ def disclosure_record(folder: Path, params: BuildParameters) -> dict:
     return {
         "public": params.public,
         "suppress_below": params.suppress_below if params.public else None,
-        "rule": "counts from 1 to threshold-1 blanked in breakdown tables and charts, with the shares and rates "
-        "computed from them; where a column has one such cell, its next-smallest count is blanked too"
-        if params.public
-        else "none: not a public pack",
+        "rule": DISCLOSURE_RULE if params.public else "none: not a public pack",
         "cells_suppressed": cells,
     }
 
