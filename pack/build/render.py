@@ -48,6 +48,9 @@ from pack.config import (
 )
 from pack.data import Prepared
 from pack.display import html_table
+from pack.paper.judgement import JUDGEMENT_FILE
+from pack.paper.render import PaperContext, write_paper
+from pack.paper.statutory import PEEL_FILE
 from pack.params import BuildParameters
 from pack.periods import Month, Window
 from pack.quality import checks_table, input_quality_table, rejection_reasons_table, rejections_table
@@ -250,7 +253,7 @@ def _quality_appendix(prepared: Prepared) -> dict:
     return {
         "tables": [Markup(scroll_tables(t)) for t in tables],
         "notes": q.notes()[:60],
-        "unrecognised": q.unrecognised,
+        "unrecognised": [n for n in q.unrecognised if Path(n).name not in (JUDGEMENT_FILE, PEEL_FILE)],
     }
 
 
@@ -342,7 +345,25 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     )
     path = folder / "evidence-pack.html"
     path.write_text(page, encoding="utf-8")
+    write_paper(folder, _paper_context(params, prepared, baseline, current))
     return path
+
+
+def _paper_context(params: BuildParameters, prepared: Prepared, baseline: Window, current: Window) -> PaperContext:
+    date = pack_date(params, prepared)
+    return PaperContext(
+        plan_name=PLAN_NAME,
+        force=params.police_force,
+        period=current.label,
+        baseline=baseline.label,
+        date_label=date["label"],
+        date_text=date["text"],
+        publisher=PUBLISHER,
+        contact=CONTACT,
+        demo=prepared.quality.demonstration,
+        demo_notice=DEMO_DATA_NOTICE,
+        public=params.public,
+    )
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -269,6 +269,11 @@ def _build(request: _Request, kernels: _Kernels) -> BuildResult:
         ensure_demo_data(DEMO_DATA_DIR)
     if not data_path.is_dir():
         raise ParameterError(f"data folder {given} does not exist or is not a folder")
+    from pack.paper.judgement import load_judgement
+    from pack.paper.statutory import load_peel
+
+    load_judgement(data_path)  # the office's files are checked before any work (file, row, column)
+    load_peel(data_path)
     if params is None:
         log.info("Prepare: validating the data in %s", given)
     force_name = params.police_force if params else str(kwargs.get("police_force") or "Derbyshire Constabulary")
