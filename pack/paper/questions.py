@@ -14,6 +14,7 @@ Each carries its figure with unit, period and comparator. The Panel's paper prin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from textwrap import fill  # noqa: F401 (the doctests wrap long questions)
@@ -236,19 +237,56 @@ def concern(name: str, priority: str, months: list[str], rules: list[str], perio
     )
 
 
-def claim(row: Mapping) -> Question:
-    """The question for a published claim the data contradict beyond the rounding and truncation
-    allowance (the claims check's ``not consistent``)."""
+def rounding_alone(stated: float, published_as: object, computed: float) -> bool:
+    """True when the published figure is the computed one rounded or truncated to the decimals it was
+    published with (so the difference is presentation, not a contradiction): for ``d`` decimals, unit
+    ``u = 10**-d``, the size ``|computed|`` lies in ``[|stated| - u/2, |stated| + u)`` with the same sign.
+
+    >>> rounding_alone(36.3, "36.3", 36.3636), rounding_alone(27.6, "27.6", 27.956), rounding_alone(-7.1, "7.1", -7.149)
+    (True, False, True)
+    """
+    text = str(published_as if published_as is not None and str(published_as).strip() else stated).strip()
+    decimals = len(text.partition(".")[2].rstrip("%").strip())
+    unit = 10.0**-decimals
+    if stated != 0 and computed != 0 and (stated > 0) != (computed > 0):
+        return False
+    size, target = abs(computed), abs(stated)
+    return target - unit / 2 - 1e-9 <= size < target + unit - 1e-9
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_words(text: str) -> str:
+    """ISO dates in ``text`` written in words.
+
+    >>> dates_in_words("2022-01-01 to 2022-12-31")
+    '1 January 2022 to 31 December 2022'
+    """
+
+    def words(match: re.Match) -> str:
+        return f"{int(match[3])} {Month(int(match[1]), int(match[2])).name}"
+
+    return _ISO_DATE.sub(words, text)
+
+
+def claim(row: Mapping) -> Question | None:
+    """The question for a published claim the data contradict beyond rounding and truncation (the
+    claims check's ``not consistent`` whose published figure is not the computed one rounded or cut to
+    its decimals); ``None`` for a difference of presentation alone."""
     computed, stated = to_float(row.get("computed")), to_float(row.get("stated"))
+    if computed is not None and stated is not None and rounding_alone(stated, row.get("published_as"), computed):
+        return None
     quote = str(row["quote"]).lstrip("'")
-    figure = number(round(computed, 1)) if computed is not None else "a different figure"
+    figure = f"{computed:.1f}" if computed is not None else "a different figure"
+    period = dates_in_words(str(row["compared"]))
+    stated_text = number(stated) if stated is not None else "the figure"
     text = (
-        f'The {row["source"]} says: "{quote}" The data supplied give {figure} ({row["compared"]}) against '
-        f"{number(stated) if stated is not None else 'the figure'} stated, beyond rounding. Will the Commissioner "
-        "correct the statement or publish the figures behind it?"
+        f'The {row["source"]} says: "{quote}" The data supplied give {figure} ({period}) against {stated_text} '
+        "stated, beyond rounding. Will the Commissioner correct the statement or publish the figures behind it?"
     )
     size = abs((computed or 0.0) - (stated or 0.0))
-    return Question(KINDS[6], "Claims check", text, figure, str(row["compared"]), f"{number(stated or 0)} stated", size)
+    return Question(KINDS[6], "Claims check", text, figure, period, f"{stated_text} stated", size)
 
 
 def statutory_missing(statement: pd.DataFrame) -> Question | None:
