@@ -29,7 +29,7 @@ from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from pygments.formatters import HtmlFormatter
 
 from pack.build.cache import SECTIONS
@@ -121,6 +121,30 @@ def _focusable_and_described(page: str) -> str:
     return _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', page)
 
 
+def raw_output(output: dict) -> bool:
+    """True for what a reader must never see: a value's bare repr (an ``execute_result`` with only
+    ``text/plain``, e.g. a pandas Series ending ``Name: n, dtype: float64``) or a log/stream line.
+
+    >>> raw_output({"output_type": "execute_result", "data": {"text/plain": "0    1\\nName: n, dtype: int64"}})
+    True
+    >>> raw_output({"output_type": "display_data", "data": {"text/html": "<p>x</p>", "text/plain": "x"}})
+    False
+    """
+    if output.get("output_type") == "stream":
+        return True
+    return output.get("output_type") == "execute_result" and set(output.get("data", {})) <= {"text/plain"}
+
+
+class ReaderOutputs(Preprocessor):
+    """The pack's reader sections keep what a notebook displays and leave out :func:`raw_output` (both
+    stay on the notebook's own page, with its code)."""
+
+    def preprocess_cell(self, cell, resources, index):  # noqa: ANN001, ANN201 (nbconvert's signature)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not raw_output(o)]
+        return cell, resources
+
+
 def _exporter(template: str, exclude_input: bool = False) -> HTMLExporter:
     exporter = _PackExporter(template_name=template, extra_template_basedirs=[str(TEMPLATE_DIR)])
     exporter.exclude_input_prompt = True
@@ -129,6 +153,7 @@ def _exporter(template: str, exclude_input: bool = False) -> HTMLExporter:
     exporter.anchor_link_text = ""
     if template == "section":  # the combined pack leaves out what concerns running a notebook
         exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY_TAG}), enabled=True)
+        exporter.register_preprocessor(ReaderOutputs(), enabled=True)
     return exporter
 
 
@@ -280,6 +305,19 @@ def _provenance(params: BuildParameters, prepared: Prepared) -> dict:
     }
 
 
+_STATUTORY = re.compile(r'<h[2-6] id="([^"]+)"[^>]*>Statutory statement')
+
+
+def statutory_anchor(summary_html: str) -> str | None:
+    """The id of the strategic summary's statutory statement heading (listed in Contents), if it has one.
+
+    >>> statutory_anchor('<h3 id="sec-00-Statutory-statement">Statutory statement (SIO)</h3>')
+    'sec-00-Statutory-statement'
+    """
+    found = _STATUTORY.search(summary_html)
+    return found.group(1) if found else None
+
+
 def pack_date(params: BuildParameters, prepared: Prepared) -> dict[str, str]:
     """The date on the cover: the build date when ``SOURCE_DATE_EPOCH`` gives one, otherwise the
     last month of data the pack uses (the latest month any input covers, up to the period's end):
@@ -322,6 +360,7 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     ]
     demo = prepared.quality.demonstration
     page = _PAGES.get_template("page.html.j2").render(
+        statutory=statutory_anchor(sections[0]["html"]),
         plan_name=PLAN_NAME,
         params=params,
         baseline=baseline,

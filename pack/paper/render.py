@@ -81,6 +81,23 @@ def _table(folder: Path, name: str) -> pd.DataFrame:
     return frame.apply(lambda column: column.str.removeprefix("'"))  # safe_csv's formula guard, for display
 
 
+def one_format(values: list[str]) -> list[str]:
+    """A column's numbers written with one format: as many decimals as the most precise of them, thousands
+    separated; a column with any text (or empty) is left as it is.
+
+    >>> one_format(["-5", "-23.3", "2"]), one_format(["1,200", "x"])
+    (['-5.0', '-23.3', '2.0'], ['1,200', 'x'])
+    """
+    try:
+        numbers = [float(v.replace(",", "")) for v in values]
+    except ValueError:
+        return values
+    if not values:
+        return values
+    decimals = max(len(v.partition(".")[2]) for v in values)
+    return [f"{n:,.{decimals}f}" for n in numbers]
+
+
 def _cells(frame: pd.DataFrame) -> list[dict[str, str]]:
     return frame.to_dict("records") if len(frame) else []
 
@@ -139,7 +156,7 @@ def render_paper_html(folder: Path, context: PaperContext) -> str:
         judgement=_cells(_table(folder, "judgement")),
         questions=_cells(paper_questions),
         more_questions=len(questions) - len(paper_questions),
-        comparators=_cells(_table(folder, "comparators")),
+        comparators=_cells(_table(folder, "comparators").apply(lambda c: one_format(list(c)))),
         statement=_cells(_table(folder, "statutory-7a")),
         peel=_cells(peel),
         peel_date=date_in_words(peel["published"].iloc[0]) if len(peel) else "",
