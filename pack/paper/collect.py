@@ -11,6 +11,7 @@ import pandas as pd
 
 from pack.config import PRIORITIES, SUMMARY_STEM
 from pack.data import resolve_data_dir
+from pack.headlines import Trend
 from pack.hotspots import HotspotComparison
 from pack.paper import questions as q
 from pack.paper.judgement import judgement_rows, load_judgement
@@ -19,7 +20,7 @@ from pack.periods import Month
 from pack.safe_csv import write_csv
 from pack.scorecard import Tile
 from pack.spc import MIN_POINTS, xmr
-from pack.verdicts import counts_phrase, label_months, verdict
+from pack.verdicts import counts_phrase, label_months, verdict, with_unit
 
 PAPER_TABLES = (
     "first-screen",
@@ -31,6 +32,25 @@ PAPER_TABLES = (
     "complaints-7c",
     "judgement",
 )
+
+
+SAME_UNIT_MONTHLY = ("seconds", "minutes", "%")  # a month's figure is in the headline's own unit (a mean, a share)
+
+
+def latest_month(trend: Trend | None, unit: str) -> str:
+    """The latest month's figure beside a headline that is a mean or a share over the window (the
+    Commissioner reports call times by the latest month); empty for counts, whose month is not
+    comparable with a 12-month total, and for series that are not monthly.
+
+    >>> latest_month(Trend(pd.Series([5.9, 2.77], index=["2023-12", "2024-01"]), "x", True), "minutes")
+    'January 2024: 2.77 minutes'
+    >>> latest_month(Trend(pd.Series([5.0], index=["2024-01"]), "x", True), "incidents")
+    ''
+    """
+    if trend is None or not trend.monthly or unit not in SAME_UNIT_MONTHLY or trend.values.dropna().empty:
+        return ""
+    values = trend.values.dropna()
+    return f"{Month.parse(str(values.index[-1])[:7]).name}: {with_unit(float(values.iloc[-1]), unit)}"
 
 
 def tiles_table(tiles: list[Tile]) -> pd.DataFrame:
@@ -52,6 +72,7 @@ def tiles_table(tiles: list[Tile]) -> pd.DataFrame:
                     "tested": m.verdict.tested,
                     "better_when": m.better_when,
                     "position": m.position.text if m.position is not None else "",
+                    "latest_month": latest_month(m.trend, m.unit),
                 }
             )
     return pd.DataFrame(rows)
