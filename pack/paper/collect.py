@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from pack.catalogue import MI_CATALOGUE
 from pack.config import PRIORITIES, SUMMARY_STEM
-from pack.data import resolve_data_dir
+from pack.data import Dataset, resolve_data_dir
 from pack.headlines import Trend
 from pack.hotspots import HotspotComparison
+from pack.indicators import mi_indicator
 from pack.paper import questions as q
 from pack.paper.judgement import judgement_rows, load_judgement
 from pack.paper.statutory import complaints_7c, load_peel, statement_7a
-from pack.periods import Month
+from pack.periods import Month, Window
+from pack.policing import uplift_progress
 from pack.safe_csv import write_csv
 from pack.scorecard import Tile
 from pack.spc import MIN_POINTS, xmr
@@ -53,7 +56,50 @@ def latest_month(trend: Trend | None, unit: str) -> str:
     return f"{Month.parse(str(values.index[-1])[:7]).name}: {with_unit(float(values.iloc[-1]), unit)}"
 
 
-def tiles_table(tiles: list[Tile]) -> pd.DataFrame:
+def _on_or_before(uplift: pd.DataFrame, day: str) -> pd.Series | None:
+    rows = uplift[uplift["date"].astype(str) <= day]
+    return None if rows.empty else rows.iloc[-1]
+
+
+def _day(date: object) -> str:
+    day = pd.Timestamp(str(date))
+    return f"{day.day} {day:%B %Y}"
+
+
+def uplift_measure(uplift: pd.DataFrame | None, target: float | None, target_date: str | None) -> dict | None:
+    """Officers added since 30 September 2019 against the Police Uplift target, at the target's date and
+    at the latest date (``uplift``: :func:`pack.policing.uplift_progress`); ``None`` without a target.
+
+    >>> frame = pd.DataFrame({"date": ["2019-09-30", "2023-03-31", "2023-12-31"], "officers": [1785, 2136, 2124]})
+    >>> frame["increase_since_sep_2019"] = frame["officers"] - 1785
+    >>> print(uplift_measure(frame, 283, "2023-03-31")["value"])
+    +351 officers by 31 March 2023 against the target of 283: met; +339 at 31 December 2023
+    """
+    if uplift is None or uplift.empty or target is None or not target_date or pd.isna(target):
+        return None
+    at_target, latest = _on_or_before(uplift, target_date), uplift.iloc[-1]
+    if at_target is None or pd.isna(at_target["increase_since_sep_2019"]):
+        return None
+    added = int(at_target["increase_since_sep_2019"])
+    met = "met" if added >= target else "not met"
+    value = f"{added:+,} officers by {_day(at_target['date'])} against the target of {int(target):,}: {met}"
+    if str(latest["date"]) != str(at_target["date"]):
+        value += f"; {int(latest['increase_since_sep_2019']):+,} at {_day(latest['date'])}"
+    return {"value": value, "status": f"target {met}", "period": f"at {_day(latest['date'])}"}
+
+
+def uplift_for(data: Dataset, baseline: Window, current: Window) -> dict | None:
+    """:func:`uplift_measure` from the workforce input and the ``police_uplift_target`` management
+    information (its value and the date it is set for)."""
+    mi = data.table("mi")
+    target = mi_indicator(mi, MI_CATALOGUE["police_uplift_target"], baseline, current)
+    progress = uplift_progress(data.table("workforce"), target.current_value, until=current.last_day)
+    dates = mi.loc[mi["indicator_id"] == "police_uplift_target", "period_end"] if mi is not None else pd.Series()
+    dates = dates[pd.to_datetime(dates) <= pd.Timestamp(current.last_day)]
+    return uplift_measure(progress, target.current_value, str(dates.max())[:10] if len(dates) else None)
+
+
+def tiles_table(tiles: list[Tile], uplift: dict | None = None) -> pd.DataFrame:
     """The first screen flat: one row per headline measure (priority, measure, value with unit, period,
     change in words, verdict, whether tested, better direction, position against other forces)."""
     rows = []
@@ -75,6 +121,25 @@ def tiles_table(tiles: list[Tile]) -> pd.DataFrame:
                     "latest_month": latest_month(m.trend, m.unit),
                 }
             )
+    if uplift is not None:
+        first = next((i for i, r in enumerate(rows) if r["priority_number"] == PRIORITIES[0].number), 0)
+        rows.insert(
+            first,
+            {
+                "priority_number": PRIORITIES[0].number,
+                "priority": PRIORITIES[0].title,
+                "indicator_id": "police_uplift",
+                "measure": "Police Uplift: officers added since 30 September 2019",
+                "value": uplift["value"],
+                "period": uplift["period"],
+                "change": "",
+                "status": uplift["status"],
+                "tested": False,
+                "better_when": "higher",
+                "position": "",
+                "latest_month": "",
+            },
+        )
     return pd.DataFrame(rows)
 
 
@@ -160,11 +225,13 @@ def ranked_questions(
     return q.rank(found)
 
 
-def first_screen(tables: pd.DataFrame, tiles: list[Tile], data_dir: str, output_dir: Path | str) -> pd.DataFrame:
+def first_screen(
+    tables: pd.DataFrame, tiles: list[Tile], data_dir: str, output_dir: Path | str, uplift: dict | None = None
+) -> pd.DataFrame:
     """Save the first screen (``first-screen``), one line per priority (``priority-lines``) and the
     office's judgement (``judgement``, from ``judgement.csv`` in the data folder, *not supplied* where
     absent); returns one row per priority with its line and the office's grade, narrative and actions."""
-    save(tiles_table(tiles), output_dir, "first-screen")
+    save(tiles_table(tiles, uplift), output_dir, "first-screen")
     lines = save(priority_lines(tables), output_dir, "priority-lines")
     office = save(pd.DataFrame(judgement_rows(load_judgement(resolve_data_dir(data_dir)))), output_dir, "judgement")
     merged = lines.merge(office.drop(columns="priority"), on="stem")

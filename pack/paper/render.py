@@ -194,5 +194,6 @@ def write_paper(folder: Path, context: PaperContext) -> tuple[Path, Path]:
         1,
     )
     pdf_path = folder / PAPER_PDF
-    HTML(string=dated, base_url=str(folder)).write_pdf(pdf_path, pdf_tags=True, uncompressed_pdf=False)
+    # no base URL: links into the pack stay relative, and no folder path enters the PDF
+    HTML(string=dated).write_pdf(pdf_path, pdf_tags=True)
     return html_path, pdf_path
