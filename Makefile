@@ -28,6 +28,13 @@ browser: ## Install Debian's chromium for the HTML tests (needs root; never down
 	  || echo "WARNING: chromium could not be installed; browser tests will be skipped with a message"; \
 	fi
 
+pdf-libs: ## Install Pango and DejaVu fonts for the Panel paper's PDF (WeasyPrint) with apt when missing (needs root)
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+	  echo "Installing Pango and DejaVu fonts for the PDF"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null \
+	  || echo "WARNING: Pango could not be installed; the build cannot write panel-paper.pdf"; \
+	fi
+
 AXE := node_modules/axe-core/axe.min.js
 
 $(AXE): package.json package-lock.json
@@ -39,16 +46,16 @@ $(AXE): package.json package-lock.json
 
 axe: $(AXE) ## Install axe-core from npm (exact pin in package-lock.json) for the accessibility tests
 
-pack: setup ## Build the evidence pack on the bundled demo data and print where the HTML is
+pack: setup pdf-libs ## Build the evidence pack on the bundled demo data and print where the HTML is
 	$(PY) run_pack.py build $(ARGS)
 
 validate: setup ## Check the data folder against the data contract (ARGS="--data DIR")
 	$(PY) run_pack.py validate $(ARGS)
 
-test: setup browser axe ## Run the whole test suite (unit, notebooks, real data, browser, accessibility)
+test: setup pdf-libs browser axe ## Run the whole test suite (unit, notebooks, real data, browser, accessibility)
 	$(PY) -m pytest $(ARGS)
 
-test-fast: setup ## Run the fast tests only (no whole-pack builds, no browser): a minute or two
+test-fast: setup pdf-libs ## Run the fast tests only (no whole-pack builds, no browser): a minute or two
 	$(PY) -m pytest -m "not slow and not browser" $(ARGS)
 
 lab: setup ## JupyterLab on notebooks/ and read-only copies of the latest pack's executed notebooks (ARGS=PACK)

@@ -89,6 +89,12 @@ _ROWS = [
     ("county_lines_closed", 0, "County lines closed", "lines", "count", "higher"),
     ("drug_trafficking_offences", 0, "Drug trafficking (supply) offences", "offences", "count", "n/a"),
     ("cyber_crime_reports", 0, "Cyber crime reports (Action Fraud, force area)", "reports", "count", "n/a"),
+    ("knife_crime_offences", 0, "Knife and sharp-instrument offences", "offences", "count", "lower"),
+    ("sharp_object_admissions", 0, "Hospital admissions for assault by a sharp object", "admissions", "count", "lower"),
+    ("da_victim_satisfaction_pct", 0, "Domestic abuse victims satisfied with the service", "%", "level", "higher"),
+    ("complaints_logged", 0, "Public complaints logged", "complaints", "count", "n/a"),
+    ("complaint_days_to_log", 0, "Mean working days to log a complaint", "days", "level", "lower"),
+    ("complaint_days_to_contact", 0, "Mean working days to contact the complainant", "days", "level", "lower"),
 ]
 
 CHANGES = frozenset({"sid_mean_speed_reduction_pct"})  # percentages that measure a change, not a share

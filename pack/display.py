@@ -146,6 +146,15 @@ def show_list(items: Iterable[str], css_class: str = "findings") -> None:
     show_html(f'<ul class="{css_class}">' + "".join(f"<li>{html.escape(s)}</li>" for s in items) + "</ul>")
 
 
+def show_ordered(items: Iterable[str], start: int = 1, css_class: str = "questions") -> None:
+    """Display sentences as a numbered list (escaped), numbered from ``start``."""
+    show_html(
+        f'<ol class="{css_class}" start="{int(start)}">'
+        + "".join(f"<li>{html.escape(s)}</li>" for s in items)
+        + "</ol>"
+    )
+
+
 def show_notice(text: str, kind: str = "note") -> None:
     """A highlighted one-paragraph notice (e.g. the demonstration-data banner)."""
     show_html(f'<p class="notice notice-{kind}" role="note"><strong>{html.escape(text)}</strong></p>')

@@ -95,7 +95,7 @@ def test_the_scorecard_has_units_dates_in_words_and_a_fixed_order_of_statuses(ch
 
 def test_questions_name_figures(chromium, demo_pack):
     page = open_page(chromium, demo_pack / "evidence-pack.html", DESKTOP)
-    questions = page.locator(f"{SUMMARY} ul.questions li").all_inner_texts()
+    questions = page.locator(f"{SUMMARY} ol.questions li").all_inner_texts()  # ranked: a numbered list
     table = pd.read_csv(demo_pack / "tables" / "05_victim_support_safeguarding-indicators.csv")
     vso = table.set_index("indicator_id").loc["violence_sexual_offences"]
     assert vso["status"] == "worse"

@@ -45,10 +45,14 @@ from pack.config import (
 )
 from pack.data import Prepared
 from pack.display import html_table
+from pack.paper.judgement import JUDGEMENT_FILE
+from pack.paper.render import PaperContext, write_paper
+from pack.paper.statutory import PEEL_FILE
 from pack.params import BuildParameters
 from pack.periods import Month, Window
 from pack.pipeline.cache import SECTIONS
 from pack.pipeline.provenance import build_date, git_commit, package_versions
+from pack.pipeline.reader_sections import ReaderOutputs, statutory_anchor
 from pack.pipeline.results import BuildResult
 from pack.quality import checks_table, input_quality_table, rejection_reasons_table, rejections_table
 
@@ -126,6 +130,7 @@ def _exporter(template: str, exclude_input: bool = False) -> HTMLExporter:
     exporter.anchor_link_text = ""
     if template == "section":  # the combined pack leaves out what concerns running a notebook
         exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY_TAG}), enabled=True)
+        exporter.register_preprocessor(ReaderOutputs(), enabled=True)
     return exporter
 
 
@@ -250,7 +255,7 @@ def _quality_appendix(prepared: Prepared) -> dict:
     return {
         "tables": [Markup(scroll_tables(t)) for t in tables],
         "notes": q.notes()[:60],
-        "unrecognised": q.unrecognised,
+        "unrecognised": [n for n in q.unrecognised if Path(n).name not in (JUDGEMENT_FILE, PEEL_FILE)],
     }
 
 
@@ -319,6 +324,7 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     ]
     demo = prepared.quality.demonstration
     page = _PAGES.get_template("page.html.j2").render(
+        statutory=statutory_anchor(sections[0]["html"]),
         plan_name=PLAN_NAME,
         params=params,
         baseline=baseline,
@@ -342,7 +348,13 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     )
     path = folder / "evidence-pack.html"
     path.write_text(page, encoding="utf-8")
+    write_paper(folder, _paper_context(params, prepared, baseline, current))
     return path
+
+
+def _paper_context(params: BuildParameters, prepared: Prepared, baseline: Window, current: Window) -> PaperContext:
+    date, demo = pack_date(params, prepared), prepared.quality.demonstration
+    return PaperContext.for_build(params.police_force, current.label, baseline.label, date, demo, params.public)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -210,6 +210,11 @@ def _build(request: BuildRequest, data_path: Path, out: Path | None, kernels: _K
         ensure_demo_data(DEMO_DATA_DIR)
     if not data_path.is_dir():
         raise ParameterError(f"data folder {request.data_dir} does not exist or is not a folder")
+    from pack.paper.judgement import load_judgement
+    from pack.paper.statutory import load_peel
+
+    load_judgement(data_path)  # the office's files are checked before any work (file, row, column)
+    load_peel(data_path)
     if request.data_folder is None:
         log.info("Prepare: validating the data in %s", request.data_dir)
     # the kernels start while the data are read

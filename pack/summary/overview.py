@@ -1,5 +1,5 @@
-"""Strategic summary: the six indicator tables read together, what is out of date for the period, and the
-National Crime and Policing Measures.
+"""Strategic summary: the six indicator tables read together and what is out of date for the period (the
+statutory statement is :mod:`pack.paper.statutory`).
 
 The first screen, the scorecard and the scrutiny questions are in :mod:`pack.summary.scorecard`,
 :mod:`pack.summary.tiles` and :mod:`pack.summary.scrutiny`.
@@ -7,17 +7,14 @@ The first screen, the scorecard and the scrutiny questions are in :mod:`pack.sum
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
-from pack.catalogue import MI_CATALOGUE
 from pack.config import PRIORITIES
-from pack.data import INPUT_NAMES, Dataset, spec
+from pack.data import INPUT_NAMES, spec
 from pack.errors import NotebookError
 from pack.figures import Coverage
-from pack.indicators import mi_indicator
 from pack.periods import Month, Window
 
 
@@ -74,16 +71,6 @@ def out_of_date(tables: pd.DataFrame, coverage: Coverage, current: Window) -> pd
     return pd.DataFrame(rows, columns=["what", "kind", "state"])
 
 
-NATIONAL_MEASURES = [
-    ("Reduce murder and other homicide", "mi", "homicides"),
-    ("Reduce serious violence (proxy: possession of weapons offences)", "table", "possession_of_weapons"),
-    ("Disrupt drugs supply and county lines", "mi", "county_lines_closed"),
-    ("Reduce neighbourhood crime", "table", "neighbourhood_crime"),
-    ("Tackle cyber crime", "mi", "cyber_crime_reports"),
-    ("Improve satisfaction among victims", "mi", "victim_satisfaction_pct"),
-]
-
-
 def out_of_date_sentence(stale: pd.DataFrame, current: Window) -> str:
     """One sentence on :func:`out_of_date`: nothing, or how many inputs and figures are out of date."""
     if stale.empty:
@@ -95,31 +82,3 @@ def out_of_date_sentence(stale: pd.DataFrame, current: Window) -> str:
         "date (dated before their window began): they are listed below, shown with their date, never as current "
         "and never compared."
     )
-
-
-def national_measures(tables: pd.DataFrame, data: Dataset, baseline: Window, current: Window) -> pd.DataFrame:
-    """The force's figure for each National Crime and Policing Measure (as text with its unit, or why
-    it is not shown), else ``not supplied``."""
-    mi = data.table("mi")
-    rows = []
-    for measure, kind, ind in NATIONAL_MEASURES:
-        if kind == "table":
-            match = tables[tables["indicator_id"] == ind]
-            row = match.iloc[0].to_dict() if len(match) else None
-        else:
-            row = asdict(mi_indicator(mi, MI_CATALOGUE[ind], baseline, current))
-        if row is None or row["status"] == "not supplied":
-            rows.append(
-                {"measure": measure, "figure": "not supplied", "period": "", "change": "", "status": "not supplied"}
-            )
-            continue
-        rows.append(
-            {
-                "measure": measure,
-                "figure": _text(row.get("current_text")),
-                "period": _text(row.get("current_label")),
-                "change": _text(row.get("change_text")),
-                "status": row["status"],
-            }
-        )
-    return pd.DataFrame(rows)

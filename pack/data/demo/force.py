@@ -148,4 +148,7 @@ def copy_published(out: Path) -> None:
     write_csv(plan_year_finance(finance), out / "pcc" / "finance.csv")
     shutil.copyfile(PUBLISHED_DIR / "consultation.csv", out / "pcc" / "consultation.csv")
     mi = pd.read_csv(PUBLISHED_DIR / "mi_published.csv", keep_default_na=False, dtype=str)
-    write_csv(plan_year_mi(mi), out / "pcc" / "management-information.csv")
+    from pack.data.demo.office import office_mi, write_office_files
+
+    write_csv(pd.concat([plan_year_mi(mi), office_mi()], ignore_index=True), out / "pcc" / "management-information.csv")
+    write_office_files(out)
