@@ -196,6 +196,8 @@ def xmr_sentences(result: SPCResult, what: str) -> list[str]:
             "special_cause_concern": "concern",
             "special_cause_neutral_high": "unusually high (neither better nor worse)",
             "special_cause_neutral_low": "unusually low (neither better nor worse)",
+            "special_cause_before_improvement": "the level before the improvement",
+            "special_cause_before_concern": "the level before the deterioration",
         }
         counted = ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(kinds.items()))
         when = [_month_words(str(m)) for m in signals.index]

@@ -45,7 +45,11 @@ METHOD = (
     "one of 2 months out of 3 close to a limit on the same side. When a sustained shift (a run of 7 or more "
     "months on one side of the mean) leaves at least 15 months either side, the limits are recalculated from "
     "the start of the run, so each phase is judged against its own level. Special-cause months are improvement "
-    "or concern according to the indicator's better direction; the variation icon describes the latest month."
+    "or concern according to the indicator's better direction, read by the direction the series moved: on the "
+    "better side of the mean, or in a trend towards better, an improvement; on the worse side, or in a trend "
+    "towards worse, a concern; where a phase holds a single change, the months before it are marked as the level "
+    "the series moved away from, so a series that improved steadily carries no concern marker. The variation "
+    "icon describes the latest month only."
 )
 
 RULE_WORDS = {
@@ -119,6 +123,55 @@ def point_type(sign: int, better_when: str) -> str:
     if direction == 0:
         return "special_cause_neutral_high" if sign > 0 else "special_cause_neutral_low"
     return "special_cause_improvement" if sign * direction > 0 else "special_cause_concern"
+
+
+BEFORE_IMPROVEMENT = "special_cause_before_improvement"
+BEFORE_CONCERN = "special_cause_before_concern"
+
+
+def read_by_direction(signs: np.ndarray, better_when: str, outside: np.ndarray | None = None) -> list[str]:
+    """Each point's type for one phase, read by the direction the series moved.
+
+    A point on the better side of the mean, or in a trend towards better, is an improvement; on the
+    worse side, or in a trend towards worse, a concern (:func:`point_type`). But when a phase holds a
+    single change (its special-cause months are, in time order, one block of one judgement starting
+    at the phase's first month, then only months of the other judgement), the first block is the
+    level the series moved away from, not an event of its own: a steadily falling series whose
+    better direction is lower is high at first only because it fell. Those months are typed
+    ``special_cause_before_improvement`` (or ``_before_concern``), so no improving series carries a
+    concern marker and no worsening series an improvement marker. A lone month outside the limits
+    (``outside``, neither neighbour outside on its side) in that first block, after the phase's first
+    month, keeps its judgement: a spike is an event, not a level.
+
+    >>> short = {"special_cause_before_improvement": "before", "special_cause_improvement": "better",
+    ...          "special_cause_concern": "worse", "common_cause": "-"}
+    >>> [short[t] for t in read_by_direction(np.array([1, 1, 0, -1, -1]), "lower")]  # the highs came before a fall
+    ['before', 'before', '-', 'better', 'better']
+    >>> [short[t] for t in read_by_direction(np.array([0, 1, 0, -1, -1]), "lower")]  # a high within a stable start
+    ['-', 'worse', '-', 'better', 'better']
+    """
+    types = [point_type(int(s), better_when) for s in signs]
+    direction = _direction(better_when)
+    judged = [int(s) * direction for s in signs if s != 0]
+    if direction == 0 or not len(signs) or signs[0] == 0 or not judged:
+        return types
+    first = judged[0]
+    switch = next((i for i, j in enumerate(judged) if j != first), None)
+    if switch is None or any(j == first for j in judged[switch:]):
+        return types  # no change of judgement, or more than one
+    before = BEFORE_IMPROVEMENT if first < 0 else BEFORE_CONCERN
+    out = np.zeros(len(signs), dtype=bool) if outside is None else np.asarray(outside, dtype=bool)
+    beyond = out & (signs != 0)
+    seen = 0
+    for i, s in enumerate(signs):
+        if s != 0:
+            lone = (
+                i > 0 and beyond[i] and not any(j < len(signs) and beyond[j] and signs[j] == s for j in (i - 1, i + 1))
+            )
+            if seen < switch and not lone:
+                types[i] = before
+            seen += 1
+    return types
 
 
 def _tolerance(*scales: float) -> float:

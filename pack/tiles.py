@@ -159,9 +159,10 @@ _SHORT_VARIATION = {
 
 
 def variation_html(variation: Variation) -> str:
-    """The latest month's variation under a sparkline: the icon and its short name in words (the full
-    label for screen readers; the legend gives every meaning)."""
-    short = _SHORT_VARIATION.get(variation.code, variation.label)
+    """The latest month's variation under a sparkline: the icon and, visibly, "latest month: " and its
+    short name in words (the full label for screen readers; the legend gives every meaning), so no
+    reader takes "improvement" for a verdict on the whole series."""
+    short = "latest month: " + _SHORT_VARIATION.get(variation.code, variation.label.lower())
     return (
         f'<p class="measure-spc">{variation_icon(variation)}<span class="visually-hidden">Latest month: '
         f'{_e(variation.label.lower())}</span><span aria-hidden="true">{_e(short)}</span></p>'

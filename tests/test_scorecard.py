@@ -244,15 +244,21 @@ def test_a_tile_shows_the_national_position_when_there_is_one():
                 "rate_per_1000": 27.83,
                 "england_wales_rate_per_1000": 14.1,
                 "peers_rate_per_1000": 13.05,
-                "rank": 38,
+                "rank": 5,
                 "forces_compared": 42,
                 "funnel_position": "above the 99.8% limit",
+                "pool": "national pool (37 forces in the data, 67% of residents of England and Wales; missing: X)",
+                "peers_unverified": True,
+                "rank_in_group": 1,
+                "group_size": 8,
             }
         ]
     )
     [tile] = tiles(tables_for(), positions=positions, priorities=(TEST_PRIORITY,))
     assert tile.measures[0].position.text == (
-        "27.8 per 1,000 residents; England and Wales 14.1, most similar forces 13.1; 38th lowest of 42"
+        "27.8 per 1,000 residents; national pool (37 forces in the data, 67% of residents of England and Wales; "
+        "missing: X) 14.1, most similar group (unverified list) 13.1; 5th highest of 42 forces, highest of 8 in its "
+        "most similar group"
     )
     assert tile.measures[1].position is None  # no comparison for a charge rate
 
@@ -327,7 +333,11 @@ def test_positions_read_from_the_national_comparison():
     }
     for ours, theirs in same.items():
         assert positions[ours].astype("float64").tolist() == summary[theirs].astype("float64").tolist()
-    assert positions["rank"].tolist() == summary["rank"].tolist()
+    assert positions["rank"].tolist() == summary["rank_from_highest"].tolist()  # 1 = the highest rate
+    assert positions["rank_in_group"].tolist() == summary["rank_in_group"].tolist()
+    assert set(positions["pool"]) == {
+        "England and Wales" if national.pool.complete else f"national pool ({national.pool.label})"
+    }
     [tile] = tiles(
         pd.DataFrame([row(indicator_id="asb_incidents", indicator="ASB", unit="incidents")]).assign(
             stem="09_test", priority="Test"

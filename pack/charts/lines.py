@@ -130,6 +130,8 @@ MARKS = {  # point kind -> (marker, colour, legend label): told apart by shape a
     "special_cause_improvement": ("s", CATEGORICAL[1], "special cause: improvement"),
     "special_cause_neutral_high": ("^", CATEGORICAL[2], "special cause: unusually high"),
     "special_cause_neutral_low": ("v", CATEGORICAL[2], "special cause: unusually low"),
+    "special_cause_before_improvement": ("o", CATEGORICAL[2], "special cause: the level before an improvement"),
+    "special_cause_before_concern": ("o", CATEGORICAL[2], "special cause: the level before a deterioration"),
 }
 
 
