@@ -22,7 +22,7 @@ test (:func:`pack.significance.compare_shares`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -262,6 +262,7 @@ def count_indicator(
     unit_name: str = "",
     note: str = "",
     untested: str = "",
+    counterfactual: Callable[[], tuple[str | None, str, str]] | None = None,
 ) -> IndicatorRow:
     """Compare the counts of two equal-length windows of the monthly series ``monthly``.
 
@@ -276,7 +277,10 @@ def count_indicator(
     ``coverage`` says which months each input in ``needs`` covers. A window that is not fully
     covered is left empty (never a short total) and the note names the missing months. With
     ``untested`` (the reason) the counts are shown but not tested (``no comparison``). Windows that
-    overlap are never tested (:func:`indicator_row`).
+    overlap are never tested (:func:`indicator_row`). With ``counterfactual`` (a section that tests
+    the change against what happened elsewhere, e.g. hotspots against the rest of the force), its
+    ``(status, test, note)`` is the row's verdict instead of the before/after test: one result, one
+    verdict.
     """
     units = unit(unit_name)
     cur = window_total(monthly, current, coverage, needs, units)
@@ -285,10 +289,13 @@ def count_indicator(
     if untested:
         verdict_word, test = "no comparison", f"none: {untested}"
     elif cur.shown is not None and base.shown is not None and not Change(base, cur).shared_months:
-        covered = pd.Series(monthly.to_numpy(dtype="float64"), index=[str(m) for m in monthly.index])
-        covered = covered[covered.index.isin(coverage.covered(needs))]
-        result = compare_counts(covered, baseline, current)
-        verdict_word, test, detail = status_from(result, better_when, COUNT_TEST)
+        if counterfactual is not None:
+            verdict_word, test, detail = counterfactual()
+        else:
+            covered = pd.Series(monthly.to_numpy(dtype="float64"), index=[str(m) for m in monthly.index])
+            covered = covered[covered.index.isin(coverage.covered(needs))]
+            result = compare_counts(covered, baseline, current)
+            verdict_word, test, detail = status_from(result, better_when, COUNT_TEST)
     return indicator_row(
         indicator_id, name, base, cur, better_when, source, status=verdict_word, test=test, note=_join(detail, note)
     )
