@@ -307,23 +307,27 @@ def rural_sentence(summary: pd.DataFrame, area: pd.DataFrame, label: str) -> str
     if not total:
         return f"No records in {period_phrase(label)}."
     return (
-        f"Of {total:,.0f} records in {period_phrase(label)}, {classified / total * 100:.1f}% "
-        "could be classified as rural or urban areas of the force area. "
+        f"Of {total:,.0f} crimes (anti-social behaviour apart) in {period_phrase(label)}, "
+        f"{classified / total * 100:.1f}% could be classified as rural or urban areas of the force area. "
         f"Rural LSOAs ({int(area['rural'].sum()):,} of {len(area):,} in the force area) hold "
         f"{s.loc['rural', 'share_of_population_pct']:.1f}% of residents ({s.loc['rural', 'population']:,.0f} of "
-        f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified records."
+        f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified crimes."
     )
 
 
 def rural_rate_title(summary: pd.DataFrame) -> str:
-    """Title comparing rural and urban rates per 1,000 residents."""
+    """Title comparing rural and urban crime rates per 1,000 residents (anti-social behaviour apart)."""
+    plain = "Crimes per 1,000 residents in rural and urban areas (anti-social behaviour apart)"
     if summary.empty:
-        return "Records per 1,000 residents in rural and urban areas"
+        return plain
     s = summary.set_index("area")
     r, u = s.loc["rural", "rate_per_1000"], s.loc["urban", "rate_per_1000"]
     if r is None or u is None or pd.isna(r) or pd.isna(u):
-        return "Records per 1,000 residents in rural and urban areas"
-    return f"Rural areas recorded {r:,.0f} records per 1,000 residents against {u:,.0f} in urban areas"
+        return plain
+    return (
+        f"Rural areas recorded {r:,.0f} crimes per 1,000 residents against {u:,.0f} in urban areas "
+        "(anti-social behaviour apart)"
+    )
 
 
 def outcome_title(mix: pd.DataFrame, label: str) -> str:
