@@ -19,10 +19,10 @@ import pandas as pd
 from pack.crime import STREET, STREET_SOURCE, hotspot_series, monthly_series
 from pack.data import Dataset
 from pack.figures import Coverage
-from pack.indicators import IndicatorRow, count_indicator, not_supplied
+from pack.indicators import IndicatorRow, Judgement, count_indicator, not_supplied
 from pack.overdispersion import compare_changes
 from pack.periods import Window
-from pack.significance import Comparison, verdict
+from pack.significance import Comparison, significance_status
 
 ASB = ("Anti-social behaviour",)
 HOTSPOT_TEST = (
@@ -168,15 +168,16 @@ def comparison_for(data: Dataset, coverage: Coverage, baseline: Window, current:
     return hotspot_comparison(street, hotspots, coverage, baseline, current)
 
 
-def counterfactual_status(comparison: HotspotComparison) -> tuple[str | None, str, str]:
+def counterfactual_status(comparison: HotspotComparison) -> Judgement:
     """``(status, test, note)`` of the hotspot row from the test against the rest of the force:
     ``improved`` only when the hotspots fell significantly more (or rose significantly less), ``worse``
     when significantly the other way, ``no significant change`` otherwise; direction only (``None``)
     with the reason when no test could be made."""
     t = comparison.test
     if not t.tested or t.estimate is None:
-        return None, f"none: {t.note.removeprefix('not tested: ') or 'not tested'}", comparison.sentence()
-    return verdict(t, "lower"), HOTSPOT_TEST, comparison.sentence()
+        why = f"none: {t.note.removeprefix('not tested: ') or 'not tested'}"
+        return Judgement(None, why, comparison.sentence(), t.reason or "not_tested")
+    return Judgement(significance_status(t, "lower"), HOTSPOT_TEST, comparison.sentence(), "tested")
 
 
 def hotspot_indicator(
@@ -194,10 +195,10 @@ def hotspot_indicator(
         needs = "an ASB hotspot list (lsoa_code, patrolled_from)" if hotspots is None else "data.police.uk street files"
         return not_supplied("hotspot_asb", name, needs, "lower", "incidents")
 
-    def against_the_rest() -> tuple[str | None, str, str]:
+    def against_the_rest() -> Judgement:
         found = hotspot_comparison(street_monthly, hotspots, coverage, baseline, current)
         if isinstance(found, str):
-            return "no comparison", "none: not compared with the rest of the force", found
+            return Judgement("no comparison", "none: not compared with the rest of the force", found, "no_figure")
         return counterfactual_status(found)
 
     return count_indicator(

@@ -257,7 +257,7 @@ def xmr(
             result = evaluate(v[a:b], limits.mean, limits.mean_moving_range)
             words, signs = result.classify()
             rule[a:b], sign[a:b] = words, signs
-            kinds[a:b] = read_by_direction(signs, better_when, result.outside)
+            kinds[a:b] = read_by_direction(signs, better_when, result.outside, result.side)
             flags["outside_limits"][a:b] = result.outside
             flags["trend"][a:b] = result.trend != 0
             flags["near_limit"][a:b] = result.two_in_three

@@ -129,19 +129,36 @@ BEFORE_IMPROVEMENT = "special_cause_before_improvement"
 BEFORE_CONCERN = "special_cause_before_concern"
 
 
-def read_by_direction(signs: np.ndarray, better_when: str, outside: np.ndarray | None = None) -> list[str]:
+def _lone_outside(signs: np.ndarray, outside: np.ndarray | None) -> np.ndarray:
+    """Points outside the limits with neither neighbour outside on the same side: spikes.
+
+    >>> _lone_outside(np.array([1, 1, 0, 1, -1]), np.array([1, 1, 0, 1, 1], bool)).tolist()
+    [False, False, False, True, True]
+    """
+    beyond = (np.zeros(len(signs), dtype=bool) if outside is None else np.asarray(outside, dtype=bool)) & (signs != 0)
+    out = beyond.copy()
+    for i in np.flatnonzero(beyond):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(signs) and beyond[j] and signs[j] == signs[i]:
+                out[i] = False
+    return out
+
+
+def read_by_direction(
+    signs: np.ndarray, better_when: str, outside: np.ndarray | None = None, side: np.ndarray | None = None
+) -> list[str]:
     """Each point's type for one phase, read by the direction the series moved.
 
     A point on the better side of the mean, or in a trend towards better, is an improvement; on the
     worse side, or in a trend towards worse, a concern (:func:`point_type`). But when a phase holds a
-    single change (its special-cause months are, in time order, one block of one judgement starting
-    at the phase's first month, then only months of the other judgement), the first block is the
-    level the series moved away from, not an event of its own: a steadily falling series whose
-    better direction is lower is high at first only because it fell. Those months are typed
-    ``special_cause_before_improvement`` (or ``_before_concern``), so no improving series carries a
-    concern marker and no worsening series an improvement marker. A lone month outside the limits
-    (``outside``, neither neighbour outside on its side) in that first block, after the phase's first
-    month, keeps its judgement: a spike is an event, not a level.
+    single change (its first month is special cause, and its special-cause months lie, in time
+    order, first on one side of the mean (``side``) and then only on the other), the months before
+    the change are the level the series moved away from, not events of their own: a steadily falling
+    series whose better direction is lower is high at first only because it fell. Those of them
+    judged by the old side are typed ``special_cause_before_improvement`` (or ``_before_concern``),
+    so no improving series carries a concern marker and no worsening one an improvement marker. A
+    lone month outside the limits (:func:`_lone_outside`) after the first keeps its judgement, and
+    when the later months are only such spikes nothing is re-read: a spike is an event, not a level.
 
     >>> short = {"special_cause_before_improvement": "before", "special_cause_improvement": "better",
     ...          "special_cause_concern": "worse", "common_cause": "-"}
@@ -152,25 +169,23 @@ def read_by_direction(signs: np.ndarray, better_when: str, outside: np.ndarray |
     """
     types = [point_type(int(s), better_when) for s in signs]
     direction = _direction(better_when)
-    judged = [int(s) * direction for s in signs if s != 0]
-    if direction == 0 or not len(signs) or signs[0] == 0 or not judged:
+    where = np.asarray(signs if side is None else side, dtype=int)
+    special = np.flatnonzero(np.asarray(signs) != 0)
+    if direction == 0 or not len(special) or special[0] != 0 or where[0] == 0:
         return types
-    first = judged[0]
-    switch = next((i for i, j in enumerate(judged) if j != first), None)
-    if switch is None or any(j == first for j in judged[switch:]):
-        return types  # no change of judgement, or more than one
-    before = BEFORE_IMPROVEMENT if first < 0 else BEFORE_CONCERN
-    out = np.zeros(len(signs), dtype=bool) if outside is None else np.asarray(outside, dtype=bool)
-    beyond = out & (signs != 0)
-    seen = 0
-    for i, s in enumerate(signs):
-        if s != 0:
-            lone = (
-                i > 0 and beyond[i] and not any(j < len(signs) and beyond[j] and signs[j] == s for j in (i - 1, i + 1))
-            )
-            if seen < switch and not lone:
-                types[i] = before
-            seen += 1
+    old = int(where[0])
+    sides = where[special]
+    switch = next((k for k, s in enumerate(sides) if s != old), None)
+    if switch is None or any(s == old for s in sides[switch:]):
+        return types  # no change of side, or more than one
+    lone = _lone_outside(np.asarray(signs), outside)
+    if all(lone[i] for i in special[switch:]):
+        return types  # the "change" is spikes only, not a new level
+    before = BEFORE_IMPROVEMENT if -old * direction > 0 else BEFORE_CONCERN
+    old_kind = point_type(old, better_when)
+    for i in special[:switch]:
+        if types[i] == old_kind and (i == 0 or not lone[i]):
+            types[i] = before
     return types
 
 

@@ -44,7 +44,6 @@ MARKERS = {
     "not supplied": "–",
     "out of date": "◷",
 }
-_UNTESTED_NOTES = ("direction only", "no significance test", "no test")
 
 
 def is_missing(value: object) -> bool:
@@ -94,17 +93,19 @@ class Verdict:
 
 
 def is_tested(row: Mapping) -> bool:
-    """True when the row's comparison was tested for significance: its ``test`` column names a test
-    (not ``none: ...``), or, in a table without one, its note does not say it was not tested.
+    """True when the row's status is a significance test's verdict: its ``tested`` flag, set where
+    the test was made (:mod:`pack.indicators`); a row without the flag is not tested. Never read
+    from the note's or the test column's words.
 
-    >>> is_tested({"test": "none: direction only", "note": ""}), is_tested({"note": "exact Poisson test"})
+    >>> is_tested({"tested": True, "note": "direction only"}), is_tested({"test": "exact Poisson test"})
+    (True, False)
+    >>> is_tested({"tested": "False"}), is_tested({"tested": "True"})  # as read back from a CSV
     (False, True)
     """
-    test = row.get("test")
-    if isinstance(test, str) and test.strip():
-        return not test.strip().lower().startswith("none")
-    note = str(row.get("note", "") or "").lower()
-    return not any(words in note for words in _UNTESTED_NOTES)
+    flag = row.get("tested")
+    if isinstance(flag, str):
+        return flag.strip().lower() == "true"
+    return False if is_missing(flag) else bool(flag)
 
 
 def _direction(row: Mapping) -> str | None:
@@ -120,9 +121,9 @@ def _direction(row: Mapping) -> str | None:
 def verdict(row: Mapping) -> Verdict:
     """The verdict shown for an indicator row (see the module docstring).
 
-    >>> verdict({"status": "improved", "note": "exact Poisson test", "better_when": "lower", "change": -3})
+    >>> verdict({"status": "improved", "tested": True, "better_when": "lower", "change": -3})
     Verdict(status='improved', tested=True, tone='better')
-    >>> verdict({"status": "improved", "note": "direction only", "better_when": "lower", "change": -3})
+    >>> verdict({"status": "improved", "tested": False, "better_when": "lower", "change": -3})
     Verdict(status='down', tested=False, tone='better')
     >>> verdict({"status": "up", "test": "none: direction only", "better_when": "n/a", "change": 2.5})
     Verdict(status='up', tested=False, tone='none')
