@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pack.periods import Month
+from pack.periods import Month, describe_months
 
 STATUS_ORDER = (
     "improved",
@@ -200,6 +200,30 @@ def in_words(label: object) -> str:
         return ""
     text = _ISO_DAY.sub(lambda m: f"{int(m[3])} {Month(int(m[1]), int(m[2])).name}", str(label))
     return _ISO_MONTH.sub(lambda m: Month(int(m[1]), int(m[2])).name, text)
+
+
+def months_in_words(months: Iterable[str]) -> str:
+    """Months (``YYYY-MM``) as runs in words, for naming a gap.
+
+    >>> months_in_words(["2021-09"]), months_in_words(["2023-03", "2023-04", "2023-07"])
+    ('September 2021', 'March 2023 to April 2023, July 2023')
+    """
+    return in_words(describe_months(months)).replace("..", " to ")
+
+
+def gap_months(labels: Iterable[object], values: Iterable[object] | None = None) -> list[str]:
+    """The months between the first and the last of ``labels`` with no value: absent from the labels,
+    or (with ``values``) whose value is missing.
+
+    >>> gap_months(["2023-01", "2023-02", "2023-05"]), gap_months(["2023-01", "2023-02"], [1.0, float("nan")])
+    (['2023-03', '2023-04'], ['2023-02'])
+    """
+    names = [str(x)[:7] for x in labels]
+    if not names:
+        return []
+    have = set(names) if values is None else {m for m, v in zip(names, values, strict=True) if not is_missing(v)}
+    first, last = Month.parse(min(names)), Month.parse(max(names))
+    return [str(first + i) for i in range(last.months_since(first) + 1) if str(first + i) not in have]
 
 
 def _phrase(label: str) -> str:
