@@ -18,6 +18,7 @@ from pack.figures import Change, Figure, unit
 from pack.periods import Month
 from pack.spc import SPCResult, describe
 from pack.units import number
+from pack.verdicts import is_tested
 
 
 def _text(row: pd.Series, column: str) -> str:
@@ -36,12 +37,6 @@ def _figures(row: pd.Series) -> Change:
     return Change(figure("baseline_value", "baseline_label"), figure("current_value", "current_label"))
 
 
-def tested(row: pd.Series) -> bool:
-    """True when the row's status comes from a significance test (its ``test`` column names one)."""
-    test = _text(row, "test")
-    return bool(test) and not test.startswith("none")
-
-
 def finding_sentence(row: pd.Series, baseline_names: dict[str, str] | None = None) -> str:
     """One sentence for one indicator row; ``baseline_names`` (period label -> name, e.g. ``{"12 months
     ending May 2021": "plan baseline"}``) names the baseline a change is measured against.
@@ -49,7 +44,7 @@ def finding_sentence(row: pd.Series, baseline_names: dict[str, str] | None = Non
     >>> row = pd.Series({"indicator": "Anti-social behaviour incidents", "baseline_value": 50370.0,
     ...     "current_value": 25190.0, "pct_change": -49.99, "baseline_label": "12 months ending May 2021",
     ...     "current_label": "12 months ending January 2024", "status": "improved", "unit": "incidents",
-    ...     "test": "quasi-Poisson comparison of two windows, 5% level", "note": ""})
+    ...     "test": "quasi-Poisson comparison of two windows, 5% level", "note": "", "tested": True})
     >>> import textwrap
     >>> print(textwrap.fill(finding_sentence(row), 100))
     Anti-social behaviour incidents fell by 50% (from 50,370 to 25,190 incidents) between the 12 months
@@ -87,9 +82,9 @@ def finding_sentence(row: pd.Series, baseline_names: dict[str, str] | None = Non
         sentence += (
             f"; the two periods share months ({test.split('(', 1)[-1].rstrip(')')}), so the change is not tested"
         )
-    elif tested(row) and status in ("improved", "worse"):
+    elif is_tested(row) and status in ("improved", "worse"):
         sentence += f"; this is a statistically significant {'improvement' if status == 'improved' else 'worsening'}"
-    elif tested(row) and status == "no significant change":
+    elif is_tested(row) and status == "no significant change":
         sentence += "; the change is not statistically significant"
     return sentence + "."
 
