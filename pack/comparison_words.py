@@ -32,10 +32,11 @@ def funnel_what(group: GroupComparison) -> str:
 
 
 def table_caption(group: GroupComparison) -> str:
-    """Caption of the table beside a funnel plot."""
+    """Caption of the table beside a funnel plot (the most similar group's list flagged when unverified)."""
+    flag = ", unverified list" if group.peers_unverified else ""
     return (
         f"{group.name} per 1,000 residents by force, {group.window.label}: {group.compared} forces compared, "
-        f"lowest rate first (◆ this force, ▲ its most similar group); change on the {group.previous.label}"
+        f"lowest rate first (◆ this force, ▲ its most similar group{flag}); change on the {group.previous.label}"
     )
 
 

@@ -246,6 +246,7 @@ class GroupComparison:
     peers: Aggregate | None
     fit: FunnelFit | None
     pool: Pool | None = None  # what the national comparator holds (pack.comparators)
+    peers_unverified: bool = False  # the most similar group's list is unverified: said wherever it is used
 
     @property
     def pool_name(self) -> str:
@@ -350,4 +351,5 @@ def compare_group(
         pooled(in_comparison[in_comparison["peer"]]),
         fit,
         pool,
+        peers.status == "unverified",
     )

@@ -176,6 +176,7 @@ def test_the_unverified_default_peers_are_labelled(national) -> None:
     assert any(n.startswith("UNVERIFIED list of 7 most similar forces") for n in national.notes())
     peers = national.groups["burglary"].table
     assert peers["peer"].sum() == 7  # all seven listed peers have files covering the window
+    assert "▲ its most similar group, unverified list)" in compare.table_caption(national.groups["burglary"])
 
 
 def test_force_names_in_the_files_are_all_placed(national) -> None:
