@@ -138,18 +138,32 @@ def rural_urban_summary(
 
 
 def population_note(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window) -> str:
-    """``""``, or a sentence naming the force area's LSOAs with no population figure and the
-    records in them that are therefore left out of the rates."""
+    """``""``, or sentences naming the force area's LSOAs with no population figure and the records
+    in them that are therefore left out of the rates, and the crimes in LSOA codes the lookup does
+    not hold (2021 codes against a 2011 lookup): they are in no numerator while the residents of the
+    2011 LSOAs they were split from stay in the denominators, so the rates do not cover the same
+    residents; no 2011 to 2021 best-fit lookup is used, and the sentence says so."""
+    parts = []
     without = set(area_lsoas.loc[area_lsoas["population"].isna(), "lsoa_code"])
-    if not without:
-        return ""
-    rows_w = classify_records(street_monthly, ruc, window)
-    n = int(rows_w.loc[rows_w["lsoa_code"].isin(without), "n"].sum())
-    return (
-        f"{len(without):,} LSOA(s) of the force area have no population figure (the population file is of "
-        f"another LSOA vintage or incomplete); their {n:,} record(s) in the {window.label} are counted but "
-        "left out of the rates, whose populations are summed over the other LSOAs."
-    )
+    if without:
+        rows_w = classify_records(street_monthly, ruc, window)
+        n = int(rows_w.loc[rows_w["lsoa_code"].isin(without), "n"].sum())
+        parts.append(
+            f"{len(without):,} LSOA(s) of the force area have no population figure (the population file is of "
+            f"another LSOA vintage or incomplete); their {n:,} record(s) in the {window.label} are counted but "
+            "left out of the rates, whose populations are summed over the other LSOAs."
+        )
+    crimes = classify_records(street_monthly, ruc, window, crime_types(street_monthly))
+    unmatched = int(crimes.loc[crimes["area"] == NOT_IN_LOOKUP, "n"].sum())
+    if unmatched:
+        parts.append(
+            f"{unmatched:,} crime(s) in the {window.label} carry LSOA codes the rural-urban lookup does not hold "
+            "(e.g. 2021 codes against a 2011 lookup): they are in neither the rural nor the urban rate, while the "
+            "residents of the LSOAs they fall in are still counted in the populations. Numerators and "
+            "denominators therefore do not cover the same residents; no 2011 to 2021 best-fit lookup was applied, "
+            "so the rates understate crime where such codes are common."
+        )
+    return " ".join(parts)
 
 
 def rural_urban_table(

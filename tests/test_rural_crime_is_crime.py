@@ -62,3 +62,22 @@ def test_the_rural_rate_and_split_leave_asb_out(data: Dataset) -> None:
     assert findings.rural_sentence(split.reset_index(), area, CURRENT.label).startswith(
         "Of 36 crimes (anti-social behaviour apart) in the 12 months ending February 2023, 100.0%"
     )
+
+
+def test_crimes_in_codes_the_lookup_does_not_hold_are_said_to_leave_the_rates_on_other_residents(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("codes2021")
+    for m in (str(m) for m in month_range(Month.parse("2022-03"), Month.parse("2023-02"))):
+        rows = [street_row(f"{m}-v0", m, *AMBER, "Violence and sexual offences")]
+        rows.append(street_row(f"{m}-n", m, "E01035000", "Amber Valley 099Z", "Burglary"))  # a 2021 code
+        rows.append(street_row("", m, "E01035000", "Amber Valley 099Z", "Anti-social behaviour"))  # not a crime
+        write(folder, f"{m}/{m}-derbyshire-street.csv", STREET_HEADER + "".join(rows))
+    write(folder, "ons/ruc.csv", f"LSOA11CD,LSOA11NM,RUC11CD,RUC11\n{AMBER[0]},{AMBER[1]},D1,Rural town and fringe\n")
+    write(folder, "ons/population.csv", f'lsoa,pop\n{AMBER[0]},"1,200"\n')
+    data = Dataset(prepare(folder))
+    street, ruc = data.table("street_monthly"), data.table("rural_urban")
+    area = rural.force_lsoas(street, ruc, data.table("population"))
+    note = rural.population_note(street, ruc, area, CURRENT)
+    assert note.startswith("12 crime(s) in the 12 months ending February 2023 carry LSOA codes the rural-urban lookup")
+    assert "no 2011 to 2021 best-fit lookup was applied" in note
