@@ -22,10 +22,23 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pack.comparators import Missing, Pool, national_pool, percent_difference, position_words
+from pack.comparison_words import (
+    MARK_PEER,
+    MARK_THIS_FORCE,
+    funnel_centre,
+    funnel_title,
+    funnel_what,
+    group_sentence,
+    reader_table,
+    table_caption,
+    unit,
+)
 from pack.forces import (
     COMPARISON_GROUPS,
     MIN_FORCES,
     PEERS_FILE,
+    RATE_ONLY,
     GroupComparison,
     PeerGroup,
     compare_group,
@@ -34,7 +47,6 @@ from pack.forces import (
     peer_group,
     year_earlier,
 )
-from pack.funnel import position_phrase
 from pack.periods import Window
 from pack.populations import POPULATION_INPUTS, AreaPopulations, area_populations
 from pack.safe_csv import write_csv
@@ -42,20 +54,39 @@ from pack.safe_csv import write_csv
 if TYPE_CHECKING:
     from pack.data import Dataset
 
+__all__ = [  # the notebooks' API: the comparison here, the words for one group in pack.comparison_words
+    "HEADLINE_GROUPS",
+    "MARK_PEER",
+    "MARK_THIS_FORCE",
+    "NationalComparison",
+    "area_populations_of",
+    "force_residents",
+    "funnel_centre",
+    "funnel_title",
+    "funnel_what",
+    "group_sentence",
+    "national_comparison",
+    "reader_table",
+    "table_caption",
+    "unit",
+    "write_comparison",
+]
+
 HEADLINE_GROUPS = tuple(COMPARISON_GROUPS)
 READER_COLUMNS = {
     "crime_group": "Crime group",
     "force_rate_per_1000": "This force: per 1,000 residents",
     "force_change_pct": "This force: change on a year earlier (%)",
-    "england_wales_rate_per_1000": "England and Wales: per 1,000 residents",
-    "england_wales_change_pct": "England and Wales: change (%)",
-    "peers_rate_per_1000": "Most similar group: per 1,000 residents",
-    "peers_change_pct": "Most similar group: change (%)",
-    "rank": "Rank (1 = lowest rate)",
+    "england_wales_rate_per_1000": "{pool}: per 1,000 residents",
+    "england_wales_change_pct": "{pool}: change (%)",
+    "peers_rate_per_1000": "Most similar group{flag}: per 1,000 residents",
+    "peers_change_pct": "Most similar group{flag}: change (%)",
+    "position": "Position among the forces compared",
+    "position_in_group": "Position in the most similar group",
+    "difference_from_pool_pct": "Difference from {pool_name} (%)",
+    "difference_from_peers_pct": "Difference from the most similar group (%)",
     "funnel_position": "Funnel plot",
 }
-MARK_THIS_FORCE = "◆"  # the plan force in tables and on the funnel plot: a shape, never colour alone
-MARK_PEER = "▲"
 
 
 @dataclass(frozen=True)
@@ -70,6 +101,17 @@ class NationalComparison:
     peers: PeerGroup
     areas: AreaPopulations | None
     missing: tuple[str, ...]  # what the comparison needs and was not supplied
+    pool: Pool | None = None  # what the national comparator holds (pack.comparators)
+
+    @property
+    def pool_name(self) -> str:
+        """``England and Wales`` when every territorial force is compared, else ``the national pool``."""
+        return "the national pool" if self.pool is None else self.pool.name
+
+    @property
+    def unverified(self) -> str:
+        """``; unverified list`` when the most similar group's list is unverified, else nothing."""
+        return "; unverified list" if self.peers.status == "unverified" else ""
 
     @property
     def compared(self) -> int:
@@ -115,8 +157,11 @@ class NationalComparison:
         return not self.missing and self.force_compared and self.compared >= MIN_FORCES
 
     def summary(self) -> pd.DataFrame:
-        """One row per headline crime group: the force's rate and change, England and Wales's, its most
-        similar group's, its rank of the forces compared (1 = lowest rate) and its funnel position."""
+        """One row per headline crime group: the force's rate and change, the national pool's
+        (``england_wales_*``, whatever it holds: ``pool`` says what), its most similar group's, its rank
+        of the forces compared (``rank``: 1 = lowest rate; ``rank_from_highest``: 1 = highest), its rank
+        in its most similar group (1 = highest, of ``group_size``), its difference in percent from
+        each, and its funnel position."""
         rows = []
         for g in self.groups.values():
             me, ew, msg = g.force_row, g.england_wales, g.peers
@@ -129,31 +174,51 @@ class NationalComparison:
                     "england_wales_change_pct": None if ew is None else ew.change_pct,
                     "peers_rate_per_1000": None if msg is None else msg.rate_per_1000,
                     "peers_change_pct": None if msg is None else msg.change_pct,
-                    "rank": None if me is None or pd.isna(me["rank"]) else int(me["rank"]),
+                    "rank": _int(me, "rank"),
                     "forces_compared": g.compared,
+                    "rank_from_highest": _int(me, "rank_from_highest"),
+                    "rank_in_group": _int(me, "rank_in_group"),
+                    "group_size": g.group_size,
+                    "difference_from_pool_pct": None
+                    if me is None or ew is None
+                    else percent_difference(me["rate_per_1000"], ew.rate_per_1000),
+                    "difference_from_peers_pct": None
+                    if me is None or msg is None
+                    else percent_difference(me["rate_per_1000"], msg.rate_per_1000),
+                    "pool": "" if self.pool is None else self.pool.label,
                     "funnel_position": "" if me is None else me["funnel_position"],
                 }
             )
         return pd.DataFrame(rows)
 
     def summary_for_readers(self) -> pd.DataFrame:
-        """:meth:`summary` for display: rates to 2 decimals, changes to 1, the rank written "21 of 39"."""
+        """:meth:`summary` for display: rates to 2 decimals, changes and differences to 1, positions
+        written "9th highest of 37", the national pool and the most similar group named for what they are."""
         table = self.summary()
         rates = [c for c in table if c.endswith("_per_1000")]
-        changes = [c for c in table if c.endswith("_change_pct")]
+        changes = [c for c in table if c.endswith("_pct")]
         table[rates] = table[rates].astype("float64").round(2)
         table[changes] = table[changes].astype("float64").round(1)
-        table["rank"] = [
-            "–" if pd.isna(r) else f"{int(r)} of {n}"
-            for r, n in zip(table["rank"], table["forces_compared"], strict=True)
+        table["position"] = [
+            "–" if r is None or pd.isna(r) else position_words(int(r), n)
+            for r, n in zip(table["rank_from_highest"], table["forces_compared"], strict=True)
         ]
-        return table.drop(columns="forces_compared").rename(columns=READER_COLUMNS)
+        table["position_in_group"] = [
+            "–" if r is None or pd.isna(r) else position_words(int(r), n)
+            for r, n in zip(table["rank_in_group"], table["group_size"], strict=True)
+        ]
+        pool = self.pool.heading if self.pool is not None else "National pool"
+        flag = " (unverified list)" if self.unverified else ""
+        names = {k: v.format(pool=pool, pool_name=self.pool_name, flag=flag) for k, v in READER_COLUMNS.items()}
+        return table[list(READER_COLUMNS)].rename(columns=names)
 
     def sentences(self) -> list[str]:
         """What the comparison says, one sentence per crime group, then how many forces were compared."""
         if not self.available:
             return [self.unavailable_reason()]
         out = [group_sentence(g, self.peers) for g in self.groups.values()]
+        if self.pool is not None:
+            out.append(pool_sentence(self.pool))
         out.append(self.count_sentence())
         return out
 
@@ -161,7 +226,7 @@ class NationalComparison:
         """How many forces were compared, and which were left out."""
         counts = self.forces["status"].value_counts()
         text = (
-            f"{self.compared} forces were compared: every England and Wales force in the data folder whose street "
+            f"{self.compared} forces were compared: every territorial force in the data folder whose street "
             f"files cover the {self.window.label} ({self.window.start}..{self.window.end})."
         )
         if counts.get("rate only", 0) or counts.get("not compared", 0) or counts.get("no data", 0):
@@ -251,101 +316,43 @@ def national_comparison(data: Dataset, force: str, window: Window) -> NationalCo
         empty = pd.DataFrame(columns=["force", "pfa_name", "population", "status", "reason"])
         return NationalComparison(force, window, previous, empty, {}, peers, areas, tuple(missing))
     forces = force_table(force_monthly, areas, window, previous)
-    groups = {g: compare_group(g, force_monthly, forces, force, window, peers) for g in HEADLINE_GROUPS}
-    return NationalComparison(force, window, previous, forces, groups, peers, areas, tuple(missing))
+    pool = pool_of(forces, areas)
+    groups = {g: compare_group(g, force_monthly, forces, force, window, peers, pool) for g in HEADLINE_GROUPS}
+    return NationalComparison(force, window, previous, forces, groups, peers, areas, tuple(missing), pool)
 
 
-# -------------------------------------------------------------------------------------------------
-# Words and tables for one group
+def pool_of(forces: pd.DataFrame, areas: AreaPopulations | None) -> Pool:
+    """What the forces compared of a :func:`pack.forces.force_table` hold (:func:`pack.comparators.national_pool`):
+    their share of the residents of the lookup's force areas, and the territorial forces missing."""
+    residents = None if areas is None else float(areas.forces["population"].sum())
+    return national_pool(forces, residents, lambda area: force_key(area) in RATE_ONLY)
 
 
-def _short(group: GroupComparison) -> str:
-    return "ASB" if group.group_id == "asb_incidents" else group.name.split(" (")[0].lower()
+def missing_large_forces(data: Dataset, window: Window) -> tuple[Missing, ...]:
+    """The large territorial forces (:data:`pack.comparators.LARGE_FORCE_SHARE` of the residents or
+    more) missing from the national pool over ``window``, for a warning when the pack is built; none
+    when the data folder holds too few forces for a national comparison."""
+    force_monthly, areas = data.table("force_monthly"), area_populations_of(data)
+    if force_monthly is None or areas is None or not areas.lookup_supplied:
+        return ()
+    forces = force_table(force_monthly, areas, window, year_earlier(window))
+    if int((forces["status"] == "compared").sum()) < MIN_FORCES:
+        return ()
+    return pool_of(forces, areas).large_missing()
 
 
-def unit(group: GroupComparison) -> str:
-    """What the group counts: ``incidents`` (ASB) or ``crimes``."""
-    return "incidents" if group.group_id == "asb_incidents" else "crimes"
-
-
-def funnel_what(group: GroupComparison) -> str:
-    """What a funnel plot shows, for its alt text (``burglary per 1,000 residents, 12 months ending ...``)."""
-    return f"{_short(group)} per 1,000 residents, {group.window.label}"
-
-
-def table_caption(group: GroupComparison) -> str:
-    """Caption of the table beside a funnel plot."""
+def pool_sentence(pool: Pool) -> str:
+    """What the national comparator holds, in one sentence."""
+    if pool.complete:
+        return f"The national comparator is {pool.label}."
     return (
-        f"{group.name} per 1,000 residents by force, {group.window.label}: {group.compared} forces compared, "
-        f"lowest rate first (◆ this force, ▲ its most similar group); change on the {group.previous.label}"
+        f"The national comparator is the national pool: {pool.label}. Its rate is the pooled rate of these "
+        "forces only, and positions are among them."
     )
 
 
-def _ordinal(n: int) -> str:
-    """``1st``, ``2nd``, ``11th``, ``23rd``."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _change(value: float | None) -> str:
-    if value is None or pd.isna(value):
-        return "no change shown"
-    return "unchanged" if round(value, 1) == 0 else f"{'up' if value > 0 else 'down'} {abs(value):.1f}%"
-
-
-def group_sentence(group: GroupComparison, peers: PeerGroup) -> str:
-    """The force's rate against England and Wales and its most similar group, its change, rank and
-    funnel position, in one sentence."""
-    me = group.force_row
-    if me is None or group.england_wales is None:
-        return f"{group.name}: no comparison for {group.force}."
-    ew = group.england_wales
-    text = (
-        f"{group.name}: {me['rate_per_1000']:,.2f} {unit(group)} per 1,000 residents in the {group.window.label} "
-        f"({int(me['count']):,} {unit(group)}), against {ew.rate_per_1000:,.2f} for England and Wales "
-        f"({ew.forces} forces)"
-    )
-    if group.peers is not None:
-        flag = "; unverified list" if peers.status == "unverified" else ""
-        text += f" and {group.peers.rate_per_1000:,.2f} for its most similar group ({group.peers.forces} forces{flag})"
-    text += f"; {_change(me['change_pct'])} on the {group.previous.label}"
-    if ew.change_pct is not None:
-        text += f" (England and Wales: {_change(ew.change_pct)}, {ew.forces_with_change} forces)"
-    text += (
-        f". It has the {_ordinal(int(me['rank']))} lowest rate of {group.compared} forces and is "
-        f"{position_phrase(me['funnel_position'])}."
-    )
-    return text
-
-
-def funnel_title(group: GroupComparison) -> str:
-    """A title stating the finding of the group's funnel plot."""
-    me = group.force_row
-    short = group.force.split(" ")[0] if group.force else "The force"
-    if me is None:
-        return f"{group.name}: rates per 1,000 residents of {group.compared} forces, {group.window.label}"
-    return f"{short}'s {_short(group)} rate is {position_phrase(me['funnel_position'])}, {group.window.label}"
-
-
-def reader_table(group: GroupComparison) -> pd.DataFrame:
-    """The table beside the funnel plot: every force with a rate, lowest rate first, the plan force
-    marked ◆ and its most similar group ▲ (so neither depends on colour)."""
-    t = group.table
-    force = [
-        f"{MARK_THIS_FORCE} {f} (this force)" if me else (f"{MARK_PEER} {f}" if peer else f)
-        for f, me, peer in zip(t["force"], t["this_force"], t["peer"], strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            "rank": [("–" if pd.isna(r) else int(r)) for r in t["rank"]],
-            "force": force,
-            "residents": t["population"].round(0).astype("int64"),
-            unit(group): t["count"],
-            "rate_per_1000": t["rate_per_1000"].round(2),
-            "change_pct": t["change_pct"].astype("float64").round(1),
-            "funnel_position": t["funnel_position"],
-        }
-    )
+def _int(row: pd.Series | None, column: str) -> int | None:
+    return None if row is None or pd.isna(row[column]) else int(row[column])
 
 
 def write_comparison(comparison: NationalComparison, output_dir: Path | str, stem: str) -> Path:
@@ -367,7 +374,7 @@ def write_comparison(comparison: NationalComparison, output_dir: Path | str, ste
                 "change_pct": a.change_pct,
                 "reason": f"{a.forces} forces",
             }
-            for name, a in (("England and Wales (forces compared)", g.england_wales), ("Most similar group", g.peers))
+            for name, a in ((_pool_row(g), g.england_wales), ("Most similar group", g.peers))
             if a is not None
         ]
         table = pd.concat([table, pd.DataFrame(pooled_rows)], ignore_index=True)
@@ -378,6 +385,14 @@ def write_comparison(comparison: NationalComparison, output_dir: Path | str, ste
         frames.append(table)
     columns = ["group_id", "crime_group", "window", "force", "pfa_name", "status", "reason", "population", "count"]
     columns += ["rate_per_1000", "previous_count", "previous_rate_per_1000", "change_pct", "rank", "forces_compared"]
+    columns += ["rank_from_highest", "rank_in_group"]
     columns += ["funnel_position", "this_force", "peer"]
     out = pd.concat(frames, ignore_index=True).reindex(columns=columns) if frames else pd.DataFrame(columns=columns)
     return write_csv(out, Path(output_dir) / "tables" / f"{stem}-comparison.csv")
+
+
+def _pool_row(group: GroupComparison) -> str:
+    """The pooled national row's name in the comparison table: what the pool holds."""
+    if group.pool is None:
+        return "National pool (forces compared)"
+    return group.pool.label if group.pool.complete else f"National pool: {group.pool.label}"

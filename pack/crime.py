@@ -167,29 +167,3 @@ def hotspot_series(street_monthly: pd.DataFrame, hotspots: pd.DataFrame, covered
     """Monthly ASB records in the hotspot LSOAs."""
     rows = street_monthly[street_monthly["lsoa_code"].isin(set(hotspots["lsoa_code"]))]
     return monthly_series(rows, ("Anti-social behaviour",), covered)
-
-
-def hotspot_indicator(
-    street_monthly: pd.DataFrame | None,
-    hotspots: pd.DataFrame | None,
-    coverage: Coverage,
-    baseline: Window,
-    current: Window,
-) -> IndicatorRow:
-    """ASB in the supplied hotspot LSOAs, window against window."""
-    name = "ASB incidents in patrolled hotspot areas"
-    if street_monthly is None or hotspots is None:
-        needs = "an ASB hotspot list (lsoa_code, patrolled_from)" if hotspots is None else "data.police.uk street files"
-        return not_supplied("hotspot_asb", name, needs, "lower", "incidents")
-    return count_indicator(
-        "hotspot_asb",
-        name,
-        hotspot_series(street_monthly, hotspots, coverage.covered(STREET)),
-        coverage,
-        STREET,
-        baseline,
-        current,
-        "lower",
-        STREET_SOURCE + " and hotspot list",
-        "incidents",
-    )

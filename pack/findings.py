@@ -18,6 +18,7 @@ from pack.figures import Change, Figure, unit
 from pack.periods import Month
 from pack.spc import SPCResult, describe
 from pack.units import number
+from pack.verdicts import is_tested
 
 
 def _text(row: pd.Series, column: str) -> str:
@@ -36,12 +37,6 @@ def _figures(row: pd.Series) -> Change:
     return Change(figure("baseline_value", "baseline_label"), figure("current_value", "current_label"))
 
 
-def tested(row: pd.Series) -> bool:
-    """True when the row's status comes from a significance test (its ``test`` column names one)."""
-    test = _text(row, "test")
-    return bool(test) and not test.startswith("none")
-
-
 def finding_sentence(row: pd.Series, baseline_names: dict[str, str] | None = None) -> str:
     """One sentence for one indicator row; ``baseline_names`` (period label -> name, e.g. ``{"12 months
     ending May 2021": "plan baseline"}``) names the baseline a change is measured against.
@@ -49,7 +44,7 @@ def finding_sentence(row: pd.Series, baseline_names: dict[str, str] | None = Non
     >>> row = pd.Series({"indicator": "Anti-social behaviour incidents", "baseline_value": 50370.0,
     ...     "current_value": 25190.0, "pct_change": -49.99, "baseline_label": "12 months ending May 2021",
     ...     "current_label": "12 months ending January 2024", "status": "improved", "unit": "incidents",
-    ...     "test": "quasi-Poisson comparison of two windows, 5% level", "note": ""})
+    ...     "test": "quasi-Poisson comparison of two windows, 5% level", "note": "", "tested": True})
     >>> import textwrap
     >>> print(textwrap.fill(finding_sentence(row), 100))
     Anti-social behaviour incidents fell by 50% (from 50,370 to 25,190 incidents) between the 12 months
@@ -87,9 +82,9 @@ def finding_sentence(row: pd.Series, baseline_names: dict[str, str] | None = Non
         sentence += (
             f"; the two periods share months ({test.split('(', 1)[-1].rstrip(')')}), so the change is not tested"
         )
-    elif tested(row) and status in ("improved", "worse"):
+    elif is_tested(row) and status in ("improved", "worse"):
         sentence += f"; this is a statistically significant {'improvement' if status == 'improved' else 'worsening'}"
-    elif tested(row) and status == "no significant change":
+    elif is_tested(row) and status == "no significant change":
         sentence += "; the change is not statistically significant"
     return sentence + "."
 
@@ -196,6 +191,8 @@ def xmr_sentences(result: SPCResult, what: str) -> list[str]:
             "special_cause_concern": "concern",
             "special_cause_neutral_high": "unusually high (neither better nor worse)",
             "special_cause_neutral_low": "unusually low (neither better nor worse)",
+            "special_cause_before_improvement": "the level before the improvement",
+            "special_cause_before_concern": "the level before the deterioration",
         }
         counted = ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(kinds.items()))
         when = [_month_words(str(m)) for m in signals.index]
@@ -305,23 +302,27 @@ def rural_sentence(summary: pd.DataFrame, area: pd.DataFrame, label: str) -> str
     if not total:
         return f"No records in {period_phrase(label)}."
     return (
-        f"Of {total:,.0f} records in {period_phrase(label)}, {classified / total * 100:.1f}% "
-        "could be classified as rural or urban areas of the force area. "
+        f"Of {total:,.0f} crimes (anti-social behaviour apart) in {period_phrase(label)}, "
+        f"{classified / total * 100:.1f}% could be classified as rural or urban areas of the force area. "
         f"Rural LSOAs ({int(area['rural'].sum()):,} of {len(area):,} in the force area) hold "
         f"{s.loc['rural', 'share_of_population_pct']:.1f}% of residents ({s.loc['rural', 'population']:,.0f} of "
-        f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified records."
+        f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified crimes."
     )
 
 
 def rural_rate_title(summary: pd.DataFrame) -> str:
-    """Title comparing rural and urban rates per 1,000 residents."""
+    """Title comparing rural and urban crime rates per 1,000 residents (anti-social behaviour apart)."""
+    plain = "Crimes per 1,000 residents in rural and urban areas (anti-social behaviour apart)"
     if summary.empty:
-        return "Records per 1,000 residents in rural and urban areas"
+        return plain
     s = summary.set_index("area")
     r, u = s.loc["rural", "rate_per_1000"], s.loc["urban", "rate_per_1000"]
     if r is None or u is None or pd.isna(r) or pd.isna(u):
-        return "Records per 1,000 residents in rural and urban areas"
-    return f"Rural areas recorded {r:,.0f} records per 1,000 residents against {u:,.0f} in urban areas"
+        return plain
+    return (
+        f"Rural areas recorded {r:,.0f} crimes per 1,000 residents against {u:,.0f} in urban areas "
+        "(anti-social behaviour apart)"
+    )
 
 
 def outcome_title(mix: pd.DataFrame, label: str) -> str:

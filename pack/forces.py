@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pack.comparators import Pool, rank_from_highest
 from pack.crime import CRIME_GROUPS
 from pack.funnel import FunnelFit, fit_funnel, funnel_limits, limits_grid, positions
 from pack.periods import Window, describe_months, missing_months
@@ -229,6 +230,18 @@ class GroupComparison:
     england_wales: Aggregate | None
     peers: Aggregate | None
     fit: FunnelFit | None
+    pool: Pool | None = None  # what the national comparator holds (pack.comparators)
+    peers_unverified: bool = False  # the most similar group's list is unverified: said wherever it is used
+
+    @property
+    def pool_name(self) -> str:
+        """What the national comparator is called: "England and Wales" only when it is complete."""
+        return "the national pool" if self.pool is None else self.pool.name
+
+    @property
+    def group_size(self) -> int:
+        """The plan force and the peers of its most similar group that are compared."""
+        return int((self.table["compared"] & (self.table["peer"] | self.table["this_force"])).sum())
 
     @property
     def compared(self) -> int:
@@ -256,21 +269,9 @@ class GroupComparison:
         return funnel_limits(self.fit, limits_grid(self.points()["population"].to_numpy(), points))
 
 
-def compare_group(
-    group_id: str,
-    force_monthly: pd.DataFrame,
-    forces: pd.DataFrame,
-    force: str,
-    window: Window,
-    peers: PeerGroup,
-) -> GroupComparison:
-    """Every compared force's count, rate per 1,000, change on :func:`year_earlier`, rank (1 = lowest
-    rate; ties share the lower rank) and funnel position for one comparison group."""
-    previous = year_earlier(window)
-    types = group_types(group_id, force_monthly["crime_type"].unique().tolist())
-    compared = forces[forces["status"].isin(("compared", "rate only"))]
-    now, before = _counts(force_monthly, types, window), _counts(force_monthly, types, previous)
-    peer_keys = {force_key(p) for p in peers.peers}
+def _rates_table(compared: pd.DataFrame, now: pd.Series, before: pd.Series) -> pd.DataFrame:
+    """Each compared force's count and rate per 1,000 now and a year earlier (where its files cover
+    that year), and the change in percent."""
     table = pd.DataFrame(
         {
             "force": compared["force"],
@@ -289,20 +290,46 @@ def compare_group(
     table["change_pct"] = (
         (table["count"] - table["previous_count"]) / table["previous_count"].where(table["previous_count"] > 0) * 100
     )
+    return table
+
+
+def compare_group(
+    group_id: str,
+    force_monthly: pd.DataFrame,
+    forces: pd.DataFrame,
+    force: str,
+    window: Window,
+    peers: PeerGroup,
+    pool: Pool | None = None,
+) -> GroupComparison:
+    """Every compared force's count, rate per 1,000, change on :func:`year_earlier`, rank (``rank``:
+    1 = lowest rate; ``rank_from_highest``: 1 = highest; ties share the smaller rank), rank within the
+    most similar group with the plan force (``rank_in_group``, 1 = highest) and funnel position for
+    one comparison group; ``pool`` says what the national comparator holds."""
+    previous = year_earlier(window)
+    types = group_types(group_id, force_monthly["crime_type"].unique().tolist())
+    compared = forces[forces["status"].isin(("compared", "rate only"))]
+    now, before = _counts(force_monthly, types, window), _counts(force_monthly, types, previous)
+    peer_keys = {force_key(p) for p in peers.peers}
+    table = _rates_table(compared, now, before)
     table["compared"] = (compared["status"] == "compared").to_numpy()
     table["this_force"] = [force_key(f) == force_key(force) for f in table["force"]]
     table["peer"] = [force_key(f) in peer_keys for f in table["force"]]
     ranked = table[table["compared"]]
     table["rank"] = ranked["rate_per_1000"].rank(method="min").astype("Int64").reindex(table.index)
+    table["rank_from_highest"] = rank_from_highest(ranked["rate_per_1000"]).reindex(table.index)
+    in_group = ranked[ranked["peer"] | ranked["this_force"]]
+    table["rank_in_group"] = rank_from_highest(in_group["rate_per_1000"]).reindex(table.index)
     enough = len(ranked) >= MIN_FORCES and ranked["count"].sum() > 0
     fit = fit_funnel(ranked["count"].to_numpy(), ranked["population"].to_numpy()) if enough else None
     table["funnel_position"] = "not compared"
     if fit is not None:
         table.loc[ranked.index, "funnel_position"] = positions(fit, ranked["count"], ranked["population"])
     if not enough:
-        table["rank"] = pd.NA
+        table["rank"] = table["rank_from_highest"] = table["rank_in_group"] = pd.NA
     columns = ["force", "pfa_name", "population", "count", "rate_per_1000", "previous_count", "previous_rate_per_1000"]
-    columns += ["change_pct", "compared", "rank", "funnel_position", "this_force", "peer"]
+    columns += ["change_pct", "compared", "rank", "rank_from_highest", "rank_in_group", "funnel_position"]
+    columns += ["this_force", "peer"]
     table = table[columns].sort_values(["rate_per_1000", "force"], kind="stable").reset_index(drop=True)
     in_comparison = table[table["compared"]]
     return GroupComparison(
@@ -315,4 +342,6 @@ def compare_group(
         pooled(in_comparison) if enough else None,
         pooled(in_comparison[in_comparison["peer"]]),
         fit,
+        pool,
+        peers.status == "unverified",
     )

@@ -178,16 +178,18 @@ def positions(fit: FunnelFit, counts: np.ndarray, populations: np.ndarray) -> li
     return out
 
 
-def position_phrase(position: str) -> str:
-    """Plain English for a funnel position (a rate above the limits is higher than chance explains).
+def position_phrase(position: str, centre: str = "the national pool rate") -> str:
+    """Plain English for a funnel position (a rate above the limits is higher than chance explains)
+    around ``centre``, the pooled rate of the forces compared ("the England and Wales rate" only when
+    every territorial force is compared: :mod:`pack.comparators`).
 
-    >>> position_phrase("below the 99.8% limit")
+    >>> position_phrase("below the 99.8% limit", "the England and Wales rate")
     'lower than the England and Wales rate by more than chance and normal variation between forces explain'
     """
     if position.startswith("within"):
-        return "within the range expected around the England and Wales rate"
+        return f"within the range expected around {centre}"
     direction = "higher" if position.startswith("above") else "lower"
     strength = "by more than chance and normal variation between forces explain"
     if "95%" in position:
         strength = "than expected (beyond the 95% limit, within the 99.8% limit)"
-    return f"{direction} than the England and Wales rate {strength}"
+    return f"{direction} than {centre} {strength}"

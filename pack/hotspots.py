@@ -16,16 +16,28 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pack.crime import STREET, hotspot_series, monthly_series
+from pack.crime import STREET, STREET_SOURCE, hotspot_series, monthly_series
 from pack.data import Dataset
 from pack.figures import Coverage
+from pack.indicators import IndicatorRow, Judgement, count_indicator, not_supplied
 from pack.overdispersion import compare_changes
 from pack.periods import Window
-from pack.significance import Comparison
+from pack.significance import Comparison, significance_status
 
 ASB = ("Anti-social behaviour",)
+HOTSPOT_TEST = (
+    "quasi-Poisson comparison of the hotspots' change with the rest of the force's (ratio of the two rate ratios), "
+    "5% level"
+)
 
-__all__ = ["HotspotComparison", "comparison_for", "hotspot_comparison", "rest_of_force_series"]
+__all__ = [
+    "HOTSPOT_TEST",
+    "HotspotComparison",
+    "comparison_for",
+    "hotspot_comparison",
+    "hotspot_indicator",
+    "rest_of_force_series",
+]
 
 
 def rest_of_force_series(street_monthly: pd.DataFrame, hotspots: pd.DataFrame, covered: list[str]) -> pd.Series:
@@ -154,3 +166,51 @@ def comparison_for(data: Dataset, coverage: Coverage, baseline: Window, current:
         )
         return f"Hotspots not compared with the rest of the force: {missing} not supplied."
     return hotspot_comparison(street, hotspots, coverage, baseline, current)
+
+
+def counterfactual_status(comparison: HotspotComparison) -> Judgement:
+    """``(status, test, note)`` of the hotspot row from the test against the rest of the force:
+    ``improved`` only when the hotspots fell significantly more (or rose significantly less), ``worse``
+    when significantly the other way, ``no significant change`` otherwise; direction only (``None``)
+    with the reason when no test could be made."""
+    t = comparison.test
+    if not t.tested or t.estimate is None:
+        why = f"none: {t.note.removeprefix('not tested: ') or 'not tested'}"
+        return Judgement(None, why, comparison.sentence(), t.reason or "not_tested")
+    return Judgement(significance_status(t, "lower"), HOTSPOT_TEST, comparison.sentence(), "tested")
+
+
+def hotspot_indicator(
+    street_monthly: pd.DataFrame | None,
+    hotspots: pd.DataFrame | None,
+    coverage: Coverage,
+    baseline: Window,
+    current: Window,
+) -> IndicatorRow:
+    """ASB in the supplied hotspot LSOAs, window against window, with the verdict of the test against
+    the rest of the force (:func:`hotspot_comparison`), never the plain before/after one: a fall
+    the whole force shared is not evidence for the patrols."""
+    name = "ASB incidents in patrolled hotspot areas"
+    if street_monthly is None or hotspots is None:
+        needs = "an ASB hotspot list (lsoa_code, patrolled_from)" if hotspots is None else "data.police.uk street files"
+        return not_supplied("hotspot_asb", name, needs, "lower", "incidents")
+
+    def against_the_rest() -> Judgement:
+        found = hotspot_comparison(street_monthly, hotspots, coverage, baseline, current)
+        if isinstance(found, str):
+            return Judgement("no comparison", "none: not compared with the rest of the force", found, "no_figure")
+        return counterfactual_status(found)
+
+    return count_indicator(
+        "hotspot_asb",
+        name,
+        hotspot_series(street_monthly, hotspots, coverage.covered(STREET)),
+        coverage,
+        STREET,
+        baseline,
+        current,
+        "lower",
+        STREET_SOURCE + " and hotspot list",
+        "incidents",
+        counterfactual=against_the_rest,
+    )

@@ -22,7 +22,7 @@ test (:func:`pack.significance.compare_shares`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from pack.measures import direction_status
 from pack.overdispersion import MIN_MOVING_RANGES, compare_counts
 from pack.periods import Window, describe_months
 from pack.safe_csv import write_csv
-from pack.significance import Comparison, compare_shares, verdict
+from pack.significance import Comparison, compare_shares, significance_status
 from pack.verdicts import STATUS_ORDER
 
 COLUMNS = [
@@ -56,8 +56,25 @@ COLUMNS = [
     "baseline_text",
     "current_text",
     "change_text",
+    "tested",
+    "test_reason",
 ]
 STATUSES = STATUS_ORDER  # the nine words
+TESTED_WORDS = ("improved", "worse", "no significant change")
+# ``test_reason``: why a row's status is what it is, as a code set where the test is (or is not) made;
+# ``tested`` is True exactly when the reason is ``tested``. Nothing reads this from the note's words.
+REASONS = {
+    "tested": "a significance test was made; the status is its verdict",
+    "no_better_direction": "tested, but neither direction is better: the status is the direction, the test in the note",
+    "direction_only": "no sampling model (management information, snapshots, demand, budgets): direction only",
+    "too_few_months": "too few month-to-month changes to estimate how much the counts vary: direction only",
+    "windows_overlap": "the two windows share months: not independent, not tested",
+    "same_figure": "the baseline and current figures are one figure: not compared",
+    "no_figure": "a figure is missing (window not covered, no value): not compared",
+    "out_of_date": "the current figure is out of date: not compared",
+    "not_supplied": "the input was not supplied",
+    "not_tested": "not tested, for the reason the test column gives",
+}
 COUNT_TEST = "quasi-Poisson comparison of two windows (dispersion from the monthly series), 5% level"
 SHARE_TEST = "two-proportion z-test of two windows, 5% level"
 DIRECTION_ONLY = "none: direction only"
@@ -91,6 +108,8 @@ class IndicatorRow:
     baseline_text: str = ""
     current_text: str = ""
     change_text: str = ""
+    tested: bool = False  # the status is a significance test's verdict (``test_reason`` == "tested")
+    test_reason: str = "not_supplied"  # a code of :data:`REASONS`
 
 
 def not_supplied(
@@ -116,6 +135,8 @@ def not_supplied(
         "",
         "not supplied",
         "",
+        False,
+        "not_supplied",
     )
 
 
@@ -134,6 +155,7 @@ def indicator_row(
     status: str | None = None,
     test: str = DIRECTION_ONLY,
     note: str = "",
+    reason: str = "direction_only",
 ) -> IndicatorRow:
     """The row for ``baseline`` against ``current``: the one place that decides what it may say.
 
@@ -142,7 +164,13 @@ def indicator_row(
       the note saying why;
     - windows that share months: values and change shown, ``no comparison``, not tested;
     - otherwise ``status`` (a test's verdict, with ``test`` naming it) or the direction of change.
+
+    ``reason`` (a code of :data:`REASONS`) is why the status is what it is, given by the caller that
+    made (or could not make) the test: ``tested`` with a tested verdict, else why not. The row's
+    ``tested`` flag is set from it here, and a tested verdict without ``reason="tested"`` is refused.
     """
+    if status in TESTED_WORDS and reason != "tested":
+        raise ValueError(f"{indicator_id}: status {status!r} is a tested verdict but the reason given is {reason!r}")
     units = current.unit
     if not current.supplied:
         return not_supplied(indicator_id, name, note or "its input", better_when, units.name)
@@ -155,13 +183,13 @@ def indicator_row(
     diff = pct = None
     change_text = ""
     if current.state == "out of date":
-        verdict, test, note = "out of date", NOT_COMPARED, _join(current.why_not(), note)
+        verdict, test, note, reason = "out of date", NOT_COMPARED, _join(current.why_not(), note), "out_of_date"
         base_value = None  # a stale current figure is not compared with anything
     elif cur_value is None:
-        verdict, test, note = "no comparison", NOT_COMPARED, _join(current.why_not(), note)
+        verdict, test, note, reason = "no comparison", NOT_COMPARED, _join(current.why_not(), note), "no_figure"
     elif base_value is None:
-        reason = "no comparable baseline figure" if baseline.state == "no value" else f"baseline {baseline.why_not()}"
-        verdict, test, note = "no comparison", NOT_COMPARED, _join(reason, note)
+        why = "no comparable baseline figure" if baseline.state == "no value" else f"baseline {baseline.why_not()}"
+        verdict, test, note, reason = "no comparison", NOT_COMPARED, _join(why, note), "no_figure"
     else:
         diff, pct, change_text = change.difference, change.percent, change.text()
         shared = change.shared_months
@@ -170,11 +198,11 @@ def indicator_row(
         if change.same_figure:
             diff = pct = None
             change_text = ""
-            verdict, test = "no comparison", NOT_COMPARED
+            verdict, test, reason = "no comparison", NOT_COMPARED, "same_figure"
             note = _join(f"the baseline and current figures are one figure ({current.label}): not compared", note)
         elif shared:
             months = describe_months(shared)
-            verdict, test = "no comparison", f"none: windows overlap ({months})"
+            verdict, test, reason = "no comparison", f"none: windows overlap ({months})", "windows_overlap"
             note = _join(f"the two windows share {months}: not independent, so not tested", note)
         else:
             verdict = status or direction_status(base_value, cur_value, better_when)
@@ -197,6 +225,8 @@ def indicator_row(
         texts["baseline_text"],
         texts["current_text"],
         change_text,
+        reason == "tested",
+        reason,
     )
 
 
@@ -232,21 +262,36 @@ def comparison_note(result: Comparison) -> str:
     return text
 
 
-def status_from(result: Comparison, better_when: str, test: str) -> tuple[str | None, str, str]:
-    """``(status, test, note)`` for a row from a comparison record.
+@dataclass(frozen=True)
+class Judgement:
+    """What a test (or the want of one) makes of a row: ``status`` (``None``: the direction), the
+    ``test`` column, words for the note and the ``reason`` code (:data:`REASONS`)."""
+
+    status: str | None
+    test: str
+    note: str
+    reason: str
+
+
+def status_from(result: Comparison, better_when: str, test: str) -> Judgement:
+    """The row's :class:`Judgement` from a comparison record, the one place a test becomes a status.
 
     Tested with a better direction: the test's verdict (``improved``, ``worse``, ``no significant
-    change``) and ``test``. Tested with no better direction: direction only (``None``: the row's
-    direction), the test's result in the note. Not tested (too few months): direction only, and why.
+    change``: :func:`pack.significance.significance_status`), reason ``tested``. Tested with no better
+    direction: direction only (``None``), the test's result in the note, reason ``no_better_direction``.
+    Not tested: direction only, with the comparison's own reason code (``too_few_months``, ...).
     """
     if not result.tested:
-        why = TOO_FEW_MONTHS if "fewer than" in result.note else f"none: {result.note.removeprefix('not tested: ')}"
-        return None, why, ""
+        reason = result.reason or "not_tested"
+        why = TOO_FEW_MONTHS if reason == "too_few_months" else f"none: {result.note.removeprefix('not tested: ')}"
+        return Judgement(None, why, "", reason)
     words = comparison_note(result)
     if better_when not in ("higher", "lower"):
         significant = "statistically significant" if result.significant else "not statistically significant"
-        return None, NO_BETTER_DIRECTION, f"{test.split(',')[0]}: {significant} ({words})"
-    return verdict(result, better_when), test, words
+        return Judgement(
+            None, NO_BETTER_DIRECTION, f"{test.split(',')[0]}: {significant} ({words})", "no_better_direction"
+        )
+    return Judgement(significance_status(result, better_when), test, words, "tested")
 
 
 def count_indicator(
@@ -262,6 +307,7 @@ def count_indicator(
     unit_name: str = "",
     note: str = "",
     untested: str = "",
+    counterfactual: Callable[[], Judgement] | None = None,
 ) -> IndicatorRow:
     """Compare the counts of two equal-length windows of the monthly series ``monthly``.
 
@@ -276,21 +322,40 @@ def count_indicator(
     ``coverage`` says which months each input in ``needs`` covers. A window that is not fully
     covered is left empty (never a short total) and the note names the missing months. With
     ``untested`` (the reason) the counts are shown but not tested (``no comparison``). Windows that
-    overlap are never tested (:func:`indicator_row`).
+    overlap are never tested (:func:`indicator_row`). With ``counterfactual`` (a section that tests
+    the change against what happened elsewhere, e.g. hotspots against the rest of the force), its
+    :class:`Judgement` is the row's verdict instead of the before/after test: one result, one verdict.
     """
     units = unit(unit_name)
     cur = window_total(monthly, current, coverage, needs, units)
     base = window_total(monthly, baseline, coverage, needs, units)
-    verdict_word, test, detail = None, DIRECTION_ONLY, ""
+    judged = Judgement(None, DIRECTION_ONLY, "", "direction_only")
     if untested:
-        verdict_word, test = "no comparison", f"none: {untested}"
+        judged = Judgement("no comparison", f"none: {untested}", "", "not_tested")
     elif cur.shown is not None and base.shown is not None and not Change(base, cur).shared_months:
-        covered = pd.Series(monthly.to_numpy(dtype="float64"), index=[str(m) for m in monthly.index])
-        covered = covered[covered.index.isin(coverage.covered(needs))]
-        result = compare_counts(covered, baseline, current)
-        verdict_word, test, detail = status_from(result, better_when, COUNT_TEST)
+        if counterfactual is not None:
+            judged = counterfactual()
+        else:
+            covered = pd.Series(monthly.to_numpy(dtype="float64"), index=[str(m) for m in monthly.index])
+            covered = covered[covered.index.isin(coverage.covered(needs))]
+            judged = status_from(compare_counts(covered, baseline, current), better_when, COUNT_TEST)
+    return _judged_row(indicator_id, name, base, cur, better_when, source, judged, note)
+
+
+def _judged_row(
+    indicator_id: str, name: str, base: Figure, cur: Figure, better_when: str, source: str, judged: Judgement, note: str
+) -> IndicatorRow:
     return indicator_row(
-        indicator_id, name, base, cur, better_when, source, status=verdict_word, test=test, note=_join(detail, note)
+        indicator_id,
+        name,
+        base,
+        cur,
+        better_when,
+        source,
+        status=judged.status,
+        test=judged.test,
+        note=_join(judged.note, note),
+        reason=judged.reason,
     )
 
 
@@ -307,7 +372,7 @@ def share_indicator(
     """Compare two shares (``%`` figures whose ``base`` is the number of cases, e.g. searches) with a
     two-proportion test (:func:`pack.significance.compare_shares`); the part is ``value x base / 100``.
     A share with no base (a figure that does not say how many cases it rests on) is direction only."""
-    status, test, detail = None, DIRECTION_ONLY, ""
+    judged = Judgement(None, DIRECTION_ONLY, "", "direction_only")
     if (
         baseline.shown is not None
         and current.shown is not None
@@ -317,10 +382,8 @@ def share_indicator(
     ):
         parts = [round(f.shown * f.base / 100.0) for f in (baseline, current)]
         result = compare_shares(parts[0], baseline.base, parts[1], current.base)
-        status, test, detail = status_from(result, better_when, SHARE_TEST)
-    return indicator_row(
-        indicator_id, name, baseline, current, better_when, source, status=status, test=test, note=_join(detail, note)
-    )
+        judged = status_from(result, better_when, SHARE_TEST)
+    return _judged_row(indicator_id, name, baseline, current, better_when, source, judged, note)
 
 
 def _period_label(start: str, end: str) -> str:

@@ -7,8 +7,9 @@ Significance lives in :mod:`pack.overdispersion` and :mod:`pack.significance` an
 :func:`compare_counts` (quasi-Poisson comparison of two windows of a monthly count series, allowing for
 counts that vary more than Poisson), :func:`compare_changes` (did one series change more than another),
 :func:`compare_shares` (two proportions), :func:`rate_ratio` (disparity with fixed populations) and
-:func:`verdict` (status words). :func:`poisson_change_p_value` and :func:`count_status` are the plain
-exact Poisson test on two totals; they ignore overdispersion and are kept for comparison only.
+:func:`significance_status` (the one function that turns a test into a status word).
+:func:`poisson_change_p_value` is the plain exact Poisson test on two totals; it ignores
+overdispersion and is kept for comparison only.
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ from scipy import stats
 
 from pack.overdispersion import Dispersion, compare_changes, compare_counts, dispersion  # noqa: F401 (re-exported)
 from pack.periods import Month, Window, month_range
-from pack.significance import Comparison, compare_shares, rate_ratio, verdict  # noqa: F401 (re-exported)
-
-SIGNIFICANCE_LEVEL = 0.05
+from pack.significance import Comparison, compare_shares, rate_ratio, significance_status  # noqa: F401 (re-exported)
 
 
 def complete_monthly_series(counts: pd.Series, first: str, last: str) -> pd.Series:
@@ -95,31 +94,6 @@ def poisson_change_p_value(baseline_count: float, current_count: float, baseline
         return 1.0
     p = current_days / (baseline_days + current_days)
     return float(stats.binomtest(c, b + c, p).pvalue)
-
-
-def count_status(
-    baseline_count: float,
-    current_count: float,
-    baseline_days: int,
-    current_days: int,
-    better_when: str,
-    alpha: float = SIGNIFICANCE_LEVEL,
-) -> str:
-    """The plain exact Poisson verdict on two counts, kept for comparison only (it ignores overdispersion).
-
-    ``no significant change`` when p >= ``alpha``; otherwise ``improved`` or ``worse`` by ``better_when``,
-    or the direction (``up``/``down``) when neither direction is better.
-
-    >>> count_status(1000, 800, 365, 365, "lower"), count_status(1000, 800, 365, 365, "n/a")
-    ('improved', 'down')
-    """
-    p_value = poisson_change_p_value(baseline_count, current_count, baseline_days, current_days)
-    went_down = current_count / current_days < baseline_count / baseline_days
-    if p_value >= alpha:
-        return "no significant change"
-    if better_when not in ("higher", "lower"):
-        return "down" if went_down else "up"
-    return "improved" if went_down == (better_when == "lower") else "worse"
 
 
 def direction_status(baseline: float, current: float, better_when: str = "n/a") -> str:

@@ -192,14 +192,14 @@ def compare_counts(
     estimate = (c_total / c_days) / (b_total / b_days) if b_total > 0 else None
     if not (baseline.end < current.start or current.end < baseline.start):
         why = f"not tested: the windows overlap ({baseline.label}; {current.label}); a test needs separate windows"
-        return not_tested(measure, b_total, c_total, estimate, method, why)
+        return not_tested(measure, b_total, c_total, estimate, method, why, reason="windows_overlap")
     first, last = min(baseline.start, current.start), max(baseline.end, current.end)
     disp = dispersion(series, str(first), str(last))
     if disp is None:
         why = (
             f"not tested: fewer than {MIN_MOVING_RANGES} month-to-month changes from {first} to {last} to estimate phi"
         )
-        return not_tested(measure, b_total, c_total, estimate, method, why)
+        return not_tested(measure, b_total, c_total, estimate, method, why, reason="too_few_months")
     n = b_total + c_total
     if n <= 0:
         return not_tested(measure, b_total, c_total, None, method, "not tested: no records in either window")
@@ -267,7 +267,7 @@ def compare_changes(
         why = (
             f"not tested: fewer than {MIN_MOVING_RANGES} month-to-month changes from {first} to {last} to estimate phi"
         )
-        return not_tested(measure, ratios[1], ratios[0], estimate, method, why)
+        return not_tested(measure, ratios[1], ratios[0], estimate, method, why, reason="too_few_months")
     variances = [d.phi * (1 / b + 1 / c) for d, (b, c) in zip(disps, totals, strict=True)]
     se = math.sqrt(sum(variances))
     df = sum(variances) ** 2 / sum(v * v / d.df for v, d in zip(variances, disps, strict=True))

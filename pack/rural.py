@@ -20,6 +20,7 @@ from pack.periods import Window
 __all__ = ["force_districts"]  # re-exported: the force area is also the rural lookup's area
 
 STREET = ("street",)
+ASB = "Anti-social behaviour"  # incidents, not crimes: counted in rows of their own, never in rural crime
 RURAL, URBAN = "rural", "urban"
 OUTSIDE, NOT_IN_LOOKUP, NO_LOCATION = "outside the force area", "not in lookup", "no location"
 UNCLASSIFIED_LIMIT = 0.01  # above this share of a window's records unclassified, no test
@@ -68,6 +69,15 @@ def classify(rows: pd.DataFrame, ruc: pd.DataFrame, districts: list[str]) -> pd.
     return merged.assign(area=area)
 
 
+def crime_types(street_monthly: pd.DataFrame) -> tuple[str, ...]:
+    """Every crime type in the street records except anti-social behaviour (incidents, not crimes).
+
+    >>> crime_types(pd.DataFrame({"crime_type": ["Burglary", "Anti-social behaviour", "Drugs", "Burglary"]}))
+    ('Burglary', 'Drugs')
+    """
+    return tuple(sorted(set(street_monthly["crime_type"]) - {ASB}))
+
+
 def classify_records(
     street_monthly: pd.DataFrame, ruc: pd.DataFrame, window: Window, crime_types: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
@@ -85,14 +95,15 @@ def _with_population(area_lsoas: pd.DataFrame) -> set[str]:
 def rural_urban_summary(
     street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window
 ) -> pd.DataFrame:
-    """Records, population, rate per 1,000 and shares for rural and urban areas of the force area,
-    then the records counted apart (outside the force area, not in the lookup, no location).
+    """Crimes (anti-social behaviour apart: :func:`crime_types`), population, rate per 1,000 and
+    shares for rural and urban areas of the force area, then the crimes counted apart (outside the
+    force area, not in the lookup, no location).
 
     A rate's numerator and denominator cover the same LSOAs: those of the force area with both a
     class and a population (records in a classified LSOA with no population figure are counted in
     ``records`` but not in the rate; :func:`population_note` says how many).
     """
-    rows_w = classify_records(street_monthly, ruc, window)
+    rows_w = classify_records(street_monthly, ruc, window, crime_types(street_monthly))
     records = rows_w.groupby("area")["n"].sum()
     populated = rows_w[rows_w["lsoa_code"].isin(_with_population(area_lsoas))].groupby("area")["n"].sum()
     pop = area_lsoas.groupby("rural")["population"].sum()
@@ -127,18 +138,32 @@ def rural_urban_summary(
 
 
 def population_note(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window) -> str:
-    """``""``, or a sentence naming the force area's LSOAs with no population figure and the
-    records in them that are therefore left out of the rates."""
+    """``""``, or sentences naming the force area's LSOAs with no population figure and the records
+    in them that are therefore left out of the rates, and the crimes in LSOA codes the lookup does
+    not hold (2021 codes against a 2011 lookup): they are in no numerator while the residents of the
+    2011 LSOAs they were split from stay in the denominators, so the rates do not cover the same
+    residents; no 2011 to 2021 best-fit lookup is used, and the sentence says so."""
+    parts = []
     without = set(area_lsoas.loc[area_lsoas["population"].isna(), "lsoa_code"])
-    if not without:
-        return ""
-    rows_w = classify_records(street_monthly, ruc, window)
-    n = int(rows_w.loc[rows_w["lsoa_code"].isin(without), "n"].sum())
-    return (
-        f"{len(without):,} LSOA(s) of the force area have no population figure (the population file is of "
-        f"another LSOA vintage or incomplete); their {n:,} record(s) in the {window.label} are counted but "
-        "left out of the rates, whose populations are summed over the other LSOAs."
-    )
+    if without:
+        rows_w = classify_records(street_monthly, ruc, window)
+        n = int(rows_w.loc[rows_w["lsoa_code"].isin(without), "n"].sum())
+        parts.append(
+            f"{len(without):,} LSOA(s) of the force area have no population figure (the population file is of "
+            f"another LSOA vintage or incomplete); their {n:,} record(s) in the {window.label} are counted but "
+            "left out of the rates, whose populations are summed over the other LSOAs."
+        )
+    crimes = classify_records(street_monthly, ruc, window, crime_types(street_monthly))
+    unmatched = int(crimes.loc[crimes["area"] == NOT_IN_LOOKUP, "n"].sum())
+    if unmatched:
+        parts.append(
+            f"{unmatched:,} crime(s) in the {window.label} carry LSOA codes the rural-urban lookup does not hold "
+            "(e.g. 2021 codes against a 2011 lookup): they are in neither the rural nor the urban rate, while the "
+            "residents of the LSOAs they fall in are still counted in the populations. Numerators and "
+            "denominators therefore do not cover the same residents; no 2011 to 2021 best-fit lookup was applied, "
+            "so the rates understate crime where such codes are common."
+        )
+    return " ".join(parts)
 
 
 def rural_urban_table(
@@ -220,33 +245,35 @@ def rural_rows(
     baseline: Window,
     current: Window,
 ) -> list[IndicatorRow]:
-    """All records, burglary and vehicle crime in rural LSOAs of the force area: window against window."""
+    """Crime (every crime type, anti-social behaviour apart), burglary, vehicle crime and, in a row of
+    its own, ASB incidents in rural LSOAs of the force area: window against window."""
     specs = [
-        ("rural_crime_records", "All records in rural areas", None),
-        ("rural_burglary", "Burglary in rural areas (all burglary)", ("Burglary",)),
-        ("rural_vehicle_crime", "Vehicle crime in rural areas", ("Vehicle crime",)),
+        ("rural_crime_records", "Crimes in rural areas (anti-social behaviour excluded)", None, "crimes"),
+        ("rural_burglary", "Burglary in rural areas (all burglary)", ("Burglary",), "crimes"),
+        ("rural_vehicle_crime", "Vehicle crime in rural areas", ("Vehicle crime",), "crimes"),
+        ("rural_asb_incidents", "Anti-social behaviour incidents in rural areas (not crimes)", (ASB,), "incidents"),
     ]
     if street_monthly is None or ruc is None:
         needs = "data.police.uk street files" if street_monthly is None else "the ONS LSOA rural-urban lookup"
-        return [not_supplied(i, n, needs, "lower", "records") for i, n, _ in specs]
+        return [not_supplied(i, n, needs, "lower", u) for i, n, _, u in specs]
     rows = []
-    all_types = tuple(sorted(street_monthly["crime_type"].unique()))
+    crimes = crime_types(street_monthly)
     covered = coverage.covered(STREET)
     shown = [w for w in (baseline, current) if coverage.covers(w, STREET)]
-    for ind, name, types in specs:
-        note, too_many = unclassified_note(street_monthly, ruc, types or all_types, shown)
+    for ind, name, types, unit_name in specs:
+        note, too_many = unclassified_note(street_monthly, ruc, types or crimes, shown)
         rows.append(
             count_indicator(
                 ind,
                 name,
-                rural_monthly(street_monthly, ruc, types or all_types, covered),
+                rural_monthly(street_monthly, ruc, types or crimes, covered),
                 coverage,
                 STREET,
                 baseline,
                 current,
                 "lower",
                 "data.police.uk street records in rural LSOAs of the force area (ONS rural-urban lookup)",
-                "records",
+                unit_name,
                 note=note,
                 untested="over 1% of a window's records could not be classified" if too_many else "",
             )

@@ -24,7 +24,7 @@ from scipy import stats
 
 CONFIDENCE = 0.95
 
-__all__ = ["CONFIDENCE", "Comparison", "compare_shares", "not_tested", "rate_ratio", "verdict", "wilson"]
+__all__ = ["CONFIDENCE", "Comparison", "compare_shares", "not_tested", "rate_ratio", "significance_status", "wilson"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class Comparison:
     note: str = ""
     null: float = 1.0
     confidence: float = CONFIDENCE
+    reason: str = ""  # why not tested, as a code (pack.indicators.REASONS): read by code, never from ``note``
 
     @property
     def significant(self) -> bool:
@@ -80,10 +81,19 @@ class Comparison:
 
 
 def not_tested(
-    measure: str, reference: float, value: float, estimate: float | None, method: str, why: str, null: float = 1.0
+    measure: str,
+    reference: float,
+    value: float,
+    estimate: float | None,
+    method: str,
+    why: str,
+    null: float = 1.0,
+    reason: str = "not_tested",
 ) -> Comparison:
-    """A record for a comparison that could not be tested; ``why`` says why."""
-    return Comparison(measure, reference, value, estimate, None, None, None, None, method, False, why, null)
+    """A record for a comparison that could not be tested; ``why`` says why in words, ``reason`` as a code."""
+    return Comparison(
+        measure, reference, value, estimate, None, None, None, None, method, False, why, null, reason=reason
+    )
 
 
 def wilson(successes: float, n: float, q: float) -> tuple[float, float]:
@@ -178,7 +188,7 @@ def rate_ratio(
     return Comparison(measure, ref_rate, rate, estimate, lower, upper, p_value, None, method, True, note)
 
 
-def verdict(result: Comparison, better_when: str) -> str:
+def significance_status(result: Comparison, better_when: str) -> str:
     """The pack's status word for a comparison.
 
     Tested with a better direction (``higher``/``lower``): ``improved``, ``worse`` or
@@ -186,7 +196,7 @@ def verdict(result: Comparison, better_when: str) -> str:
     change``. Otherwise (not tested, or no better direction) the direction only: ``up``, ``down`` or
     ``unchanged``; ``no comparison`` when there is no estimate.
 
-    >>> verdict(rate_ratio(200, 1000, 100, 1000), "lower")
+    >>> significance_status(rate_ratio(200, 1000, 100, 1000), "lower")
     'worse'
     """
     if result.estimate is None:

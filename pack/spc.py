@@ -11,7 +11,9 @@ API
     near_upper, outside_limits, trend, near_limit, shift, special_cause, rule, rule_sign, point_type``
     (limits NaN where a phase has too few points). ``rule`` is in words ("run below the mean");
     ``rule_sign`` is +1 high, -1 low, 0 common cause; ``point_type`` is NHSRplotthedots' ``common_cause``,
-    ``special_cause_improvement``, ``special_cause_concern``, ``special_cause_neutral_high`` or ``_low``.
+    ``special_cause_improvement``, ``special_cause_concern``, ``special_cause_neutral_high`` or ``_low``,
+    read by direction (:func:`pack.spc_rules.read_by_direction`: months before a phase's one change are
+    ``special_cause_before_improvement`` or ``_before_concern``, not a concern).
 ``SPCResult.phases`` -> tuple of :class:`Phase` (first, last, limits, why it starts).
 ``SPCResult.variation`` -> :class:`Variation`: the MDC variation icon for the latest point, its
     label and its meaning in plain words (``VARIATION_MEANINGS`` has all of them, for a legend).
@@ -51,6 +53,7 @@ from pack.spc_rules import (
     evaluate,
     point_type,
     process_limits,
+    read_by_direction,
 )
 
 __all__ = [
@@ -229,6 +232,7 @@ def xmr(
     flags = {name: np.zeros(n, dtype=bool) for name in ("outside_limits", "trend", "near_limit", "shift")}
     rule = np.array(["no limits"] * n, dtype=object)
     sign = np.zeros(n, dtype=int)
+    kinds = np.array(["common_cause"] * n, dtype=object)
     phase_no = np.zeros(n, dtype=int)
     phases: list[Phase] = []
     note = ""
@@ -253,6 +257,7 @@ def xmr(
             result = evaluate(v[a:b], limits.mean, limits.mean_moving_range)
             words, signs = result.classify()
             rule[a:b], sign[a:b] = words, signs
+            kinds[a:b] = read_by_direction(signs, better_when, result.outside, result.side)
             flags["outside_limits"][a:b] = result.outside
             flags["trend"][a:b] = result.trend != 0
             flags["near_limit"][a:b] = result.two_in_three
@@ -264,7 +269,7 @@ def xmr(
     points["special_cause"] = sign != 0
     points["rule"] = pd.Series(list(rule), index=points.index, dtype="str")
     points["rule_sign"] = sign
-    points["point_type"] = pd.Series([point_type(int(s), better_when) for s in sign], index=points.index, dtype="str")
+    points["point_type"] = pd.Series(list(kinds), index=points.index, dtype="str")
     return SPCResult(points, tuple(phases), better_when, note)
 
 
@@ -343,7 +348,12 @@ def _episode_words(result: SPCResult, a: int, b: int, sign: int, now: bool) -> s
     else:
         text = f"{k} {unit} unusually {unusual} {span}"
     kind = str(result.points["point_type"].iloc[b - 1])
-    judgement = {"special_cause_improvement": " (improvement)", "special_cause_concern": " (concern)"}.get(kind, "")
+    judgement = {
+        "special_cause_improvement": " (improvement)",
+        "special_cause_concern": " (concern)",
+        "special_cause_before_improvement": " (the level before the improvement)",
+        "special_cause_before_concern": " (the level before the deterioration)",
+    }.get(kind, "")
     return text + judgement
 
 

@@ -45,7 +45,11 @@ METHOD = (
     "one of 2 months out of 3 close to a limit on the same side. When a sustained shift (a run of 7 or more "
     "months on one side of the mean) leaves at least 15 months either side, the limits are recalculated from "
     "the start of the run, so each phase is judged against its own level. Special-cause months are improvement "
-    "or concern according to the indicator's better direction; the variation icon describes the latest month."
+    "or concern according to the indicator's better direction, read by the direction the series moved: on the "
+    "better side of the mean, or in a trend towards better, an improvement; on the worse side, or in a trend "
+    "towards worse, a concern; where a phase holds a single change, the months before it are marked as the level "
+    "the series moved away from, so a series that improved steadily carries no concern marker. The variation "
+    "icon describes the latest month only."
 )
 
 RULE_WORDS = {
@@ -119,6 +123,70 @@ def point_type(sign: int, better_when: str) -> str:
     if direction == 0:
         return "special_cause_neutral_high" if sign > 0 else "special_cause_neutral_low"
     return "special_cause_improvement" if sign * direction > 0 else "special_cause_concern"
+
+
+BEFORE_IMPROVEMENT = "special_cause_before_improvement"
+BEFORE_CONCERN = "special_cause_before_concern"
+
+
+def _lone_outside(signs: np.ndarray, outside: np.ndarray | None) -> np.ndarray:
+    """Points outside the limits with neither neighbour outside on the same side: spikes.
+
+    >>> _lone_outside(np.array([1, 1, 0, 1, -1]), np.array([1, 1, 0, 1, 1], bool)).tolist()
+    [False, False, False, True, True]
+    """
+    beyond = (np.zeros(len(signs), dtype=bool) if outside is None else np.asarray(outside, dtype=bool)) & (signs != 0)
+    out = beyond.copy()
+    for i in np.flatnonzero(beyond):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(signs) and beyond[j] and signs[j] == signs[i]:
+                out[i] = False
+    return out
+
+
+def read_by_direction(
+    signs: np.ndarray, better_when: str, outside: np.ndarray | None = None, side: np.ndarray | None = None
+) -> list[str]:
+    """Each point's type for one phase, read by the direction the series moved.
+
+    A point on the better side of the mean, or in a trend towards better, is an improvement; on the
+    worse side, or in a trend towards worse, a concern (:func:`point_type`). But when a phase holds a
+    single change (its first month is special cause, and its special-cause months lie, in time
+    order, first on one side of the mean (``side``) and then only on the other), the months before
+    the change are the level the series moved away from, not events of their own: a steadily falling
+    series whose better direction is lower is high at first only because it fell. Those of them
+    judged by the old side are typed ``special_cause_before_improvement`` (or ``_before_concern``),
+    so no improving series carries a concern marker and no worsening one an improvement marker. A
+    lone month outside the limits (:func:`_lone_outside`) after the first keeps its judgement, and
+    when the later months are only such spikes nothing is re-read: a spike is an event, not a level.
+
+    >>> short = {"special_cause_before_improvement": "before", "special_cause_improvement": "better",
+    ...          "special_cause_concern": "worse", "common_cause": "-"}
+    >>> [short[t] for t in read_by_direction(np.array([1, 1, 0, -1, -1]), "lower")]  # the highs came before a fall
+    ['before', 'before', '-', 'better', 'better']
+    >>> [short[t] for t in read_by_direction(np.array([0, 1, 0, -1, -1]), "lower")]  # a high within a stable start
+    ['-', 'worse', '-', 'better', 'better']
+    """
+    types = [point_type(int(s), better_when) for s in signs]
+    direction = _direction(better_when)
+    where = np.asarray(signs if side is None else side, dtype=int)
+    special = np.flatnonzero(np.asarray(signs) != 0)
+    if direction == 0 or not len(special) or special[0] != 0 or where[0] == 0:
+        return types
+    old = int(where[0])
+    sides = where[special]
+    switch = next((k for k, s in enumerate(sides) if s != old), None)
+    if switch is None or any(s == old for s in sides[switch:]):
+        return types  # no change of side, or more than one
+    lone = _lone_outside(np.asarray(signs), outside)
+    if all(lone[i] for i in special[switch:]):
+        return types  # the "change" is spikes only, not a new level
+    before = BEFORE_IMPROVEMENT if -old * direction > 0 else BEFORE_CONCERN
+    old_kind = point_type(old, better_when)
+    for i in special[:switch]:
+        if types[i] == old_kind and (i == 0 or not lone[i]):
+            types[i] = before
+    return types
 
 
 def _tolerance(*scales: float) -> float:

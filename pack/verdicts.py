@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pack.periods import Month
+from pack.periods import Month, describe_months
 
 STATUS_ORDER = (
     "improved",
@@ -44,7 +44,6 @@ MARKERS = {
     "not supplied": "–",
     "out of date": "◷",
 }
-_UNTESTED_NOTES = ("direction only", "no significance test", "no test")
 
 
 def is_missing(value: object) -> bool:
@@ -94,17 +93,19 @@ class Verdict:
 
 
 def is_tested(row: Mapping) -> bool:
-    """True when the row's comparison was tested for significance: its ``test`` column names a test
-    (not ``none: ...``), or, in a table without one, its note does not say it was not tested.
+    """True when the row's status is a significance test's verdict: its ``tested`` flag, set where
+    the test was made (:mod:`pack.indicators`); a row without the flag is not tested. Never read
+    from the note's or the test column's words.
 
-    >>> is_tested({"test": "none: direction only", "note": ""}), is_tested({"note": "exact Poisson test"})
+    >>> is_tested({"tested": True, "note": "direction only"}), is_tested({"test": "exact Poisson test"})
+    (True, False)
+    >>> is_tested({"tested": "False"}), is_tested({"tested": "True"})  # as read back from a CSV
     (False, True)
     """
-    test = row.get("test")
-    if isinstance(test, str) and test.strip():
-        return not test.strip().lower().startswith("none")
-    note = str(row.get("note", "") or "").lower()
-    return not any(words in note for words in _UNTESTED_NOTES)
+    flag = row.get("tested")
+    if isinstance(flag, str):
+        return flag.strip().lower() == "true"
+    return False if is_missing(flag) else bool(flag)
 
 
 def _direction(row: Mapping) -> str | None:
@@ -120,9 +121,9 @@ def _direction(row: Mapping) -> str | None:
 def verdict(row: Mapping) -> Verdict:
     """The verdict shown for an indicator row (see the module docstring).
 
-    >>> verdict({"status": "improved", "note": "exact Poisson test", "better_when": "lower", "change": -3})
+    >>> verdict({"status": "improved", "tested": True, "better_when": "lower", "change": -3})
     Verdict(status='improved', tested=True, tone='better')
-    >>> verdict({"status": "improved", "note": "direction only", "better_when": "lower", "change": -3})
+    >>> verdict({"status": "improved", "tested": False, "better_when": "lower", "change": -3})
     Verdict(status='down', tested=False, tone='better')
     >>> verdict({"status": "up", "test": "none: direction only", "better_when": "n/a", "change": 2.5})
     Verdict(status='up', tested=False, tone='none')
@@ -199,6 +200,30 @@ def in_words(label: object) -> str:
         return ""
     text = _ISO_DAY.sub(lambda m: f"{int(m[3])} {Month(int(m[1]), int(m[2])).name}", str(label))
     return _ISO_MONTH.sub(lambda m: Month(int(m[1]), int(m[2])).name, text)
+
+
+def months_in_words(months: Iterable[str]) -> str:
+    """Months (``YYYY-MM``) as runs in words, for naming a gap.
+
+    >>> months_in_words(["2021-09"]), months_in_words(["2023-03", "2023-04", "2023-07"])
+    ('September 2021', 'March 2023 to April 2023, July 2023')
+    """
+    return in_words(describe_months(months)).replace("..", " to ")
+
+
+def gap_months(labels: Iterable[object], values: Iterable[object] | None = None) -> list[str]:
+    """The months between the first and the last of ``labels`` with no value: absent from the labels,
+    or (with ``values``) whose value is missing.
+
+    >>> gap_months(["2023-01", "2023-02", "2023-05"]), gap_months(["2023-01", "2023-02"], [1.0, float("nan")])
+    (['2023-03', '2023-04'], ['2023-02'])
+    """
+    names = [str(x)[:7] for x in labels]
+    if not names:
+        return []
+    have = set(names) if values is None else {m for m, v in zip(names, values, strict=True) if not is_missing(v)}
+    first, last = Month.parse(min(names)), Month.parse(max(names))
+    return [str(first + i) for i in range(last.months_since(first) + 1) if str(first + i) not in have]
 
 
 def _phrase(label: str) -> str:

@@ -328,11 +328,16 @@ def test_all_crime_leaves_out_asb(national: compare.NationalComparison) -> None:
 
 def test_sentences_and_tables_for_readers(national: compare.NationalComparison, tmp_path: Path) -> None:
     text = compare.group_sentence(national.groups["burglary"], national.peers)
+    # pool: 4 forces with 10,000 of the 12,000 residents of the lookup's force areas (Hillshire's 2,000
+    # not compared; Farshire has none); rates 3.0, 2.0, 1.5, 1.0: the plan force 2nd highest of 4; with
+    # its compared peers (1.5, 1.0) the highest of 3; (2.0 - 1.6) / 1.6 = +25.0%, (2.0 - 9/7) / (9/7) = +55.6%
     assert text == (
         "Burglary: 2.00 crimes per 1,000 residents in the 2 months ending February 2024 (4 crimes), against 1.60 for "
-        "England and Wales (4 forces) and 1.29 for its most similar group (2 forces); down 20.0% on the 2 months "
-        "ending February 2023 (England and Wales: down 23.5%, 3 forces). It has the 3rd lowest rate of 4 forces and "
-        "is within the range expected around the England and Wales rate."
+        "the national pool (4 forces in the data, 83% of residents of England and Wales; missing: Hillshire, "
+        "Farshire) and 1.29 for its most similar group (2 forces); down 20.0% on the 2 months ending February 2023 "
+        "(the national pool: down 23.5%, 3 forces). Its rate is the 2nd highest of 4 forces compared and the highest "
+        "of 3 in its most similar group; 25.0% above the national pool and 55.6% above its most similar group; "
+        "within the range expected around the national pool rate."
     )
     assert national.count_sentence().startswith("4 forces were compared")
     shown = compare.reader_table(national.groups["burglary"])
@@ -344,12 +349,56 @@ def test_sentences_and_tables_for_readers(national: compare.NationalComparison, 
     ]
     summary = national.summary().set_index("crime_group")
     assert summary.loc["Burglary", "rank"] == 3 and summary.loc["Burglary", "forces_compared"] == 4
+    assert (summary.loc["Burglary", "rank_from_highest"], summary.loc["Burglary", "rank_in_group"]) == (2, 1)
+    assert summary.loc["Burglary", "difference_from_pool_pct"] == pytest.approx(25.0)
+    assert summary.loc["Burglary", "difference_from_peers_pct"] == pytest.approx((2 - 9 / 7) / (9 / 7) * 100)
+    readers = national.summary_for_readers().set_index("Crime group")
+    assert readers.loc["Burglary", "Position among the forces compared"] == "2nd highest of 4"
+    assert readers.loc["Burglary", "Position in the most similar group"] == "highest of 3"
+    assert readers.loc["Burglary", "National pool (4 forces): per 1,000 residents"] == 1.6
+    assert not any("England and Wales" in c for c in readers.columns)
     written = pd.read_csv(compare.write_comparison(national, tmp_path, "02_x"))
     burglary = written[written["group_id"] == "burglary"].set_index("force")
     assert burglary.loc["Hillshire Police", "status"] == "not compared"
     assert math.isnan(burglary.loc["Hillshire Police", "rate_per_1000"])
-    assert burglary.loc["England and Wales (forces compared)", "rate_per_1000"] == pytest.approx(1.6)
+    pool = "National pool: 4 forces in the data, 83% of residents of England and Wales; missing: Hillshire, Farshire"
+    assert burglary.loc[pool, "rate_per_1000"] == pytest.approx(1.6)
+    assert not any(f.startswith("England and Wales") for f in burglary.index)
     assert set(written["group_id"]) == set(compare.HEADLINE_GROUPS)
+
+
+def test_the_pool_is_named_for_what_it_holds(national: compare.NationalComparison) -> None:
+    pool = national.pool
+    assert (pool.forces, pool.residents_share, pool.complete) == (4, pytest.approx(10_000 / 12_000), False)
+    assert [(m.force, m.share) for m in pool.missing] == [
+        ("Hillshire", pytest.approx(2_000 / 12_000)),
+        ("Farshire", None),
+    ]
+    assert national.pool_name == "the national pool"
+    assert not any("England and Wales (" in s or "for England and Wales" in s for s in national.sentences())
+    group = national.groups["burglary"]
+    assert compare.funnel_centre(group) == "national pool rate (4 forces in the data)"
+    assert compare.funnel_title(group) == (
+        "Northshire's burglary rate is within the range expected around the national pool rate, 2 months ending "
+        "February 2024"
+    )
+    assert [m.force for m in pool.large_missing()] == ["Hillshire"]  # 16.7% of the residents
+
+
+def test_england_and_wales_only_when_every_territorial_force_is_compared() -> None:
+    table = pd.DataFrame(
+        {
+            "force": ["A Police", "B Police", "City of London Police", "British Transport Police"],
+            "pfa_name": ["A", "B", "London, City of", ""],
+            "population": [600.0, 390.0, 10.0, None],
+            "status": ["compared", "compared", "rate only", "not compared"],
+        }
+    )
+    pool = compare.pool_of(table, None)
+    assert pool.complete and pool.name == "England and Wales" and pool.rate_name == "the England and Wales rate"
+    assert pool.label == "England and Wales (all 2 territorial forces compared)"
+    table.loc[1, "status"] = "no data"
+    assert compare.pool_of(table, None).name == "the national pool"
 
 
 def test_peers_from_the_data_folder_or_the_unverified_default(tmp_path: Path, national) -> None:

@@ -137,9 +137,10 @@ def test_overlapping_windows_are_shown_but_not_tested() -> None:
     baseline, current = rolling_window("2021-05"), rolling_window("2022-03")
     a = window_total(series, baseline, Coverage({"street": covered}), ("street",), unit("crimes"))
     b = window_total(series, current, Coverage({"street": covered}), ("street",), unit("crimes"))
-    row = indicator_row("x", "X", a, b, "lower", "test", status="improved", test="exact Poisson")
+    row = indicator_row("x", "X", a, b, "lower", "test", status="improved", test="exact Poisson", reason="tested")
     assert (row.baseline_value, row.current_value, row.change) == (120.0, 120.0, 0.0)
     assert row.status == "no comparison" and row.test == "none: windows overlap (2021-04..2021-05)"
+    assert (row.tested, row.test_reason) == (False, "windows_overlap")
 
 
 # ---------------------------------------------------------------------------------------------

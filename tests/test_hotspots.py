@@ -88,3 +88,27 @@ def test_a_window_not_covered_is_said_not_compared() -> None:
         "Hotspots not compared with the rest of the force: the 12 months ending December 2022 is not covered "
         "(missing 2022-01)."
     )
+
+
+def row(hot: tuple[int, int], rest: tuple[int, int]) -> dict:
+    return hotspots.hotspot_indicator(
+        street(hot, rest), HOTSPOTS, Coverage({"street": tuple(MONTHS)}), BASELINE, CURRENT
+    ).__dict__
+
+
+def test_the_hotspot_row_carries_the_counterfactual_verdict_not_the_before_and_after_one() -> None:
+    # hotspots 1,200 -> 600 (-50%), as did the rest of the force: a before/after test alone says
+    # "improved" (p far below 0.05), against the rest of the force the ratio is 1 (p = 1)
+    same = row((100, 50), (1000, 500))
+    assert (same["baseline_value"], same["current_value"], same["pct_change"]) == (1200, 600, -50.0)
+    assert same["status"] == "no significant change"
+    assert same["test"] == hotspots.HOTSPOT_TEST
+    assert "the hotspots fell no more than force-wide" in same["note"]
+    # a significantly larger fall than the rest (ratio 0.5): improved; a rise against a steady force: worse
+    assert row((100, 50), (1000, 1000))["status"] == "improved"
+    assert row((50, 100), (1000, 1000))["status"] == "worse"
+
+
+def test_the_hotspot_row_without_a_hotspot_list_is_not_supplied() -> None:
+    r = hotspots.hotspot_indicator(street((1, 1), (1, 1)), None, Coverage({"street": tuple(MONTHS)}), BASELINE, CURRENT)
+    assert r.status == "not supplied" and "hotspot list" in r.note

@@ -26,7 +26,7 @@ from pack.indicators import (
     indicator_table,
     share_indicator,
 )
-from pack.measures import count_status
+from pack.measures import poisson_change_p_value
 from pack.periods import Month, Window, comparison_windows, rolling_window
 from pack.spc import xmr
 from pack.verdicts import DIRECTION, TESTED
@@ -53,7 +53,7 @@ def test_a_count_row_allows_for_month_to_month_variation_worked_by_hand() -> Non
     series, coverage = counts([100, 120] * 6 + [130, 150, 130])
     base, cur = rolling_window("2023-03", 3), rolling_window("2024-03", 3)
     # plain Poisson: p0 = 91/181 = 0.50276, 410/730 = 0.56164, z = 0.05888 / sqrt(p0 (1 - p0) / 730) = 3.18
-    assert count_status(320, 410, 90, 91, "lower") == "worse"
+    assert poisson_change_p_value(320, 410, 90, 91) < 0.05  # significant, and a rise where lower is better
     # dispersion from the 14 moving ranges 2023-01..2024-03, each |change| / sqrt(mean of the two months):
     # 11 x 20/sqrt(110) = 1.90693, 10/sqrt(125) = 0.89443, 2 x 20/sqrt(140) = 1.69031; mean 1.80366, none
     # at or above 3.267 x mean; phi = (1.80366 / 1.12838)**2 = 2.555; t = 0.05888 / (0.018506 x sqrt(2.555))
@@ -108,7 +108,7 @@ def simulated_rates(reps: int, phi: float, seed: int) -> tuple[float, float]:
         row = count_indicator("x", "X", series, coverage, STREET, base, cur, "lower", "t")
         rows += row.status in ("improved", "worse")
         b, c = series[base.month_strings()].sum(), series[cur.month_strings()].sum()
-        poisson += count_status(b, c, base.days, cur.days, "lower") != "no significant change"
+        poisson += poisson_change_p_value(b, c, base.days, cur.days) < 0.05
     return rows / reps, poisson / reps
 
 

@@ -87,6 +87,7 @@ def test_finding_sentence_states_direction_size_and_periods():
             "unit": "crimes",
             "note": "",
             "test": COUNT_TEST,
+            "tested": True,
         }
     )
     assert finding_sentence(row) == (

@@ -11,13 +11,12 @@ from pack.measures import (
     compare_changes,
     compare_counts,
     compare_shares,
-    count_status,
     dispersion,
     percentage_change,
     poisson_change_p_value,
     rate_ratio,
     rolling_total,
-    verdict,
+    significance_status,
     window_total,
 )
 from pack.overdispersion import moving_range_degrees_of_freedom
@@ -52,9 +51,7 @@ def test_percentage_change():
 def test_poisson_test_small_and_large_counts():
     assert poisson_change_p_value(10, 12, 365, 365) > 0.5
     assert poisson_change_p_value(1000, 800, 365, 365) < 0.001
-    assert count_status(1000, 800, 365, 365, "lower") == "improved"
-    assert count_status(800, 1000, 365, 365, "lower") == "worse"
-    assert count_status(10, 12, 365, 365, "lower") == "no significant change"
+    assert poisson_change_p_value(800, 1000, 365, 365) < 0.001
 
 
 # --- significance: known answers worked by hand or published --------------------------------------
@@ -80,7 +77,7 @@ def test_quasi_poisson_comparison_by_hand():
     assert z == pytest.approx(0.3767, abs=1e-4)
     assert result.p_value == pytest.approx(2 * stats.t.sf(z, df))
     assert result.lower < 1 < result.upper and result.tested and not result.significant
-    assert verdict(result, "lower") == "no significant change"
+    assert significance_status(result, "lower") == "no significant change"
     assert "phi = 2.86" in result.method and "3.2 degrees of freedom" in result.method
 
 
@@ -94,14 +91,18 @@ def test_quasi_poisson_floors_phi_at_one():
     p0 = 366 / 731
     z = (480 / 1080 - p0) / math.sqrt(p0 * (1 - p0) / 1080)
     assert result.p_value == pytest.approx(2 * stats.t.sf(abs(z), moving_range_degrees_of_freedom(22, 20)))
-    assert result.significant and verdict(result, "lower") == "improved" and verdict(result, "higher") == "worse"
+    assert (
+        result.significant
+        and significance_status(result, "lower") == "improved"
+        and significance_status(result, "higher") == "worse"
+    )
 
 
 def test_quasi_poisson_refuses_what_it_cannot_test():
     s = series(list(range(100, 124)))
     overlap = compare_counts(s, rolling_window("2023-12", 12), rolling_window("2024-06", 12))
     assert not overlap.tested and "overlap" in overlap.note and overlap.p_value is None
-    assert verdict(overlap, "lower") == "up"  # direction only, never a tested word
+    assert significance_status(overlap, "lower") == "up"  # direction only, never a tested word
     with pytest.raises(ParameterError, match="equal length"):
         compare_counts(s, rolling_window("2023-06", 6), rolling_window("2024-12", 12))
     few = compare_counts(series([5, 6, 7, 8]), rolling_window("2023-02", 2), rolling_window("2023-04", 2))
@@ -116,7 +117,7 @@ def test_difference_in_change_hotspots_against_the_rest_by_hand():
     rest = pd.Series([1000] * 12 + [500] * 12, index=months)  # halved: 12,000 -> 6,000
     same = compare_changes(pd.Series([100] * 12 + [50] * 12, index=months), rest, baseline, current)
     assert same.estimate == pytest.approx(1.0) and same.p_value == pytest.approx(1.0)
-    assert verdict(same, "lower") == "no significant change"  # "no more than force-wide"
+    assert significance_status(same, "lower") == "no significant change"  # "no more than force-wide"
     more = compare_changes(pd.Series([100] * 12 + [40] * 12, index=months), rest, baseline, current)
     # (480/1200) / (6000/12000) = 0.8; flat halves give phi 1 (the step's moving range is screened), so
     # se = sqrt(1/1200 + 1/480 + 1/12000 + 1/6000) = 0.056273 and t = log(0.8) / 0.056273 = -3.965
@@ -127,7 +128,7 @@ def test_difference_in_change_hotspots_against_the_rest_by_hand():
     assert more.estimate == pytest.approx(0.8) and -math.log(0.8) / se == pytest.approx(3.965, abs=1e-3)
     assert more.p_value == pytest.approx(2 * stats.t.sf(-math.log(0.8) / se, df))
     assert (more.reference, more.value) == (pytest.approx(0.5), pytest.approx(0.4))
-    assert more.significant and verdict(more, "lower") == "improved"
+    assert more.significant and significance_status(more, "lower") == "improved"
     assert more.percent_change == pytest.approx(-20.0) and more.percent_interval[1] < 0
     zero = compare_changes(pd.Series([0] * 24, index=months), rest, baseline, current)
     assert not zero.tested and zero.estimate is None
@@ -153,7 +154,7 @@ def test_two_proportions_match_newcombe_1998():
     chi2 = stats.chi2_contingency([[56, 14], [48, 32]], correction=False)
     assert result.p_value == pytest.approx(chi2.pvalue)
     assert (result.reference, result.value) == (pytest.approx(60.0), pytest.approx(80.0))
-    assert verdict(result, "higher") == "improved" and result.dispersion is None
+    assert significance_status(result, "higher") == "improved" and result.dispersion is None
     assert not compare_shares(0, 0, 3, 10).tested
 
 
@@ -173,10 +174,14 @@ def test_disparity_rate_ratio_matches_r_poisson_test():
 
 def test_verdict_words():
     big = rate_ratio(300, 1000, 100, 1000)  # tested, significant, up
-    assert verdict(big, "lower") == "worse" and verdict(big, "higher") == "improved" and verdict(big, "n/a") == "up"
+    assert (
+        significance_status(big, "lower") == "worse"
+        and significance_status(big, "higher") == "improved"
+        and significance_status(big, "n/a") == "up"
+    )
     same = rate_ratio(100, 1000, 100, 1000)
-    assert same.direction == "unchanged" and verdict(same, "lower") == "no significant change"
-    assert verdict(compare_shares(0, 0, 0, 0), "lower") == "no comparison"
+    assert same.direction == "unchanged" and significance_status(same, "lower") == "no significant change"
+    assert significance_status(compare_shares(0, 0, 0, 0), "lower") == "no comparison"
 
 
 def test_dispersion_screens_a_step_and_is_scale_free():

@@ -139,7 +139,35 @@ def test_comparison_table_states_how_many_forces_were_compared(national, tmp_pat
     }
     # a year earlier is not in these files: no change is claimed
     assert summary["force_change_pct"].isna().all()
-    assert all("no change shown" in s for s in national.sentences()[:-1])
+    assert all("no change shown" in s for s in national.sentences()[:-2])  # then the pool and the count
+
+
+ALLOWED = r"(residents of|outside) England and Wales"  # the pool's label and Northern Ireland's reason
+
+
+def test_an_archive_without_the_met_never_calls_its_pool_england_and_wales(
+    national, dataset: Dataset, shared_real_data: Path
+) -> None:
+    residents = independent_populations(shared_real_data)
+    total = sum(residents.values())
+    compared = national.forces[national.forces["status"] == "compared"]
+    pool = national.pool
+    assert pool.forces == 38 and not pool.complete and pool.name == "the national pool"
+    assert pool.residents_share == pytest.approx(sum(residents[p] for p in compared["pfa_name"]) / total, rel=1e-12)
+    missing = ["Metropolitan", "West Midlands", "Greater Manchester", "West Yorkshire"]  # most residents first
+    assert [m.force for m in pool.missing] == missing
+    assert pool.label == (
+        f"38 forces in the data, {pool.residents_share:.0%} of residents of England and Wales; missing: "
+        + ", ".join(missing)
+    )
+    # each of the four holds more than 3% of the residents: a warning when the pack is built
+    assert [m.force for m in compare.missing_large_forces(dataset, WINDOW)] == missing
+    shown = [*national.sentences(), *national.summary_for_readers().columns, *national.notes()]
+    shown += [compare.funnel_centre(g) + compare.funnel_title(g) for g in national.groups.values()]
+    assert not [t for t in shown if "England and Wales" in re.sub(ALLOWED, "", t)]
+    burglary = national.summary().set_index("crime_group").loc["Burglary"]
+    rates = national.groups["burglary"].table.query("compared")["rate_per_1000"]
+    assert burglary["rank_from_highest"] == int((rates > burglary["force_rate_per_1000"]).sum()) + 1
 
 
 def test_the_unverified_default_peers_are_labelled(national) -> None:
@@ -148,6 +176,7 @@ def test_the_unverified_default_peers_are_labelled(national) -> None:
     assert any(n.startswith("UNVERIFIED list of 7 most similar forces") for n in national.notes())
     peers = national.groups["burglary"].table
     assert peers["peer"].sum() == 7  # all seven listed peers have files covering the window
+    assert "▲ its most similar group, unverified list)" in compare.table_caption(national.groups["burglary"])
 
 
 def test_force_names_in_the_files_are_all_placed(national) -> None:
@@ -192,3 +221,7 @@ def test_priority_two_compares_every_force_with_a_funnel_plot(shared_real_data: 
     assert all("◆ Derbyshire Constabulary (this force)" in part for part in after_each)  # the table beside, no colour
     summary = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cells["compare-02"].outputs)
     assert "38 forces were compared" in summary
+    words = "".join(
+        "".join(o.get("data", {}).get("text/html", "")) for c in cells.values() for o in c.get("outputs", [])
+    )
+    assert "the national pool" in words and "England and Wales" not in re.sub(ALLOWED, "", words)

@@ -45,6 +45,7 @@ def row(**values):
         "source": "test",
         "unit": "crimes",
         "note": POISSON,
+        "tested": True,  # set where the test was made (pack.indicators)
     }
     base.update(values)
     return base
@@ -61,11 +62,19 @@ def test_tested_words_stay_tested_when_the_row_was_tested():
 
 def test_an_untested_improved_is_shown_by_its_direction():
     # today's MI rows say "improved" with a note that no test was made: 600 -> 720 taser-trained officers
-    taser = row(status="improved", baseline_value=600, current_value=720, change=120, better_when="higher", note=MI)
+    taser = row(
+        status="improved",
+        baseline_value=600,
+        current_value=720,
+        change=120,
+        better_when="higher",
+        note=MI,
+        tested=False,
+    )
     assert verdict(taser) == Verdict("up", False, "better")
     assert verdict(taser).text == "up (direction only, not tested)"
-    # a test column saying none wins over a note that mentions a test
-    assert verdict(row(test="none: direction only")).status == "down"
+    # the flag decides, whatever the test column or the note say
+    assert verdict(row(test="none: direction only", tested=False)).status == "down"
     assert verdict(row(test="quasi-Poisson comparison of two windows")).tested
 
 
@@ -92,13 +101,14 @@ def test_the_nine_words_and_unknown_words_pass_through():
 @given(
     status=st.sampled_from(STATUS_ORDER),
     note=st.sampled_from([POISSON, MI, "workforce figures are counts at a date: direction only", ""]),
+    flag=st.sampled_from([True, False, "True", "False", None]),
     change=st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)),
     better=st.sampled_from(["higher", "lower", "n/a"]),
 )
-def test_a_verdict_is_tested_only_if_the_row_was(status, note, change, better):
-    v = verdict(row(status=status, note=note, change=change, better_when=better))
-    # a note saying no test was made (or none at all: the status word is then taken as it is)
-    was_tested = "no significance test" not in note and "direction only" not in note
+def test_a_verdict_is_tested_only_if_the_row_was(status, note, flag, change, better):
+    v = verdict(row(status=status, note=note, tested=flag, change=change, better_when=better))
+    # the row's flag alone says whether it was tested (as written, or read back from a CSV); the note never does
+    was_tested = flag in (True, "True")
     assert v.tested == (status in TESTED and was_tested)
     assert v.tested == (v.qualifier == "tested")
     if not v.tested and status in TESTED and change is not None:
@@ -198,6 +208,7 @@ def tables_for(priority=TEST_PRIORITY, **overrides):
             better_when="higher",
             status="worse",
             note="share; direction only",
+            tested=False,
         ),
         row(
             indicator_id="mi",
@@ -244,15 +255,21 @@ def test_a_tile_shows_the_national_position_when_there_is_one():
                 "rate_per_1000": 27.83,
                 "england_wales_rate_per_1000": 14.1,
                 "peers_rate_per_1000": 13.05,
-                "rank": 38,
+                "rank": 5,
                 "forces_compared": 42,
                 "funnel_position": "above the 99.8% limit",
+                "pool": "national pool (37 forces in the data, 67% of residents of England and Wales; missing: X)",
+                "peers_unverified": True,
+                "rank_in_group": 1,
+                "group_size": 8,
             }
         ]
     )
     [tile] = tiles(tables_for(), positions=positions, priorities=(TEST_PRIORITY,))
     assert tile.measures[0].position.text == (
-        "27.8 per 1,000 residents; England and Wales 14.1, most similar forces 13.1; 38th lowest of 42"
+        "27.8 per 1,000 residents; national pool (37 forces in the data, 67% of residents of England and Wales; "
+        "missing: X) 14.1, most similar group (unverified list) 13.1; 5th highest of 42 forces, highest of 8 in its "
+        "most similar group"
     )
     assert tile.measures[1].position is None  # no comparison for a charge rate
 
@@ -327,7 +344,11 @@ def test_positions_read_from_the_national_comparison():
     }
     for ours, theirs in same.items():
         assert positions[ours].astype("float64").tolist() == summary[theirs].astype("float64").tolist()
-    assert positions["rank"].tolist() == summary["rank"].tolist()
+    assert positions["rank"].tolist() == summary["rank_from_highest"].tolist()  # 1 = the highest rate
+    assert positions["rank_in_group"].tolist() == summary["rank_in_group"].tolist()
+    assert set(positions["pool"]) == {
+        "England and Wales" if national.pool.complete else f"national pool ({national.pool.label})"
+    }
     [tile] = tiles(
         pd.DataFrame([row(indicator_id="asb_incidents", indicator="ASB", unit="incidents")]).assign(
             stem="09_test", priority="Test"

@@ -20,6 +20,7 @@ def table(*rows):
         "better_when": "lower",
         "unit": "crimes",
         "note": POISSON,
+        "tested": True,  # set where the test was made (pack.indicators)
         "stem": P1.stem,
         "priority": P1.title,
     }
@@ -38,7 +39,14 @@ VSO = {
 
 
 def test_a_tested_rise_gets_a_question_naming_it_and_an_untested_one_none():
-    untested = {**VSO, "indicator_id": "w", "indicator": "Workforce", "note": "direction only", "unit": "people"}
+    untested = {
+        **VSO,
+        "indicator_id": "w",
+        "indicator": "Workforce",
+        "note": "direction only",
+        "unit": "people",
+        "tested": False,
+    }
     asked = questions(table(VSO, untested), [], None, "12 months ending January 2024")
     # 42,510 -> 45,280 is +2,770 = +6.5%
     assert asked == [

@@ -244,9 +244,41 @@ def test_reversing_the_better_direction_swaps_improvement_and_concern(values):
     lower = xmr(pd.Series(values), "lower").points["point_type"]
     higher = xmr(pd.Series(values), "higher").points["point_type"]
     swap = {"special_cause_improvement": "special_cause_concern", "special_cause_concern": "special_cause_improvement"}
+    swap |= {"special_cause_before_improvement": "special_cause_before_concern"}
+    swap |= {"special_cause_before_concern": "special_cause_before_improvement"}
     assert higher.tolist() == [swap.get(t, t) for t in lower]
     neutral = xmr(pd.Series(values), "n/a").points["point_type"]
     assert (neutral.str.startswith("special_cause_neutral") == lower.str.startswith("special_cause_")).all()
+
+
+def test_a_steadily_falling_series_whose_better_direction_is_lower_carries_no_concern_marker():
+    # 100, 98, ..., 22: one phase per 20 months (auto_breaks), each falling; before the reading by
+    # direction its first months, above its mean, were each a "concern"
+    months = [str(Month(2020, 1) + i) for i in range(40)]
+    falling = pd.Series([100.0 - 2 * i + (i % 2) for i in range(40)], index=months)
+    result = xmr(falling, "lower")
+    kinds = result.points["point_type"]
+    assert "special_cause_concern" not in set(kinds)
+    assert [p.start for p in result.phases] == [0, 20]
+    # phase 1 (100, 99, 96, 95, ... 63): the first months are high only because the series fell
+    assert kinds.iloc[0] == "special_cause_before_improvement" and kinds.iloc[-1] == "special_cause_improvement"
+    assert result.variation.code == "improvement_low"
+    # the same series read with higher better: no improvement marker either
+    assert "special_cause_improvement" not in set(xmr(falling, "higher").points["point_type"])
+
+
+def test_a_lone_high_month_in_a_stable_start_stays_a_concern():
+    values = [10.0, 11.0] * 4 + [30.0] + [10.0, 11.0] * 5 + [6.0] * 8  # a spike at month 9, then a fall
+    kinds = xmr(pd.Series(values), "lower", rebase=False).points["point_type"]
+    assert kinds.iloc[8] == "special_cause_concern"  # not the level before the fall: it began common cause
+    assert kinds.iloc[-1] == "special_cause_improvement"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=MIN_POINTS, max_size=60))
+def test_a_series_that_never_rises_carries_no_concern_where_lower_is_better(steps):
+    values = pd.Series(np.cumsum([-s for s in steps], dtype=float) + 1000)
+    assert "special_cause_concern" not in set(xmr(values, "lower").points["point_type"])
 
 
 @settings(max_examples=150, deadline=None)

@@ -29,6 +29,7 @@ from pack.charts.style import (
 from pack.errors import ParameterError
 from pack.periods import Month, Window
 from pack.spc import SPCResult, XmRLimits, special_causes, xmr_limits
+from pack.verdicts import gap_months, months_in_words
 
 HEIGHT = 4.8  # inches: a time chart, 900 x 480 px
 
@@ -94,9 +95,14 @@ def trend_chart(
     top_legend(fig, ax)
     _shade_windows(ax, months, windows, top * 0.98)
     data = pd.DataFrame({"month": months, "count": values.to_numpy(), "rolling_12_month_total": rolling_total})
+    gaps = gap_months(months, values.to_numpy())
+    data["note"] = ["no data" if m in gaps else "" for m in months]  # the table names the gap too
     alt = f"Line chart of {what} per month, {len(months)} months"
     if months:
         alt += f" from {Month.parse(months[0]).name} to {Month.parse(months[-1]).name}"
+    if gaps:  # never "21 months from ... to ..." over a month with no data
+        alt = f"Line chart of {what} per month, {Month.parse(months[0]).name} to {Month.parse(months[-1]).name}: "
+        alt += f"{len(months) - len(gaps)} months with data; no data for {months_in_words(gaps)}"
     alt += "."
     valid = data.dropna(subset=["rolling_12_month_total"])
     if len(valid) >= 2:
@@ -130,6 +136,8 @@ MARKS = {  # point kind -> (marker, colour, legend label): told apart by shape a
     "special_cause_improvement": ("s", CATEGORICAL[1], "special cause: improvement"),
     "special_cause_neutral_high": ("^", CATEGORICAL[2], "special cause: unusually high"),
     "special_cause_neutral_low": ("v", CATEGORICAL[2], "special cause: unusually low"),
+    "special_cause_before_improvement": ("o", CATEGORICAL[2], "special cause: the level before an improvement"),
+    "special_cause_before_concern": ("o", CATEGORICAL[2], "special cause: the level before a deterioration"),
 }
 
 

@@ -202,6 +202,20 @@ def _warn_inputs_ending_early(prepared: Prepared, period_end: str) -> None:
             )
 
 
+def _warn_missing_large_forces(prepared: Prepared, current: Window) -> None:
+    """One warning per large territorial force missing from the national comparison's pool."""
+    from pack.compare import missing_large_forces
+    from pack.data import Dataset
+
+    for force in missing_large_forces(Dataset(prepared), current):
+        log.warning(
+            "Prepare: warning: %s (%.0f%% of the residents of England and Wales) is not in the national "
+            "comparison: its pool is labelled by the forces it holds, never 'England and Wales'",
+            force.force,
+            100 * (force.share or 0.0),
+        )
+
+
 def _build(request: BuildRequest, data_path: Path, out: Path | None, kernels: _Kernels) -> BuildResult:
     set_stage("preparing the data")
     if data_path == DEMO_DATA_DIR.absolute():
@@ -227,6 +241,7 @@ def _build(request: BuildRequest, data_path: Path, out: Path | None, kernels: _K
     if street_months:
         require_covered(current, street_months, "street-level crime data")
     _warn_inputs_ending_early(prepared, params.period_end)
+    _warn_missing_large_forces(prepared, current)
     if out is None:
         out = DEFAULT_BUILD_ROOT.absolute() / params.period_end
         check_output_folder(out, data_path)

@@ -48,7 +48,7 @@ def _rural(types: tuple[str, ...] | None, what: str) -> Callable[[Dataset], Tren
         street, ruc = data.table("street_monthly"), data.table("rural_urban")
         if street is None or ruc is None:
             return None
-        chosen = types or tuple(sorted(street["crime_type"].unique()))
+        chosen = types or rural.crime_types(street)  # anti-social behaviour apart: rural crime is crime
         return Trend(rural.rural_monthly(street, ruc, chosen, data.months("street")), what, True)
 
     return make
@@ -93,7 +93,7 @@ SERIES: dict[str, Callable[[Dataset], Trend | None]] = {
         key: _street(types, f"{'incidents' if key == 'asb_incidents' else 'crimes'} per month")
         for key, (_, types) in crime.CRIME_GROUPS.items()
     },
-    "rural_crime_records": _rural(None, "records per month in rural areas"),
+    "rural_crime_records": _rural(None, "crimes per month in rural areas (anti-social behaviour apart)"),
     "rural_burglary": _rural(("Burglary",), "burglaries per month in rural areas"),
     "rural_vehicle_crime": _rural(("Vehicle crime",), "vehicle crimes per month in rural areas"),
     "ksi_casualties": _casualties((1, 2), "KSI casualties per month"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pack.comparators import position_words
 from pack.config import PRIORITIES, Priority
 from pack.errors import NotebookError
 from pack.spc import MIN_POINTS, Variation, xmr
@@ -41,29 +42,37 @@ from pack.verdicts import (
 
 @dataclass(frozen=True)
 class Position:
-    """The force's rate against England and Wales and its most similar forces (``pack.compare``)."""
+    """The force's rate against the national pool and its most similar group (``pack.compare``),
+    each named for what it is (:mod:`pack.comparators`)."""
 
     rate: float
-    england_wales: float | None
+    england_wales: float | None  # the national pool's rate, whatever it holds (``pool`` says what)
     peers: float | None
-    rank: int | None
+    rank: int | None  # 1 = the highest rate of the forces compared
     compared: int
     funnel_position: str = ""
+    pool: str = "national pool"  # "England and Wales" only when every territorial force is compared
+    peers_unverified: bool = False
+    rank_in_group: int | None = None  # 1 = the highest rate of the force and its most similar group
+    group_size: int = 0
 
     @property
     def text(self) -> str:
-        """``27.8 per 1,000 residents; England and Wales 14.1, most similar forces 13.1; 38th lowest of 42``."""
+        """``27.8 per 1,000 residents; national pool (37 forces in the data, ...) 14.1, most similar group
+        (unverified list) 13.1; 5th highest of 42 forces, highest of 8 in its group``."""
         text = f"{number(round(self.rate, 2))} per 1,000 residents"
         others = []
         if self.england_wales is not None:
-            others.append(f"England and Wales {number(round(self.england_wales, 2))}")
+            others.append(f"{self.pool} {number(round(self.england_wales, 2))}")
         if self.peers is not None:
-            others.append(f"most similar forces {number(round(self.peers, 2))}")
+            flag = " (unverified list)" if self.peers_unverified else ""
+            others.append(f"most similar group{flag} {number(round(self.peers, 2))}")
         if others:
             text += "; " + ", ".join(others)
         if self.rank is not None:
-            suffix = "th" if 10 <= self.rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(self.rank % 10, "th")
-            text += f"; {self.rank}{suffix} lowest of {self.compared}"
+            text += f"; {position_words(self.rank, self.compared)} forces"
+            if self.rank_in_group is not None and self.group_size:
+                text += f", {position_words(self.rank_in_group, self.group_size)} in its most similar group"
         return text
 
 
@@ -186,13 +195,17 @@ POSITION_COLUMNS = [
     "rank",
     "forces_compared",
     "funnel_position",
+    "pool",
+    "peers_unverified",
+    "rank_in_group",
+    "group_size",
 ]
 
 
 def _position(row: Mapping | None) -> Position | None:
     if row is None or to_float(row.get("rate_per_1000")) is None:
         return None
-    rank = to_float(row.get("rank"))
+    rank, in_group = to_float(row.get("rank")), to_float(row.get("rank_in_group"))
     return Position(
         rate=float(row["rate_per_1000"]),
         england_wales=to_float(row.get("england_wales_rate_per_1000")),
@@ -200,21 +213,28 @@ def _position(row: Mapping | None) -> Position | None:
         rank=None if rank is None else int(rank),
         compared=int(to_float(row.get("forces_compared")) or 0),
         funnel_position="" if is_missing(row.get("funnel_position")) else str(row["funnel_position"]),
+        pool="national pool" if is_missing(row.get("pool")) else str(row["pool"]),
+        peers_unverified=bool(row.get("peers_unverified") is True),
+        rank_in_group=None if in_group is None else int(in_group),
+        group_size=int(to_float(row.get("group_size")) or 0),
     )
 
 
 def positions_table(comparison: object) -> pd.DataFrame | None:
     """The national comparison of :mod:`pack.compare` (a ``NationalComparison``) as the table
-    :func:`tiles` reads (:data:`POSITION_COLUMNS`, one row per crime group compared); ``None`` when
-    the comparison is not available (too few forces, or its inputs not supplied)."""
+    :func:`tiles` reads (:data:`POSITION_COLUMNS`, one row per crime group compared; ``rank`` 1 = the
+    highest rate; ``pool`` what the national comparator holds); ``None`` when the comparison is not
+    available (too few forces, or its inputs not supplied)."""
     if not getattr(comparison, "available", False):
         return None
+    pool = comparison.pool  # type: ignore[attr-defined]
+    pool_text = "national pool" if pool is None else (pool.name if pool.complete else f"national pool ({pool.label})")
     rows = []
     for group_id, group in comparison.groups.items():  # type: ignore[attr-defined]
         me = group.force_row
         if me is None:
             continue
-        rank = me["rank"]
+        rank, in_group = me["rank_from_highest"], me["rank_in_group"]
         rows.append(
             {
                 "indicator_id": group_id,
@@ -226,6 +246,10 @@ def positions_table(comparison: object) -> pd.DataFrame | None:
                 "rank": None if pd.isna(rank) else int(rank),
                 "forces_compared": group.compared,
                 "funnel_position": me["funnel_position"],
+                "pool": pool_text,
+                "peers_unverified": bool(comparison.unverified),  # type: ignore[attr-defined]
+                "rank_in_group": None if pd.isna(in_group) else int(in_group),
+                "group_size": group.group_size,
             }
         )
     return pd.DataFrame(rows, columns=POSITION_COLUMNS)

@@ -19,7 +19,17 @@ from pack.periods import Month
 from pack.spc import VARIATION_MEANINGS, Variation
 from pack.summary.headlines import Trend
 from pack.summary.scorecard import Measure, Tile
-from pack.verdicts import DIRECTION, MARKERS, STATUS_ORDER, TESTED, counts_phrase, label_months, number
+from pack.verdicts import (
+    DIRECTION,
+    MARKERS,
+    STATUS_ORDER,
+    TESTED,
+    counts_phrase,
+    gap_months,
+    label_months,
+    months_in_words,
+    number,
+)
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 34, 3
 
@@ -57,8 +67,10 @@ def spark_alt(trend: Trend, spans: list[tuple[str, Month, Month]]) -> str:
     def name(label: object) -> str:
         return Month.parse(str(label)[:7]).name
 
+    gaps = gap_months(values.index, values.to_numpy()) if trend.monthly else []
+    gap = f" (no data for {months_in_words(gaps)})" if gaps else ""
     text = (
-        f"{trend.what}, {name(values.index[0])} to {name(values.index[-1])}: lowest {number(values[low])} "
+        f"{trend.what}, {name(values.index[0])} to {name(values.index[-1])}{gap}: lowest {number(values[low])} "
         f"({name(low)}), highest {number(values[high])} ({name(high)}), latest {number(values.iloc[-1])} "
         f"({name(values.index[-1])})."
     )
@@ -159,9 +171,10 @@ _SHORT_VARIATION = {
 
 
 def variation_html(variation: Variation) -> str:
-    """The latest month's variation under a sparkline: the icon and its short name in words (the full
-    label for screen readers; the legend gives every meaning)."""
-    short = _SHORT_VARIATION.get(variation.code, variation.label)
+    """The latest month's variation under a sparkline: the icon and, visibly, "latest month: " and its
+    short name in words (the full label for screen readers; the legend gives every meaning), so no
+    reader takes "improvement" for a verdict on the whole series."""
+    short = "latest month: " + _SHORT_VARIATION.get(variation.code, variation.label.lower())
     return (
         f'<p class="measure-spc">{variation_icon(variation)}<span class="visually-hidden">Latest month: '
         f'{_e(variation.label.lower())}</span><span aria-hidden="true">{_e(short)}</span></p>'
