@@ -20,8 +20,7 @@ API
 ``describe(result, what=None) -> str``
     What happened, for a chart title: "sustained fall since mid-2022: limits recalculated from July
     2022; common-cause variation since", "common-cause variation only".
-``xmr_limits``, ``special_causes``, ``XmRLimits``
-    The earlier single-phase API, kept for existing callers; it now uses the MDC rules below.
+``xmr_limits``, ``special_causes``, ``XmRLimits``: the single-phase API, kept for callers (MDC rules below).
 
 The rules (see :mod:`pack.spc_rules`, which follows NHSRplotthedots): limits ``mean ± 2.66 × mean
 moving range`` with MDC moving-range screening; special cause = a point outside the limits, 7 points
