@@ -55,8 +55,19 @@ def _is_marked(folder: Path) -> bool:
 def check_demo_folder(out: Path | str) -> None:
     """Refuse, with a one-line :class:`DataError`, a folder the demonstration data must not replace:
     a symbolic link, a file, the project or working folder (or one holding either), or a folder
-    that is neither empty nor marked as demonstration data by this generator."""
+    that is neither empty nor marked as demonstration data by this generator; or a ``.partial``
+    sibling that is not this generator's unfinished folder."""
     out = Path(os.path.abspath(out))
+    _check_replaceable(out)
+    partial = out.with_name(out.name + ".partial")
+    if partial.exists() and not (
+        partial.is_dir() and not partial.is_symlink() and (partial / PARTIAL_MARKER).is_file()
+    ):
+        raise DataError(f"{partial} exists and is not demonstration data being written: move it, or give another --out")
+
+
+def _check_replaceable(out: Path) -> None:
+    """The checks of :func:`check_demo_folder` on ``out`` itself (an absolute path)."""
     if out.is_symlink():
         raise DataError(f"--out {out} is a symbolic link: give the folder itself")
     if out.exists() and not out.is_dir():
@@ -71,11 +82,6 @@ def check_demo_folder(out: Path | str) -> None:
             f"--out {out} holds files that are not demonstration data ({shown}): give a new or empty folder, "
             "or one written by demo-data"
         )
-    partial = out.with_name(out.name + ".partial")
-    if partial.exists() and not (
-        partial.is_dir() and not partial.is_symlink() and (partial / PARTIAL_MARKER).is_file()
-    ):
-        raise DataError(f"{partial} exists and is not demonstration data being written: move it, or give another --out")
 
 
 def write_demo_data(out: Path | str) -> Path:
@@ -127,7 +133,7 @@ def write_demo_data(out: Path | str) -> Path:
     )
     (tmp / PARTIAL_MARKER).unlink()
     if out.exists():
-        check_demo_folder(out)  # (still ours, and not a link put there meanwhile)
+        _check_replaceable(Path(os.path.abspath(out)))  # (still ours, and not a link put there meanwhile)
         shutil.rmtree(out)
     tmp.rename(out)
     return out
