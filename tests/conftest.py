@@ -16,6 +16,21 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL_DATA = Path(os.environ.get("PACK_REAL_DATA", ROOT.parent / "shared" / "real-data"))
 
 
+WHOLE_PACK_FIXTURES = frozenset({"demo_pack", "real_pack"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that builds a whole pack (through a session fixture, however indirectly) must be
+    marked slow, so ``make test-fast`` never builds one."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if WHOLE_PACK_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("these tests build a whole pack but are not marked slow: " + ", ".join(unmarked))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["PACK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

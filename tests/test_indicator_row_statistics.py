@@ -293,6 +293,7 @@ def test_baseline_table_three_baselines_with_verdicts_and_not_covered() -> None:
 # 2. Every status of the demo pack is one of the nine words
 
 
+@pytest.mark.slow
 def test_every_status_in_the_demo_packs_indicator_tables_is_one_of_the_nine(demo_pack: Path) -> None:
     tables = sorted((demo_pack / "tables").glob("*-indicators.csv"))
     assert len(tables) == 6  # one per priority notebook

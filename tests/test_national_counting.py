@@ -75,10 +75,16 @@ def test_other_forces_counted_as_a_row_by_row_reading_would(tmp_path: Path) -> N
     assert all(a.balanced for a in accounts.values())
     # the clean file: 1 header + 3 records, all of another force
     leics = accounts["2022-01-leicestershire-street.csv"]
-    assert (leics.lines, leics.header, leics.other_forces, leics.kept, leics.rejected) == (4, 1, 3, 0, 0)
+    assert (
+        leics.account.lines,
+        leics.account.header,
+        leics.account.other_forces,
+        leics.account.kept,
+        leics.account.rejected,
+    ) == (4, 1, 3, 0, 0)
     # the file with a quoted line break: 1 header + 2 records + 1 continuation line
     lincs = accounts["2022-01-lincolnshire-street.csv"]
-    assert (lincs.lines, lincs.continuation, lincs.other_forces) == (4, 1, 2)
+    assert (lincs.account.lines, lincs.account.continuation, lincs.account.other_forces) == (4, 1, 2)
     assert pq.read_table(prepared.path / "street.parquet").num_rows == 3  # only Derbyshire's rows kept
     # the variant was seen (the full way reports it); the clean file adds no note
     assert any("burglary" in note for note in street.notes), street.notes

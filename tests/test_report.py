@@ -52,11 +52,22 @@ def test_every_file_has_an_account_that_balances_and_reads_back(tmp_path: Path) 
     assert QualityReport.from_json(written) == quality and quality.outcome_join is None
     [street] = quality.input("street").file_accounts[-1:]
     # 141 lines = 1 header + 80 kept + 60 repeated (rows 82-141 repeat rows 12-71)
-    assert (street.lines, street.header, street.kept, street.repeated, street.balanced) == (141, 1, 80, 60, True)
+    assert (
+        street.account.lines,
+        street.account.header,
+        street.account.kept,
+        street.account.repeated,
+        street.balanced,
+    ) == (141, 1, 80, 60, True)
     collisions = {a.file.split("-")[-1]: a for a in quality.input("collisions").file_accounts}
     # the 2023 file: 4 lines = header + 2 repeated (its collisions are also in the five-year file, later by
     # path, which is used) + 1 rejected (29/02/2023); the five-year file: 5 lines = header + 3 kept + 1 rejected (30.7)
     yearly, five_years = collisions["2023.csv"], collisions["years.csv"]
-    assert (yearly.lines, yearly.kept, yearly.repeated, yearly.rejected) == (4, 0, 2, 1)
-    assert (five_years.lines, five_years.kept, five_years.repeated, five_years.rejected) == (5, 3, 0, 1)
+    assert (yearly.account.lines, yearly.account.kept, yearly.account.repeated, yearly.account.rejected) == (4, 0, 2, 1)
+    assert (
+        five_years.account.lines,
+        five_years.account.kept,
+        five_years.account.repeated,
+        five_years.account.rejected,
+    ) == (5, 3, 0, 1)
     assert all(a.balanced for info in quality.inputs.values() for a in info.file_accounts)

@@ -21,6 +21,7 @@ import pandera.pandas as pa
 import pyarrow as arrow
 import pyarrow.csv as arrow_csv
 
+from pack.data.accounts import RowAccount
 from pack.data.converters import folded_names
 from pack.data.domains import Domain, DomainCounts, read_domains
 from pack.data.lines import Run, count_byte, is_ascii, line_runs
@@ -84,13 +85,23 @@ class FileReport:
         self.cleared[key] += 1
         self.cleared_examples.setdefault(key, (row, value[:80]))
 
-    def balanced(self) -> bool:
-        """Every line accounted for, once."""
-        records = self.rows_kept + self.rows_rejected + self.rows_other_forces + self.rows_repeated
-        return (
-            self.rows_read == records
-            and self.lines == self.header_lines + self.blank_lines + self.continuation_lines + self.rows_read
+    def account(self) -> RowAccount:
+        """Where the file's lines went, as counted so far."""
+        return RowAccount(
+            lines=self.lines,
+            header=self.header_lines,
+            blank=self.blank_lines,
+            continuation=self.continuation_lines,
+            kept=self.rows_kept,
+            rejected=self.rows_rejected,
+            other_forces=self.rows_other_forces,
+            repeated=self.rows_repeated,
         )
+
+    def balanced(self) -> bool:
+        """Every line accounted for, once (:attr:`RowAccount.balanced`), and every record read counted."""
+        account = self.account()
+        return self.rows_read == account.rows and account.balanced
 
     def finish_notes(self) -> None:
         """Notes for what was mended, joined and removed (once the whole file is read)."""

@@ -13,8 +13,10 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Literal
 
+from pack.data.accounts import RowAccount
 from pack.data.domains import DomainCounts
 from pack.data.readers import FileReport, Rejection
 from pack.data.specs import INPUT_NAMES, MONTHLY_INPUTS
@@ -50,64 +52,46 @@ class InputFile:
 
 @dataclass(frozen=True)
 class FileAccount:
-    """Where every line of one file went. ``lines`` = header + blank + continuation lines + rows,
-    and rows = kept + rejected + other forces + repeated (rows not counted because they repeat rows
-    that are, e.g. a block pasted twice)."""
+    """One file's account (:class:`RowAccount`: where every line went) and what else its reading
+    counted: stray quotes mended, exact duplicate rows (kept) and rows sharing a Crime ID."""
 
     file: str
-    lines: int
-    header: int = 0
-    blank: int = 0
-    continuation: int = 0  # lines that continue a record over a quoted line break
-    kept: int = 0
-    rejected: int = 0
-    other_forces: int = 0
-    repeated: int = 0
+    account: RowAccount
     mended: int = 0  # stray quotes mended (see pack.data.lines)
     duplicates: int = 0  # kept rows identical to an earlier row of the file (counted: distinct records)
     shared_id_rows: int = 0  # rows whose Crime ID another row of the file also has
 
     @property
-    def rows(self) -> int:
-        """Records read (every line that is not the header, blank or a continuation)."""
-        return self.kept + self.rejected + self.other_forces + self.repeated
-
-    @property
     def balanced(self) -> bool:
         """Every line accounted for, once."""
-        return self.lines == self.header + self.blank + self.continuation + self.rows
+        return self.account.balanced
 
     def describe(self) -> str:
         """``12 lines = 1 header + 1 blank + 9 kept + 1 rejected`` (the parts that are not 0)."""
-        parts = [
-            (self.header, "header"),
-            (self.blank, "blank"),
-            (self.continuation, "continuing a record"),
-            (self.kept, "kept"),
-            (self.rejected, "rejected"),
-            (self.other_forces, "other forces"),
-            (self.repeated, "repeated (not counted)"),
-        ]
-        shown = " + ".join(f"{n:,} {what}" for n, what in parts if n) or "0"
-        return f"{self.lines:,} lines = {shown}" + ("" if self.balanced else " (DOES NOT BALANCE)")
+        return self.account.describe()
 
     @classmethod
     def of(cls, report: FileReport) -> FileAccount:
         """The account of a file as read."""
-        return cls(
-            file=report.file,
-            lines=report.lines,
-            header=report.header_lines,
-            blank=report.blank_lines,
-            continuation=report.continuation_lines,
-            kept=report.rows_kept,
-            rejected=report.rows_rejected,
-            other_forces=report.rows_other_forces,
-            repeated=report.rows_repeated,
-            mended=len(report.mends),
-            duplicates=report.duplicate_rows,
-            shared_id_rows=report.shared_id_rows,
-        )
+        return cls(report.file, report.account(), len(report.mends), report.duplicate_rows, report.shared_id_rows)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> FileAccount:
+        """From the JSON form (:meth:`to_dict`)."""
+        counts = {f.name: data[f.name] for f in dataclass_fields(RowAccount) if f.name in data}
+        return cls(data["file"], RowAccount(**counts), data["mended"], data["duplicates"], data["shared_id_rows"])
+
+    def to_dict(self) -> dict:
+        """The JSON form: the file, its account's counts, the other counts, then ``rows`` and ``balanced``."""
+        return {
+            "file": self.file,
+            **asdict(self.account),
+            "mended": self.mended,
+            "duplicates": self.duplicates,
+            "shared_id_rows": self.shared_id_rows,
+            "rows": self.account.rows,
+            "balanced": self.balanced,
+        }
 
 
 @dataclass(frozen=True)
@@ -168,10 +152,7 @@ class InputQuality:
         fields["rejections"] = tuple(Rejection(**r) for r in fields.get("rejections", ()))
         for name in ("rejection_reasons", "incomplete_months", "variant_values", "unknown_values"):
             fields[name] = dict(fields.get(name, {}))
-        fields["file_accounts"] = tuple(
-            FileAccount(**{k: v for k, v in a.items() if k not in ("rows", "balanced")})
-            for a in fields.get("file_accounts", ())
-        )
+        fields["file_accounts"] = tuple(FileAccount.from_dict(a) for a in fields.get("file_accounts", ()))
         return cls(**fields)
 
     def to_dict(self) -> dict:
@@ -180,7 +161,7 @@ class InputQuality:
         data.update(
             supplied=self.supplied, first_month=self.first_month, last_month=self.last_month, balanced=self.balanced
         )
-        data["file_accounts"] = [{**asdict(a), "rows": a.rows, "balanced": a.balanced} for a in self.file_accounts]
+        data["file_accounts"] = [a.to_dict() for a in self.file_accounts]
         return data
 
 
@@ -406,4 +387,5 @@ def summarise_coverage(quality: QualityReport) -> list[str]:
 def describe_accounts(info: InputQuality) -> list[str]:
     """One line per file of an input whose lines are not all header and kept rows (every file that
     does not balance included): where each line went."""
-    return [f"{a.file}: {a.describe()}" for a in info.file_accounts if not a.balanced or a.lines != a.header + a.kept]
+    plain = [a.balanced and a.account.lines == a.account.header + a.account.kept for a in info.file_accounts]
+    return [f"{a.file}: {a.describe()}" for a, simple in zip(info.file_accounts, plain, strict=True) if not simple]

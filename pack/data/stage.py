@@ -25,13 +25,14 @@ from pack.config import PLAN_FORCE, cache_root
 from pack.data.aggregates import check_accounts, check_domains, check_finance, check_lsoas, write_aggregates
 from pack.data.context import PrepareContext
 from pack.data.copies import read_once
+from pack.data.digests import InputDigests
 from pack.data.discovery import FoundFile, discover
 from pack.data.joins import check_outcome_join
-from pack.data.parts import PartCache, path_key
+from pack.data.parts import PartCache
 from pack.data.policeuk import read_police_uk
 from pack.data.report import REPORT_FORMAT, InputFile, InputReport, QualityReport
 from pack.data.sources import members_by_shown_name, path_problem
-from pack.data.specs import INPUT_NAMES, INPUTS, POLICE_UK_INPUTS
+from pack.data.specs import INPUT_NAMES, INPUTS
 from pack.data.tables import read_tables
 from pack.data.workforce import read_workforce
 from pack.errors import DataError
@@ -45,7 +46,7 @@ from pack.store.entries import (
     record_entry,
     remove_stale,
 )
-from pack.store.hashing import memoised_sha256, memoised_sha256_many, pack_code_hash, remember_sha256, sha256_text
+from pack.store.hashing import pack_code_hash, sha256_text
 from pack.store.index import EntryIndex, record_digest, trust_problems
 
 log = logging.getLogger(__name__)
@@ -128,15 +129,10 @@ def prepare(
     root = cache_root() / "prepared"
     remove_stale(root, READING_PATTERN, "the unfinished prepared data")
     remove_stale(root, r"\.discarded-.+-(?P<pid>\d+)", "the discarded prepared data")
-    readable = list(dict.fromkeys(f.path for f in files if f.path.is_file()))
-    # plain data.police.uk files are hashed by the worker that reads them; archives here, once
-    read_in_workers = {f.path for f in files if f.input in POLICE_UK_INPUTS and f.member is None and f.path.is_file()}
-    digests = memoised_sha256([p for p in readable if p in read_in_workers])
-    digests.update(memoised_sha256_many([p for p in readable if p not in read_in_workers]))
     parts = PartCache(enabled=not listed)  # verify (a listed set of files) reads everything afresh
-    digests.update(memoised_sha256_many(_read_before(files, read_in_workers, force, digests, parts)))
-    if all(p in digests for p in read_in_workers):
-        key, _ = _content_key(data_dir, files, force, digests, listed)
+    digests = InputDigests.before_reading(files, force, parts)
+    if digests.complete:
+        key, _ = _content_key(data_dir, files, force, digests.known, listed)
         cached = _cached(root / key)
         if cached is not None:
             log.info("Prepare: reused validated data from the cache (%s)", key)
@@ -146,25 +142,13 @@ def prepare(
     log.info("Prepare: reading %d file(s) under %s for %s", len(files), data_dir.name, force)
     tmp = new_entry_folder(root, f"reading.{os.getpid()}.")
     try:
-        quality, ctx = _prepare_into(tmp, data_dir, files, force, dict(digests), parts)
-        remember_sha256(dict(ctx.hashed.values()))
-        digests.update({path: sha for path, (_, sha) in ctx.hashed.items()})
-        digests.update(memoised_sha256_many([p for p in readable if p not in digests]))  # e.g. duplicates not read
-        key, listing = _content_key(data_dir, files, force, digests, listed)
+        quality, ctx = _prepare_into(tmp, data_dir, files, force, dict(digests.known), parts)
+        digests.after_reading(ctx.hashed)
+        key, listing = _content_key(data_dir, files, force, digests.known, listed)
         quality = replace(quality, files=listing)
-        (tmp / "quality.json").write_text(quality.to_json(), encoding="utf-8")
-        record = record_entry(tmp, known=parts.known)
         target = root / key
-        try:
-            os.replace(tmp, target)
-        except OSError:  # prepared meanwhile by another process, or an entry that fails its check
-            if (cached := _cached(target)) is not None:
-                shutil.rmtree(tmp, ignore_errors=True)
-                return cached
-            os.replace(tmp, target)  # the entry there failed its check and was discarded
-        index = EntryIndex(root)
-        index.add(key, record_digest(record))
-        index.save()
+        if (cached := _store(tmp, target, quality, parts)) is not None:
+            return cached
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         parts.save_index()  # the per-file results stored so far stay usable
@@ -174,6 +158,25 @@ def prepare(
     parts.evict()
     _raise_if_errors(quality)
     return Prepared(target, key, quality)
+
+
+def _store(tmp: Path, target: Path, quality: QualityReport, parts: PartCache) -> Prepared | None:
+    """Write the quality report and the entry's record into ``tmp``, rename it to ``target`` and add its
+    digest to the folder's index; the entry another process prepared there meanwhile (``tmp`` then
+    removed), if it passes its check."""
+    (tmp / "quality.json").write_text(quality.to_json(), encoding="utf-8")
+    record = record_entry(tmp, known=parts.known)
+    try:
+        os.replace(tmp, target)
+    except OSError:  # prepared meanwhile by another process, or an entry that fails its check
+        if (cached := _cached(target)) is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return cached
+        os.replace(tmp, target)  # the entry there failed its check and was discarded
+    index = EntryIndex(target.parent)  # the entry's digest, kept outside it (pack.store.index)
+    index.add(target.name, record_digest(record))
+    index.save()
+    return None
 
 
 def listed_inputs(data_dir: Path | str, listing: list[dict]) -> list[FoundFile]:
@@ -246,22 +249,6 @@ def _raise_if_errors(quality: QualityReport) -> None:
     if quality.errors:
         listed = "\n  - ".join(quality.errors)
         raise DataError(f"the data folder has {len(quality.errors)} problem(s):\n  - {listed}")
-
-
-def _read_before(
-    files: list[FoundFile], plain: set[Path], force: str, digests: dict[Path, str], parts: PartCache
-) -> list[Path]:
-    """Plain data.police.uk files (``plain``) the hash memo does not know, at a place some stored
-    per-file result was read from (copied, touched or unpacked again since): worth hashing first, to
-    reuse it."""
-    known = parts.paths_known()
-    return sorted(
-        {
-            f.path
-            for f in files
-            if f.path in plain and f.path not in digests and path_key(f.input, None, f.relative, force) in known
-        }
-    )
 
 
 def _prepare_into(

@@ -108,7 +108,6 @@ def execute_one(
     without, papermill starts a fresh kernel for it (started once more if the first does not answer).
     A notebook stopped by a timeout or a dead kernel is kept as far as it ran.
     """
-    import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
@@ -125,22 +124,7 @@ def execute_one(
             return NotebookResult(stem, failure=NotebookFailure("no kernel", message, ename=type(exc).__name__))
     for attempt in (1, 2):
         try:
-            papermill.execute_notebook(
-                str(source),
-                str(target),
-                parameters=parameters,
-                kernel_name=KERNEL_NAME,
-                engine_name=ENGINE_NAME,
-                **({"km": km} if km is not None else {}),
-                # a fresh kernel starts in staging; papermill's cwd= would chdir the whole process
-                resources={"metadata": {"path": str(staging)}},
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                execution_timeout=cell_timeout,
-                start_timeout=START_TIMEOUT,
-                extra_arguments=KERNEL_ARGUMENTS,
-            )
+            _papermill(source, target, staging, parameters, cell_timeout, km)
             break
         except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
             failure = _failure(exc, stem, cell_timeout)
@@ -162,6 +146,37 @@ def execute_one(
             break
     if km is not None:
         kernels.release(km, reusable=failure is None)
+    return _read_back(stem, target, failure, started)
+
+
+def _papermill(
+    source: Path, target: Path, staging: Path, parameters: dict, cell_timeout: int | None, km: object | None
+) -> None:
+    """papermill's run of ``source`` into ``target``: in the warm kernel ``km``, or a fresh one
+    started in ``staging``; raises what papermill raises."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(source),
+        str(target),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        engine_name=ENGINE_NAME,
+        **({"km": km} if km is not None else {}),
+        # a fresh kernel starts in staging; papermill's cwd= would chdir the whole process
+        resources={"metadata": {"path": str(staging)}},
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        execution_timeout=cell_timeout,
+        start_timeout=START_TIMEOUT,
+        extra_arguments=KERNEL_ARGUMENTS,
+    )
+
+
+def _read_back(stem: str, target: Path, failure: NotebookFailure | None, started: float) -> NotebookResult:
+    """The result of one notebook's run: the executed notebook (as far as it ran) written back
+    normalised; one that cannot be read back is a failure (a full disk raises)."""
     if target.is_file():
         try:
             nb = nbformat.read(target, as_version=4)
