@@ -32,7 +32,7 @@ from pack.catalogue import MIIndicator
 from pack.figures import Change, Coverage, Figure, dated, unit, window_total
 from pack.measures import direction_status
 from pack.overdispersion import MIN_MOVING_RANGES, compare_counts
-from pack.periods import Window, describe_months
+from pack.periods import Window, describe_months, season_reason
 from pack.safe_csv import write_csv
 from pack.significance import Comparison, compare_shares, verdict
 from pack.verdicts import STATUS_ORDER
@@ -306,9 +306,14 @@ def share_indicator(
 ) -> IndicatorRow:
     """Compare two shares (``%`` figures whose ``base`` is the number of cases, e.g. searches) with a
     two-proportion test (:func:`pack.significance.compare_shares`); the part is ``value x base / 100``.
-    A share with no base (a figure that does not say how many cases it rests on) is direction only."""
+    A share with no base (a figure that does not say how many cases it rests on) is direction only, and
+    so are two windows shorter than a year in different calendar months
+    (:func:`pack.periods.season_reason`)."""
     status, test, detail = None, DIRECTION_ONLY, ""
-    if (
+    seasons = season_reason(baseline.window, current.window) if baseline.window and current.window else ""
+    if seasons and baseline.shown is not None and current.shown is not None:
+        test = f"none: {seasons.removeprefix('not tested: ')}"
+    elif (
         baseline.shown is not None
         and current.shown is not None
         and baseline.base

@@ -42,7 +42,7 @@ import pandas as pd
 from scipy import stats
 
 from pack.errors import ParameterError
-from pack.periods import Month, Window, month_range
+from pack.periods import Month, Window, month_range, season_reason
 from pack.significance import CONFIDENCE, Comparison, not_tested, wilson
 
 D2 = 2.0 / math.sqrt(math.pi)  # expected moving range of unit-variance normal values (1.128)
@@ -118,13 +118,15 @@ def dispersion(series: pd.Series, first: str | None = None, last: str | None = N
 
     ``series`` is indexed by month (``YYYY-MM``); months outside ``first..last`` are ignored and a
     change is used only between two consecutive calendar months that both have a value and are not
-    both zero. Each change is standardised by ``sqrt((x_t + x_{t-1}) / 2)``; changes at or above
+    both zero. Each change is a change of the daily rate (month length removed) standardised by its
+    Poisson spread (:func:`_standardised_changes`; for months of equal length ``|x_t - x_{t-1}| /
+    sqrt((x_t + x_{t-1}) / 2)``); changes at or above
     3.267 times their average are screened out (MDC); ``estimate = (mean standardised change / d2)**2``.
     Returns ``None`` when fewer than :data:`MIN_MOVING_RANGES` changes are usable.
 
-    >>> d = dispersion(pd.Series([100, 120, 100, 120, 100, 120], index=[f"2024-0{m}" for m in range(1, 7)]))
-    >>> round(d.estimate, 3), round(d.phi, 3), d.moving_ranges  # (20 / sqrt(110) / 1.1284)**2 = 1.690**2
-    (2.856, 2.856, 5)
+    >>> d = dispersion(pd.Series([310, 280, 310, 300, 310, 300], index=[f"2023-0{m}" for m in range(1, 7)]))
+    >>> d.estimate, d.phi, d.moving_ranges  # 10 a day every month: the counts differ by month length only
+    (0.0, 1.0, 5)
     """
     months = [str(m) for m in series.index]
     if not months:
@@ -133,12 +135,13 @@ def dispersion(series: pd.Series, first: str | None = None, last: str | None = N
     hi = Month.parse(last or max(months))
     span = [str(m) for m in month_range(lo, hi)]
     x = pd.to_numeric(pd.Series(series.to_numpy(), index=months), errors="coerce").reindex(span).to_numpy(float)
+    days = np.array([Month.parse(m).days for m in span], dtype=float)
     prev, cur = x[:-1], x[1:]
     usable = np.isfinite(prev) & np.isfinite(cur) & (prev + cur > 0)
     if usable.sum() < MIN_MOVING_RANGES:
         return None
     d = np.full(len(cur), np.nan)
-    d[usable] = np.abs(cur[usable] - prev[usable]) / np.sqrt((cur[usable] + prev[usable]) / 2.0)
+    d[usable] = _standardised_changes(prev[usable], cur[usable], days[:-1][usable], days[1:][usable])
     average = float(np.nanmean(d))
     kept = usable & (d < MR_SCREEN * average) if average > 0 else usable
     k = int(kept.sum())
@@ -149,6 +152,18 @@ def dispersion(series: pd.Series, first: str | None = None, last: str | None = N
     return Dispersion(
         estimate, max(1.0, estimate), moving_range_degrees_of_freedom(k, adjacent), k, int(usable.sum()) - k
     )
+
+
+def _standardised_changes(prev: np.ndarray, cur: np.ndarray, prev_days: np.ndarray, cur_days: np.ndarray) -> np.ndarray:
+    """Month-to-month changes of the daily rate, each divided by its Poisson spread.
+
+    With daily rates ``r = x / days`` and the pair's pooled rate ``r0 = (x1 + x2) / (days1 + days2)``, a
+    change is ``|r2 - r1| / sqrt(r0 (1/days1 + 1/days2) / 2)``: for two months of equal length exactly
+    ``|x2 - x1| / sqrt((x1 + x2) / 2)``, the change of counts scaled as for an XmR chart of Poisson counts;
+    months of unequal length no longer count the difference in days as variation.
+    """
+    pooled = (prev + cur) / (prev_days + cur_days)
+    return np.abs(cur / cur_days - prev / prev_days) / np.sqrt(pooled * (1.0 / prev_days + 1.0 / cur_days) / 2.0)
 
 
 def _window_sum(series: pd.Series, window: Window) -> float:
@@ -200,6 +215,8 @@ def compare_counts(
             f"not tested: fewer than {MIN_MOVING_RANGES} month-to-month changes from {first} to {last} to estimate phi"
         )
         return not_tested(measure, b_total, c_total, estimate, method, why)
+    if season_reason(baseline, current):
+        return not_tested(measure, b_total, c_total, estimate, method, season_reason(baseline, current))
     n = b_total + c_total
     if n <= 0:
         return not_tested(measure, b_total, c_total, None, method, "not tested: no records in either window")
@@ -258,6 +275,8 @@ def compare_changes(
     if not (baseline.end < current.start or current.end < baseline.start):
         why = f"not tested: the windows overlap ({baseline.label}; {current.label}); a test needs separate windows"
         return not_tested(measure, ratios[1], ratios[0], estimate, method, why)
+    if season_reason(baseline, current):
+        return not_tested(measure, ratios[1], ratios[0], estimate, method, season_reason(baseline, current))
     if estimate is None:
         why = "not tested: a window total of zero has no log rate ratio"
         return not_tested(measure, ratios[1], ratios[0], None, method, why)
