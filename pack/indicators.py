@@ -32,7 +32,7 @@ from pack.catalogue import MIIndicator
 from pack.figures import Change, Coverage, Figure, dated, unit, window_total
 from pack.measures import direction_status
 from pack.overdispersion import MIN_MOVING_RANGES, compare_counts
-from pack.periods import Window, describe_months, season_reason
+from pack.periods import Window, comparison_basis, describe_months, season_reason
 from pack.safe_csv import write_csv
 from pack.significance import Comparison, compare_shares, verdict
 from pack.verdicts import STATUS_ORDER
@@ -56,6 +56,8 @@ COLUMNS = [
     "baseline_text",
     "current_text",
     "change_text",
+    "follow_up_months",
+    "comparison_basis",
 ]
 STATUSES = STATUS_ORDER  # the nine words
 COUNT_TEST = "quasi-Poisson comparison of two windows (dispersion from the monthly series), 5% level"
@@ -91,6 +93,8 @@ class IndicatorRow:
     baseline_text: str = ""
     current_text: str = ""
     change_text: str = ""
+    follow_up_months: int | None = None  # outcome shares: months after the crime month both windows are counted to
+    comparison_basis: str = ""  # what the two windows are compared as (same months, equal follow-up, ...)
 
 
 def not_supplied(
@@ -134,8 +138,13 @@ def indicator_row(
     status: str | None = None,
     test: str = DIRECTION_ONLY,
     note: str = "",
+    follow_up_months: int | None = None,
+    basis: str = "",
 ) -> IndicatorRow:
     """The row for ``baseline`` against ``current``: the one place that decides what it may say.
+
+    ``basis`` says what the windows are compared as; by default the seasons of the two windows
+    (:func:`pack.periods.comparison_basis`). ``follow_up_months`` is for outcome shares.
 
     - current not supplied: ``not supplied``; out of date: ``out of date`` (never compared);
       current or baseline not shown (window not covered, out of date, no figure): ``no comparison``,
@@ -197,7 +206,17 @@ def indicator_row(
         texts["baseline_text"],
         texts["current_text"],
         change_text,
+        follow_up_months,
+        basis or _basis(baseline, current),
     )
+
+
+def _basis(baseline: Figure, current: Figure) -> str:
+    """The seasons of two windows of equal length in words; ``""`` when either is not a window."""
+    b, c = baseline.window, current.window
+    if b is None or c is None or b.length != c.length or b == c:
+        return ""
+    return comparison_basis(b, c)
 
 
 def _percent(value: float) -> str:
@@ -303,6 +322,8 @@ def share_indicator(
     source: str,
     *,
     note: str = "",
+    follow_up_months: int | None = None,
+    basis: str = "",
 ) -> IndicatorRow:
     """Compare two shares (``%`` figures whose ``base`` is the number of cases, e.g. searches) with a
     two-proportion test (:func:`pack.significance.compare_shares`); the part is ``value x base / 100``.
@@ -324,7 +345,17 @@ def share_indicator(
         result = compare_shares(parts[0], baseline.base, parts[1], current.base)
         status, test, detail = status_from(result, better_when, SHARE_TEST)
     return indicator_row(
-        indicator_id, name, baseline, current, better_when, source, status=status, test=test, note=_join(detail, note)
+        indicator_id,
+        name,
+        baseline,
+        current,
+        better_when,
+        source,
+        status=status,
+        test=test,
+        note=_join(detail, note),
+        follow_up_months=follow_up_months,
+        basis=basis,
     )
 
 

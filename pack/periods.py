@@ -283,3 +283,21 @@ def _season_span(window: Window) -> str:
     """``Apr-Sep``: a window's first and last calendar month (one name for a single month)."""
     first, last = calendar.month_abbr[window.start.month], calendar.month_abbr[window.end.month]
     return first if window.length == 1 else f"{first}\u2013{last}"
+
+
+def comparison_basis(baseline: Window, current: Window) -> str:
+    """What two windows are compared as, in words, for a row's ``comparison_basis``.
+
+    >>> comparison_basis(rolling_window("2021-03", 6), rolling_window("2022-03", 6))
+    'the same calendar months of another year'
+    >>> comparison_basis(rolling_window("2021-09", 6), rolling_window("2022-03", 6))
+    'different calendar months (Apr–Sep against Oct–Mar): across seasons, not tested'
+    >>> comparison_basis(rolling_window("2021-05"), rolling_window("2022-03"))
+    'windows of 12 months or more (every season in each)'
+    """
+    if min(baseline.length, current.length) >= 12:
+        return "windows of 12 months or more (every season in each)"
+    if not season_reason(baseline, current):
+        return "the same calendar months of another year"
+    spans = f"{_season_span(baseline)} against {_season_span(current)}"
+    return f"different calendar months ({spans}): across seasons, not tested"
