@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.catalogue import MIIndicator
+from pack.catalogue import OUTCOME_SHARES, MIIndicator
 from pack.figures import Change, Coverage, Figure, dated, unit, window_total
 from pack.measures import direction_status
 from pack.overdispersion import MIN_MOVING_RANGES, compare_counts
@@ -69,6 +69,10 @@ TOO_FEW_MONTHS = (
     f"{MIN_MOVING_RANGES} month-to-month changes from the start of the baseline to the end of the current window)"
 )
 NOT_COMPARED = "none: not compared"
+MI_FOLLOW_UP = (
+    "an outcome rate whose follow-up is not stated: a later period's cases may have had less time to reach an "
+    "outcome, so the two figures are not compared"
+)
 
 
 @dataclass(frozen=True)
@@ -427,6 +431,10 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
             base_rows = rows.iloc[:1]
             note += "; baseline is the earliest value supplied"
     base = base_rows.iloc[-1] if not base_rows.empty else None
+    status = test = basis = None
+    if meta.id in OUTCOME_SHARES:  # censoring: never compared without equal follow-up (pack.victims)
+        status, test, basis = "no comparison", f"none: {MI_FOLLOW_UP}", "follow-up not stated (management information)"
+        note = f"{MI_FOLLOW_UP}; {note}"
     return indicator_row(
         meta.id,
         meta.name,
@@ -434,7 +442,10 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
         _mi_figure(cur, current, units),
         meta.better_when,
         source,
+        status=status,
+        test=test or DIRECTION_ONLY,
         note=note,
+        basis=basis or "",
     )
 
 

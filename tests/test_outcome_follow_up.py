@@ -115,3 +115,34 @@ def test_real_outcome_shares_at_equal_follow_up(real_data: Path) -> None:
     frame = indicator_table([outcome, charge])
     assert (frame["follow_up_months"] == 0).all() and frame["comparison_basis"].str.contains("equal follow-up").all()
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_an_outcome_rate_from_management_information_is_not_compared() -> None:
+    """A RASSO positive outcome rate supplied as management information does not say how long each period's
+    cases had to reach an outcome: its two figures are shown, and not compared (no 'up' or 'down' to read)."""
+    from pack.catalogue import MI_CATALOGUE
+    from pack.indicators import mi_indicator
+
+    mi = pd.DataFrame(
+        {
+            "indicator_id": ["rasso_positive_outcome_rate_pct"] * 2,
+            "period_start": ["2023-01-31", "2024-01-31"],
+            "period_end": ["2023-01-31", "2024-01-31"],
+            "value": [7.4, 9.5],
+            "unit": "%",
+            "source": "force MI",
+            "note": "",
+        }
+    )
+    row = mi_indicator(
+        mi, MI_CATALOGUE["rasso_positive_outcome_rate_pct"], *comparison_windows("2024-01", 12, "2023-01")
+    )
+    assert (row.baseline_value, row.current_value) == (7.4, 9.5)
+    assert row.status == "no comparison" and "follow-up" in row.test
+    assert row.comparison_basis.startswith("follow-up not stated")
+    # any other management information keeps its direction
+    other = mi.assign(indicator_id="cps_file_quality_pct")
+    assert (
+        mi_indicator(other, MI_CATALOGUE["cps_file_quality_pct"], *comparison_windows("2024-01", 12, "2023-01")).status
+        == "up"
+    )
