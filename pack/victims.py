@@ -4,6 +4,12 @@ An outcome figure for a window needs both inputs: the street files for the crime
 the outcome files for what became of them. A window either misses is *not covered*; with no outcome
 files at all the outcome indicators are *not supplied* (every crime would otherwise read as having
 "no outcome record").
+
+Outcome shares are compared between windows at equal follow-up (:func:`outcome_rows`): the baseline's
+crimes have had longer to reach an outcome than the current window's, so both are counted with the
+outcome recorded by the same number of months after the crime month (the prepared table
+``crime_outcome_lags``). The mix and the charge rates by crime type describe the current window alone,
+with each crime's latest outcome.
 """
 
 from __future__ import annotations
