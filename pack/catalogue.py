@@ -107,6 +107,9 @@ DOMAIN_LIMITS = {  # (lowest, highest, what is expected) of each domain's values
 }
 
 MI_CATALOGUE: dict[str, MIIndicator] = {row[0]: MIIndicator(*row) for row in _ROWS}
+# shares of cases that reached an outcome: a recent period's cases have had less time (censoring), and
+# management information does not say how long each period's cases had, so its figures are not compared
+OUTCOME_SHARES = frozenset({"rasso_positive_outcome_rate_pct"})
 
 
 def mi_for_priority(number: int) -> list[MIIndicator]:

@@ -49,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--period", help="last month of the reporting period, YYYY-MM (default: latest month in the data)")
     b.add_argument("--window", default="12", help="months per window, 1-60, or 'fytd' (default 12)")
     b.add_argument(
-        "--baseline", default=PLAN_BASELINE_END, help=f"last month of the baseline window (default {PLAN_BASELINE_END})"
+        "--baseline",
+        default=None,
+        help=f"last month of the baseline window (default {PLAN_BASELINE_END}, the plan baseline; for a window "
+        "shorter than 12 months, the same months a year earlier)",
     )
     b.add_argument("--data", default="data/demo", help="data folder (default: the bundled demo data, data/demo)")
     b.add_argument(

@@ -28,11 +28,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.catalogue import MIIndicator
+from pack.catalogue import OUTCOME_SHARES, MIIndicator
 from pack.figures import Change, Coverage, Figure, dated, unit, window_total
 from pack.measures import direction_status
 from pack.overdispersion import MIN_MOVING_RANGES, compare_counts
-from pack.periods import Window, describe_months
+from pack.periods import Window, comparison_basis, describe_months, season_reason
 from pack.safe_csv import write_csv
 from pack.significance import Comparison, compare_shares, significance_status
 from pack.verdicts import STATUS_ORDER
@@ -58,6 +58,8 @@ COLUMNS = [
     "change_text",
     "tested",
     "test_reason",
+    "follow_up_months",
+    "comparison_basis",
 ]
 STATUSES = STATUS_ORDER  # the nine words
 TESTED_WORDS = ("improved", "worse", "no significant change")
@@ -74,6 +76,8 @@ REASONS = {
     "out_of_date": "the current figure is out of date: not compared",
     "not_supplied": "the input was not supplied",
     "not_tested": "not tested, for the reason the test column gives",
+    "different_seasons": "windows shorter than a year in different calendar months: seasons are not change, not tested",
+    "unequal_follow_up": "outcome shares whose follow-up is not equal or not stated: not compared",
 }
 COUNT_TEST = "quasi-Poisson comparison of two windows (dispersion from the monthly series), 5% level"
 SHARE_TEST = "two-proportion z-test of two windows, 5% level"
@@ -84,6 +88,10 @@ TOO_FEW_MONTHS = (
     f"{MIN_MOVING_RANGES} month-to-month changes from the start of the baseline to the end of the current window)"
 )
 NOT_COMPARED = "none: not compared"
+MI_FOLLOW_UP = (
+    "an outcome rate whose follow-up is not stated: a later period's cases may have had less time to reach an "
+    "outcome, so the two figures are not compared"
+)
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,8 @@ class IndicatorRow:
     change_text: str = ""
     tested: bool = False  # the status is a significance test's verdict (``test_reason`` == "tested")
     test_reason: str = "not_supplied"  # a code of :data:`REASONS`
+    follow_up_months: int | None = None  # outcome shares: months after the crime month both windows are counted to
+    comparison_basis: str = ""  # what the two windows are compared as (same months, equal follow-up, ...)
 
 
 def not_supplied(
@@ -156,8 +166,13 @@ def indicator_row(
     test: str = DIRECTION_ONLY,
     note: str = "",
     reason: str = "direction_only",
+    follow_up_months: int | None = None,
+    basis: str = "",
 ) -> IndicatorRow:
     """The row for ``baseline`` against ``current``: the one place that decides what it may say.
+
+    ``basis`` says what the windows are compared as; by default the seasons of the two windows
+    (:func:`pack.periods.comparison_basis`). ``follow_up_months`` is for outcome shares.
 
     - current not supplied: ``not supplied``; out of date: ``out of date`` (never compared);
       current or baseline not shown (window not covered, out of date, no figure): ``no comparison``,
@@ -227,7 +242,17 @@ def indicator_row(
         change_text,
         reason == "tested",
         reason,
+        follow_up_months,
+        basis or _basis(baseline, current),
     )
+
+
+def _basis(baseline: Figure, current: Figure) -> str:
+    """The seasons of two windows of equal length in words; ``""`` when either is not a window."""
+    b, c = baseline.window, current.window
+    if b is None or c is None or b.length != c.length or b == c:
+        return ""
+    return comparison_basis(b, c)
 
 
 def _percent(value: float) -> str:
@@ -343,7 +368,16 @@ def count_indicator(
 
 
 def _judged_row(
-    indicator_id: str, name: str, base: Figure, cur: Figure, better_when: str, source: str, judged: Judgement, note: str
+    indicator_id: str,
+    name: str,
+    base: Figure,
+    cur: Figure,
+    better_when: str,
+    source: str,
+    judged: Judgement,
+    note: str,
+    follow_up_months: int | None = None,
+    basis: str = "",
 ) -> IndicatorRow:
     return indicator_row(
         indicator_id,
@@ -356,6 +390,8 @@ def _judged_row(
         test=judged.test,
         note=_join(judged.note, note),
         reason=judged.reason,
+        follow_up_months=follow_up_months,
+        basis=basis,
     )
 
 
@@ -368,12 +404,19 @@ def share_indicator(
     source: str,
     *,
     note: str = "",
+    follow_up_months: int | None = None,
+    basis: str = "",
 ) -> IndicatorRow:
     """Compare two shares (``%`` figures whose ``base`` is the number of cases, e.g. searches) with a
     two-proportion test (:func:`pack.significance.compare_shares`); the part is ``value x base / 100``.
-    A share with no base (a figure that does not say how many cases it rests on) is direction only."""
+    A share with no base (a figure that does not say how many cases it rests on) is direction only, and
+    so are two windows shorter than a year in different calendar months
+    (:func:`pack.periods.season_reason`)."""
     judged = Judgement(None, DIRECTION_ONLY, "", "direction_only")
-    if (
+    seasons = season_reason(baseline.window, current.window) if baseline.window and current.window else ""
+    if seasons and baseline.shown is not None and current.shown is not None:
+        judged = Judgement(None, f"none: {seasons.removeprefix('not tested: ')}", "", "different_seasons")
+    elif (
         baseline.shown is not None
         and current.shown is not None
         and baseline.base
@@ -383,7 +426,9 @@ def share_indicator(
         parts = [round(f.shown * f.base / 100.0) for f in (baseline, current)]
         result = compare_shares(parts[0], baseline.base, parts[1], current.base)
         judged = status_from(result, better_when, SHARE_TEST)
-    return _judged_row(indicator_id, name, baseline, current, better_when, source, judged, note)
+    return _judged_row(
+        indicator_id, name, baseline, current, better_when, source, judged, note, follow_up_months, basis
+    )
 
 
 def _period_label(start: str, end: str) -> str:
@@ -406,6 +451,28 @@ def _mi_figure(row: pd.Series | None, window: Window, units) -> Figure:
         return Figure(None, units)
     start, end = str(row["period_start"]), str(row["period_end"])
     return dated(float(row["value"]), end, window, units, _period_label(start, end), start=start)
+
+
+def _mi_baseline(
+    rows: pd.DataFrame, cur: pd.Series, meta: MIIndicator, baseline: Window
+) -> tuple[pd.Series | None, str]:
+    """The MI row a current value is compared with, and how it was chosen (``""`` when it is simply the
+    latest ending by the baseline window): for counts only a period of the same length (else the
+    previous such period); for levels with none by the baseline, the earliest value supplied."""
+    base_rows = rows[rows["period_end"] <= baseline.last_day]
+    how = ""
+    if meta.kind == "count":
+        length = pd.Timestamp(cur["period_end"]) - pd.Timestamp(cur["period_start"])
+        base_rows = _same_length(base_rows, length)
+        if base_rows.empty:
+            earlier = _same_length(rows[rows["period_end"] < cur["period_start"]], length)
+            if not earlier.empty:
+                base_rows = earlier
+                how = "compared with the previous period of the same length (none ends by the baseline)"
+    if meta.kind == "level" and base_rows.empty and rows.iloc[0]["period_end"] < cur["period_end"]:
+        base_rows = rows.iloc[:1]
+        how = "baseline is the earliest value supplied"
+    return (base_rows.iloc[-1] if not base_rows.empty else None), how
 
 
 def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, current: Window) -> IndicatorRow:
@@ -437,23 +504,13 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
             note=f"no value for a period ending by {current.end.name}",
         )
     cur = cur_rows.iloc[-1]
-    base_rows = rows[rows["period_end"] <= baseline.last_day]
-    note = "management information: direction of change only, no significance test"
-    if meta.kind == "count":
-        length = pd.Timestamp(cur["period_end"]) - pd.Timestamp(cur["period_start"])
-        base_rows = _same_length(base_rows, length)
-        if base_rows.empty:
-            earlier = rows[rows["period_end"] < cur["period_start"]]
-            earlier = _same_length(earlier, length)
-            if not earlier.empty:
-                base_rows = earlier
-                note += "; compared with the previous period of the same length (none ends by the baseline)"
-    if meta.kind == "level" and base_rows.empty:
-        earliest = rows.iloc[0]
-        if earliest["period_end"] < cur["period_end"]:
-            base_rows = rows.iloc[:1]
-            note += "; baseline is the earliest value supplied"
-    base = base_rows.iloc[-1] if not base_rows.empty else None
+    base, how = _mi_baseline(rows, cur, meta, baseline)
+    note = _join("management information: direction of change only, no significance test", how)
+    status = test = basis = None
+    reason = "direction_only"
+    if meta.id in OUTCOME_SHARES:  # censoring: never compared without equal follow-up (pack.victims)
+        status, test, basis = "no comparison", f"none: {MI_FOLLOW_UP}", "follow-up not stated (management information)"
+        note, reason = f"{MI_FOLLOW_UP}; {note}", "unequal_follow_up"
     return indicator_row(
         meta.id,
         meta.name,
@@ -461,7 +518,11 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
         _mi_figure(cur, current, units),
         meta.better_when,
         source,
+        status=status,
+        test=test or DIRECTION_ONLY,
         note=note,
+        reason=reason,
+        basis=basis or "",
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from pack.config import PLAN_BASELINE_END, PLAN_FORCE
 from pack.errors import ParameterError
-from pack.periods import Month, comparison_windows, parse_window
+from pack.periods import Month, comparison_windows, default_baseline_end, parse_window
 
 # The names every notebook's tagged ``parameters`` cell defines, and nothing else.
 NOTEBOOK_PARAMETERS = (
@@ -39,16 +39,22 @@ class BuildParameters:
         *,
         period_end: str,
         window: int | str = 12,
-        baseline_end: str = PLAN_BASELINE_END,
+        baseline_end: str | None = None,
         data_dir: str = "data/demo",
         police_force: str = PLAN_FORCE,
         public: bool = False,
         suppress_below: int = 5,
     ) -> BuildParameters:
-        """Check every value; raise :class:`ParameterError` with the rule broken."""
+        """Check every value; raise :class:`ParameterError` with the rule broken.
+
+        With no ``baseline_end``, a window shorter than 12 months is compared with the same months a
+        year earlier, any other with the plan baseline (:func:`pack.periods.default_baseline_end`)."""
         period = Month.parse(period_end, "period")
-        baseline = Month.parse(baseline_end, "baseline")
         window_value = parse_window(window)
+        if baseline_end is None:
+            baseline = default_baseline_end(period, window_value, PLAN_BASELINE_END)
+        else:
+            baseline = Month.parse(baseline_end, "baseline")
         comparison_windows(period, window_value, baseline)
         if not isinstance(police_force, str) or not police_force.strip() or len(police_force) > 100:
             raise ParameterError(f"police force must be a non-empty name, got {police_force!r}")

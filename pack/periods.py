@@ -240,3 +240,64 @@ def require_covered(window: Window, available: Iterable[Month | str], what: str)
             f"{what}: the {window.label} ({window.start}..{window.end}) is not covered by the "
             f"data; missing months: {describe_months(missing)}"
         )
+
+
+def default_baseline_end(period_end: Month | str, window: int | str, plan_baseline_end: Month | str) -> Month:
+    """The baseline a build uses when none is given: for a window shorter than 12 months the same
+    calendar months a year earlier (so seasons match), else the plan baseline ``plan_baseline_end``.
+
+    >>> str(default_baseline_end("2022-03", 6, "2021-05")), str(default_baseline_end("2022-03", 12, "2021-05"))
+    ('2021-03', '2021-05')
+    """
+    period = Month.parse(period_end, "period") if isinstance(period_end, str) else period_end
+    plan = Month.parse(plan_baseline_end, "baseline") if isinstance(plan_baseline_end, str) else plan_baseline_end
+    if parse_window(window) == "fytd" or int(window) >= 12:
+        return plan
+    return period - 12
+
+
+def season_reason(baseline: Window, current: Window) -> str:
+    """Why two windows may not be tested against each other for seasons, or ``""`` when they may.
+
+    A window of 12 months or more holds every season; a shorter one may be tested only against the
+    same calendar months of another year (a financial year to date against the same months of an
+    earlier one). Across seasons, the seasonal swing would read as change.
+
+    >>> season_reason(rolling_window("2021-03", 6), rolling_window("2022-03", 6))
+    ''
+    >>> season_reason(rolling_window("2021-09", 6), rolling_window("2022-03", 6))[:60]
+    'not tested: the windows cover different calendar months (Apr'
+    """
+    if min(baseline.length, current.length) >= 12:
+        return ""
+    if baseline.start.month == current.start.month and baseline.length == current.length:
+        return ""
+    return (
+        f"not tested: the windows cover different calendar months ({_season_span(baseline)} against "
+        f"{_season_span(current)}); a window shorter than 12 months is tested only against the same months of "
+        "another year, as seasonal variation would otherwise read as change"
+    )
+
+
+def _season_span(window: Window) -> str:
+    """``Apr-Sep``: a window's first and last calendar month (one name for a single month)."""
+    first, last = calendar.month_abbr[window.start.month], calendar.month_abbr[window.end.month]
+    return first if window.length == 1 else f"{first}\u2013{last}"
+
+
+def comparison_basis(baseline: Window, current: Window) -> str:
+    """What two windows are compared as, in words, for a row's ``comparison_basis``.
+
+    >>> comparison_basis(rolling_window("2021-03", 6), rolling_window("2022-03", 6))
+    'the same calendar months of another year'
+    >>> comparison_basis(rolling_window("2021-09", 6), rolling_window("2022-03", 6))
+    'different calendar months (Apr–Sep against Oct–Mar): across seasons, not tested'
+    >>> comparison_basis(rolling_window("2021-05"), rolling_window("2022-03"))
+    'windows of 12 months or more (every season in each)'
+    """
+    if min(baseline.length, current.length) >= 12:
+        return "windows of 12 months or more (every season in each)"
+    if not season_reason(baseline, current):
+        return "the same calendar months of another year"
+    spans = f"{_season_span(baseline)} against {_season_span(current)}"
+    return f"different calendar months ({spans}): across seasons, not tested"

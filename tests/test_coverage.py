@@ -64,7 +64,11 @@ def test_1_outcome_rates_need_street_and_outcome_months(tmp_path: Path) -> None:
     data = Dataset(prepare(tmp_path))
     coverage = Coverage.of(data, victims.OUTCOME_INPUTS)
     baseline, current = comparison_windows("2022-03", 12, "2021-05")
-    rows = rows_by_id(victims.outcome_rows(data.table("crime_outcomes"), coverage, baseline, current))
+    rows = rows_by_id(
+        victims.outcome_rows(
+            data.table("crime_outcomes"), coverage, baseline, current, lags=data.table("crime_outcome_lags")
+        )
+    )
     charge = rows["charge_rate_pct"]
     # the 12 months ending May 2021 has 3 months of street data: not a figure, whatever those 3 months say
     assert charge.baseline_value is None and charge.baseline_text == (
@@ -87,7 +91,13 @@ def test_1_covered_outcome_rates_by_hand(tmp_path: Path) -> None:
     data = Dataset(prepare(tmp_path))
     baseline, current = rolling_window("2021-06", 3), rolling_window("2021-12", 3)
     rows = rows_by_id(
-        victims.outcome_rows(data.table("crime_outcomes"), Coverage.of(data, victims.OUTCOME_INPUTS), baseline, current)
+        victims.outcome_rows(
+            data.table("crime_outcomes"),
+            Coverage.of(data, victims.OUTCOME_INPUTS),
+            baseline,
+            current,
+            lags=data.table("crime_outcome_lags"),
+        )
     )
     charge = rows["charge_rate_pct"]
     # baseline: 2 of 3 crimes a month charged = 66.7%; current: 1 of 3 = 33.3%; down 33.3 points
@@ -239,7 +249,13 @@ def test_6_no_outcome_figures_without_outcome_files(tmp_path: Path) -> None:
     assert data.table("crime_outcomes") is not None  # the join exists: every crime would read "no outcome record"
     coverage = Coverage.of(data, victims.OUTCOME_INPUTS)
     window = rolling_window("2022-03")
-    rows = victims.outcome_rows(data.table("crime_outcomes"), coverage, rolling_window("2021-03", 1), window)
+    rows = victims.outcome_rows(
+        data.table("crime_outcomes"),
+        coverage,
+        rolling_window("2021-03", 1),
+        window,
+        lags=data.table("crime_outcome_lags"),
+    )
     assert {r.status for r in rows} == {"not supplied"}
     mix = victims.outcome_mix_table(data.table("crime_outcomes"), window, coverage)
     assert mix.table.empty and mix.left_out == (

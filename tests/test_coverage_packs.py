@@ -95,7 +95,10 @@ def test_demo_pack_computes_every_indicator(demo_pack: Path) -> None:
     assert (shown["unit"].fillna("") != "").all()
     charge = table.loc["charge_rate_pct"]
     assert charge["change_unit"] == "percentage points" and pd.isna(charge["pct_change"])
-    assert charge["change_text"] == "down 2.0 percentage points"
+    # at equal follow-up (outcomes recorded in the crime month, both windows): 3.44% -> 3.38%, not "worse"
+    # (the latest outcome of every crime read 7.68% -> 5.67%, "worse": the current window's censoring)
+    assert charge["change_text"] == "down 0.1 percentage points" and charge["status"] == "no significant change"
+    assert charge["follow_up_months"] == 0 and charge["indicator"].endswith("in the crime month")
     demo_months = {str(m) for m in month_range(Month(2019, 1), Month(2024, 1))}  # STATS19 from 2019-01, the rest later
     assert table_problems(demo_pack, demo_months, demo_months, "2024-01") == []
 

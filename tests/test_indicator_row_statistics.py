@@ -54,18 +54,27 @@ def test_a_count_row_allows_for_month_to_month_variation_worked_by_hand() -> Non
     base, cur = rolling_window("2023-03", 3), rolling_window("2024-03", 3)
     # plain Poisson: p0 = 91/181 = 0.50276, 410/730 = 0.56164, z = 0.05888 / sqrt(p0 (1 - p0) / 730) = 3.18
     assert poisson_change_p_value(320, 410, 90, 91) < 0.05  # significant, and a rise where lower is better
-    # dispersion from the 14 moving ranges 2023-01..2024-03, each |change| / sqrt(mean of the two months):
-    # 11 x 20/sqrt(110) = 1.90693, 10/sqrt(125) = 0.89443, 2 x 20/sqrt(140) = 1.69031; mean 1.80366, none
-    # at or above 3.267 x mean; phi = (1.80366 / 1.12838)**2 = 2.555; t = 0.05888 / (0.018506 x sqrt(2.555))
-    # = 1.990 on 8.66 degrees of freedom (14 moving ranges, 13 adjacent pairs)
-    t = (410 / 730 - 91 / 181) / math.sqrt((91 / 181) * (90 / 181) * 2.5550 / 730)
-    assert t == pytest.approx(1.990, abs=0.002)
+    # dispersion from the 14 moving ranges 2023-01..2024-03 of the daily rate: each |r2 - r1| over
+    # sqrt(r0 (1/d1 + 1/d2) / 2), r0 the pair's pooled daily rate (for months of equal length the old
+    # |x2 - x1| / sqrt(mean of the two months)); none at or above 3.267 x mean; phi = (mean / 1.12838)**2;
+    # t on 8.66 degrees of freedom (14 moving ranges, 13 adjacent pairs)
+    values = [100, 120] * 6 + [130, 150, 130]
+    days = [(Month(2023, 1) + i).days for i in range(15)]
+    changes = [
+        abs(values[i + 1] / days[i + 1] - values[i] / days[i])
+        / math.sqrt((values[i] + values[i + 1]) / (days[i] + days[i + 1]) * (1 / days[i] + 1 / days[i + 1]) / 2)
+        for i in range(14)
+    ]
+    phi = (sum(changes) / 14 / (2 / math.sqrt(math.pi))) ** 2
+    assert phi == pytest.approx(3.364, abs=0.001)  # 2.555 on raw counts: February's 28 days read as variation
+    t = (410 / 730 - 91 / 181) / math.sqrt((91 / 181) * (90 / 181) * phi / 730)
+    assert t == pytest.approx(1.735, abs=0.001)  # 1.990 with the raw-count phi
     p = 2 * stats.t.sf(t, 8.66)
     row = count_indicator("x", "X", series, coverage, STREET, base, cur, "lower", "test", "crimes")
     assert (row.baseline_value, row.current_value) == (320, 410)
     assert row.status == "no significant change" and row.test == COUNT_TEST
-    assert f"p = {p:.3f}" in row.note and "(dispersion 2.6)" in row.note
-    assert "vary 1.6 times as much as chance alone" in row.note  # sqrt(2.555) = 1.598
+    assert f"p = {p:.3f}" in row.note and f"(dispersion {phi:.1f})" in row.note
+    assert f"vary {math.sqrt(phi):.1f} times as much as chance alone" in row.note
 
 
 def test_a_count_with_too_few_months_to_measure_its_variation_is_direction_only() -> None:
@@ -171,7 +180,8 @@ def test_real_serious_acquisitive_crime_rise_is_not_called_worse_by_the_row(real
     row = group_indicator("serious_acquisitive_crime", street, coverage, baseline, current)
     assert (row.baseline_value, row.current_value) == (2166, 2298)
     assert row.status == "no significant change" and row.test == COUNT_TEST
-    assert "95% interval" in row.note and "p = 0.4" in row.note  # p = 0.488 with phi about 7.4
+    # p = 0.395 with phi 4.9 on daily rates (0.488 with phi about 7.4 on raw monthly counts)
+    assert "95% interval" in row.note and "p = 0.395" in row.note and "(dispersion 4.9)" in row.note
     sentence = finding_sentence(indicator_table([row]).iloc[0], {baseline.label: "plan baseline"})
     assert sentence == (
         "Serious acquisitive crime (burglary, robbery, vehicle crime) rose by 6% (from 2,166 to 2,298 crimes) between "

@@ -58,27 +58,35 @@ def test_poisson_test_small_and_large_counts():
 
 
 def test_quasi_poisson_comparison_by_hand():
-    # Jan-Jun 2023 alternating 100, 120: baseline Jan-Mar = 320 in 90 days, current Apr-Jun = 340 in 91.
-    s = series([100, 120, 100, 120, 100, 120])
-    result = compare_counts(s, rolling_window("2023-03", 3), rolling_window("2023-06", 3))
-    # five month-to-month changes of 20 at an average level of 110: 20 / sqrt(110) = 1.9069 each;
-    # none screened (all equal); phi = (1.9069 / 1.1284)**2 = 2.856
-    assert result.dispersion == pytest.approx((20 / math.sqrt(110) / (2 / math.sqrt(math.pi))) ** 2)
-    assert round(result.dispersion, 3) == 2.856
-    # df: k = 5 moving ranges, 4 adjacent pairs: (4/pi) 25 / (2 (5 x 0.72676 + 8 x 0.16275)) = 3.2245
-    df = moving_range_degrees_of_freedom(5, 4)
-    assert df == pytest.approx(3.2245, abs=1e-4)
-    # rate ratio (340/91) / (320/90) = 1.05082
-    assert result.estimate == pytest.approx((340 / 91) / (320 / 90))
-    # score statistic: p0 = 91/181 = 0.50276, C/N = 340/660 = 0.51515, N/phi = 231.09 effective events:
-    # z = (0.51515 - 0.50276) / sqrt(0.50276 x 0.49724 / 231.09) = 0.3767
-    p0, n_eff = 91 / 181, 660 / result.dispersion
-    z = (340 / 660 - p0) / math.sqrt(p0 * (1 - p0) / n_eff)
-    assert z == pytest.approx(0.3767, abs=1e-4)
-    assert result.p_value == pytest.approx(2 * stats.t.sf(z, df))
+    # Jan 2023 - Mar 2024 alternating 100, 120: baseline Jan-Mar 2023 = 320 in 90 days, current Jan-Mar 2024
+    # = 100 + 120 + 100... the 13th to 15th values: 100, 120, 100 = 320 in 91 days (2024 is a leap year)
+    from pack.periods import Month
+
+    values = [100, 120] * 7 + [100]
+    s = series(values)
+    result = compare_counts(s, rolling_window("2023-03", 3), rolling_window("2024-03", 3))
+    # phi from the 14 month-to-month changes of the daily rate, each over its Poisson spread
+    days = [(Month(2023, 1) + i).days for i in range(15)]
+    changes = []
+    for i in range(14):
+        (x1, d1), (x2, d2) = (values[i], days[i]), (values[i + 1], days[i + 1])
+        pooled = (x1 + x2) / (d1 + d2)
+        changes.append(abs(x2 / d2 - x1 / d1) / math.sqrt(pooled * (1 / d1 + 1 / d2) / 2))
+    mean = sum(changes) / 14
+    assert max(changes) < 3.267 * mean  # none screened
+    phi = (mean / (2 / math.sqrt(math.pi))) ** 2
+    assert result.dispersion == pytest.approx(phi)
+    # the first change, January 100 (31 days) -> February 120 (28): |4.2857 - 3.2258| / sqrt(3.7288 x 0.06839 / 2)
+    assert changes[0] == pytest.approx(abs(120 / 28 - 100 / 31) / math.sqrt(220 / 59 * (1 / 31 + 1 / 28) / 2))
+    df = moving_range_degrees_of_freedom(14, 13)
+    # rate ratio (320/91) / (320/90)
+    assert result.estimate == pytest.approx((320 / 91) / (320 / 90))
+    p0, n_eff = 91 / 181, 640 / result.dispersion
+    z = (320 / 640 - p0) / math.sqrt(p0 * (1 - p0) / n_eff)
+    assert result.p_value == pytest.approx(2 * stats.t.sf(abs(z), df))
     assert result.lower < 1 < result.upper and result.tested and not result.significant
     assert significance_status(result, "lower") == "no significant change"
-    assert "phi = 2.86" in result.method and "3.2 degrees of freedom" in result.method
+    assert f"phi = {phi:.2f}" in result.method and f"{df:.1f} degrees of freedom" in result.method
 
 
 def test_quasi_poisson_floors_phi_at_one():
@@ -186,7 +194,10 @@ def test_verdict_words():
 
 def test_dispersion_screens_a_step_and_is_scale_free():
     # a step of 50% between two flat halves is one outlying moving range: screened, phi stays at 0 -> 1
-    flat_step = dispersion(series([200] * 12 + [100] * 12))
+    from pack.periods import Month
+
+    days = [(Month(2023, 1) + i).days for i in range(24)]
+    flat_step = dispersion(series([20 * d for d in days[:12]] + [10 * d for d in days[12:]]))  # 20 a day, then 10
     assert flat_step.estimate == 0 and flat_step.phi == 1 and flat_step.screened == 1
     # standardised changes do not depend on the level: 10x the counts with 10x the variance (phi 10x)
     low = dispersion(series([100, 120, 100, 120, 100, 120]))
@@ -205,3 +216,23 @@ def test_interval_excludes_one_exactly_when_significant(values):
     near_edge = min(abs(result.upper - 1), abs(result.lower - 1)) < 1e-9
     assert excludes == result.significant or near_edge
     assert result.dispersion >= 1
+
+
+def test_dispersion_is_estimated_on_daily_rates():
+    # a constant daily rate: the monthly counts differ only by month length (28 to 31 days), which is not noise
+    from pack.periods import Month
+
+    days = [(Month(2023, 1) + i).days for i in range(24)]
+    steady = dispersion(series([40 * d for d in days]))
+    assert steady.estimate == 0 and steady.phi == 1  # on raw counts: changes of up to 120 on about 1,200
+    # February 2023 (28 days) 1,120 and March (31) 1,240 are one change of the daily rate 40 -> 40, not 120;
+    # January 1,240 (31 days) -> February 1,400 (28 days, 50 a day): |50 - 40| / sqrt(r (1/28 + 1/31) / 2) with
+    # r = 2,640 / 59 a day, which on counts would have been |1,400 - 1,240| / sqrt(1,320)
+    jump = series([1240, 1400, 1240, 1200, 1240, 1200, 1240])  # Jan..Jul 2023: 40 a day but 50 in February
+    r = (1240 + 1400) / 59
+    standardised = (50 - 40) / math.sqrt(r * (1 / 28 + 1 / 31) / 2)
+    expected = [standardised, standardised] + [0.0] * 4  # Feb and Mar against their neighbours; then steady
+    estimate = dispersion(jump)
+    mean = sum(expected) / 6
+    assert estimate.screened == 0 and estimate.moving_ranges == 6
+    assert estimate.estimate == pytest.approx((mean / (2 / math.sqrt(math.pi))) ** 2)

@@ -322,6 +322,7 @@ def test_charge_rate_of_all_and_of_final_outcomes(outcome_data: Dataset) -> None
             Coverage.of(outcome_data, victims.OUTCOME_INPUTS),
             rolling_window("2023-12", 1),
             rolling_window("2024-01", 1),
+            lags=outcome_data.table("crime_outcome_lags"),
         )
     }
     assert rows["crimes_with_outcome_pct"].current_value == pytest.approx(80.0)

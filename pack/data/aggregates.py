@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from pack.data.context import PrepareContext
-from pack.data.policeuk_file import CODE_RANK_SHIFT, ORDER_RANK_SHIFT
+from pack.data.policeuk_file import CODE_RANK_SHIFT, ORDER_MONTH_SHIFT, ORDER_RANK_SHIFT
 from pack.data.report import Check
 
 log = logging.getLogger(__name__)
@@ -66,9 +66,51 @@ def write_aggregates(out: Path) -> None:
                           WHERE s.crime_key_hi IS NOT NULL GROUP BY ALL) LEFT JOIN {codes} c USING (outcome_code)
                     GROUP BY ALL ORDER BY ALL) TO '{out / "crime_outcomes.parquet"}' (FORMAT parquet)"""
             )
+            if outcomes:
+                write_outcome_lags(con, street, outcomes, codes, out / "crime_outcome_lags.parquet")
     finally:
         con.close()
         shutil.rmtree(out / ".duckdb-spill", ignore_errors=True)
+
+
+def write_outcome_lags(con: duckdb.DuckDBPyConnection, street: str, outcomes: str, codes: str, target: Path) -> None:
+    """Write how the latest outcome of the crimes changed with time since the crime month.
+
+    ``month, crime_type, district, outcome_type, lag, n``: at ``lag`` months after its crime month
+    (the month of the outcome record; 0 for the crime month itself, and for a record dated earlier)
+    ``n`` crimes took ``outcome_type`` as their latest outcome (negative: left it for a later one).
+    Summing ``n`` over ``lag <= N`` gives the crimes of each month by their latest outcome as it stood
+    at the end of the N-th month after the crime month (a crime with no record by then is in no
+    row): the follow-up that outcome shares are compared at (:mod:`pack.victims`). Within an outcome
+    month the latest record (by file and row) stands, as for the crime's latest outcome overall.
+    """
+    month_index = "(CAST(substr(s.month, 1, 4) AS BIGINT) * 12 + CAST(substr(s.month, 6, 2) AS BIGINT) - 1)"
+    con.execute(
+        f"""COPY (
+            WITH monthly AS (
+                SELECT crime_key_hi, crime_key_lo, outcome_order >> {ORDER_MONTH_SHIFT} AS outcome_month,
+                       arg_max((rank << {CODE_RANK_SHIFT}) | outcome_code,
+                               (rank << {ORDER_RANK_SHIFT}) | outcome_order) AS outcome_code
+                FROM (SELECT crime_key_hi, crime_key_lo, outcome_code, outcome_order, {_PART_RANK} AS rank
+                      FROM read_parquet('{outcomes}', filename = true)) GROUP BY ALL),
+            typed AS (
+                SELECT m.*, c.outcome_type,
+                       lag(c.outcome_type) OVER (PARTITION BY crime_key_hi, crime_key_lo ORDER BY outcome_month)
+                           AS previous, row_number() OVER (PARTITION BY crime_key_hi, crime_key_lo
+                                                           ORDER BY outcome_month) AS k
+                FROM monthly m LEFT JOIN {codes} c USING (outcome_code)),
+            changes AS (
+                SELECT s.month, s.crime_type, s.district, t.outcome_type, t.previous, t.k,
+                       greatest(0, t.outcome_month - {month_index}) AS lag
+                FROM read_parquet('{street}') s JOIN typed t USING (crime_key_hi, crime_key_lo)
+                WHERE s.crime_key_hi IS NOT NULL AND (t.k = 1 OR t.previous IS DISTINCT FROM t.outcome_type))
+            SELECT month, crime_type, district, outcome_type, lag, sum(n)::BIGINT AS n FROM (
+                SELECT month, crime_type, district, outcome_type, lag, 1 AS n FROM changes
+                UNION ALL
+                SELECT month, crime_type, district, previous, lag, -1 FROM changes WHERE k > 1)
+            GROUP BY ALL HAVING sum(n) <> 0 ORDER BY ALL
+        ) TO '{target}' (FORMAT parquet)"""
+    )
 
 
 # --------------------------------------------------------------------------------------------

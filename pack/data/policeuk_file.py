@@ -80,8 +80,8 @@ class _HashingPass:
 
 # An outcome row's place in time, for "the latest outcome of a crime": its month, then its file's
 # rank among the outcomes files (by path), then its row within the file, packed in one integer.
-_ORDER_MONTH_SHIFT, ORDER_RANK_SHIFT = 46, 30
-MAX_OUTCOME_FILES = 1 << (_ORDER_MONTH_SHIFT - ORDER_RANK_SHIFT)
+ORDER_MONTH_SHIFT, ORDER_RANK_SHIFT = 46, 30
+MAX_OUTCOME_FILES = 1 << (ORDER_MONTH_SHIFT - ORDER_RANK_SHIFT)
 MAX_ROWS_PER_FILE = 1 << ORDER_RANK_SHIFT
 CODE_RANK_SHIFT = 16  # an outcome type's code: its file's rank, then its number within the file
 MAX_OUTCOME_TYPES_PER_FILE = 1 << CODE_RANK_SHIFT
@@ -108,7 +108,7 @@ def _with_join_keys(
     if name != "outcomes":
         return table
     rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
-    order = (_month_index(table.column("month")) << _ORDER_MONTH_SHIFT) | rows
+    order = (_month_index(table.column("month")) << ORDER_MONTH_SHIFT) | rows
     types = table.column("outcome_type")
     for value in pc.unique(types).to_pylist():
         outcome_codes.setdefault(value, len(outcome_codes))
