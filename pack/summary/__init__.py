@@ -2,9 +2,9 @@
 
 This package's namespace is notebook 00's API:
 
-- :mod:`pack.summary.overview`: the six indicator tables read together, what is out of date for the
-  period, the National Crime and Policing Measures (:func:`read_indicator_tables`, :func:`out_of_date`,
-  :func:`out_of_date_sentence`, :func:`national_measures`, re-exported here);
+- :mod:`pack.summary.overview`: the six indicator tables read together and what is out of date for
+  the period (:func:`read_indicator_tables`, :func:`out_of_date`, :func:`out_of_date_sentence`,
+  re-exported here); the statutory statement is :mod:`pack.paper.statutory`'s;
 - :mod:`pack.summary.headlines`: the monthly series behind each headline tile's sparkline;
 - :mod:`pack.summary.scorecard`: the tiles and the scorecard's rows, as records;
 - :mod:`pack.summary.tiles`: those records as HTML and SVG;
@@ -15,11 +15,10 @@ write it: moving it here would make this package and :mod:`pack.indicators` impo
 """
 
 from pack.summary import headlines, scorecard, scrutiny, tiles
-from pack.summary.overview import national_measures, out_of_date, out_of_date_sentence, read_indicator_tables
+from pack.summary.overview import out_of_date, out_of_date_sentence, read_indicator_tables
 
 __all__ = [
     "headlines",
-    "national_measures",
     "out_of_date",
     "out_of_date_sentence",
     "read_indicator_tables",
