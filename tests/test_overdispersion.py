@@ -11,7 +11,7 @@ import pytest
 
 from pack.crime import CRIME_GROUPS, monthly_series
 from pack.data import prepare
-from pack.measures import compare_counts, poisson_change_p_value, verdict
+from pack.measures import compare_counts, poisson_change_p_value, significance_status
 from pack.periods import Month, Window, comparison_windows, rolling_window
 
 MEAN = 700.0  # about Derbyshire's monthly serious acquisitive crime
@@ -89,7 +89,7 @@ def test_real_serious_acquisitive_crime_rise_is_not_significant(serious_acquisit
     assert result.tested and not result.significant and result.p_value > 0.2
     assert result.dispersion > 4  # month-to-month spread well above Poisson (about 2.7x, phi about 7)
     assert result.lower < 1 < result.upper
-    assert verdict(result, "lower") == "no significant change"
+    assert significance_status(result, "lower") == "no significant change"
 
 
 def simulate_levels(
