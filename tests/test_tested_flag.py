@@ -90,7 +90,7 @@ def test_every_row_has_the_flag_and_a_known_reason_and_a_tested_word_needs_a_tes
         )
     ]
     table = indicator_table(rows)
-    assert COLUMNS[-2:] == ["tested", "test_reason"]
+    assert {"tested", "test_reason"} <= set(COLUMNS)
     assert table["tested"].tolist() == [False] and set(table["test_reason"]) <= set(REASONS)
     with pytest.raises(ValueError, match="tested verdict"):
         indicator_row(

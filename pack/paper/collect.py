@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pack.catalogue import MI_CATALOGUE
+from pack.compare import NationalComparison
 from pack.config import PRIORITIES, SUMMARY_STEM
 from pack.data import Dataset, resolve_data_dir
 from pack.hotspots import HotspotComparison
@@ -30,6 +31,7 @@ PAPER_TABLES = (
     "priority-lines",
     "questions",
     "comparators",
+    "comparators-about",
     "statutory-7a",
     "peel-7b",
     "complaints-7c",
@@ -263,3 +265,13 @@ def save(frame: pd.DataFrame, output_dir: Path | str, name: str) -> pd.DataFrame
         raise ValueError(f"{name!r} is not one of the paper's tables: {', '.join(PAPER_TABLES)}")
     write_csv(frame, Path(output_dir) / "tables" / f"{SUMMARY_STEM}-{name}.csv")
     return frame
+
+
+def comparators_about(national: NationalComparison) -> pd.DataFrame:
+    """What the comparators are, for the paper beside their table: the national pool named for what it
+    holds ("37 forces in the data, 67% of residents of England and Wales; missing: ...") and the most
+    similar group with its list's status ("UNVERIFIED list ...")."""
+    pool = national.pool.label if national.pool is not None else "the forces in the data folder"
+    return pd.DataFrame(
+        {"comparator": ["National pool", "Most similar group"], "what it is": [pool, national.peers.label]}
+    )

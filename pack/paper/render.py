@@ -175,6 +175,7 @@ def render_paper_html(folder: Path, context: PaperContext) -> str:
         questions=_cells(paper_questions),
         more_questions=len(questions) - len(paper_questions),
         comparators=_cells(_table(folder, "comparators").apply(lambda c: one_format(list(c)))),
+        comparators_about=_cells(_table(folder, "comparators-about")),
         statement=_cells(_table(folder, "statutory-7a")),
         peel=_cells(peel),
         peel_date=date_in_words(peel["published"].iloc[0]) if len(peel) else "",
