@@ -7,6 +7,8 @@ neighbouring districts are one row, ``Outside the force area``, and records with
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from pack.figures import Breakdown, Coverage, covered_windows, window_table
@@ -33,6 +35,12 @@ CRIME_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "possession_of_weapons": ("Possession of weapons offences", ("Possession of weapons",)),
     "drugs": ("Drug offences", ("Drugs",)),
 }
+# Groups recorded mostly when the police find them (a search, a proactive operation): more of them
+# usually means more police activity, not more harm, so neither direction is better (INDICATORS.md).
+ACTIVITY_DRIVEN = {
+    "possession_of_weapons": "recorded mostly when searches find weapons: a rise is police activity as much as harm",
+    "drugs": "recorded mostly when the police find drugs, possession and supply together: activity as much as harm",
+}
 STREET_SOURCE = "data.police.uk street-level crime and ASB"
 STREET = ("street",)
 FORCE_DISTRICT_SHARE = 0.01  # a district is in the force area when it holds >= 1% of records
@@ -58,15 +66,19 @@ def group_indicator(
     indicator_id: str, street_monthly: pd.DataFrame | None, coverage: Coverage, baseline: Window, current: Window
 ) -> IndicatorRow:
     """Indicator row for a crime group: counts in two equal windows, quasi-Poisson test
-    (:func:`pack.indicators.count_indicator`)."""
+    (:func:`pack.indicators.count_indicator`). Crime is better lower, except the groups the police
+    mostly find themselves (:data:`ACTIVITY_DRIVEN`), which have no better direction: the direction,
+    with the test in the note, never ``worse``."""
     name, types = CRIME_GROUPS[indicator_id]
     unit = "incidents" if indicator_id == "asb_incidents" else "crimes"
+    better = "n/a" if indicator_id in ACTIVITY_DRIVEN else "lower"
     if street_monthly is None:
-        return not_supplied(indicator_id, name, "data.police.uk street files", "lower", unit)
+        return not_supplied(indicator_id, name, "data.police.uk street files", better, unit)
     series = monthly_series(street_monthly, types, coverage.covered(STREET))
-    return count_indicator(
-        indicator_id, name, series, coverage, STREET, baseline, current, "lower", STREET_SOURCE, unit
-    )
+    row = count_indicator(indicator_id, name, series, coverage, STREET, baseline, current, better, STREET_SOURCE, unit)
+    if indicator_id in ACTIVITY_DRIVEN:
+        row = replace(row, note="; ".join(p for p in (ACTIVITY_DRIVEN[indicator_id], row.note) if p))
+    return row
 
 
 def force_districts(street_monthly: pd.DataFrame) -> list[str]:
