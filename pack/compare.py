@@ -208,6 +208,7 @@ class Residents:
     area: str | None  # the lookup's name for the force area
     population: float | None
     source: str
+    unmatched: pd.DataFrame | None = None  # districts in no force's population (AreaPopulations.unmatched)
 
 
 def area_populations_of(data: Dataset) -> AreaPopulations | None:
@@ -226,7 +227,7 @@ def force_residents(data: Dataset, force: str) -> Residents:
         return Residents(None, None, f"no population: needs {POPULATION_INPUTS}")
     names = [p for p in areas.forces["pfa_name"] if force_key(p) == force_key(force)]
     population = areas.force_population(names[0]) if names else None
-    return Residents(names[0] if names else None, population, areas.source)
+    return Residents(names[0] if names else None, population, areas.source, areas.unmatched)
 
 
 def national_comparison(data: Dataset, force: str, window: Window) -> NationalComparison:
