@@ -69,6 +69,9 @@ def _placed(indicators: pd.DataFrame, street: pd.DataFrame, windows: dict[str, W
         left = []
         for i, row in table.iterrows():
             out = None
+            if pd.isna(row[f"{side}_value"]):  # no count in this window: no rate, nothing to take out
+                left.append(None)
+                continue
             if row["indicator_id"] in CRIME_GROUPS:
                 out = _left_out_records(street, row["indicator_id"], row[f"{side}_label"], windows)
             if out is None:

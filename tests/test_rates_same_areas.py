@@ -87,6 +87,14 @@ def test_nothing_changes_when_every_district_is_placed() -> None:
     assert result.notes == ()
 
 
+def test_a_window_with_no_count_has_nothing_left_out() -> None:
+    table = indicators().assign(baseline_value=float("nan"))  # the baseline not covered by the files
+    result = rate_areas.same_area_rates(table, 5_000.0, street_monthly(), UNMATCHED, (BASELINE, CURRENT))
+    burglary = result.table.set_index("indicator_id").loc["burglary"]
+    assert pd.isna(burglary["baseline_left_out"]) and burglary["current_left_out"] == 5
+    assert BASELINE.label not in " ".join(result.notes)
+
+
 def test_a_window_the_function_was_not_given_gets_no_rate() -> None:
     result = rate_areas.same_area_rates(indicators(), 5_000.0, street_monthly(), UNMATCHED, (CURRENT,))
     burglary = result.table.set_index("indicator_id").loc["burglary"]
