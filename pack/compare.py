@@ -37,6 +37,7 @@ from pack.forces import (
 from pack.funnel import position_phrase
 from pack.periods import Window
 from pack.populations import POPULATION_INPUTS, AreaPopulations, area_populations
+from pack.rate_areas import placed_force_monthly
 from pack.safe_csv import write_csv
 
 if TYPE_CHECKING:
@@ -251,6 +252,8 @@ def national_comparison(data: Dataset, force: str, window: Window) -> NationalCo
     if force_monthly is None:
         empty = pd.DataFrame(columns=["force", "pfa_name", "population", "status", "reason"])
         return NationalComparison(force, window, previous, empty, {}, peers, areas, tuple(missing))
+    unmatched = None if areas is None else areas.unmatched
+    force_monthly = placed_force_monthly(force_monthly, data.table("street_monthly"), unmatched, force)
     forces = force_table(force_monthly, areas, window, previous)
     groups = {g: compare_group(g, force_monthly, forces, force, window, peers) for g in HEADLINE_GROUPS}
     return NationalComparison(force, window, previous, forces, groups, peers, areas, tuple(missing))

@@ -23,6 +23,7 @@ import pandas as pd
 from pack.crime import CRIME_GROUPS, force_districts
 from pack.periods import Window
 from pack.populations import indicator_rates
+from pack.reference import force_key
 
 RATES = ("baseline_rate_per_1000", "current_rate_per_1000")
 
@@ -130,3 +131,32 @@ def _notes(left_out: pd.DataFrame, rates: pd.DataFrame) -> list[str]:
             parts.append(f"{int(r.baseline_left_out):,} in the {r.baseline_label}")
         notes.append(f"{r.indicator}: " + " and ".join(parts) + " left out of the rate.")
     return notes
+
+
+def placed_force_monthly(
+    force_monthly: pd.DataFrame, street_monthly: pd.DataFrame | None, unmatched: pd.DataFrame | None, force: str
+) -> pd.DataFrame:
+    """Every force's counts by month and crime type (``force_monthly``) with ``force``'s records in its
+    districts that are in no population (:func:`left_out_districts`) taken out, so that its rate in
+    the national comparison covers the same districts as its residents. Other forces' counts carry no
+    district and are kept as they are.
+
+    >>> fm = pd.DataFrame({"falls_within": ["Derbyshire Constabulary", "Kent Police"], "month": ["2024-01"] * 2,
+    ...                    "crime_type": ["Burglary"] * 2, "n": [100, 80], "source_file": ["a", "b"]})
+    >>> street = pd.DataFrame({"month": ["2024-01"] * 2, "district": ["Derby", "Erewash"],
+    ...                        "crime_type": ["Burglary"] * 2, "n": [70, 30]})
+    >>> unmatched = pd.DataFrame({"district": ["Erewash"], "lsoas": [70], "population": [1e5]})
+    >>> placed_force_monthly(fm, street, unmatched, "Derbyshire Constabulary")["n"].tolist()
+    [70, 80]
+    """
+    left_out = left_out_districts(street_monthly, unmatched)
+    if left_out.empty or street_monthly is None:
+        return force_monthly
+    rows = street_monthly[street_monthly["district"].isin(set(left_out["district"]))]
+    out_by = rows.groupby(["month", "crime_type"])["n"].sum()
+    table = force_monthly.copy()
+    mine = table["falls_within"].map(force_key) == force_key(force)
+    keys = pd.MultiIndex.from_frame(table.loc[mine, ["month", "crime_type"]])
+    taken = out_by.reindex(keys, fill_value=0).to_numpy()
+    table.loc[mine, "n"] = (table.loc[mine, "n"].to_numpy() - taken).clip(min=0)
+    return table

@@ -165,3 +165,35 @@ def test_real_data_with_a_district_missing_from_the_lookup(real_data: Path, tmp_
     rate = result.table.loc[0, "current_rate_per_1000"]
     assert rate == round((total - dales) / residents.population * 1_000, 4)
     assert "Derbyshire Dales" in " ".join(result.notes)
+
+
+def test_the_national_comparison_rate_covers_the_same_districts(tmp_path: Path) -> None:
+    """Northshire (Gamma not in the lookup) against two forces whose areas are whole."""
+    folder = tmp_path / "data"
+    codes = {d: f"E0100000{i}" for i, d in enumerate([*RESIDENTS, "Delta", "Eps"])}
+    others = {"Delta": ("Southshire Police", 4), "Eps": ("Westshire Police", 3)}  # burglaries a month
+    for month in sorted({m for _, m in BURGLARIES}):
+        rows = "".join(
+            street_row(f"c{d}{m}{i}", m, codes[d], f"{d} 001A", "Burglary", PLAN)
+            for (d, m), n in BURGLARIES.items()
+            if m == month
+            for i in range(n)
+        )
+        rows += "".join(
+            street_row(f"o{d}{month}{i}", month, codes[d], f"{d} 001A", "Burglary", force)
+            for d, (force, n) in others.items()
+            for i in range(n)
+        )
+        write(folder, f"police-uk/{month}/{month}-all-street.csv", STREET_HEADER + rows)
+    names = "".join(f"{c},{d} 001A,C1,Urban city and town\n" for d, c in codes.items())
+    write(folder, "ons/ruc.csv", "lsoa,LSOA11NM,RUC11CD,RUC11\n" + names)
+    people = {**RESIDENTS, "Delta": 4_000, "Eps": 1_000}
+    write(folder, "ons/pop_mid2020.csv", "lsoa,pop\n" + "".join(f'{codes[d]},"{p:,}"\n' for d, p in people.items()))
+    lookup = "Alpha,C1,Northshire\nBeta,C2,Northshire\nDelta,C3,Southshire\nEps,C4,Westshire\n"
+    write(folder, "ons/lad_pfa.csv", "LAD16NM,CSP16CD,PFA16NM\n" + lookup)
+    national = compare.national_comparison(Dataset(prepare(folder, PLAN)), PLAN, CURRENT)
+    burglary = national.groups["burglary"].table.set_index("force")
+    # Northshire: 6 + 4 burglaries in Alpha and Beta (5 in Gamma left out) over 5,000 residents = 2.0
+    assert burglary.loc[PLAN, "count"] == 10 and burglary.loc[PLAN, "rate_per_1000"] == 2.0
+    # Southshire unchanged: 8 over 4,000 = 2.0
+    assert burglary.loc["Southshire Police", "count"] == 8
