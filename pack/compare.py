@@ -30,6 +30,7 @@ from pack.comparison_words import (
     funnel_title,
     funnel_what,
     group_sentence,
+    pool_sentence,
     reader_table,
     table_caption,
     unit,
@@ -49,6 +50,7 @@ from pack.forces import (
 )
 from pack.periods import Window
 from pack.populations import POPULATION_INPUTS, AreaPopulations, area_populations
+from pack.rate_areas import placed_force_monthly
 from pack.safe_csv import write_csv
 
 if TYPE_CHECKING:
@@ -273,6 +275,7 @@ class Residents:
     area: str | None  # the lookup's name for the force area
     population: float | None
     source: str
+    unmatched: pd.DataFrame | None = None  # districts in no force's population (AreaPopulations.unmatched)
 
 
 def area_populations_of(data: Dataset) -> AreaPopulations | None:
@@ -291,7 +294,7 @@ def force_residents(data: Dataset, force: str) -> Residents:
         return Residents(None, None, f"no population: needs {POPULATION_INPUTS}")
     names = [p for p in areas.forces["pfa_name"] if force_key(p) == force_key(force)]
     population = areas.force_population(names[0]) if names else None
-    return Residents(names[0] if names else None, population, areas.source)
+    return Residents(names[0] if names else None, population, areas.source, areas.unmatched)
 
 
 def national_comparison(data: Dataset, force: str, window: Window) -> NationalComparison:
@@ -315,6 +318,8 @@ def national_comparison(data: Dataset, force: str, window: Window) -> NationalCo
     if force_monthly is None:
         empty = pd.DataFrame(columns=["force", "pfa_name", "population", "status", "reason"])
         return NationalComparison(force, window, previous, empty, {}, peers, areas, tuple(missing))
+    unmatched = None if areas is None else areas.unmatched
+    force_monthly = placed_force_monthly(force_monthly, data.table("street_monthly"), unmatched, force)
     forces = force_table(force_monthly, areas, window, previous)
     pool = pool_of(forces, areas)
     groups = {g: compare_group(g, force_monthly, forces, force, window, peers, pool) for g in HEADLINE_GROUPS}
@@ -339,16 +344,6 @@ def missing_large_forces(data: Dataset, window: Window) -> tuple[Missing, ...]:
     if int((forces["status"] == "compared").sum()) < MIN_FORCES:
         return ()
     return pool_of(forces, areas).large_missing()
-
-
-def pool_sentence(pool: Pool) -> str:
-    """What the national comparator holds, in one sentence."""
-    if pool.complete:
-        return f"The national comparator is {pool.label}."
-    return (
-        f"The national comparator is the national pool: {pool.label}. Its rate is the pooled rate of these "
-        "forces only, and positions are among them."
-    )
 
 
 def _int(row: pd.Series | None, column: str) -> int | None:

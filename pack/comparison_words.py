@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pack.comparators import difference_words, percent_difference, position_words
+from pack.comparators import Pool, difference_words, percent_difference, position_words
 from pack.forces import GroupComparison, PeerGroup
 from pack.funnel import position_phrase
 
@@ -120,4 +120,14 @@ def reader_table(group: GroupComparison) -> pd.DataFrame:
             "change_pct": t["change_pct"].astype("float64").round(1),
             "funnel_position": t["funnel_position"],
         }
+    )
+
+
+def pool_sentence(pool: Pool) -> str:
+    """What the national comparator holds, in one sentence."""
+    if pool.complete:
+        return f"The national comparator is {pool.label}."
+    return (
+        f"The national comparator is the national pool: {pool.label}. Its rate is the pooled rate of these "
+        "forces only, and positions are among them."
     )
