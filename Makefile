@@ -55,7 +55,7 @@ validate: setup ## Check the data folder against the data contract (ARGS="--data
 test: setup pdf-libs browser axe ## Run the whole test suite (unit, notebooks, real data, browser, accessibility)
 	$(PY) -m pytest $(ARGS)
 
-test-fast: setup pdf-libs ## Run the fast tests only (no whole-pack builds, no browser): a minute or two
+test-fast: setup pdf-libs ## Run the fast tests only (no whole-pack builds, no whole demo data set, no browser)
 	$(PY) -m pytest -m "not slow and not browser" $(ARGS)
 
 lab: setup ## JupyterLab on notebooks/ and read-only copies of the latest pack's executed notebooks (ARGS=PACK)

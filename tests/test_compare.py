@@ -428,6 +428,7 @@ def test_no_comparison_without_other_forces_or_a_lookup(tmp_path: Path) -> None:
 # The demonstration data
 
 
+@pytest.mark.slow  # writes or prepares the whole demonstration data set
 def test_the_demo_data_show_the_comparison() -> None:
     from pack.config import DEMO_DATA_DIR, PLAN_FORCE
     from pack.data.demo import ensure_demo_data
@@ -456,6 +457,7 @@ def test_the_demo_data_show_the_comparison() -> None:
     assert street.rows_other_forces > 0 and int(data.table("street_monthly")["n"].sum()) == street.rows_kept
 
 
+@pytest.mark.slow  # writes or prepares the whole demonstration data set
 def test_demo_peers_have_their_own_random_stream_and_files(tmp_path: Path) -> None:
     from pack.data.demo.peers import write_peers
 

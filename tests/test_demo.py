@@ -76,6 +76,7 @@ def test_levels_get_a_value_at_each_plan_year_end_between_published_figures():
     assert (rows["indicator_id"] == "hotspot_arrests").sum() == 1
 
 
+@pytest.mark.slow  # writes (once per machine) and prepares the whole demonstration data set
 def test_every_demo_input_covers_the_default_period():
     import pandas as pd
 
