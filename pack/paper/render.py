@@ -22,21 +22,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from pack.config import CONTACT, DEMO_DATA_NOTICE, PLAN_NAME, PRIORITIES, PUBLISHER, SUMMARY_STEM
+from pack.verdicts import MARKERS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAPER_HTML = "panel-paper.html"
 PAPER_PDF = "panel-paper.pdf"
-MARKERS = {
-    "improved": "✔",
-    "worse": "✖",
-    "no significant change": "●",
-    "up": "↑",
-    "down": "↓",
-    "unchanged": "→",
-    "no comparison": "○",
-    "not supplied": "–",
-    "out of date": "◷",
-}
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
