@@ -210,7 +210,10 @@ def outturn_row(finance: pd.DataFrame, source: str, current: Window) -> Indicato
     baseline = figure(prev, year_window(prev)) if prev else Figure(None, pct)
     notes = [variance_sentence(finance, y) for y in (year, prev) if y]
     note = "; ".join(notes) + "; variance of either sign as % of budget; direction only"
-    return indicator_row(ind, name, baseline, figure(year, current), "lower", source, note=note)
+    _, budget, diff = outturn_variance(finance, year)
+    kind = "an overspend" if diff > 0 else "an underspend" if diff < 0 else "no variance"
+    benchmark = f"{year}: {kind}{f' of £{abs(diff):,.1f}m' if diff else ''} on a budget of £{budget:,.1f}m"
+    return indicator_row(ind, name, baseline, figure(year, current), "lower", source, note=note, benchmark=benchmark)
 
 
 def reserves_row(finance: pd.DataFrame, source: str, current: Window) -> IndicatorRow:
