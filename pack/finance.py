@@ -212,7 +212,7 @@ def outturn_row(finance: pd.DataFrame, source: str, current: Window) -> Indicato
     note = "; ".join(notes) + "; variance of either sign as % of budget; direction only"
     _, budget, diff = outturn_variance(finance, year)
     kind = "an overspend" if diff > 0 else "an underspend" if diff < 0 else "no variance"
-    benchmark = f"{year}: {kind}{f' of £{abs(diff):,.1f}m' if diff else ''} on a budget of £{budget:,.1f}m"
+    benchmark = f"{kind}{f' of £{abs(diff):,.1f}m' if diff else ''} on a budget of £{budget:,.1f}m"
     return indicator_row(ind, name, baseline, figure(year, current), "lower", source, note=note, benchmark=benchmark)
 
 
