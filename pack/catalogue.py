@@ -80,7 +80,8 @@ _ROWS = [
     ("cps_file_quality_pct", 5, "File quality submissions to CPS meeting standard", "%", "level", "higher"),
     ("repeat_missing_children", 5, "Repeat missing children", "children", "count", "lower"),
     ("victim_satisfaction_pct", 5, "Victim satisfaction", "%", "level", "higher"),
-    ("savings_and_underspends_gbp_m", 6, "In-year savings and underspends", "£m", "count", "higher"),
+    # savings are welcome but an underspend is money not spent on the plan: no better direction for the sum
+    ("savings_and_underspends_gbp_m", 6, "In-year savings and underspends", "£m", "count", "n/a"),
     ("street_triage_hours_saved", 6, "Officer hours saved by mental-health street triage", "hours", "count", "higher"),
     ("drone_savings_gbp_m", 6, "Drone savings against National Police Air Service", "£m", "count", "higher"),
     ("drone_pilots", 6, "Trained drone pilots", "pilots", "level", "higher"),

@@ -54,7 +54,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Strong Local Policing",
         "More police on our streets and a focus on neighbourhood policing.",
         "Strong Local Policing",
-        headlines=("answer_999_seconds", "wait_101_minutes", "officer_headcount"),
+        headlines=("answer_999_within_10s_pct", "wait_101_minutes", "officer_headcount"),
     ),
     Priority(
         2,
@@ -96,7 +96,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Driving Efficiencies",
         "Ensuring tax payers' money is being spent wisely and resources are being managed effectively.",
         "Driving Efficiencies",
-        headlines=("savings_and_underspends_gbp_m", "street_triage_hours_saved", "drone_savings_gbp_m"),
+        headlines=("revenue_outturn_variance_pct",),
     ),
 )
 

@@ -1,4 +1,5 @@
-"""Driving Efficiencies: revenue budget, capital programme and funding by line and year.
+"""Driving Efficiencies: revenue budget, capital programme and funding by line and year; revenue
+outturn against budget and usable reserves where supplied.
 
 Budgets are by financial year ("2021/22": April 2021 to March 2022). The year shown for a reporting
 period is the latest supplied that has started by the period's last month (:func:`current_year`); a
@@ -157,4 +158,79 @@ def finance_rows(finance: pd.DataFrame, source: str, current: Window) -> list[In
                 note="budget as set for the year; direction only" + ("" if prev else "; only one year supplied"),
             )
         )
-    return rows
+    return [*rows, outturn_row(finance, source, current), reserves_row(finance, source, current)]
+
+
+def _ended_years(finance: pd.DataFrame, table: str, window: Window) -> list[str]:
+    """Years supplied for ``table`` that ended by ``window``'s last month (an outturn or a year-end
+    balance is known only once its year is over), oldest first."""
+    return [y for y in years(finance, table) if year_window(y).end <= window.end]
+
+
+def outturn_variance(finance: pd.DataFrame, year: str) -> tuple[float, float, float]:
+    """``(outturn, budget, outturn - budget)`` of the revenue account for ``year`` in £m, from the
+    ``outturn`` and ``revenue`` tables; raises :class:`DataError` when the year has no budget."""
+    if year not in years(finance, "revenue"):
+        raise DataError(
+            f"the finance input gives an outturn for {year} but no revenue budget for {year}: "
+            "outturn is compared with the year's budget (table 'revenue')",
+            column="table",
+        )
+    outturn, budget = table_total(finance, "outturn", year), table_total(finance, "revenue", year)
+    return outturn, budget, round(outturn - budget, 3)
+
+
+def variance_sentence(finance: pd.DataFrame, year: str) -> str:
+    """``2022/23: outturn £111.1m against a budget of £110.0m, an overspend of £1.1m (1.0% of budget)``."""
+    outturn, budget, diff = outturn_variance(finance, year)
+    kind = "an overspend" if diff > 0 else "an underspend" if diff < 0 else "no variance"
+    amount = f" of £{abs(diff):,.1f}m ({abs(diff) / budget * 100:.1f}% of budget)" if diff else ""
+    return f"{year}: outturn £{outturn:,.1f}m against a budget of £{budget:,.1f}m, {kind}{amount}"
+
+
+def outturn_row(finance: pd.DataFrame, source: str, current: Window) -> IndicatorRow:
+    """Revenue outturn's distance from the year's budget, over or under, as % of budget: lower is
+    better (an underspend is money not spent on the plan, not a gain; an overspend draws on reserves).
+    The latest year ended by the period's end against the year before; direction only (an outturn is
+    an account, not a sample). The note gives each year's outturn, budget and signed variance."""
+    ind, name = "revenue_outturn_variance_pct", "Revenue outturn against budget: variance, over or under"
+    ended = _ended_years(finance, "outturn", current)
+    if not ended:
+        return not_supplied(ind, name, "the outturn table in the finance input (years ended)", "lower", "%")
+    pct = unit("%")
+
+    def figure(year: str, window: Window) -> Figure:
+        _, budget, diff = outturn_variance(finance, year)
+        window_of = year_window(year)
+        return dated(
+            round(abs(diff) / budget * 100, 2), window_of.last_day, window, pct, year, window_of.first_day, year
+        )
+
+    year, prev = ended[-1], (ended[-2] if len(ended) > 1 else None)
+    baseline = figure(prev, year_window(prev)) if prev else Figure(None, pct)
+    notes = [variance_sentence(finance, y) for y in (year, prev) if y]
+    note = "; ".join(notes) + "; variance of either sign as % of budget; direction only"
+    _, budget, diff = outturn_variance(finance, year)
+    kind = "an overspend" if diff > 0 else "an underspend" if diff < 0 else "no variance"
+    benchmark = f"{kind}{f' of £{abs(diff):,.1f}m' if diff else ''} on a budget of £{budget:,.1f}m"
+    return indicator_row(ind, name, baseline, figure(year, current), "lower", source, note=note, benchmark=benchmark)
+
+
+def reserves_row(finance: pd.DataFrame, source: str, current: Window) -> IndicatorRow:
+    """Usable reserves at the end of the latest year ended by the period's end, against the year
+    before: no better direction (reserves are held against risk; both too little and too much are
+    questions). The note gives them as a share of that year's revenue budget where it is supplied."""
+    ind, name = "usable_reserves_gbp_m", "Usable reserves at the year's end"
+    ended = _ended_years(finance, "reserves", current)
+    if not ended:
+        return not_supplied(ind, name, "the reserves table in the finance input (years ended)", "n/a", "£m")
+    year, prev = ended[-1], (ended[-2] if len(ended) > 1 else None)
+    baseline = (
+        year_figure(table_total(finance, "reserves", prev), prev, year_window(prev)) if prev else Figure(None, GBP_M)
+    )
+    total = table_total(finance, "reserves", year)
+    note = "balance at 31 March; direction only (neither direction is better)"
+    if year in years(finance, "revenue"):
+        share = total / table_total(finance, "revenue", year) * 100
+        note = f"{share:.1f}% of the {year} revenue budget; {note}"
+    return indicator_row(ind, name, baseline, year_figure(total, year, current), "n/a", source, note=note)

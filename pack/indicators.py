@@ -60,6 +60,7 @@ COLUMNS = [
     "test_reason",
     "follow_up_months",
     "comparison_basis",
+    "benchmark",
 ]
 STATUSES = STATUS_ORDER  # the nine words
 TESTED_WORDS = ("improved", "worse", "no significant change")
@@ -120,6 +121,7 @@ class IndicatorRow:
     test_reason: str = "not_supplied"  # a code of :data:`REASONS`
     follow_up_months: int | None = None  # outcome shares: months after the crime month both windows are counted to
     comparison_basis: str = ""  # what the two windows are compared as (same months, equal follow-up, ...)
+    benchmark: str = ""  # the current figure against a standard or its budget, in words (shown on a tile)
 
 
 def not_supplied(
@@ -168,11 +170,13 @@ def indicator_row(
     reason: str = "direction_only",
     follow_up_months: int | None = None,
     basis: str = "",
+    benchmark: str = "",
 ) -> IndicatorRow:
     """The row for ``baseline`` against ``current``: the one place that decides what it may say.
 
     ``basis`` says what the windows are compared as; by default the seasons of the two windows
-    (:func:`pack.periods.comparison_basis`). ``follow_up_months`` is for outcome shares.
+    (:func:`pack.periods.comparison_basis`). ``follow_up_months`` is for outcome shares. ``benchmark``
+    says the current figure against a standard or budget; kept only when the current figure is shown.
 
     - current not supplied: ``not supplied``; out of date: ``out of date`` (never compared);
       current or baseline not shown (window not covered, out of date, no figure): ``no comparison``,
@@ -244,6 +248,7 @@ def indicator_row(
         reason,
         follow_up_months,
         basis or _basis(baseline, current),
+        benchmark if cur_value is not None and current.state != "out of date" else "",
     )
 
 

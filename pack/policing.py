@@ -151,7 +151,52 @@ def call_rows(calls: pd.DataFrame | None, baseline: Window, current: Window) -> 
             else "mean weighted by calls answered; direction only (no test on means)"
         )
         rows.append(indicator_row(ind, name, *figures, better, "force call-handling figures", note=note))
+    rows.append(standard_999_row(calls, baseline, current))
     return rows
+
+
+STANDARD_999 = 90.0  # % of 999 calls to be answered within 10 seconds (the national standard)
+
+
+def within_10s(monthly: pd.DataFrame, window: Window) -> float | None:
+    """Share of the window's 999 calls answered within 10 seconds (%), weighted by calls answered;
+    ``None`` when a month of the window has no row or no answer-time bands."""
+    rows = monthly[monthly["month"].isin(window.month_strings())]
+    if missing_months(window, rows["month"]) or rows["answered_under_10s_pct"].isna().any():
+        return None
+    return float((rows["answered_under_10s_pct"] * rows["calls_answered"]).sum() / rows["calls_answered"].sum())
+
+
+def months_meeting_standard(monthly: pd.DataFrame, window: Window) -> tuple[int, int]:
+    """``(months at or above the 90% standard, months with bands)`` in ``window``."""
+    rows = monthly[monthly["month"].isin(window.month_strings())].dropna(subset=["answered_under_10s_pct"])
+    return int((rows["answered_under_10s_pct"] >= STANDARD_999).sum()), len(rows)
+
+
+def standard_999_row(calls: pd.DataFrame | None, baseline: Window, current: Window) -> IndicatorRow:
+    """999 calls answered within 10 seconds against the 90% national standard: the share over each
+    window (a performance measure, higher better; direction only, as the published bands are
+    percentages, not counts), the note saying whether the window's share met the standard and in how
+    many of its months. A window with a month lacking the bands (published from November 2021) has
+    no figure."""
+    ind, name = "answer_999_within_10s_pct", f"999 calls answered within 10 seconds (standard {STANDARD_999:.0f}%)"
+    if calls is None or calls.loc[calls["line"] == "999", "answered_under_10s_pct"].isna().all():
+        return not_supplied(ind, name, "monthly 999 answer-time bands", "higher", "%")
+    monthly = calls_monthly(calls, "999")
+    banded = Coverage({"calls": tuple(monthly.dropna(subset=["answered_under_10s_pct"])["month"])})
+    figures = [
+        covered_value(partial(within_10s, monthly, w), w, banded, ("calls",), unit("%")) for w in (baseline, current)
+    ]
+    met, months = months_meeting_standard(monthly, current)
+    note = "share weighted by calls answered; direction only (the bands are published as percentages)"
+    benchmark = ""
+    if figures[1].value is not None:
+        side = "meets" if figures[1].value >= STANDARD_999 else "below"
+        benchmark = (
+            f"{side} the {STANDARD_999:.0f}% standard; {met} of {months} month{'' if months == 1 else 's'} met it"
+        )
+        note = f"{benchmark}; {note}"
+    return indicator_row(ind, name, *figures, "higher", "force call-handling figures", note=note, benchmark=benchmark)
 
 
 def answer_bands(calls: pd.DataFrame, window: Window) -> Breakdown:

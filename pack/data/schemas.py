@@ -278,7 +278,12 @@ def finance_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "year": _col(pa.Check.str_matches(r"^\d{4}/\d{2}$", error="a financial year like 2021/22")),
-            "table": _col(pa.Check.isin(["revenue", "capital", "funding"], error="revenue, capital or funding")),
+            "table": _col(
+                pa.Check.isin(
+                    ["revenue", "capital", "funding", "outturn", "reserves"],
+                    error="revenue, capital, funding, outturn or reserves",
+                )
+            ),
             "line": _col(_non_empty("a budget line")),
             "value_gbp_m": _col(_number(-1e6, 1e6)),
         },

@@ -121,6 +121,7 @@ def tiles_table(tiles: list[Tile], uplift: dict | None = None) -> pd.DataFrame:
                     "better_when": m.better_when,
                     "position": m.position.text if m.position is not None else "",
                     "latest_month": latest_month(m.trend, m.unit),
+                    "benchmark": m.benchmark,
                 }
             )
     if uplift is not None:
@@ -140,6 +141,7 @@ def tiles_table(tiles: list[Tile], uplift: dict | None = None) -> pd.DataFrame:
                 "better_when": "higher",
                 "position": "",
                 "latest_month": "",
+                "benchmark": "",
             },
         )
     return pd.DataFrame(rows)

@@ -100,6 +100,9 @@ SERIES: dict[str, Callable[[Dataset], Trend | None]] = {
     "killed_casualties": _casualties((1,), "people killed per month"),
     "seriously_injured_casualties": _casualties((2,), "seriously injured casualties per month"),
     "answer_999_seconds": _calls("999", "mean_answer_seconds", "mean 999 answer time in seconds, per month"),
+    "answer_999_within_10s_pct": _calls(
+        "999", "answered_under_10s_pct", "% of 999 calls answered within 10 seconds, per month"
+    ),
     "wait_101_minutes": _calls("101", "mean_answer_minutes", "mean 101 wait in minutes, per month"),
     "officer_headcount": _workforce("officer", "headcount", "officers (headcount) at each date"),
     "officer_fte": _workforce("officer", "fte", "officers (FTE) at each date"),

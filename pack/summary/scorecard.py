@@ -92,6 +92,7 @@ class Measure:
     trend: Trend | None
     variation: Variation | None  # MDC variation of the latest month, when the series supports it
     position: Position | None
+    benchmark: str = ""  # the figure against a standard or budget, in words (the row's ``benchmark``)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def measure(
         trend=trend,
         variation=variation_of(trend, better),
         position=position,
+        benchmark="" if is_missing(row.get("benchmark")) else str(row["benchmark"]),
     )
 
 

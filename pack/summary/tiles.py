@@ -191,6 +191,8 @@ def measure_html(measure: Measure, common_period: str | None = None) -> str:
         f'<p class="measure-name">{_e(short_name(measure.name))}</p>'
         f'<p class="measure-value">{_e(measure.value)}{period}</p>'
     )
+    if measure.benchmark:
+        figure += f'<p class="measure-benchmark">{_e(measure.benchmark)}</p>'
     change = (
         ""
         if measure.verdict.status == "not supplied"

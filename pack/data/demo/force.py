@@ -101,7 +101,43 @@ def plan_year_finance(published: pd.DataFrame) -> pd.DataFrame:
         )
         years.append(grown)
         previous = grown
-    return pd.concat(years, ignore_index=True)
+    budgets = pd.concat(years, ignore_index=True)
+    return pd.concat([budgets, *year_end_accounts(budgets)], ignore_index=True)
+
+
+# Outturn against budget and usable reserves at 31 March assumed for the plan years that have ended
+# (the plan publishes budgets only): an underspend in one year and an overspend in the next, so the
+# demonstration pack shows a variance of either sign.
+OUTTURN_VARIANCE = {"2021/22": -0.012, "2022/23": 0.004}
+RESERVES = {
+    "2021/22": (("General reserve", 9.5), ("Earmarked reserves", 31.2)),
+    "2022/23": (("General reserve", 9.8), ("Earmarked reserves", 26.4)),
+}
+
+
+def year_end_accounts(budgets: pd.DataFrame) -> list[pd.DataFrame]:
+    """Revenue outturn by line (each year's budget lines moved by :data:`OUTTURN_VARIANCE`) and
+    usable reserves (:data:`RESERVES`), marked as demonstration assumptions."""
+    frames = []
+    for year, variance in OUTTURN_VARIANCE.items():
+        lines = budgets[(budgets["table"] == "revenue") & (budgets["year"] == year)]
+        frames.append(
+            lines.assign(
+                table="outturn",
+                value_gbp_m=(lines["value_gbp_m"] * (1 + variance)).round(3),
+                source=f"{ASSUMED}: {year} outturn, budget lines moved by {variance:+.1%}",
+            )
+        )
+    for year, lines in RESERVES.items():
+        frames.append(
+            pd.DataFrame(
+                [
+                    {"year": year, "table": "reserves", "line": line, "value_gbp_m": value, "source": ASSUMED}
+                    for line, value in lines
+                ]
+            )
+        )
+    return frames
 
 
 def _interpolated(first: pd.Series, last: pd.Series, at: pd.Timestamp, decimals: int) -> float:
