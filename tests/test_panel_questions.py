@@ -35,7 +35,7 @@ def test_a_figure_beyond_rounding_and_truncation_is_asked():
     # 1,370 -> 1,753 submissions is +27.96%: stated 27.6, beyond both (27.55 to 27.7)
     asked = q.claim(claim_row(27.6, "27.6", 27.956, "1 January 2022 to 31 December 2022 → 2023"))
     assert asked is not None and "the Commissioner" in asked.question
-    assert "28.0" in asked.question and asked.comparator == "27.6 stated"
+    assert "28.0%" in asked.question and "27.6% stated" in asked.question and asked.comparator == "27.6% stated"
     # -7.1 stated, -4.75 computed: beyond
     assert q.claim(claim_row(-7.1, "7.1", -4.752)) is not None
     # the opposite sign is a contradiction whatever the size
@@ -109,3 +109,11 @@ def test_every_deterioration_question_asks_the_commissioner_with_its_figure(row)
     asked = q.deterioration(row, "P")
     assert "the Commissioner" in asked.question and asked.figure == "x"
     assert asked.period == CURRENT and asked.comparator == "y, 12 months ending May 2021"
+
+
+def test_a_claim_without_per_cent_is_asked_without_a_unit_and_one_missing_measure_is_singular():
+    row = claim_row(120.0, "120", 150.0) | {"quote": "Officers made 120 visits."}
+    asked = q.claim(row)
+    assert "give 150.0 (" in asked.question and "against 120 stated" in asked.question
+    statement = pd.DataFrame({"measure": ["Tackle cyber crime", "Reduce murder"], "verdict": ["not supplied", "down"]})
+    assert q.statutory_missing(statement).figure == "1 measure not supplied"

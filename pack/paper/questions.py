@@ -278,9 +278,10 @@ def claim(row: Mapping) -> Question | None:
     if computed is not None and stated is not None and rounding_alone(stated, row.get("published_as"), computed):
         return None
     quote = str(row["quote"]).lstrip("'")
-    figure = f"{computed:.1f}" if computed is not None else "a different figure"
+    unit = "%" if "%" in quote else ""  # the claims file has no unit: a claim written in per cent is read so
+    figure = f"{computed:.1f}{unit}" if computed is not None else "a different figure"
     period = dates_in_words(str(row["compared"]))
-    stated_text = number(stated) if stated is not None else "the figure"
+    stated_text = f"{number(stated)}{unit}" if stated is not None else "the figure"
     text = (
         f'The {row["source"]} says: "{quote}" The data supplied give {figure} ({period}) against {stated_text} '
         "stated, beyond rounding. Will the Commissioner correct the statement or publish the figures behind it?"
@@ -300,7 +301,13 @@ def statutory_missing(statement: pd.DataFrame) -> Question | None:
         f"{'it' if len(missing) == 1 else 'them'}, as the Specified Information Order requires?"
     )
     return Question(
-        KINDS[7], "Statutory statement", text, f"{len(missing)} measures not supplied", "", "", len(missing)
+        KINDS[7],
+        "Statutory statement",
+        text,
+        f"{len(missing)} measure{'' if len(missing) == 1 else 's'} not supplied",
+        "",
+        "",
+        len(missing),
     )
 
 
