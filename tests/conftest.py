@@ -127,15 +127,17 @@ def small_groups_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_groups_packs(small_groups_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """``(public, full)``: a public pack of :func:`small_groups_data` (counts below
     :data:`SMALL_GROUPS_THRESHOLD` suppressed) and the same data built without suppression."""
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
     folder = tmp_path_factory.mktemp("packs")
     packs = []
     for name, public in (("public", True), ("full", False)):
         out = folder / name
-        result = build(
+        request = BuildRequest(
             output_dir=out, data_dir=str(small_groups_data), public=public, suppress_below=SMALL_GROUPS_THRESHOLD
         )
+        result = build(request)
         assert result.ok, [n.error for n in result.notebooks]
         packs.append(out)
     return packs[0], packs[1]

@@ -148,6 +148,7 @@ def test_a_section_edited_with_its_record_never_reaches_the_pack(demo_pack: Path
     again to match. The next build does not reuse that section (it runs the notebook again, with a
     log line), and the pack it writes is byte for byte the demo pack."""
     from pack.pipeline.manifest import manifest_parameters, output_hashes, read_manifest
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
     manifest = read_manifest(demo_pack)
@@ -161,7 +162,7 @@ def test_a_section_edited_with_its_record_never_reaches_the_pack(demo_pack: Path
     section.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     record_entry(entry)
     with caplog.at_level(logging.INFO, logger="pack"):
-        result = build(output_dir=tmp_path / "again")
+        result = build(BuildRequest(output_dir=tmp_path / "again"))
     assert result.ok, [n.error for n in result.notebooks]
     assert f"the cached run of {STEM} failed its check" in caplog.text
     assert [n.stem for n in result.notebooks if not n.reused] == [STEM]

@@ -17,6 +17,7 @@ import pytest
 
 from pack.config import PUBLISHED_DIR
 from pack.pipeline import verify
+from pack.pipeline.request import BuildRequest
 from pack.pipeline.run import build
 
 EPOCH = "1709596800"  # 5 March 2024, 00:00 UTC
@@ -53,7 +54,7 @@ def dated_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
         writer.writerows(rows)
     restore = _with_environment("SOURCE_DATE_EPOCH", EPOCH)
     try:
-        result = build(output_dir=folder / "pack", claims_file=claims)
+        result = build(BuildRequest(output_dir=folder / "pack", claims_file=claims))
     finally:
         restore()
     assert result.ok, [n.error for n in result.notebooks]

@@ -68,10 +68,11 @@ def test_not_utf8_is_refused(tmp_path):
 
 
 def test_the_build_refuses_a_broken_judgement_before_any_work(tmp_path):
+    from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
     (tmp_path / "data").mkdir()
     data = write(tmp_path / "data", HEADER + "9,content,x,\n")
     with pytest.raises(DataError, match="row 2, column 'priority'"):
-        build(output_dir=tmp_path / "out", data_dir=str(data))
+        build(BuildRequest(output_dir=tmp_path / "out", data_dir=str(data)))
     assert not (tmp_path / "out").exists()
