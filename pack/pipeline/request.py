@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pack.config import PLAN_BASELINE_END, PLAN_FORCE, PROJECT_ROOT
+from pack.config import PLAN_FORCE, PROJECT_ROOT
 from pack.params import BuildParameters
 
 
@@ -44,7 +44,7 @@ class BuildRequest:
     data_dir: str = "data/demo"
     period_end: str | None = None
     window: int | str = 12
-    baseline_end: str = PLAN_BASELINE_END
+    baseline_end: str | None = None  # None: the plan baseline, or a year earlier for a window under 12 months
     police_force: str = PLAN_FORCE
     public: bool = False
     suppress_below: int = 5
