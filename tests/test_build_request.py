@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pack.config import PLAN_BASELINE_END, PLAN_FORCE, PROJECT_ROOT
+from pack.config import PLAN_FORCE, PROJECT_ROOT
 from pack.errors import ParameterError
 from pack.params import BuildParameters
 from pack.pipeline.request import BuildRequest
@@ -23,7 +23,9 @@ def test_a_misspelt_option_is_refused_by_name() -> None:
 def test_the_command_lines_request_records_a_relative_folder_from_the_project_root() -> None:
     request = BuildRequest(data_dir="../anywhere/given", window=6)  # as typed, from some working folder
     params = request.parameters("2024-01", PROJECT_ROOT / "inputs" / "march")  # where it was found
-    assert params == BuildParameters("2024-01", 6, PLAN_BASELINE_END, "inputs/march", PLAN_FORCE, False, 5)
+    # no baseline given: a 6-month window is compared with the same months a year earlier, as the command
+    # line's request is (the plan baseline is for windows of 12 months or more)
+    assert params == BuildParameters("2024-01", 6, "2023-01", "inputs/march", PLAN_FORCE, False, 5)
 
 
 def test_an_absolute_folder_is_recorded_as_given_and_a_named_period_beats_the_default() -> None:
