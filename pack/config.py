@@ -54,7 +54,7 @@ PRIORITIES: tuple[Priority, ...] = (
         "Strong Local Policing",
         "More police on our streets and a focus on neighbourhood policing.",
         "Strong Local Policing",
-        headlines=("answer_999_within_10s_pct", "wait_101_minutes", "officer_headcount"),
+        headlines=("answer_999_within_10s_pct", "wait_101_minutes"),  # the uplift row answers the plan on officers
     ),
     Priority(
         2,
