@@ -267,8 +267,8 @@ def test_a_tile_shows_the_national_position_when_there_is_one():
     )
     [tile] = tiles(tables_for(), positions=positions, priorities=(TEST_PRIORITY,))
     assert tile.measures[0].position.text == (
-        "27.8 per 1,000 residents; national pool (37 forces in the data, 67% of residents of England and Wales; "
-        "missing: X) 14.1, most similar group (unverified list) 13.1; 5th highest of 42 forces, highest of 8 in its "
+        "27.8 per 1,000 residents; national pool (37 forces in the data, 67% of residents of England and Wales) "
+        "14.1, most similar group (unverified list) 13.1; 5th highest of 42 forces, highest of 8 in its "
         "most similar group"
     )
     assert tile.measures[1].position is None  # no comparison for a charge rate

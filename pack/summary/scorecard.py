@@ -13,6 +13,7 @@ force's position against England and Wales where a national comparison is given.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -58,12 +59,14 @@ class Position:
 
     @property
     def text(self) -> str:
-        """``27.8 per 1,000 residents; national pool (37 forces in the data, ...) 14.1, most similar group
-        (unverified list) 13.1; 5th highest of 42 forces, highest of 8 in its group``."""
+        """``27.8 per 1,000 residents; national pool (37 forces in the data, 67% of residents ...) 14.1, most
+        similar group (unverified list) 13.1; 5th highest of 42 forces, highest of 8 in its group`` (the
+        forces missing from the pool are named in the summary's comparison, not in every tile)."""
         text = f"{number(round(self.rate, 2))} per 1,000 residents"
         others = []
-        if self.england_wales is not None:
-            others.append(f"{self.pool} {number(round(self.england_wales, 2))}")
+        if self.england_wales is not None:  # the forces missing are named beside the comparison, not in each tile
+            pool = re.sub(r"; missing: [^)]*\)", ")", self.pool)
+            others.append(f"{pool} {number(round(self.england_wales, 2))}")
         if self.peers is not None:
             flag = " (unverified list)" if self.peers_unverified else ""
             others.append(f"most similar group{flag} {number(round(self.peers, 2))}")
