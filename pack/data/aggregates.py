@@ -130,8 +130,8 @@ def duckdb_connection(folder: Path) -> duckdb.DuckDBPyConnection:
 
 def check_lsoas(ctx: PrepareContext) -> None:
     """Count street records whose LSOA code is not in the rural-urban lookup."""
-    ruc_path = ctx.out / "rural_urban.parquet"
-    if not ruc_path.exists():
+    ruc_path, street = ctx.out / "rural_urban.parquet", parts_glob(ctx.out / "street.parquet")
+    if not ruc_path.exists() or not street:  # no street parts: read_parquet('') would read the working folder
         return
     con = duckdb_connection(ctx.out)
     try:
@@ -140,7 +140,7 @@ def check_lsoas(ctx: PrepareContext) -> None:
                        count(*) FILTER (WHERE s.lsoa_code <> '' AND r.lsoa_code IS NULL),
                        count(DISTINCT s.lsoa_code) FILTER (WHERE s.lsoa_code <> '' AND r.lsoa_code IS NULL),
                        count(*)
-                FROM read_parquet('{parts_glob(ctx.out / "street.parquet")}') s
+                FROM read_parquet('{street}') s
                 LEFT JOIN read_parquet('{ruc_path}') r USING (lsoa_code)"""
         ).fetchone()
     finally:
