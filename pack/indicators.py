@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -156,6 +157,47 @@ def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+class _Said(NamedTuple):
+    """What a row says of its comparison: status ("" for the direction), test, note and reason code,
+    and the baseline value, change and change text shown."""
+
+    status: str
+    test: str
+    note: str
+    reason: str
+    base_value: float | None = None
+    diff: float | None = None
+    pct: float | None = None
+    change_text: str = ""
+
+
+def _compared(baseline: Figure, current: Figure, better_when: str, given: _Said) -> _Said:
+    """The comparison :func:`indicator_row` may state: none for a stale current figure, a missing
+    figure, one figure twice or windows that share months (each with its reason); else ``given``'s
+    status (a test's verdict) or the direction of change, with the change shown."""
+    note, base_value = given.note, baseline.shown
+    if current.state == "out of date":  # a stale current figure is not compared with anything
+        return _Said("out of date", NOT_COMPARED, _join(current.why_not(), note), "out_of_date")
+    if current.shown is None:
+        return _Said("no comparison", NOT_COMPARED, _join(current.why_not(), note), "no_figure", base_value)
+    if base_value is None:
+        why = "no comparable baseline figure" if baseline.state == "no value" else f"baseline {baseline.why_not()}"
+        return _Said("no comparison", NOT_COMPARED, _join(why, note), "no_figure")
+    change = Change(baseline, current)
+    if change.small_base:
+        note = _join(note, "base under 20: no percentage change")
+    if change.same_figure:
+        note = _join(f"the baseline and current figures are one figure ({current.label}): not compared", note)
+        return _Said("no comparison", NOT_COMPARED, note, "same_figure", base_value)
+    shown = (base_value, change.difference, change.percent, change.text())
+    if change.shared_months:
+        months = describe_months(change.shared_months)
+        note = _join(f"the two windows share {months}: not independent, so not tested", note)
+        return _Said("no comparison", f"none: windows overlap ({months})", note, "windows_overlap", *shown)
+    status = given.status or direction_status(base_value, current.shown, better_when)
+    return _Said(status, given.test, note, given.reason, *shown)
+
+
 def indicator_row(
     indicator_id: str,
     name: str,
@@ -193,38 +235,14 @@ def indicator_row(
     units = current.unit
     if not current.supplied:
         return not_supplied(indicator_id, name, note or "its input", better_when, units.name)
-    change = Change(baseline, current)
     texts = {
         "baseline_text": baseline.text() if (baseline.label or baseline.state != "no value") else "",
         "current_text": current.text(),
     }
-    base_value, cur_value = baseline.shown, current.shown
-    diff = pct = None
-    change_text = ""
-    if current.state == "out of date":
-        verdict, test, note, reason = "out of date", NOT_COMPARED, _join(current.why_not(), note), "out_of_date"
-        base_value = None  # a stale current figure is not compared with anything
-    elif cur_value is None:
-        verdict, test, note, reason = "no comparison", NOT_COMPARED, _join(current.why_not(), note), "no_figure"
-    elif base_value is None:
-        why = "no comparable baseline figure" if baseline.state == "no value" else f"baseline {baseline.why_not()}"
-        verdict, test, note, reason = "no comparison", NOT_COMPARED, _join(why, note), "no_figure"
-    else:
-        diff, pct, change_text = change.difference, change.percent, change.text()
-        shared = change.shared_months
-        if change.small_base:
-            note = _join(note, "base under 20: no percentage change")
-        if change.same_figure:
-            diff = pct = None
-            change_text = ""
-            verdict, test, reason = "no comparison", NOT_COMPARED, "same_figure"
-            note = _join(f"the baseline and current figures are one figure ({current.label}): not compared", note)
-        elif shared:
-            months = describe_months(shared)
-            verdict, test, reason = "no comparison", f"none: windows overlap ({months})", "windows_overlap"
-            note = _join(f"the two windows share {months}: not independent, so not tested", note)
-        else:
-            verdict = status or direction_status(base_value, cur_value, better_when)
+    said = _compared(baseline, current, better_when, _Said(status or "", test, note, reason))
+    base_value, cur_value = said.base_value, current.shown
+    verdict, test, note, reason = said.status, said.test, said.note, said.reason
+    diff, pct, change_text = said.diff, said.pct, said.change_text
     return IndicatorRow(
         indicator_id,
         name,
