@@ -301,12 +301,15 @@ def rural_sentence(summary: pd.DataFrame, area: pd.DataFrame, label: str) -> str
     total = float(s["records"].sum())
     if not total:
         return f"No records in {period_phrase(label)}."
+    in_rates = area[area["in_rates"]] if "in_rates" in area else area[area["population"].notna()]
+    all_in = len(in_rates) == area["population"].notna().sum()
+    residents = "residents" if all_in else "residents of the LSOAs in the rates"
     return (
         f"Of {total:,.0f} crimes (anti-social behaviour apart) in {period_phrase(label)}, "
         f"{classified / total * 100:.1f}% could be classified as rural or urban areas of the force area. "
         f"Rural LSOAs ({int(area['rural'].sum()):,} of {len(area):,} in the force area) hold "
-        f"{s.loc['rural', 'share_of_population_pct']:.1f}% of residents ({s.loc['rural', 'population']:,.0f} of "
-        f"{area['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified crimes."
+        f"{s.loc['rural', 'share_of_population_pct']:.1f}% of {residents} ({s.loc['rural', 'population']:,.0f} of "
+        f"{in_rates['population'].sum():,.0f}) and {s.loc['rural', 'share_of_records_pct']:.1f}% of classified crimes."
     )
 
 

@@ -5,6 +5,14 @@ Counts and rates are over the same areas: the LSOAs of the force area's district
 file also has. Records outside the force area (snapped to neighbouring LSOAs), in LSOAs the lookup
 does not hold (e.g. 2021 codes against a 2011 lookup) or with no location are counted apart and
 named in each indicator's note, never silently dropped.
+
+LSOAs of two vintages: data.police.uk moved to 2021 LSOA codes in 2022, and a 2021 LSOA split from
+or merged with 2011 ones is not in a 2011 lookup (nor a 2011 one in a 2021 lookup). Its records
+cannot be placed as rural or urban, but its residents are still in the lookup's LSOAs of the same
+area. So that a rate's records and residents cover the same people, every MSOA holding such a code
+in any month (read from the LSOA name, "Derby 012F" in MSOA "Derby 012", which both vintages share:
+a best fit at MSOA level) leaves the rates whole, its residents and its records alike
+(:func:`force_lsoas` marks ``in_rates``; :func:`population_note` says which).
 """
 
 from __future__ import annotations
@@ -24,18 +32,40 @@ ASB = "Anti-social behaviour"  # incidents, not crimes: counted in rows of their
 RURAL, URBAN = "rural", "urban"
 OUTSIDE, NOT_IN_LOOKUP, NO_LOCATION = "outside the force area", "not in lookup", "no location"
 UNCLASSIFIED_LIMIT = 0.01  # above this share of a window's records unclassified, no test
+_MSOA_PART = r"^(.*\S \d{3})[A-Z]{1,2}$"  # "Derby 012F" -> "Derby 012": district, MSOA number, LSOA letter(s)
+
+
+def msoa_of(lsoa_name: pd.Series) -> pd.Series:
+    """The MSOA part of each LSOA name (``""`` where the name has none).
+
+    >>> msoa_of(pd.Series(["Derby 012F", "High Peak 001A", "Bristol 023AB", "somewhere", ""])).tolist()
+    ['Derby 012', 'High Peak 001', 'Bristol 023', '', '']
+    """
+    return lsoa_name.astype("str").str.extract(_MSOA_PART, expand=False).fillna("").astype("str")
+
+
+def msoas_with_unmatched_codes(street_monthly: pd.DataFrame, ruc: pd.DataFrame) -> tuple[str, ...]:
+    """MSOAs (by LSOA name) of the force area holding, in any month, a record whose LSOA code the
+    lookup does not hold (a code of another vintage)."""
+    rows = classify(street_monthly, ruc, force_districts(street_monthly))
+    names = msoa_of(rows.loc[rows["area"] == NOT_IN_LOOKUP, "lsoa_name"])
+    return tuple(sorted(set(names[names != ""])))
 
 
 def force_lsoas(street_monthly: pd.DataFrame, ruc: pd.DataFrame, population: pd.DataFrame | None) -> pd.DataFrame:
     """LSOAs of the force area's districts in the lookup, with rural flag and population (NaN
     where the population file has no figure for the LSOA: populations are summed only over LSOAs of
-    the lookup's vintage, never over codes the lookup does not hold)."""
+    the lookup's vintage, never over codes the lookup does not hold), and ``in_rates``: the LSOA has
+    a population and lies in no MSOA holding a code the lookup lacks (:func:`msoas_with_unmatched_codes`),
+    so its residents and records go into the rates."""
     districts = set(force_districts(street_monthly))
     area = ruc[ruc["district"].isin(districts)][["lsoa_code", "lsoa_name", "district", "ruc_code", "rural"]]
     if population is not None:
         area = area.merge(population[["lsoa_code", "population"]], on="lsoa_code", how="left")
     else:
         area = area.assign(population=float("nan"))
+    split = msoas_with_unmatched_codes(street_monthly, ruc)
+    area = area.assign(in_rates=area["population"].notna() & ~msoa_of(area["lsoa_name"]).isin(split))
     return area.sort_values("lsoa_code").reset_index(drop=True)
 
 
@@ -88,8 +118,13 @@ def classify_records(
     return classify(rows, ruc, force_districts(street_monthly))
 
 
-def _with_population(area_lsoas: pd.DataFrame) -> set[str]:
-    return set(area_lsoas.loc[area_lsoas["population"].notna(), "lsoa_code"])
+def _in_rates(area_lsoas: pd.DataFrame) -> set[str]:
+    return set(area_lsoas.loc[area_lsoas["in_rates"], "lsoa_code"])
+
+
+def _rate_population(area_lsoas: pd.DataFrame) -> pd.Series:
+    """Residents of the LSOAs in the rates, rural (``True``) and urban (``False``)."""
+    return area_lsoas[area_lsoas["in_rates"]].groupby("rural")["population"].sum()
 
 
 def rural_urban_summary(
@@ -99,14 +134,15 @@ def rural_urban_summary(
     shares for rural and urban areas of the force area, then the crimes counted apart (outside the
     force area, not in the lookup, no location).
 
-    A rate's numerator and denominator cover the same LSOAs: those of the force area with both a
-    class and a population (records in a classified LSOA with no population figure are counted in
-    ``records`` but not in the rate; :func:`population_note` says how many).
+    A rate's numerator and denominator cover the same LSOAs: those of the force area in the rates
+    (``in_rates`` of :func:`force_lsoas`: a class, a population, no code of another vintage in its
+    MSOA); ``population`` and the population shares are theirs. Records elsewhere are counted in
+    ``records`` but not in the rate; :func:`population_note` says how many.
     """
     rows_w = classify_records(street_monthly, ruc, window, crime_types(street_monthly))
     records = rows_w.groupby("area")["n"].sum()
-    populated = rows_w[rows_w["lsoa_code"].isin(_with_population(area_lsoas))].groupby("area")["n"].sum()
-    pop = area_lsoas.groupby("rural")["population"].sum()
+    populated = rows_w[rows_w["lsoa_code"].isin(_in_rates(area_lsoas))].groupby("area")["n"].sum()
+    pop = _rate_population(area_lsoas)
     classified = float(records.get(RURAL, 0) + records.get(URBAN, 0))
     total_pop = float(pop.sum())
     rows = []
@@ -140,9 +176,9 @@ def rural_urban_summary(
 def population_note(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window) -> str:
     """``""``, or sentences naming the force area's LSOAs with no population figure and the records
     in them that are therefore left out of the rates, and the crimes in LSOA codes the lookup does
-    not hold (2021 codes against a 2011 lookup): they are in no numerator while the residents of the
-    2011 LSOAs they were split from stay in the denominators, so the rates do not cover the same
-    residents; no 2011 to 2021 best-fit lookup is used, and the sentence says so."""
+    not hold (2021 codes against a 2011 lookup): the MSOAs holding such codes leave the rates, their
+    residents and crimes alike (:func:`force_lsoas`), and the sentence says how many of each; crimes
+    whose LSOA name gives no MSOA of the force area are in no rate, and it says that too."""
     parts = []
     without = set(area_lsoas.loc[area_lsoas["population"].isna(), "lsoa_code"])
     if without:
@@ -154,16 +190,39 @@ def population_note(street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas:
             "left out of the rates, whose populations are summed over the other LSOAs."
         )
     crimes = classify_records(street_monthly, ruc, window, crime_types(street_monthly))
-    unmatched = int(crimes.loc[crimes["area"] == NOT_IN_LOOKUP, "n"].sum())
-    if unmatched:
-        parts.append(
-            f"{unmatched:,} crime(s) in the {window.label} carry LSOA codes the rural-urban lookup does not hold "
-            "(e.g. 2021 codes against a 2011 lookup): they are in neither the rural nor the urban rate, while the "
-            "residents of the LSOAs they fall in are still counted in the populations. Numerators and "
-            "denominators therefore do not cover the same residents; no 2011 to 2021 best-fit lookup was applied, "
-            "so the rates understate crime where such codes are common."
+    parts.append(_vintage_note(crimes, area_lsoas, window))
+    return " ".join(p for p in parts if p)
+
+
+def _vintage_note(crimes: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window) -> str:
+    """What :func:`population_note` says of codes of another vintage (``""`` when there are none)."""
+    unmatched = crimes[crimes["area"] == NOT_IN_LOOKUP]
+    split = area_lsoas[area_lsoas["population"].notna() & ~area_lsoas["in_rates"]]
+    if unmatched.empty and split.empty:
+        return ""
+    msoas = sorted(set(msoa_of(split["lsoa_name"])))
+    placed = crimes["lsoa_code"].isin(set(split["lsoa_code"])) & crimes["area"].isin([RURAL, URBAN])
+    unplaced = int(unmatched.loc[~msoa_of(unmatched["lsoa_name"]).isin(msoas), "n"].sum())
+    left_out = int(crimes.loc[placed, "n"].sum())
+    named = ", ".join(msoas[:3]) + (f" and {len(msoas) - 3:,} more" if len(msoas) > 3 else "")
+    text = (
+        f"{int(unmatched['n'].sum()):,} crime(s) in the {window.label} carry LSOA codes the rural-urban lookup "
+        "does not hold (e.g. 2021 codes against a 2011 lookup) and cannot be placed as rural or urban."
+    )
+    if msoas:
+        text += (
+            " So that each rate's crimes and residents cover the same people, the MSOAs that hold such codes in "
+            f"any month ({len(msoas):,}: {named}) are left out of both sides of the rates: {len(split):,} LSOA(s) "
+            f"of the lookup with {split['population'].sum():,.0f} residents, and their {left_out:,} "
+            "classified crime(s) in this window. This is a best fit by the MSOA part of the LSOA name, which both "
+            "vintages share; no 2011 to 2021 lookup was supplied."
         )
-    return " ".join(parts)
+    if unplaced:
+        text += (
+            f" {unplaced:,} of the crimes have an LSOA name that gives no MSOA of the force area: they are in no "
+            "rate while the residents of their area may be, so the rates may understate crime slightly."
+        )
+    return text
 
 
 def rural_urban_table(
@@ -179,11 +238,11 @@ def rural_by_crime_type(
     street_monthly: pd.DataFrame, ruc: pd.DataFrame, area_lsoas: pd.DataFrame, window: Window
 ) -> pd.DataFrame:
     """Rate per 1,000 residents by crime type in rural and urban areas of the force area (records
-    and populations over the LSOAs with a population figure)."""
+    and populations over the LSOAs in the rates: see :func:`rural_urban_summary`)."""
     rows = classify_records(street_monthly, ruc, window)
-    rows = rows[rows["area"].isin([RURAL, URBAN]) & rows["lsoa_code"].isin(_with_population(area_lsoas))]
+    rows = rows[rows["area"].isin([RURAL, URBAN]) & rows["lsoa_code"].isin(_in_rates(area_lsoas))]
     table = rows.pivot_table(index="crime_type", columns="area", values="n", aggfunc="sum", fill_value=0)
-    pop = area_lsoas.groupby("rural")["population"].sum()
+    pop = _rate_population(area_lsoas)
     for area, flag in ((RURAL, True), (URBAN, False)):
         if area not in table:
             table[area] = 0

@@ -64,6 +64,50 @@ def test_the_rural_rate_and_split_leave_asb_out(data: Dataset) -> None:
     )
 
 
+def test_an_msoa_holding_a_code_of_another_vintage_leaves_both_sides_of_the_rates(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Amber Valley 001A and 001B (2011 codes, rural, 1,200 and 800 residents) share MSOA Amber Valley 001 with
+    # E01035000 "Amber Valley 001E", a 2021 code the 2011 lookup lacks; Amber Valley 002A (rural, 1,000) and
+    # Derby 008B (urban, 2,400) do not. Each month: 1 crime in 001A, 1 burglary in 001E, 1 crime in 002A,
+    # 2 burglaries in Derby 008B, and an ASB incident in 001E (not a crime).
+    folder = tmp_path_factory.mktemp("msoa")
+    amber_b, amber_2 = ("E01019401", "Amber Valley 001B"), ("E01019402", "Amber Valley 002A")
+    for m in (str(m) for m in month_range(Month.parse("2022-03"), Month.parse("2023-02"))):
+        rows = [street_row(f"{m}-v0", m, *AMBER, "Violence and sexual offences")]
+        rows.append(street_row(f"{m}-n", m, "E01035000", "Amber Valley 001E", "Burglary"))  # a 2021 code
+        rows.append(street_row(f"{m}-v2", m, *amber_2, "Violence and sexual offences"))
+        rows += [street_row(f"{m}-b{i}", m, *DERBY, "Burglary") for i in range(2)]
+        rows.append(street_row("", m, "E01035000", "Amber Valley 001E", "Anti-social behaviour"))
+        write(folder, f"{m}/{m}-derbyshire-street.csv", STREET_HEADER + "".join(rows))
+    lookup = [(AMBER, "D1", "Rural town and fringe"), (amber_b, "D1", "Rural town and fringe")]
+    lookup += [(amber_2, "E1", "Rural village"), (DERBY, "C1", "Urban city and town")]
+    lines = "".join(f"{code},{name},{ruc_code},{ruc_name}\n" for (code, name), ruc_code, ruc_name in lookup)
+    write(folder, "ons/ruc.csv", "LSOA11CD,LSOA11NM,RUC11CD,RUC11\n" + lines)
+    populations = {AMBER[0]: "1,200", amber_b[0]: "800", amber_2[0]: "1,000", DERBY[0]: "2,400"}
+    write(folder, "ons/population.csv", "lsoa,pop\n" + "".join(f'{c},"{p}"\n' for c, p in populations.items()))
+    data = Dataset(prepare(folder))
+    street, ruc = data.table("street_monthly"), data.table("rural_urban")
+    area = rural.force_lsoas(street, ruc, data.table("population"))
+    assert sorted(area.loc[~area["in_rates"], "lsoa_code"]) == [AMBER[0], amber_b[0]]  # MSOA Amber Valley 001
+    split = rural.rural_urban_summary(street, ruc, area, CURRENT).set_index("area")
+    # rural: the 12 crimes of 002A over its 1,000 residents = 12 per 1,000 (not 24 crimes over 3,000 = 8, with
+    # 001E's 12 burglaries in no numerator while its residents stay in 001A and 001B); urban: 24 / 2,400 = 10
+    assert split.loc["rural", "rate_per_1000"] == pytest.approx(12.0) and split.loc["rural", "population"] == 1000
+    assert split.loc["urban", "rate_per_1000"] == pytest.approx(10.0)
+    assert split.loc["rural", "records"] == 24 and split.loc["not in lookup", "records"] == 12  # counted, not dropped
+    by_type = rural.rural_by_crime_type(street, ruc, area, CURRENT).set_index("crime_type")
+    assert by_type.loc["Violence and sexual offences", "rural_per_1000"] == pytest.approx(12.0)
+    note = rural.population_note(street, ruc, area, CURRENT)
+    assert note.startswith("12 crime(s) in the 12 months ending February 2023 carry LSOA codes the rural-urban lookup")
+    assert "(1: Amber Valley 001) are left out of both sides of the rates: 2 LSOA(s) of the lookup with 2,000 " in note
+    assert "residents, and their 12 classified crime(s) in this window" in note
+    assert "no MSOA of the force area" not in note
+    assert findings.rural_sentence(split.reset_index(), area, CURRENT.label).endswith(
+        "hold 29.4% of residents of the LSOAs in the rates (1,000 of 3,400) and 50.0% of classified crimes."
+    )
+
+
 def test_crimes_in_codes_the_lookup_does_not_hold_are_said_to_leave_the_rates_on_other_residents(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
@@ -80,4 +124,6 @@ def test_crimes_in_codes_the_lookup_does_not_hold_are_said_to_leave_the_rates_on
     area = rural.force_lsoas(street, ruc, data.table("population"))
     note = rural.population_note(street, ruc, area, CURRENT)
     assert note.startswith("12 crime(s) in the 12 months ending February 2023 carry LSOA codes the rural-urban lookup")
-    assert "no 2011 to 2021 best-fit lookup was applied" in note
+    # "Amber Valley 099Z" names an MSOA the lookup does not have: no best fit, so the note says the rates may
+    # understate crime
+    assert "12 of the crimes have an LSOA name that gives no MSOA of the force area: they are in no rate" in note
