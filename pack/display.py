@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # charts (seaborn) and IPython are imported only when a noteb
 LONG_TABLE_ROWS = 14
 
 
-def _fmt_cell(value: object, fmt: Callable[[object], str] | None = None) -> str:
+def _fmt_cell(value: object, fmt: Callable[[object], str] | None = None, decimals: int | None = None) -> str:
     if fmt is not None:
         return fmt(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -36,12 +36,27 @@ def _fmt_cell(value: object, fmt: Callable[[object], str] | None = None) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return (
-            f"{value:,.0f}"
-            if value.is_integer() and abs(value) >= 1000
-            else (f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}")
-        )
+        places = decimals if decimals is not None else (0 if value.is_integer() else 2)
+        return f"{value:,.{places}f}"
     return str(value)
+
+
+def column_decimals(values: Iterable[object]) -> int:
+    """Decimal places for a column's numbers, the same for every cell (one number format a column):
+    the fewest, up to 2, that show each number as it would show at 2.
+
+    >>> column_decimals([7.0, 12.4, -1.0]), column_decimals([7.0, 1200.0]), column_decimals([0.125, 3])
+    (1, 0, 2)
+    """
+    numbers = [v for v in values if isinstance(v, float) and math.isfinite(v)]
+    for places in (0, 1):
+        if all(round(v, places) == round(v, 2) for v in numbers):
+            return places
+    return 2
+
+
+WIDE_TABLE_COLUMNS = 11  # from this many columns a table is set smaller in print, to fit an A4 page
+LONG_CELL = 24  # characters: a longer text cell is marked ``long`` and may wrap inside words in print
 
 
 _ACRONYMS = {"lsoa": "LSOA", "ksi": "KSI", "id": "ID", "pcso": "PCSO", "mi": "MI", "ruc": "RUC", "asb": "ASB"}
@@ -78,16 +93,25 @@ def html_table(
     css_class: str = "pack-table",
 ) -> str:
     """An accessible HTML table: caption, ``<th scope="col">`` headers in words (the data keep
-    their identifiers, as in ``tables/*.csv``), every cell escaped."""
+    their identifiers, as in ``tables/*.csv``), every cell escaped, each column's numbers to the same
+    decimal places (:func:`column_decimals`); a table of :data:`WIDE_TABLE_COLUMNS` columns or more is
+    marked ``pack-table-wide`` (smaller type in print) and a text cell longer than :data:`LONG_CELL`
+    characters ``long`` (it may wrap inside words in print), so that every table fits an A4 page."""
     formats = formats or {}
     head = "".join(f'<th scope="col">{html.escape(column_label(c))}</th>' for c in frame.columns)
+    places = [column_decimals(frame.iloc[:, i].tolist()) for i in range(frame.shape[1])]
+    if frame.shape[1] >= WIDE_TABLE_COLUMNS:
+        css_class += " pack-table-wide"
     body = []
     for row in frame.itertuples(index=False):
         cells = []
-        for col, value in zip(frame.columns, row, strict=True):
-            text = html.escape(_fmt_cell(value, formats.get(col)))
+        for col, value, decimals in zip(frame.columns, row, places, strict=True):
+            text = html.escape(_fmt_cell(value, formats.get(col), decimals))
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-            cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+            if numeric:
+                cells.append(f'<td class="num">{text}</td>')
+            else:
+                cells.append(f'<td class="long">{text}</td>' if len(text) > LONG_CELL else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<table class="{css_class}"><caption>{html.escape(caption)}</caption>'
