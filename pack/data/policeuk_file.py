@@ -26,9 +26,10 @@ import pyarrow.parquet as pq
 from pack.data.discovery import force_slug, month_of_file, police_uk_parts
 from pack.data.domains import folded_force, outside_uk
 from pack.data.duplicates import RepeatTally
+from pack.data.file_report import FileReport
 from pack.data.keys import crime_id_keys
 from pack.data.national import count_other_force_street, count_text, read_whole
-from pack.data.readers import FileReport, count_lines, read_validated
+from pack.data.readers import count_lines, read_validated
 from pack.data.schemas import MONTH_PATTERN
 from pack.data.sources import kind_of_head, plain_csv
 from pack.data.specs import spec
