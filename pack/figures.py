@@ -16,99 +16,31 @@ Changes (:class:`Change`) follow the unit: shares (``%``) change in **percentage
 (``per 1,000 ...``) by their own unit, counts and amounts by a difference and a percentage, and a
 count whose baseline is under :data:`SMALL_BASE` gets no percentage.
 
-:class:`Coverage` holds the months each input covers (from the data-quality report); every window
-check goes through it. Monthly chart series (:func:`chart_series`, :func:`spc_series`) run by
-calendar month, hold NaN where an input misses a month, and end at the reporting period.
+:class:`~pack.coverage.Coverage` (imported here with the figures) holds the months each input covers
+(from the data-quality report); every window check goes through it. Monthly chart series
+(:func:`chart_series`, :func:`spc_series`) run by calendar month, hold NaN where an input misses a
+month, and end at the reporting period.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
+from pack.coverage import Coverage
 from pack.measures import calendar_series, percentage_change
-from pack.periods import Month, Window, describe_months, missing_months, month_range, overlap
+from pack.periods import Month, Window, month_range, overlap
 from pack.units import SMALL_BASE, Unit, number, unit
 
-__all__ = ["SMALL_BASE", "Unit", "unit"]  # units re-exported: a figure's unit is part of the record
+# units re-exported: a figure's unit is part of the record; and the coverage every figure is built on
+__all__ = ["SMALL_BASE", "Coverage", "Unit", "unit"]
 
 MIN_SPC_POINTS = 15  # NHS "Making Data Count": no process limits with fewer points
 SPC_MONTHS = 60  # an XmR chart shows at most five years: enough for two phases of 15+ months after a shift
-
-INPUT_WORDS = {
-    "street": "street files",
-    "outcomes": "outcome files",
-    "stop_search": "stop-and-search files",
-    "collisions": "STATS19 collisions",
-    "casualties": "STATS19 casualties",
-    "calls": "call-handling figures",
-    "workforce": "workforce figures",
-    "mi": "management information",
-    "finance": "finance tables",
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# Coverage
-
-
-class HasMonths(Protocol):
-    """Anything that says which months an input covers (:class:`pack.data.Dataset`)."""
-
-    def months(self, name: str) -> list[str]: ...
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """The months (``YYYY-MM``) each input covers. An input not named covers no month."""
-
-    months: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, data: HasMonths, names: Iterable[str]) -> Coverage:
-        """Coverage of ``names`` as the data-quality report gives it."""
-        return cls({name: tuple(sorted(data.months(name))) for name in names})
-
-    def covered(self, needs: Sequence[str]) -> list[str]:
-        """Months covered by every input in ``needs``, oldest first."""
-        if not needs:
-            return []
-        common = set(self.months.get(needs[0], ()))
-        for name in needs[1:]:
-            common &= set(self.months.get(name, ()))
-        return sorted(common)
-
-    def missing(self, window: Window, needs: Sequence[str]) -> dict[str, list[Month]]:
-        """``{input: months of window it misses}`` for the inputs that miss any."""
-        gaps = {name: missing_months(window, self.months.get(name, ())) for name in needs}
-        return {name: months for name, months in gaps.items() if months}
-
-    def gap(self, window: Window, needs: Sequence[str]) -> str:
-        """``""`` when every input in ``needs`` covers the window; else the missing months, each
-        input named when more than one is needed: ``2020-06..2021-02`` or ``2022-03 (outcome files)``.
-
-        >>> c = Coverage({"street": ("2024-01", "2024-02"), "outcomes": ("2024-01",)})
-        >>> c.gap(Window(Month(2024, 1), Month(2024, 2)), ("street", "outcomes"))
-        '2024-02 (outcome files)'
-        >>> c.gap(Window(Month(2023, 12), Month(2024, 1)), ("street", "outcomes"))
-        '2023-12 (street files and outcome files)'
-        """
-        gaps = self.missing(window, needs)
-        if len(needs) == 1:
-            return describe_months(gaps[needs[0]]) if gaps else ""
-        by_months: dict[str, list[str]] = {}
-        for name, months in gaps.items():
-            by_months.setdefault(describe_months(months), []).append(INPUT_WORDS.get(name, name))
-        return "; ".join(f"{months} ({' and '.join(names)})" for months, names in by_months.items())
-
-    def covers(self, window: Window, needs: Sequence[str]) -> bool:
-        """True when every input in ``needs`` covers every month of ``window``."""
-        return not self.missing(window, needs)
-
 
 # ---------------------------------------------------------------------------------------------
 # Figures

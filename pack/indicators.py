@@ -23,179 +23,43 @@ test (:func:`pack.significance.compare_shares`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 
 from pack.catalogue import OUTCOME_SHARES, MIIndicator
 from pack.figures import Change, Coverage, Figure, dated, unit, window_total
-from pack.measures import direction_status
-from pack.overdispersion import MIN_MOVING_RANGES, compare_counts
-from pack.periods import Window, comparison_basis, describe_months, season_reason
+from pack.indicator_record import COLUMNS, REASONS, STATUSES, TESTED_WORDS, IndicatorRow, not_supplied
+from pack.overdispersion import compare_counts
+from pack.periods import Window, season_reason
+from pack.row_comparison import NOT_COMPARED, Said, compared, join_notes, windows_basis
+from pack.row_judgement import NO_BETTER_DIRECTION, Judgement, status_from
 from pack.safe_csv import write_csv
-from pack.significance import Comparison, compare_shares, significance_status
-from pack.verdicts import STATUS_ORDER
+from pack.significance import compare_shares
 
-COLUMNS = [
-    "indicator_id",
-    "indicator",
-    "baseline_label",
-    "baseline_value",
-    "current_label",
-    "current_value",
-    "change",
-    "pct_change",
-    "better_when",
-    "status",
-    "source",
-    "unit",
-    "note",
-    "test",
-    "change_unit",
-    "baseline_text",
-    "current_text",
-    "change_text",
-    "tested",
-    "test_reason",
-    "follow_up_months",
-    "comparison_basis",
-    "benchmark",
+# defined beside what they belong to, and part of this module's API: the row record and its reason codes
+# (pack.indicator_record), the comparison a row may state (pack.row_comparison) and what a test makes of
+# it (pack.row_judgement)
+__all__ = [
+    "COLUMNS",
+    "NOT_COMPARED",
+    "NO_BETTER_DIRECTION",
+    "REASONS",
+    "STATUSES",
+    "IndicatorRow",
+    "Judgement",
+    "not_supplied",
+    "status_from",
 ]
-STATUSES = STATUS_ORDER  # the nine words
-TESTED_WORDS = ("improved", "worse", "no significant change")
-# ``test_reason``: why a row's status is what it is, as a code set where the test is (or is not) made;
-# ``tested`` is True exactly when the reason is ``tested``. Nothing reads this from the note's words.
-REASONS = {
-    "tested": "a significance test was made; the status is its verdict",
-    "no_better_direction": "tested, but neither direction is better: the status is the direction, the test in the note",
-    "direction_only": "no sampling model (management information, snapshots, demand, budgets): direction only",
-    "too_few_months": "too few month-to-month changes to estimate how much the counts vary: direction only",
-    "windows_overlap": "the two windows share months: not independent, not tested",
-    "same_figure": "the baseline and current figures are one figure: not compared",
-    "no_figure": "a figure is missing (window not covered, no value): not compared",
-    "out_of_date": "the current figure is out of date: not compared",
-    "not_supplied": "the input was not supplied",
-    "not_tested": "not tested, for the reason the test column gives",
-    "different_seasons": "windows shorter than a year in different calendar months: seasons are not change, not tested",
-    "unequal_follow_up": "outcome shares whose follow-up is not equal or not stated: not compared",
-}
+
 COUNT_TEST = "quasi-Poisson comparison of two windows (dispersion from the monthly series), 5% level"
 SHARE_TEST = "two-proportion z-test of two windows, 5% level"
 DIRECTION_ONLY = "none: direction only"
-NO_BETTER_DIRECTION = "none: direction only (neither direction is better)"
-TOO_FEW_MONTHS = (
-    f"none: too few months with records to estimate how much the counts vary (a test needs at least "
-    f"{MIN_MOVING_RANGES} month-to-month changes from the start of the baseline to the end of the current window)"
-)
-NOT_COMPARED = "none: not compared"
 MI_FOLLOW_UP = (
     "an outcome rate whose follow-up is not stated: a later period's cases may have had less time to reach an "
     "outcome, so the two figures are not compared"
 )
-
-
-@dataclass(frozen=True)
-class IndicatorRow:
-    """One row of an indicator table."""
-
-    indicator_id: str
-    indicator: str
-    baseline_label: str
-    baseline_value: float | None
-    current_label: str
-    current_value: float | None
-    change: float | None
-    pct_change: float | None
-    better_when: str
-    status: str
-    source: str
-    unit: str = ""
-    note: str = ""
-    test: str = NOT_COMPARED
-    change_unit: str = ""
-    baseline_text: str = ""
-    current_text: str = ""
-    change_text: str = ""
-    tested: bool = False  # the status is a significance test's verdict (``test_reason`` == "tested")
-    test_reason: str = "not_supplied"  # a code of :data:`REASONS`
-    follow_up_months: int | None = None  # outcome shares: months after the crime month both windows are counted to
-    comparison_basis: str = ""  # what the two windows are compared as (same months, equal follow-up, ...)
-    benchmark: str = ""  # the current figure against a standard or its budget, in words (shown on a tile)
-
-
-def not_supplied(
-    indicator_id: str, name: str, needs: str, better_when: str = "n/a", unit_name: str = ""
-) -> IndicatorRow:
-    """A row for an indicator whose input was not supplied; says which input would fill it."""
-    return IndicatorRow(
-        indicator_id,
-        name,
-        "",
-        None,
-        "",
-        None,
-        None,
-        None,
-        better_when,
-        "not supplied",
-        "",
-        unit_name,
-        f"not supplied: needs {needs}",
-        NOT_COMPARED,
-        unit(unit_name).change_name,
-        "",
-        "not supplied",
-        "",
-        False,
-        "not_supplied",
-    )
-
-
-def _join(*parts: str) -> str:
-    return "; ".join(p for p in parts if p)
-
-
-class _Said(NamedTuple):
-    """What a row says of its comparison: status ("" for the direction), test, note and reason code,
-    and the baseline value, change and change text shown."""
-
-    status: str
-    test: str
-    note: str
-    reason: str
-    base_value: float | None = None
-    diff: float | None = None
-    pct: float | None = None
-    change_text: str = ""
-
-
-def _compared(baseline: Figure, current: Figure, better_when: str, given: _Said) -> _Said:
-    """The comparison :func:`indicator_row` may state: none for a stale current figure, a missing
-    figure, one figure twice or windows that share months (each with its reason); else ``given``'s
-    status (a test's verdict) or the direction of change, with the change shown."""
-    note, base_value = given.note, baseline.shown
-    if current.state == "out of date":  # a stale current figure is not compared with anything
-        return _Said("out of date", NOT_COMPARED, _join(current.why_not(), note), "out_of_date")
-    if current.shown is None:
-        return _Said("no comparison", NOT_COMPARED, _join(current.why_not(), note), "no_figure", base_value)
-    if base_value is None:
-        why = "no comparable baseline figure" if baseline.state == "no value" else f"baseline {baseline.why_not()}"
-        return _Said("no comparison", NOT_COMPARED, _join(why, note), "no_figure")
-    change = Change(baseline, current)
-    if change.small_base:
-        note = _join(note, "base under 20: no percentage change")
-    if change.same_figure:
-        note = _join(f"the baseline and current figures are one figure ({current.label}): not compared", note)
-        return _Said("no comparison", NOT_COMPARED, note, "same_figure", base_value)
-    shown = (base_value, change.difference, change.percent, change.text())
-    if change.shared_months:
-        months = describe_months(change.shared_months)
-        note = _join(f"the two windows share {months}: not independent, so not tested", note)
-        return _Said("no comparison", f"none: windows overlap ({months})", note, "windows_overlap", *shown)
-    status = given.status or direction_status(base_value, current.shown, better_when)
-    return _Said(status, given.test, note, given.reason, *shown)
 
 
 def indicator_row(
@@ -232,114 +96,53 @@ def indicator_row(
     """
     if status in TESTED_WORDS and reason != "tested":
         raise ValueError(f"{indicator_id}: status {status!r} is a tested verdict but the reason given is {reason!r}")
-    units = current.unit
     if not current.supplied:
-        return not_supplied(indicator_id, name, note or "its input", better_when, units.name)
-    texts = {
-        "baseline_text": baseline.text() if (baseline.label or baseline.state != "no value") else "",
-        "current_text": current.text(),
-    }
-    said = _compared(baseline, current, better_when, _Said(status or "", test, note, reason))
-    base_value, cur_value = said.base_value, current.shown
-    verdict, test, note, reason = said.status, said.test, said.note, said.reason
-    diff, pct, change_text = said.diff, said.pct, said.change_text
+        return not_supplied(indicator_id, name, note or "its input", better_when, current.unit.name)
+    said = compared(baseline, current, better_when, Said(status or "", test, note, reason))
+    basis = basis or windows_basis(baseline, current)
+    return _row(indicator_id, name, baseline, current, better_when, source, said, follow_up_months, basis, benchmark)
+
+
+def _row(
+    indicator_id: str,
+    name: str,
+    baseline: Figure,
+    current: Figure,
+    better_when: str,
+    source: str,
+    said: Said,
+    follow_up_months: int | None,
+    basis: str,
+    benchmark: str,
+) -> IndicatorRow:
+    """The row's columns: the two figures (values and texts), what is ``said`` of their comparison,
+    and the ``benchmark`` only when the current figure is shown."""
+    units = current.unit
     return IndicatorRow(
         indicator_id,
         name,
         baseline.label,
-        base_value,
+        said.base_value,
         current.label,
-        cur_value,
-        diff,
-        pct,
+        current.shown,
+        said.diff,
+        said.pct,
         better_when,
-        verdict,
+        said.status,
         source,
         units.name,
-        note,
-        test,
+        said.note,
+        said.test,
         units.change_name,
-        texts["baseline_text"],
-        texts["current_text"],
-        change_text,
-        reason == "tested",
-        reason,
+        baseline.text() if (baseline.label or baseline.state != "no value") else "",
+        current.text(),
+        said.change_text,
+        said.reason == "tested",
+        said.reason,
         follow_up_months,
-        basis or _basis(baseline, current),
-        benchmark if cur_value is not None and current.state != "out of date" else "",
+        basis,
+        benchmark if current.shown is not None and current.state != "out of date" else "",
     )
-
-
-def _basis(baseline: Figure, current: Figure) -> str:
-    """The seasons of two windows of equal length in words; ``""`` when either is not a window."""
-    b, c = baseline.window, current.window
-    if b is None or c is None or b.length != c.length or b == c:
-        return ""
-    return comparison_basis(b, c)
-
-
-def _percent(value: float) -> str:
-    return f"{value:+.1f}%"
-
-
-def comparison_note(result: Comparison) -> str:
-    """A tested comparison in words, for a row's note: the estimate, its 95% interval, the p-value and
-    (for counts) how much more the monthly counts vary than Poisson.
-
-    >>> comparison_note(compare_shares(48, 80, 56, 70))
-    'change +20.0 percentage points (95% interval +5.2 to +33.4), p = 0.008'
-    """
-    if not result.tested or result.estimate is None or result.p_value is None:
-        return ""
-    p = f"p = {result.p_value:.3f}" if result.p_value >= 0.001 else "p < 0.001"
-    if result.null == 1.0:
-        lo, hi = result.percent_interval or (float("nan"), float("nan"))
-        text = f"rate {_percent(result.percent_change)} (95% interval {_percent(lo)} to {_percent(hi)}), {p}"
-    else:
-        text = (
-            f"change {result.estimate:+.1f} percentage points (95% interval {result.lower:+.1f} to "
-            f"{result.upper:+.1f}), {p}"
-        )
-    if result.dispersion is not None and result.dispersion > 1.0:
-        text += (
-            f"; monthly counts vary {result.dispersion**0.5:.1f} times as much as chance alone "
-            f"(dispersion {result.dispersion:.1f})"
-        )
-    elif result.dispersion is not None:
-        text += "; monthly counts vary no more than chance alone (dispersion 1, the Poisson floor)"
-    return text
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """What a test (or the want of one) makes of a row: ``status`` (``None``: the direction), the
-    ``test`` column, words for the note and the ``reason`` code (:data:`REASONS`)."""
-
-    status: str | None
-    test: str
-    note: str
-    reason: str
-
-
-def status_from(result: Comparison, better_when: str, test: str) -> Judgement:
-    """The row's :class:`Judgement` from a comparison record, the one place a test becomes a status.
-
-    Tested with a better direction: the test's verdict (``improved``, ``worse``, ``no significant
-    change``: :func:`pack.significance.significance_status`), reason ``tested``. Tested with no better
-    direction: direction only (``None``), the test's result in the note, reason ``no_better_direction``.
-    Not tested: direction only, with the comparison's own reason code (``too_few_months``, ...).
-    """
-    if not result.tested:
-        reason = result.reason or "not_tested"
-        why = TOO_FEW_MONTHS if reason == "too_few_months" else f"none: {result.note.removeprefix('not tested: ')}"
-        return Judgement(None, why, "", reason)
-    words = comparison_note(result)
-    if better_when not in ("higher", "lower"):
-        significant = "statistically significant" if result.significant else "not statistically significant"
-        return Judgement(
-            None, NO_BETTER_DIRECTION, f"{test.split(',')[0]}: {significant} ({words})", "no_better_direction"
-        )
-    return Judgement(significance_status(result, better_when), test, words, "tested")
 
 
 def count_indicator(
@@ -411,7 +214,7 @@ def _judged_row(
         source,
         status=judged.status,
         test=judged.test,
-        note=_join(judged.note, note),
+        note=join_notes(judged.note, note),
         reason=judged.reason,
         follow_up_months=follow_up_months,
         basis=basis,
@@ -528,7 +331,7 @@ def mi_indicator(mi: pd.DataFrame | None, meta: MIIndicator, baseline: Window, c
         )
     cur = cur_rows.iloc[-1]
     base, how = _mi_baseline(rows, cur, meta, baseline)
-    note = _join("management information: direction of change only, no significance test", how)
+    note = join_notes("management information: direction of change only, no significance test", how)
     status = test = basis = None
     reason = "direction_only"
     if meta.id in OUTCOME_SHARES:  # censoring: never compared without equal follow-up (pack.victims)

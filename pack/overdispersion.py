@@ -184,6 +184,33 @@ def _window_sum(series: pd.Series, window: Window) -> float:
     return float(values.loc[window.month_strings()].sum())
 
 
+def _score_test(
+    b_total: float, c_total: float, b_days: int, c_days: int, disp: Dispersion, confidence: float
+) -> tuple[float, float, float]:
+    """``(p-value, lower, upper)`` of the rate ratio, from both windows' totals (``N`` together, at
+    least one record), days and dispersion: the current total's share ``C/N`` against its expected
+    share ``p0 = current days / all days``, with ``N/phi`` effective events and t with the
+    dispersion's degrees of freedom; the interval a Wilson interval for the share, mapped to a rate
+    ratio. Equal totals over equal days: p = 1, and an interval whose ends are reciprocals:
+
+    >>> p, lower, upper = _score_test(60.0, 60.0, 365, 365, Dispersion(1.0, 1.0, 10.0, 11, 0), 0.95)
+    >>> round(p, 6), round(lower * upper, 6)
+    (1.0, 1.0)
+    """
+    n = b_total + c_total
+    p0 = c_days / (b_days + c_days)
+    p_hat = c_total / n
+    n_eff = n / disp.phi
+    t_stat = (p_hat - p0) / math.sqrt(p0 * (1 - p0) / n_eff)
+    p_value = float(2 * stats.t.sf(abs(t_stat), disp.df))
+    q = float(stats.t.ppf(0.5 + confidence / 2, disp.df))
+    lo_p, hi_p = wilson(p_hat * n_eff, n_eff, q)
+    scale = b_days / c_days
+    lower = lo_p / (1 - lo_p) * scale
+    upper = hi_p / (1 - hi_p) * scale if hi_p < 1 else math.inf
+    return p_value, lower, upper
+
+
 def compare_counts(
     series: pd.Series, baseline: Window, current: Window, *, confidence: float = CONFIDENCE
 ) -> Comparison:
@@ -228,19 +255,9 @@ def compare_counts(
         return not_tested(
             measure, b_total, c_total, estimate, method, season_reason(baseline, current), reason="different_seasons"
         )
-    n = b_total + c_total
-    if n <= 0:
+    if b_total + c_total <= 0:
         return not_tested(measure, b_total, c_total, None, method, "not tested: no records in either window")
-    p0 = c_days / (b_days + c_days)
-    p_hat = c_total / n
-    n_eff = n / disp.phi
-    t_stat = (p_hat - p0) / math.sqrt(p0 * (1 - p0) / n_eff)
-    p_value = float(2 * stats.t.sf(abs(t_stat), disp.df))
-    q = float(stats.t.ppf(0.5 + confidence / 2, disp.df))
-    lo_p, hi_p = wilson(p_hat * n_eff, n_eff, q)
-    scale = b_days / c_days
-    lower = lo_p / (1 - lo_p) * scale
-    upper = hi_p / (1 - hi_p) * scale if hi_p < 1 else math.inf
+    p_value, lower, upper = _score_test(b_total, c_total, b_days, c_days, disp, confidence)
     method = (
         f"quasi-Poisson score test of two windows' daily rates; dispersion phi = {disp.phi:.2f} "
         f"(month-to-month spread {disp.spread_ratio:.1f} x Poisson, from {disp.moving_ranges} MDC-screened "

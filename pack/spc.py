@@ -202,6 +202,15 @@ def _phase_bounds(values: np.ndarray, known: list[int], rebase: bool) -> list[tu
     return bounds
 
 
+def _numbers(series: pd.Series) -> np.ndarray:
+    """The series' values as floats; a point missing or not a number is refused: an XmR chart needs every one."""
+    values = pd.to_numeric(series, errors="coerce").astype("float64")
+    if values.isna().any():
+        missing = ", ".join(_label(k) for k in values.index[values.isna()])
+        raise ValueError(f"an XmR chart needs a value at every point; missing or not a number: {missing}")
+    return values.to_numpy()
+
+
 def xmr(
     series: pd.Series,
     better_when: str = "n/a",
@@ -220,11 +229,7 @@ def xmr(
     >>> int(r.points["special_cause"].sum()), r.variation.code
     (0, 'common_cause')
     """
-    values = pd.to_numeric(series, errors="coerce").astype("float64")
-    if values.isna().any():
-        missing = ", ".join(_label(k) for k in values.index[values.isna()])
-        raise ValueError(f"an XmR chart needs a value at every point; missing or not a number: {missing}")
-    v = values.to_numpy()
+    v = _numbers(series)
     labels = [_label(k) for k in series.index]
     n = len(v)
     columns = {name: np.full(n, np.nan) for name in ("mean", "lower", "upper", "near_lower", "near_upper")}
@@ -245,14 +250,8 @@ def xmr(
         limits = None
         if n >= MIN_POINTS and b - a >= MIN_POINTS:
             limits = _limits(v[a:b], screen_moving_ranges)
-            for name, value in (
-                ("mean", limits.mean),
-                ("lower", limits.lower),
-                ("upper", limits.upper),
-                ("near_lower", limits.near_lower),
-                ("near_upper", limits.near_upper),
-            ):
-                columns[name][a:b] = value
+            for name in columns:  # mean, lower, upper, near_lower, near_upper
+                columns[name][a:b] = getattr(limits, name)
             result = evaluate(v[a:b], limits.mean, limits.mean_moving_range)
             words, signs = result.classify()
             rule[a:b], sign[a:b] = words, signs

@@ -221,29 +221,7 @@ def paired_bar_chart(
     values = long["value"].to_numpy()
     places = decimals(values)
     if len(drawn):
-        sns.barplot(
-            data=long.fillna({"value": 0.0}),
-            x="value",
-            y=category,
-            hue="series",
-            hue_order=list(names),
-            order=drawn[category].astype(str).tolist(),
-            palette=list(DUO),
-            orient="h",
-            ax=ax,
-            width=0.8,
-            saturation=1,
-        )
-        for k, container in enumerate(ax.containers):
-            column = first if k == 0 else second
-            texts = [number(x, places) for x in drawn[column].astype("float64")]
-            if k == 1:
-                for patch in container:
-                    patch.set_hatch("//")
-                    patch.set_edgecolor("white")
-            ax.bar_label(container, labels=[f" {t}" for t in texts], fontsize=SMALL, color=TEXT, padding=1)
-        if ax.get_legend():
-            ax.get_legend().remove()
+        _draw_pairs(ax, long, drawn, category, (first, second), names, places)
     top = float(np.nanmax(values)) if len(values) and np.isfinite(values).any() else 1.0
     _finish_bars(ax, drawn[category].astype(str).tolist(), top, xlabel)
     set_title(fig, title)
@@ -261,6 +239,42 @@ def paired_bar_chart(
     if data.empty:
         alt = f"Paired bar chart of {what}: no data."
     return Chart(name, title, alt, fig, data)
+
+
+def _draw_pairs(
+    ax: Axes,
+    long: pd.DataFrame,
+    drawn: pd.DataFrame,
+    category: str,
+    columns: tuple[str, str],
+    names: tuple[str, str],
+    places: int,
+) -> None:
+    """The bars of a paired bar chart (``long``: one row per category and series), in the duo palette,
+    the second of each pair hatched too; each bar labelled with its value from ``drawn``."""
+    sns.barplot(
+        data=long.fillna({"value": 0.0}),
+        x="value",
+        y=category,
+        hue="series",
+        hue_order=list(names),
+        order=drawn[category].astype(str).tolist(),
+        palette=list(DUO),
+        orient="h",
+        ax=ax,
+        width=0.8,
+        saturation=1,
+    )
+    for k, container in enumerate(ax.containers):
+        column = columns[0] if k == 0 else columns[1]
+        texts = [number(x, places) for x in drawn[column].astype("float64")]
+        if k == 1:
+            for patch in container:
+                patch.set_hatch("//")
+                patch.set_edgecolor("white")
+        ax.bar_label(container, labels=[f" {t}" for t in texts], fontsize=SMALL, color=TEXT, padding=1)
+    if ax.get_legend():
+        ax.get_legend().remove()
 
 
 @styled

@@ -138,6 +138,29 @@ def funnel_chart(
         raise ValueError(f"funnel chart points: population must be a number above 0; not so for {', '.join(bad)}")
     levels = _levels(limits) if len(limits) else []
     centre = float(limits["centre"].iloc[0]) if "centre" in limits and len(limits) else None
+    table = _funnel_table(pts, pop, limits, levels)
+    fig = new_figure(6.0)
+    ax = fig.add_subplot()
+    shown = limits[limits["population"].between(0.8 * pop.min(), 1.1 * pop.max())] if len(pts) else limits
+    for style, level in zip(STYLES * 3, levels, strict=False):
+        rows = limits[limits["level"].astype(str) == level].sort_values("population")
+        ax.plot(rows["population"], rows["upper"], color=DARK_GREY, lw=1.3, ls=style, label=f"{level} limits")
+        ax.plot(rows["population"], rows["lower"], color=DARK_GREY, lw=1.3, ls=style)
+    if centre is not None:
+        ax.axhline(centre, color=TEXT, lw=1.2, label=f"{centre_label} ({number(centre, 2)})")
+    _draw_forces(ax, pts, pop)
+    _fit_axes(ax, pts, pop, shown, log_x)
+    ax.set_ylabel(ylabel)
+    if ax.get_legend():
+        ax.get_legend().remove()
+    set_title(fig, title)
+    top_legend(fig, ax)
+    return Chart(name, title, _alt(pts, table, levels, centre, what, centre_label), fig, table)
+
+
+def _funnel_table(pts: pd.DataFrame, pop: np.ndarray, limits: pd.DataFrame, levels: list[str]) -> pd.DataFrame:
+    """The table beside the chart: each force's mark, residents and rate, the limits at its residents
+    and its position (as given in ``pts``, else worked out from the limits)."""
     table = pd.DataFrame({"force": pts["force"].astype(str), "residents": pop, "rate_per_1000": pts["rate_per_1000"]})
     for level in levels:
         table[f"{level} lower limit"], table[f"{level} upper limit"] = limits_at(limits, level, pop)
@@ -153,16 +176,12 @@ def funnel_chart(
         "mark",
         [MARK_FORCE if h else (MARK_PEER if p else "") for h, p in zip(pts["highlighted"], pts["peer"], strict=True)],
     )
+    return table
 
-    fig = new_figure(6.0)
-    ax = fig.add_subplot()
-    shown = limits[limits["population"].between(0.8 * pop.min(), 1.1 * pop.max())] if len(pts) else limits
-    for style, level in zip(STYLES * 3, levels, strict=False):
-        rows = limits[limits["level"].astype(str) == level].sort_values("population")
-        ax.plot(rows["population"], rows["upper"], color=DARK_GREY, lw=1.3, ls=style, label=f"{level} limits")
-        ax.plot(rows["population"], rows["lower"], color=DARK_GREY, lw=1.3, ls=style)
-    if centre is not None:
-        ax.axhline(centre, color=TEXT, lw=1.2, label=f"{centre_label} ({number(centre, 2)})")
+
+def _draw_forces(ax, pts: pd.DataFrame, pop: np.ndarray) -> None:
+    """The forces: other forces grey circles, the most similar group triangles, the plan force a
+    diamond labelled with its name."""
     kinds = [
         (~pts["highlighted"] & ~pts["peer"], "o", FOCUS[1], 45, "other forces"),
         (~pts["highlighted"] & pts["peer"], "^", FOCUS[1], 70, "most similar group"),
@@ -195,6 +214,11 @@ def funnel_chart(
             path_effects=halo,
             zorder=6,
         )
+
+
+def _fit_axes(ax, pts: pd.DataFrame, pop: np.ndarray, shown: pd.DataFrame, log_x: bool | None) -> None:
+    """Axes fitted to the forces and the limits ``shown`` over their residents; residents in millions,
+    on a log scale when ``log_x`` (by default when the forces' residents spread widely)."""
     values = np.concatenate(
         [pts["rate_per_1000"].to_numpy(dtype="float64")]
         + [shown[c].to_numpy(dtype="float64") for c in ("lower", "upper")]
@@ -215,12 +239,6 @@ def funnel_chart(
         ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(_millions))
     ax.set_xlabel("Residents (millions, log scale)" if log_x else "Residents (millions)")
-    ax.set_ylabel(ylabel)
-    if ax.get_legend():
-        ax.get_legend().remove()
-    set_title(fig, title)
-    top_legend(fig, ax)
-    return Chart(name, title, _alt(pts, table, levels, centre, what, centre_label), fig, table)
 
 
 def _alt(pts: pd.DataFrame, table: pd.DataFrame, levels: list[str], centre, what: str, centre_label: str) -> str:

@@ -162,31 +162,8 @@ def xmr_chart(
     fig = new_figure(HEIGHT)
     ax = fig.add_subplot()
     sns.lineplot(x=x, y=v, ax=ax, color=DUO[0], lw=1.4, marker="o", ms=4, label=what)
-    if result is None:
-        limits = limits or xmr_limits(series)
-        flags = special_causes(series, limits)
-        kinds = np.where(flags["any"].to_numpy(), "special_cause", "common_cause")
-        phases = [(0, len(v), limits)]
-        data = flags.reset_index(names="month")
-        data.insert(2, "mean", limits.mean)
-        data.insert(3, "upper_limit", limits.upper)
-        data.insert(4, "lower_limit", limits.lower)
-    else:
-        kinds = result.points["point_type"].to_numpy(dtype=str)
-        phases = [(p.start, p.stop, p.limits) for p in result.phases]
-        data = result.points.reset_index(names="month")
-        data = data[[c for c in data.columns if c != "special_cause"] + ["special_cause"]]  # last: any rule
-    for i, (a, b, lim) in enumerate(phases):
-        if lim is None:
-            continue
-        first = i == 0 or all(p[2] is None for p in phases[:i])
-        xs = [a - 0.4, b - 0.6]
-        ax.plot(xs, [lim.mean] * 2, color=TEXT, lw=1.2, label="mean" if first else None)
-        ax.plot(xs, [lim.upper] * 2, color=DARK_GREY, lw=1.2, ls="--", label="process limits" if first else None)
-        ax.plot(xs, [lim.lower] * 2, color=DARK_GREY, lw=1.2, ls="--")
-        if a > 0:
-            ax.axvline(a - 0.5, color=DARK_GREY, lw=1, ls=":")
-            ax.text(a - 0.4, 1.0, "limits recalculated", transform=ax.get_xaxis_transform(), fontsize=SMALL, va="top")
+    kinds, phases, data = _xmr_points(series, limits, result)
+    _draw_phases(ax, phases)
     for kind, (marker, colour, label) in MARKS.items():
         chosen = kinds == kind
         if chosen.any():
@@ -201,8 +178,54 @@ def xmr_chart(
     set_title(fig, title)
     top_legend(fig, ax)
     n_special = int((kinds != "common_cause").sum()) if result is None else int(result.points["special_cause"].sum())
+    return Chart(name, title, _xmr_alt(what, labels, phases, n_special, result), fig, data)
+
+
+Phases = list[tuple[int, int, XmRLimits | None]]  # (first point, point after the last, limits) of each phase
+
+
+def _xmr_points(
+    series: pd.Series, limits: XmRLimits | None, result: SPCResult | None
+) -> tuple[np.ndarray, Phases, pd.DataFrame]:
+    """``(kind of each point, phases, the table beside the chart)``: from ``result`` (phases read by
+    direction), else one phase with ``limits`` (default :func:`pack.spc.xmr_limits`) and the
+    single-phase rules."""
+    if result is not None:
+        data = result.points.reset_index(names="month")
+        data = data[[c for c in data.columns if c != "special_cause"] + ["special_cause"]]  # last: any rule
+        phases: Phases = [(p.start, p.stop, p.limits) for p in result.phases]
+        return result.points["point_type"].to_numpy(dtype=str), phases, data
+    limits = limits or xmr_limits(series)
+    flags = special_causes(series, limits)
+    kinds = np.where(flags["any"].to_numpy(), "special_cause", "common_cause")
+    data = flags.reset_index(names="month")
+    data.insert(2, "mean", limits.mean)
+    data.insert(3, "upper_limit", limits.upper)
+    data.insert(4, "lower_limit", limits.lower)
+    return kinds, [(0, len(series), limits)], data
+
+
+def _draw_phases(ax: Axes, phases: Phases) -> None:
+    """Each phase's mean and process limits over its points (legend labels on the first drawn), and
+    a dotted line where the limits were recalculated."""
+    for i, (a, b, lim) in enumerate(phases):
+        if lim is None:
+            continue
+        first = i == 0 or all(p[2] is None for p in phases[:i])
+        xs = [a - 0.4, b - 0.6]
+        ax.plot(xs, [lim.mean] * 2, color=TEXT, lw=1.2, label="mean" if first else None)
+        ax.plot(xs, [lim.upper] * 2, color=DARK_GREY, lw=1.2, ls="--", label="process limits" if first else None)
+        ax.plot(xs, [lim.lower] * 2, color=DARK_GREY, lw=1.2, ls="--")
+        if a > 0:
+            ax.axvline(a - 0.5, color=DARK_GREY, lw=1, ls=":")
+            ax.text(a - 0.4, 1.0, "limits recalculated", transform=ax.get_xaxis_transform(), fontsize=SMALL, va="top")
+
+
+def _xmr_alt(what: str, labels: list[str], phases: Phases, n_special: int, result: SPCResult | None) -> str:
+    """The XmR chart's alt text: its months, each phase's mean and limits, how many points show
+    special-cause variation and (with ``result``) the latest point's variation."""
     drawn = [p for p in phases if p[2] is not None]
-    alt = f"XmR chart of {what} for {len(v)} months"
+    alt = f"XmR chart of {what} for {len(labels)} months"
     if labels:
         alt += f" from {_month_name(labels[0])} to {_month_name(labels[-1])}"
     if not drawn:
@@ -216,7 +239,7 @@ def xmr_chart(
         alt += f"; {n_special} point(s) show special-cause variation."
     if result is not None:
         alt += f" Latest point: {result.variation.label}."
-    return Chart(name, title, alt, fig, data)
+    return alt
 
 
 def _is_month(label: str) -> bool:
@@ -248,8 +271,36 @@ def series_chart(
     names = {col: (labels or {}).get(col, words(col)) for col in series}
     fig = new_figure(HEIGHT)
     ax = fig.add_subplot()
-    styles, markers = ["-", "--", ":", "-."], ["o", "s", "^", "D"]
     positions = np.arange(len(frame))
+    _draw_series(ax, frame, series, names, positions)
+    if target is not None and pd.isna(target):
+        target = None
+    if target is not None:
+        ax.axhline(target, color=CATEGORICAL[3], lw=1.8, ls="--")
+        ax.text(0, target, f" {target_label} ({number(target)})", va="bottom", fontsize=SMALL, color=TEXT)
+    step = max(1, -(-len(frame) // 10))  # at most 10 labels
+    ax.set_xticks(positions[::step])
+    ax.set_xticklabels(frame[x].astype(str).iloc[::step], rotation=45, ha="right")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    thousands(ax)
+    if ax.get_legend():
+        ax.get_legend().remove()
+    set_title(fig, title)
+    if len(series) > 1:
+        top_legend(fig, ax)
+    alt = f"Line chart of {what}: " + _series_words(frame, x, series, names) + "."
+    if target is not None:
+        alt += f" A dashed line marks {target_label} ({number(target)})."
+    return Chart(name, title, alt, fig, frame[[x, *series]].reset_index(drop=True))
+
+
+def _draw_series(
+    ax: Axes, frame: pd.DataFrame, series: list[str], names: dict[str, str], positions: np.ndarray
+) -> None:
+    """Each series in its own colour, marker and line style (four of each, in turn), its last value
+    labelled beside it."""
+    styles, markers = ["-", "--", ":", "-."], ["o", "s", "^", "D"]
     for i, col in enumerate(series):
         y = frame[col].astype("float64").reset_index(drop=True)
         sns.lineplot(
@@ -272,22 +323,15 @@ def series_chart(
                 fontsize=SMALL,
                 va="center",
             )
-    if target is not None and pd.isna(target):
-        target = None
-    if target is not None:
-        ax.axhline(target, color=CATEGORICAL[3], lw=1.8, ls="--")
-        ax.text(0, target, f" {target_label} ({number(target)})", va="bottom", fontsize=SMALL, color=TEXT)
-    step = max(1, -(-len(frame) // 10))  # at most 10 labels
-    ax.set_xticks(positions[::step])
-    ax.set_xticklabels(frame[x].astype(str).iloc[::step], rotation=45, ha="right")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    thousands(ax)
-    if ax.get_legend():
-        ax.get_legend().remove()
-    set_title(fig, title)
-    if len(series) > 1:
-        top_legend(fig, ax)
+
+
+def _series_words(frame: pd.DataFrame, x: str, series: list[str], names: dict[str, str]) -> str:
+    """Each series from its first value to its last, with their ``x`` (``no values`` when none has one).
+
+    >>> f = pd.DataFrame({"year": ["2021", "2022", "2023"], "a": [1.0, None, 3.5]})
+    >>> _series_words(f, "year", ["a"], {"a": "Officers"})
+    'Officers from 1.0 (2021) to 3.5 (2023)'
+    """
     parts = []
     for col in series:
         s = frame[[x, col]].dropna()
@@ -297,7 +341,4 @@ def series_chart(
                 f"{names[col]} from {number(s.iloc[0][col], places)} ({s.iloc[0][x]}) to "
                 f"{number(s.iloc[-1][col], places)} ({s.iloc[-1][x]})"
             )
-    alt = f"Line chart of {what}: " + ("; ".join(parts) if parts else "no values") + "."
-    if target is not None:
-        alt += f" A dashed line marks {target_label} ({number(target)})."
-    return Chart(name, title, alt, fig, frame[[x, *series]].reset_index(drop=True))
+    return "; ".join(parts) if parts else "no values"

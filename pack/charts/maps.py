@@ -231,6 +231,95 @@ def _place_labels(ax, points: pd.DataFrame) -> None:
         placed.append(moved)
 
 
+def _draw_squares(fig, ax, cells: pd.DataFrame, squares: pd.DataFrame, what: str) -> dict[tuple[int, int], str]:
+    """The map drawn on ``ax``: grey inside the districts, each square with records in its colour class
+    (with the colour bar), the district outlines and a 10 km scale bar. Returns each square's district."""
+    both = pd.concat([cells[["ix", "iy"]], squares[["ix", "iy"]]])
+    if not len(both):
+        return {}
+    ix = np.arange(int(both["ix"].min()) - 1, int(both["ix"].max()) + 2)
+    iy = np.arange(int(both["iy"].min()) - 1, int(both["iy"].max()) + 2)
+    h = STEP / 2
+    extent = (ix[0] * STEP - h, ix[-1] * STEP + h, iy[0] * STEP - h, iy[-1] * STEP + h)
+    aspect = 1 / np.cos(np.radians(iy.mean() * STEP))
+    regions = district_map(squares, ix, iy)
+    inside = np.where(regions != "", 1.0, np.nan)
+    ax.imshow(
+        inside,
+        extent=extent,
+        origin="lower",
+        cmap=ListedColormap([NO_RECORDS]),
+        aspect=aspect,
+        interpolation="nearest",
+    )
+    raster = np.full((len(iy), len(ix)), np.nan)
+    raster[cells["iy"] - iy[0], cells["ix"] - ix[0]] = cells["n"]
+    highest = int(cells["n"].max()) if len(cells) else 1
+    breaks = class_breaks(highest, int(cells["n"].min()) if len(cells) else 1)
+    norm = BoundaryNorm([*breaks, highest + 1], len(breaks))
+    cmap = ListedColormap(_sequential(len(breaks)))
+    image = ax.imshow(
+        raster, extent=extent, origin="lower", cmap=cmap, norm=norm, aspect=aspect, interpolation="nearest"
+    )
+    if len(cells):
+        _colour_bar(fig, ax, image, breaks, highest, what)
+    ax.add_collection(
+        LineCollection(outline_segments(regions, ix[0] * STEP, iy[0] * STEP), colors=TEXT, linewidths=0.9, zorder=4)
+    )
+    _scale_bar(ax, extent, float(iy.mean()))
+    return {(int(a), int(b)): regions[b - iy[0], a - ix[0]] for a, b in zip(cells["ix"], cells["iy"], strict=True)}
+
+
+def _colour_bar(fig, ax, image, breaks: list[int], highest: int, what: str) -> None:
+    """The key: one tick in the middle of each colour class, labelled with its counts."""
+    bar = fig.colorbar(
+        image,
+        ax=ax,
+        shrink=0.55,
+        ticks=[(a + b) / 2 for a, b in zip(breaks, [*breaks[1:], highest + 1], strict=True)],
+    )
+    bar.ax.set_yticklabels(_class_labels(breaks, highest))
+    bar.set_label(f"{what[:1].upper() + what[1:]} per square", fontsize=SMALL)
+    bar.ax.tick_params(labelsize=SMALL)
+
+
+def _scale_bar(ax, extent: tuple[float, float, float, float], mean_iy: float) -> None:
+    """A 10 km bar in the bottom right corner (a degree of longitude shortened by the latitude)."""
+    km = 10.0
+    length = km / (111.32 * np.cos(np.radians(mean_iy * STEP)))
+    x1, y0 = extent[1] - STEP, extent[2] + STEP
+    ax.plot([x1 - length, x1], [y0, y0], color=TEXT, lw=3, solid_capstyle="butt", zorder=5)
+    ax.text(x1 - length / 2, y0 + STEP, f"{km:.0f} km", ha="center", va="bottom", fontsize=SMALL, zorder=5)
+
+
+def _map_note(size: str, districts: pd.DataFrame | None, suppressed_below: int | None) -> str:
+    """The note under the map: the squares' size, and what the outlines and the grey mean."""
+    note = f"Squares of 0.01° longitude by 0.01° latitude, {size}; north is up."
+    if districts is not None:
+        grey = f"no records, or fewer than {suppressed_below} (suppressed)" if suppressed_below else "no records"
+        note += f" Outlines and names: districts as the records' own LSOAs place them; grey: {grey}."
+    return note
+
+
+def _map_alt(ranked: pd.DataFrame, what: str, when: str | None, size: str, by_district: bool) -> str:
+    """The alt text of a map with located records (``ranked``: busiest square first): how many squares
+    hold how many records, how few hold half, the busiest square, and (``by_district``) each district's
+    records."""
+    busiest, total = ranked.iloc[0], int(ranked["n"].sum())
+    k, n = concentration(ranked["n"])
+    alt = (
+        f"Map of {what}{' in ' + when if when else ''} on a grid of squares {size}: {plural(n, 'square')} "
+        f"{'holds' if n == 1 else 'hold'} {plural(total, 'located record')}, and the busiest "
+        f"{plural(k, 'square')} {'holds' if k == 1 else 'hold'} half of them. The busiest square"
+        f"{', in ' + busiest['district'] + ',' if busiest['district'] else ''} near longitude "
+        f"{busiest['lon']:.2f} and latitude {busiest['lat']:.2f}, has {int(busiest['n']):,}."
+    )
+    if by_district:
+        by = ranked[ranked["district"] != ""].groupby("district")["n"].sum().sort_values(ascending=False)
+        alt += " Records by district as outlined: " + "; ".join(f"{d} {int(v):,}" for d, v in by.items()) + "."
+    return alt
+
+
 @styled
 def density_map(
     grid: pd.DataFrame,
@@ -256,57 +345,10 @@ def density_map(
     squares = (
         district_squares(districts) if districts is not None else pd.DataFrame(columns=["ix", "iy", "district", "n"])
     )
-    both = pd.concat([cells[["ix", "iy"]], squares[["ix", "iy"]]])
     fig = new_figure(8.6, width=8.0)
     ax = fig.add_subplot()
     ax.set_axis_off()
-    district_of: dict[tuple[int, int], str] = {}
-    if len(both):
-        ix = np.arange(int(both["ix"].min()) - 1, int(both["ix"].max()) + 2)
-        iy = np.arange(int(both["iy"].min()) - 1, int(both["iy"].max()) + 2)
-        h = STEP / 2
-        extent = (ix[0] * STEP - h, ix[-1] * STEP + h, iy[0] * STEP - h, iy[-1] * STEP + h)
-        aspect = 1 / np.cos(np.radians(iy.mean() * STEP))
-        regions = district_map(squares, ix, iy)
-        inside = np.where(regions != "", 1.0, np.nan)
-        ax.imshow(
-            inside,
-            extent=extent,
-            origin="lower",
-            cmap=ListedColormap([NO_RECORDS]),
-            aspect=aspect,
-            interpolation="nearest",
-        )
-        raster = np.full((len(iy), len(ix)), np.nan)
-        raster[cells["iy"] - iy[0], cells["ix"] - ix[0]] = cells["n"]
-        highest = int(cells["n"].max()) if len(cells) else 1
-        breaks = class_breaks(highest, int(cells["n"].min()) if len(cells) else 1)
-        norm = BoundaryNorm([*breaks, highest + 1], len(breaks))
-        cmap = ListedColormap(_sequential(len(breaks)))
-        image = ax.imshow(
-            raster, extent=extent, origin="lower", cmap=cmap, norm=norm, aspect=aspect, interpolation="nearest"
-        )
-        if len(cells):
-            bar = fig.colorbar(
-                image,
-                ax=ax,
-                shrink=0.55,
-                ticks=[(a + b) / 2 for a, b in zip(breaks, [*breaks[1:], highest + 1], strict=True)],
-            )
-            bar.ax.set_yticklabels(_class_labels(breaks, highest))
-            bar.set_label(f"{what[:1].upper() + what[1:]} per square", fontsize=SMALL)
-            bar.ax.tick_params(labelsize=SMALL)
-        ax.add_collection(
-            LineCollection(outline_segments(regions, ix[0] * STEP, iy[0] * STEP), colors=TEXT, linewidths=0.9, zorder=4)
-        )
-        district_of = {
-            (int(a), int(b)): regions[b - iy[0], a - ix[0]] for a, b in zip(cells["ix"], cells["iy"], strict=True)
-        }
-        km = 10.0
-        length = km / (111.32 * np.cos(np.radians(iy.mean() * STEP)))
-        x1, y0 = extent[1] - STEP, extent[2] + STEP
-        ax.plot([x1 - length, x1], [y0, y0], color=TEXT, lw=3, solid_capstyle="butt", zorder=5)
-        ax.text(x1 - length / 2, y0 + STEP, f"{km:.0f} km", ha="center", va="bottom", fontsize=SMALL, zorder=5)
+    district_of = _draw_squares(fig, ax, cells, squares, what)
     cells["district"] = [district_of.get((int(a), int(b)), "") for a, b in zip(cells["ix"], cells["iy"], strict=True)]
     cells["lon"], cells["lat"] = (cells["ix"] * STEP).round(2), (cells["iy"] * STEP).round(2)
     ranked = cells.sort_values(["n", "ix", "iy"], ascending=[False, True, True]).reset_index(drop=True)
@@ -318,10 +360,7 @@ def density_map(
     total = int(ranked["n"].sum())
     lat = float(ranked["lat"].mean()) if len(ranked) else 53.0
     size = f"about {STEP * 111.32 * np.cos(np.radians(lat)):.1f} km by {STEP * 111.32:.1f} km"
-    note = f"Squares of 0.01° longitude by 0.01° latitude, {size}; north is up."
-    if districts is not None:
-        grey = f"no records, or fewer than {suppressed_below} (suppressed)" if suppressed_below else "no records"
-        note += f" Outlines and names: districts as the records' own LSOAs place them; grey: {grey}."
+    note = _map_note(size, districts, suppressed_below)
     fig.supxlabel("\n".join(wrap_to_width(fig, note, fig.bbox.width - 30, SMALL)), x=0.01, ha="left", fontsize=SMALL)
     if len(squares):
         _place_labels(ax, label_points(squares))
@@ -331,15 +370,4 @@ def density_map(
         table = table.drop(columns="district")
     if busiest is None:
         return Chart(name, title, f"Map of {what}{' in ' + when if when else ''}: no located records.", fig, table)
-    k, n = concentration(ranked["n"])
-    alt = (
-        f"Map of {what}{' in ' + when if when else ''} on a grid of squares {size}: {plural(n, 'square')} "
-        f"{'holds' if n == 1 else 'hold'} {plural(total, 'located record')}, and the busiest "
-        f"{plural(k, 'square')} {'holds' if k == 1 else 'hold'} half of them. The busiest square"
-        f"{', in ' + busiest['district'] + ',' if busiest['district'] else ''} near longitude "
-        f"{busiest['lon']:.2f} and latitude {busiest['lat']:.2f}, has {int(busiest['n']):,}."
-    )
-    if districts is not None:
-        by = ranked[ranked["district"] != ""].groupby("district")["n"].sum().sort_values(ascending=False)
-        alt += " Records by district as outlined: " + "; ".join(f"{d} {int(v):,}" for d, v in by.items()) + "."
-    return Chart(name, title, alt, fig, table)
+    return Chart(name, title, _map_alt(ranked, what, when, size, districts is not None), fig, table)

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from pack.data.context import PrepareContext
-from pack.data.policeuk_file import CODE_RANK_SHIFT, ORDER_MONTH_SHIFT, ORDER_RANK_SHIFT
+from pack.data.outcome_order import CODE_RANK_SHIFT, ORDER_MONTH_SHIFT, ORDER_RANK_SHIFT
 from pack.data.report import Check
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from pack.data.report import InputReport
 
 if TYPE_CHECKING:
     from pack.data.context import PrepareContext
-    from pack.data.readers import FileReport
+    from pack.data.file_report import FileReport
 
 Reports = dict[str, "FileReport"]
 NOT_COUNTS = frozenset({"%", "£m", "gbp_m", "per 1,000", "ratio", "rate"})  # MI units whose values may be negative

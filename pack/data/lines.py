@@ -131,6 +131,18 @@ def header_end(mapped: mmap.mmap | bytes, size: int) -> int:
     return mapped.find(b"\n") + 1 or size
 
 
+def _mapped(path: Path | bytes) -> tuple[mmap.mmap | bytes, int]:
+    """``(text, size)``: the file memory-mapped (freed when no view of it is left), or the bytes as
+    given; an empty file gives ``(b"", 0)`` (an empty file cannot be mapped)."""
+    if isinstance(path, bytes):
+        return path, len(path)
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            return b"", 0
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), size
+
+
 def line_runs(
     path: Path | bytes,
     fields: int,
@@ -148,15 +160,7 @@ def line_runs(
     (e.g. to hash it in the same pass). Raises :class:`DataError` naming the file as ``shown`` when
     it has more than :data:`MAX_MENDS` stray quotes. ``path`` may be the file's bytes instead (a zip
     member read into memory)."""
-    if isinstance(path, bytes):
-        mapped: mmap.mmap | bytes = path
-        size = len(path)
-    else:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size == 0:
-                return
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # freed when no view is left
+    mapped, size = _mapped(path)
     if size == 0:
         return
     text = memoryview(mapped)

@@ -41,8 +41,9 @@ import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
 from pack.data.domains import same_force
+from pack.data.file_report import FileReport
 from pack.data.lines import is_ascii, line_count
-from pack.data.readers import FileReport, count_lines, read_header
+from pack.data.readers import count_lines, read_header
 from pack.data.schemas import LSOA_PATTERN
 from pack.data.specs import spec
 

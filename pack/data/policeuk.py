@@ -23,10 +23,9 @@ import pyarrow.parquet as pq
 
 from pack.data.context import PrepareContext, map_threads
 from pack.data.discovery import FoundFile, force_slug, month_of_file, police_uk_parts
+from pack.data.outcome_order import CODE_RANK_SHIFT, MAX_OUTCOME_FILES
 from pack.data.parts import part_key
 from pack.data.policeuk_file import (
-    CODE_RANK_SHIFT,
-    MAX_OUTCOME_FILES,
     FileResult,
     count_other_force_file,
     is_other_force_street,

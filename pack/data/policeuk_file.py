@@ -4,13 +4,13 @@ Besides the rules of its schema, each file is checked for what the data-quality 
 (:mod:`pack.data.readers` accounts for every line): values outside data.police.uk's vocabularies
 (:mod:`pack.data.domains`), coordinates outside the United Kingdom, exact duplicate rows, repeated
 Crime IDs and blocks of rows pasted twice (:mod:`pack.data.duplicates`), and a file whose rows are
-all of another month than its name says.
+all of another month than its name says (:mod:`pack.data.policeuk_checks`). Each part carries the
+join keys and outcome order of :mod:`pack.data.outcome_order`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import zipfile
 import zlib
 from collections import Counter
@@ -19,17 +19,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import numpy as np
+import pandas as pd
 import pyarrow as arrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pack.data.discovery import force_slug, month_of_file, police_uk_parts
-from pack.data.domains import folded_force, outside_uk
+from pack.data.domains import folded_force
 from pack.data.duplicates import RepeatTally
-from pack.data.keys import crime_id_keys
+from pack.data.file_report import FileReport
 from pack.data.national import count_other_force_street, count_text, read_whole
-from pack.data.readers import FileReport, count_lines, read_validated
-from pack.data.schemas import MONTH_PATTERN
+from pack.data.outcome_order import with_join_keys
+from pack.data.policeuk_checks import refuse_renamed, remove_bad_places
+from pack.data.readers import count_lines, read_validated
 from pack.data.sources import kind_of_head, plain_csv
 from pack.data.specs import spec
 from pack.errors import DataError
@@ -76,51 +78,6 @@ class _HashingPass:
     def __call__(self, chunk: memoryview | bytes) -> None:
         self.digest.update(chunk)
         self.size += len(chunk)
-
-
-# An outcome row's place in time, for "the latest outcome of a crime": its month, then its file's
-# rank among the outcomes files (by path), then its row within the file, packed in one integer.
-ORDER_MONTH_SHIFT, ORDER_RANK_SHIFT = 46, 30
-MAX_OUTCOME_FILES = 1 << (ORDER_MONTH_SHIFT - ORDER_RANK_SHIFT)
-MAX_ROWS_PER_FILE = 1 << ORDER_RANK_SHIFT
-CODE_RANK_SHIFT = 16  # an outcome type's code: its file's rank, then its number within the file
-MAX_OUTCOME_TYPES_PER_FILE = 1 << CODE_RANK_SHIFT
-
-
-def _month_index(months: arrow.Array) -> np.ndarray:
-    """``YYYY-MM`` (validated) to ``year * 12 + month - 1``."""
-    year = pc.cast(pc.utf8_slice_codeunits(months, 0, 4), arrow.int64()).to_numpy()
-    month = pc.cast(pc.utf8_slice_codeunits(months, 5, 7), arrow.int64()).to_numpy()
-    return year * 12 + month - 1
-
-
-def _with_join_keys(
-    table: arrow.Table, name: str, relative: str, first_row: int, outcome_codes: dict[str, int]
-) -> arrow.Table:
-    """Add the compact Crime ID key (:mod:`pack.data.keys`) and, to outcomes, the order and code that
-    let the aggregates find each crime's latest outcome with integers alone.
-
-    Neither holds the file's rank among the files (its bits are left zero): a part is the same
-    whatever other files are beside it, so it can be reused from the per-file cache
-    (:mod:`pack.data.parts`). The aggregates add the rank, which is the part's number."""
-    hi, lo = crime_id_keys(table.column("crime_id"))
-    table = table.append_column("crime_key_hi", hi).append_column("crime_key_lo", lo)
-    if name != "outcomes":
-        return table
-    rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
-    order = (_month_index(table.column("month")) << ORDER_MONTH_SHIFT) | rows
-    types = table.column("outcome_type")
-    for value in pc.unique(types).to_pylist():
-        outcome_codes.setdefault(value, len(outcome_codes))
-    if first_row + table.num_rows > MAX_ROWS_PER_FILE or len(outcome_codes) > MAX_OUTCOME_TYPES_PER_FILE:
-        raise DataError(
-            f"more than {MAX_ROWS_PER_FILE:,} rows or {MAX_OUTCOME_TYPES_PER_FILE:,} outcome types: "
-            "split the file by month",
-            file=relative,
-        )
-    known = arrow.array(list(outcome_codes), types.type)
-    local = pc.index_in(types, value_set=known).to_numpy(zero_copy_only=False).astype(np.int64)
-    return table.append_column("outcome_order", arrow.array(order)).append_column("outcome_code", arrow.array(local))
 
 
 def read_police_uk_file(name: str, path: Path, member: str | None, relative: str, force: str, part: Path) -> FileResult:
@@ -231,6 +188,10 @@ def _read_rows(
     result: FileResult,
     on_bytes: _HashingPass | None,
 ) -> None:
+    """Read one file into ``result`` the way its kind allows: another force's street file counted the
+    short way (:func:`pack.data.national.count_other_force_street`) when it can be; another force's
+    stop-and-search file counted by its lines (the force is in its name only); any other file read
+    row by row (:func:`_read_force_rows`)."""
     parts = police_uk_parts(file_name)
     if is_other_force_street(name, relative, force):  # a national archive's file
         counted, hashed = count_other_force_street(path, relative, parts[0], force, on_bytes)
@@ -245,14 +206,73 @@ def _read_rows(
         result.other_forces[parts[1]] += report.rows_read
         result.report = report
         return
-    input_spec = spec(name)
+    reading = _ForceRows(name, relative, force, FileReport(relative), result)
     file_month = parts[0] if parts else month_of_file(Path(file_name))
-    report = FileReport(relative)
-    writer: pq.ParquetWriter | None = None
-    outcome_codes: dict[str, int] = {}
-    rows_written = 0
+    _read_force_rows(reading, path, file_month, part, on_bytes)
+    mine_by_name = parts is None or parts[1] == force_slug(force) or bool(result.months)
+    result.lost_rows = reading.report.rows_rejected if mine_by_name else 0
+    result.report = reading.report
+    result.part = str(part) if part.exists() else None
+
+
+_OUTCOME = {"street": "last_outcome", "outcomes": "outcome_type"}
+
+
+@dataclass
+class _ForceRows:
+    """One file read row by row for the chosen ``force``: what it is, and what has been found so far
+    (the outcome types seen, in the order their codes were given)."""
+
+    name: str
+    relative: str
+    force: str
+    report: FileReport
+    result: FileResult
+    outcome_codes: dict[str, int] = field(default_factory=dict)
+
+    def chosen(self, frame: pd.DataFrame, numbers: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """A batch's rows of the chosen force and their row numbers; the others counted by force (and
+        a street file's every valid record by force, month and crime type: the national picture).
+        A stop-and-search file's rows are all the force's: it is named in the file's name only."""
+        if self.name == "stop_search" or not len(frame):
+            return frame, numbers
+        frame = folded_force(frame, self.force, self.report.domain_counts)
+        if self.name == "street":
+            by_force = frame.value_counts(["Falls within", "Month", "Crime type"], sort=False)
+            self.result.force_counts.update({key: int(n) for key, n in by_force.items()})
+        mine = (frame["Falls within"] == self.force).to_numpy()
+        for other, n in frame.loc[~mine, "Falls within"].value_counts().items():
+            self.result.other_forces[str(other)] += int(n)
+        self.report.rows_other_forces += int((~mine).sum())
+        self.report.rows_kept -= int((~mine).sum())
+        return frame[mine], numbers[mine]
+
+    def typed(self, frame: pd.DataFrame, numbers: np.ndarray, first_row: int) -> arrow.Table:
+        """A batch of the chosen force's rows as the part holds them (``first_row``: the part's rows
+        before it): typed, places checked, months and final outcomes counted, join keys added."""
+        input_spec = spec(self.name)
+        typed = input_spec.convert(frame, self.relative)
+        if "longitude" in typed:
+            remove_bad_places(frame, typed, numbers, self.report)
+        table = arrow.Table.from_pandas(typed, preserve_index=False)
+        self.result.months.update(pc.unique(table.column("month")).to_pylist())
+        if self.name == "stop_search":
+            self.result.outcome_updates += table.num_rows
+            return table
+        pending = pc.is_in(table.column(_OUTCOME[self.name]), value_set=arrow.array(PENDING))
+        self.result.outcome_updates += table.num_rows - (pc.sum(pending).as_py() or 0)
+        return with_join_keys(table, self.name, self.relative, first_row, self.outcome_codes)
+
+
+def _read_force_rows(
+    reading: _ForceRows, path: Path, file_month: str | None, part: Path, on_bytes: _HashingPass | None
+) -> None:
+    """Validate every row of a file, write the chosen force's to ``part`` (no rows: no part), set
+    aside blocks of rows pasted twice, and finish the file's report (a file of another month than its
+    name says is refused: :func:`pack.data.policeuk_checks.refuse_renamed`)."""
+    input_spec, report = spec(reading.name), reading.report
     tally = RepeatTally()
-    try:
+    with _PartWriter(part) as writer:
         for numbers, frame in read_validated(
             path,
             report,
@@ -263,47 +283,53 @@ def _read_rows(
             domains=input_spec.domains,
             soft=input_spec.soft,
         ):
-            if name != "stop_search" and len(frame):
-                frame = folded_force(frame, force, report.domain_counts)
-            if name == "street" and len(frame):
-                by_force = frame.value_counts(["Falls within", "Month", "Crime type"], sort=False)
-                result.force_counts.update({key: int(n) for key, n in by_force.items()})
-            if name != "stop_search" and len(frame):
-                mine = (frame["Falls within"] == force).to_numpy()
-                for other, n in frame.loc[~mine, "Falls within"].value_counts().items():
-                    result.other_forces[str(other)] += int(n)
-                report.rows_other_forces += int((~mine).sum())
-                report.rows_kept -= int((~mine).sum())
-                frame, numbers = frame[mine], numbers[mine]
+            frame, numbers = reading.chosen(frame, numbers)
             if not len(frame):
                 continue
-            typed = input_spec.convert(frame, relative)
-            if "longitude" in typed:
-                _remove_bad_places(frame, typed, numbers, report)
-            table = arrow.Table.from_pandas(typed, preserve_index=False)
-            result.months.update(pc.unique(table.column("month")).to_pylist())
-            if name == "stop_search":
-                result.outcome_updates += table.num_rows
-            else:
-                pending = pc.is_in(table.column(_OUTCOME[name]), value_set=arrow.array(PENDING))
-                result.outcome_updates += table.num_rows - (pc.sum(pending).as_py() or 0)
-            if name != "stop_search":
-                table = _with_join_keys(table, name, relative, rows_written, outcome_codes)
+            table = reading.typed(frame, numbers, writer.rows)
             tally.add(table, numbers, [c for c in table.column_names if c not in NOT_COMPARED])
-            rows_written += table.num_rows
-            if writer is None:
-                part.parent.mkdir(parents=True, exist_ok=True)
-                writer = pq.ParquetWriter(
-                    part,
-                    table.schema,
-                    compression=PARQUET_COMPRESSION,
-                    write_statistics=False,
-                    use_dictionary=[c for c in table.column_names if c not in UNIQUE_COLUMNS],
-                )
-            writer.write_table(table.cast(writer.schema))
-    finally:
-        if writer is not None:
-            writer.close()
+            writer.write(table)
+    _set_aside_repeats(tally, part, reading)
+    report.notes += report.domain_counts.notes()
+    report.finish_notes()
+    reading.result.outcome_types = list(reading.outcome_codes)
+    refuse_renamed(report, file_month)
+
+
+class _PartWriter:
+    """A Parquet part written batch by batch, created at the first batch (no batch: no file)."""
+
+    def __init__(self, part: Path) -> None:
+        self.part = part
+        self.rows = 0  # rows written so far
+        self._writer: pq.ParquetWriter | None = None
+
+    def __enter__(self) -> _PartWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+    def write(self, table: arrow.Table) -> None:
+        """Append ``table``'s rows (cast to the part's schema, set by the first batch)."""
+        self.rows += table.num_rows
+        if self._writer is None:
+            self.part.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(
+                self.part,
+                table.schema,
+                compression=PARQUET_COMPRESSION,
+                write_statistics=False,
+                use_dictionary=[c for c in table.column_names if c not in UNIQUE_COLUMNS],
+            )
+        self._writer.write_table(table.cast(self._writer.schema))
+
+
+def _set_aside_repeats(tally: RepeatTally, part: Path, reading: _ForceRows) -> None:
+    """Rows that repeat rows of the file (a block pasted twice) removed from the part and counted as
+    repeated; exact duplicates and shared Crime IDs counted, with their notes."""
+    report, result = reading.report, reading.result
     repeats = tally.summary(lambda columns, rows: pq.read_table(part, columns=columns).take(arrow.array(rows)))
     if len(repeats.drop):
         _drop_rows(part, repeats.drop)
@@ -312,49 +338,7 @@ def _read_rows(
         result.months = set(pq.read_table(part, columns=["month"]).column("month").unique().to_pylist())
     report.duplicate_rows, report.duplicate_rows_no_id = repeats.exact, repeats.exact_no_id
     report.shared_id_rows, report.shared_ids = repeats.repeated_id_rows, repeats.repeated_ids
-    report.notes += repeats.notes() + report.domain_counts.notes()
-    report.finish_notes()
-    result.outcome_types = list(outcome_codes)
-    _refuse_renamed(report, file_month)
-    mine_by_name = parts is None or parts[1] == force_slug(force) or bool(result.months)
-    result.lost_rows = report.rows_rejected if mine_by_name else 0
-    result.report = report
-    result.part = str(part) if part.exists() else None
-
-
-_OUTCOME = {"street": "last_outcome", "outcomes": "outcome_type"}
-
-
-def _remove_bad_places(frame, typed, numbers: np.ndarray, report: FileReport) -> None:
-    """Coordinates that are not numbers, or not a place in the United Kingdom (``0,0``, swapped ...),
-    removed from their records (kept, and counted)."""
-    not_numbers = np.zeros(len(typed), dtype=bool)
-    for text, number, bounds in (("Longitude", "longitude", "-180 to 180"), ("Latitude", "latitude", "-90 to 90")):
-        missing = typed[number].isna().to_numpy()
-        if not missing.any():
-            continue
-        bad = missing & (frame[text] != "").to_numpy()
-        for position in np.flatnonzero(bad):
-            report.clear(
-                int(numbers[position]),
-                text,
-                str(frame[text].iat[position]),
-                f"expected a number from {bounds}, or empty",
-            )
-        not_numbers |= bad
-    if not_numbers.any():  # half a place is no place
-        typed.loc[not_numbers, ["longitude", "latitude"]] = np.nan
-    outside = outside_uk(typed["longitude"], typed["latitude"])
-    if not outside.any():
-        return
-    first = int(np.flatnonzero(outside)[0])
-    example = f"{frame['Longitude'].iat[first]},{frame['Latitude'].iat[first]}"
-    report.cleared_examples.setdefault(_OUTSIDE, (int(numbers[first]), example))
-    report.cleared[_OUTSIDE] += int(outside.sum())
-    typed.loc[outside, ["longitude", "latitude"]] = np.nan
-
-
-_OUTSIDE = "Longitude, Latitude: not a place in the United Kingdom (0,0, swapped, or one of the two missing)"
+    report.notes += repeats.notes()
 
 
 def _drop_rows(part: Path, positions: np.ndarray) -> None:
@@ -370,34 +354,3 @@ def _drop_rows(part: Path, positions: np.ndarray) -> None:
         write_statistics=False,
         use_dictionary=[c for c in kept.column_names if c not in UNIQUE_COLUMNS],
     )
-
-
-def _refuse_renamed(report: FileReport, file_month: str | None) -> None:
-    """A file most of whose rows are of one other month than its name says was renamed (or saved) wrongly."""
-    if not file_month or not report.rows_read:
-        return
-    reasons = report.reasons
-    other = reasons.get(f"Month: expected the file's own month {file_month}", 0) + reasons.get(
-        f"Date: expected a date in {file_month}", 0
-    )
-    malformed = reasons.get("Month: expected a month written YYYY-MM", 0) + sum(
-        n for reason, n in reasons.items() if reason.startswith("Date: expected an ISO date-time")
-    )
-    wrong = other - malformed  # rows of a real month, not the file's
-    if wrong * 2 <= report.rows_read:
-        return
-    found = Counter(
-        r.value[:7]
-        for r in report.rejections
-        if r.reason.endswith((f"own month {file_month}", f"a date in {file_month}")) and MONTH.fullmatch(r.value[:7])
-    )
-    month = found.most_common(1)[0][0] if found else "another month"
-    raise DataError(
-        f"its name says {file_month} but {wrong:,} of its {report.rows_read:,} rows are of {month}: "
-        "a file renamed to the wrong month?",
-        file=report.file,
-        expected=f"rows of {file_month}, or the file named for the month its rows are of",
-    )
-
-
-MONTH = re.compile(MONTH_PATTERN)

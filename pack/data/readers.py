@@ -10,9 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,110 +19,12 @@ import pandera.pandas as pa
 import pyarrow as arrow
 import pyarrow.csv as arrow_csv
 
-from pack.data.accounts import RowAccount
 from pack.data.converters import folded_names
-from pack.data.domains import Domain, DomainCounts, read_domains
-from pack.data.lines import Run, count_byte, is_ascii, line_runs
-from pack.data.quotes import Mend
+from pack.data.domains import Domain, read_domains
+from pack.data.file_report import FileReport
+from pack.data.lines import Run, line_runs
+from pack.data.text_encoding import TextEncoding
 from pack.errors import DataError
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """One rejected row: where it was and which rule it broke."""
-
-    file: str
-    row: int | None
-    column: str
-    value: str
-    reason: str
-
-
-MAX_EXAMPLES = 50  # rejected rows listed per file; all of them are counted
-
-
-@dataclass
-class FileReport:
-    """What reading one file found, every line accounted for: ``lines`` = header + blank +
-    continuation lines + ``rows_read``, and ``rows_read`` = kept + rejected + other forces + repeated
-    (:meth:`balanced`). Rejected rows are all counted (in total and by reason); the first
-    :data:`MAX_EXAMPLES` are listed, so memory stays bounded for a file of bad rows."""
-
-    file: str
-    encoding: str = "utf-8"
-    lines: int = 0  # lines of the file, header included
-    header_lines: int = 0
-    blank_lines: int = 0
-    continuation_lines: int = 0  # lines that continue a record over a quoted line break
-    rows_read: int = 0  # records read, malformed ones included
-    rows_kept: int = 0
-    rows_rejected: int = 0
-    rows_other_forces: int = 0
-    rows_repeated: int = 0  # rows not counted because they repeat rows that are (e.g. a block pasted twice)
-    duplicate_rows: int = 0  # kept rows identical to an earlier row of the file
-    duplicate_rows_no_id: int = 0  # ... of them, rows without a Crime ID
-    shared_id_rows: int = 0  # rows with a Crime ID that another row of the file also has
-    shared_ids: int = 0  # ... and how many Crime IDs those are
-    reasons: Counter[str] = field(default_factory=Counter)
-    rejections: list[Rejection] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    mends: list[Mend] = field(default_factory=list)
-    cleared: Counter[str] = field(default_factory=Counter)  # values removed (row kept), by "column: rule"
-    cleared_examples: dict[str, tuple[int, str]] = field(default_factory=dict)
-    domain_counts: DomainCounts = field(default_factory=DomainCounts)
-
-    def reject(self, row: int | None, column: str, value: str, reason: str) -> None:
-        """Count one failed rule (the caller counts the distinct rows in ``rows_rejected``)."""
-        self.reasons[f"{column}: {reason}"] += 1
-        if len(self.rejections) < MAX_EXAMPLES:
-            self.rejections.append(Rejection(self.file, row, column, value[:80], reason))
-
-    def clear(self, row: int, column: str, value: str, reason: str) -> None:
-        """Count one value removed from a kept row (e.g. a longitude that is not a number)."""
-        key = f"{column}: {reason}"
-        self.cleared[key] += 1
-        self.cleared_examples.setdefault(key, (row, value[:80]))
-
-    def account(self) -> RowAccount:
-        """Where the file's lines went, as counted so far."""
-        return RowAccount(
-            lines=self.lines,
-            header=self.header_lines,
-            blank=self.blank_lines,
-            continuation=self.continuation_lines,
-            kept=self.rows_kept,
-            rejected=self.rows_rejected,
-            other_forces=self.rows_other_forces,
-            repeated=self.rows_repeated,
-        )
-
-    def balanced(self) -> bool:
-        """Every line accounted for, once (:attr:`RowAccount.balanced`), and every record read counted."""
-        account = self.account()
-        return self.rows_read == account.rows and account.balanced
-
-    def finish_notes(self) -> None:
-        """Notes for what was mended, joined and removed (once the whole file is read)."""
-        for mend in self.mends:
-            done = (
-                "a closing quote supplied where the line then has the header's fields"
-                if mend.closed
-                else "the quote read as text"
-            )
-            self.notes.append(
-                f"row {mend.line}: a quote opening field {mend.field + 1} ({mend.text!r}) is never closed and would "
-                f"have run {mend.swallowed:,} line(s) into one field: {done}; each line after it read as its own record"
-            )
-        if self.blank_lines:
-            self.notes.append(f"{self.blank_lines} blank line(s) ignored")
-        if self.continuation_lines:
-            self.notes.append(
-                f"{self.continuation_lines} line(s) continue a record whose quoted field holds a line break "
-                "(the record is read whole; rows are numbered by their first line)"
-            )
-        for key, n in sorted(self.cleared.items()):
-            row, value = self.cleared_examples[key]
-            self.notes.append(f"{key}: {n:,} value(s) removed, rows kept (e.g. row {row}: {value!r})")
 
 
 def check_readable(path: Path, shown: str) -> None:
@@ -142,40 +42,6 @@ def check_readable(path: Path, shown: str) -> None:
         raise DataError(f"cannot be read: {exc.strerror}", file=shown) from exc
     if not first:
         raise DataError("is empty (0 bytes); a header row and data rows were expected", file=shown)
-
-
-class TextEncoding:
-    """The encoding of a CSV file, decided run by run as it is read (one pass, no look-ahead):
-    UTF-8 (with or without BOM) unless a run is not UTF-8; from then on Windows-1252, as Excel
-    saves CSV. Runs are whole lines, so no character is split between two of them.
-
-    A file that is UTF-8 text with non-ASCII characters in one part and not UTF-8 in another is
-    refused: no single reading of it is right."""
-
-    def __init__(self, report: FileReport) -> None:
-        self.report = report
-        self.encoding = "utf-8"
-        self._non_ascii_utf8_seen = False
-
-    def of(self, piece: memoryview | bytes, first_line: int) -> str:
-        """The encoding to read ``piece`` (whose first line is ``first_line`` of the file) with."""
-        if self.encoding == "cp1252" or is_ascii(piece):
-            return self.encoding  # ASCII reads the same in both
-        try:
-            codecs.utf_8_decode(piece, "strict", True)
-        except UnicodeDecodeError as exc:
-            if self._non_ascii_utf8_seen or not is_ascii(piece[: exc.start]):
-                raise DataError(
-                    "is UTF-8 text up to here but not from this row on (mixed encodings)",
-                    file=self.report.file,
-                    row=first_line + count_byte(piece[: exc.start], b"\n"),
-                    expected="one encoding throughout: save the file again as UTF-8",
-                ) from exc
-            self.encoding = self.report.encoding = "cp1252"
-            self.report.notes.append("not UTF-8: read as Windows-1252 text (as Excel saves CSV)")
-            return self.encoding
-        self._non_ascii_utf8_seen = True
-        return self.encoding
 
 
 def count_lines(

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pack.data.accounts import RowAccount
 from pack.data.domains import DomainCounts
-from pack.data.readers import FileReport, Rejection
+from pack.data.file_report import FileReport, Rejection
 from pack.data.specs import INPUT_NAMES, MONTHLY_INPUTS
 from pack.periods import Month, describe_months, month_range
 

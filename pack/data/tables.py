@@ -5,7 +5,7 @@ Each is read, validated and typed by its :class:`~pack.data.specs.InputSpec`; a 
 what that input needs after reading (keep one force's collisions, count each collision once when
 files overlap, join casualties to them, one row per LSOA, the rules of management information,
 cross-checks) and saves the table. Every row a finisher sets aside is counted in its file's account
-(:class:`~pack.data.readers.FileReport`): rejected, of another force, or repeated.
+(:class:`~pack.data.file_report.FileReport`): rejected, of another force, or repeated.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import pandas as pd
 
 from pack.data.context import PrepareContext, save_table
 from pack.data.discovery import FoundFile, force_slug
+from pack.data.file_report import FileReport
 from pack.data.finishers import mi_rules, one_row_per_key, set_aside
-from pack.data.readers import FileReport, read_validated
+from pack.data.readers import read_validated
 from pack.data.sources import plain_csv
 from pack.data.specs import INPUTS, InputSpec
 from pack.errors import DataError

@@ -12,8 +12,8 @@ import pyarrow.csv as arrow_csv
 
 from pack.data.context import PrepareContext, save_table
 from pack.data.discovery import FoundFile, force_slug
+from pack.data.file_report import FileReport
 from pack.data.lines import file_line_count
-from pack.data.readers import FileReport
 from pack.data.report import Check, InputReport
 from pack.data.sources import header_of, plain_csv
 from pack.data.specs import spec

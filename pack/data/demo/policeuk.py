@@ -120,6 +120,9 @@ def _hex_ids(rng: np.random.Generator, n: int) -> np.ndarray:
 def street_and_outcomes(
     out: Path, rng: np.random.Generator, lsoas: pd.DataFrame, targets: dict[str, float]
 ) -> pd.DataFrame:
+    """Write the force's street files (one a month, every seventh with a byte order mark) and outcomes
+    files from one seeded random stream (its draws in a fixed order: the demo data stay byte-identical);
+    return the patrolled ASB hotspots (the 20 busiest urban LSOAs)."""
     months = street_months()
     expected = _expected_monthly(months, targets)
     hotspot_codes = set(lsoas[~lsoas["rural"]].nlargest(20, "weight")["lsoa_code"])
@@ -127,88 +130,109 @@ def street_and_outcomes(
     outcome_probs = np.array([p for _, p in OUTCOMES])
     outcome_probs = outcome_probs / outcome_probs.sum()
     for i, month in enumerate(months):
-        parts = []
-        for crime_type, series in expected.items():
-            n = int(rng.poisson(series[i]))
-            if n == 0:
-                continue
-            pick = rng.choice(len(lsoas), size=n, p=lsoas["weight"].to_numpy())
-            chosen = lsoas.iloc[pick]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "Crime type": crime_type,
-                        "LSOA code": chosen["lsoa_code"].to_numpy(),
-                        "LSOA name": chosen["lsoa_name"].to_numpy(),
-                        "Longitude": (chosen["lon"].to_numpy() + rng.normal(0, 0.006, n)).round(6),
-                        "Latitude": (chosen["lat"].to_numpy() + rng.normal(0, 0.004, n)).round(6),
-                    }
-                )
-            )
-        frame = pd.concat(parts, ignore_index=True)
-        frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
-        n = len(frame)
-        is_asb = (frame["Crime type"] == "Anti-social behaviour").to_numpy()
-        ids = np.where(is_asb, "", _hex_ids(rng, n))
-        no_location = rng.random(n) < 0.004
-        frame.loc[no_location, ["Longitude", "Latitude"]] = np.nan
-        frame.loc[no_location, ["LSOA code", "LSOA name"]] = ""
-        # 95% of crimes reach an outcome whatever their month; the outcome record comes some months later
-        # (below), and one due after the last month is not in the files yet: censoring as the real files
-        # have it, so that crimes of every month have the same outcomes at equal follow-up
-        decided = rng.random(n) < 0.95
-        outcome_idx = rng.choice(len(OUTCOMES), size=n, p=outcome_probs)
-        last = np.where(decided, np.array([o for o, _ in OUTCOMES])[outcome_idx], "Under investigation")
-        last = np.where(is_asb, "", last)
-        street = pd.DataFrame(
-            {
-                "Crime ID": ids,
-                "Month": str(month),
-                "Reported by": PLAN_FORCE,
-                "Falls within": PLAN_FORCE,
-                "Longitude": frame["Longitude"],
-                "Latitude": frame["Latitude"],
-                "Location": np.where(
-                    no_location, "No Location", "On or near " + pd.Series(rng.choice(STREETS, n)).to_numpy()
-                ),
-                "LSOA code": frame["LSOA code"],
-                "LSOA name": frame["LSOA name"],
-                "Crime type": frame["Crime type"],
-                "Last outcome category": last,
-                "Context": "",
-            }
-        )
+        frame = _month_crimes(rng, lsoas, {crime_type: series[i] for crime_type, series in expected.items()})
+        street, is_asb, decided = _street_file(rng, frame, month, outcome_probs)
         write_csv(street, out / "police-uk" / str(month) / f"{month}-derbyshire-street.csv", bom=(i % 7 == 0))
-        # outcome records: decided crimes get their outcome in this or a later month
-        crimes = street[~is_asb & decided]
-        lag = rng.geometric(0.45, len(crimes)) - 1
-        for lag_value in np.unique(lag):
-            target = month + int(lag_value)
-            if target > LAST:
-                continue
-            rows = crimes[lag == lag_value]
-            pending[str(target)].append(
-                pd.DataFrame(
-                    {
-                        "Crime ID": rows["Crime ID"],
-                        "Month": str(target),
-                        "Reported by": PLAN_FORCE,
-                        "Falls within": PLAN_FORCE,
-                        "Longitude": rows["Longitude"],
-                        "Latitude": rows["Latitude"],
-                        "Location": rows["Location"],
-                        "LSOA code": rows["LSOA code"],
-                        "LSOA name": rows["LSOA name"],
-                        "Outcome type": rows["Last outcome category"],
-                    }
-                )
-            )
+        _outcome_records(rng, street[~is_asb & decided], month, pending)
     for month, frames in pending.items():
         if frames:
             write_csv(
                 pd.concat(frames, ignore_index=True), out / "police-uk" / month / f"{month}-derbyshire-outcomes.csv"
             )
     return pd.DataFrame({"lsoa_code": sorted(hotspot_codes), "patrolled_from": "2023-07"})
+
+
+def _month_crimes(rng: np.random.Generator, lsoas: pd.DataFrame, expected: dict[str, float]) -> pd.DataFrame:
+    """One month's crimes: a Poisson count of each type (``expected``: its mean), each placed in an LSOA
+    drawn by weight and jittered about its centre; in random order."""
+    parts = []
+    for crime_type, mean in expected.items():
+        n = int(rng.poisson(mean))
+        if n == 0:
+            continue
+        pick = rng.choice(len(lsoas), size=n, p=lsoas["weight"].to_numpy())
+        chosen = lsoas.iloc[pick]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "Crime type": crime_type,
+                    "LSOA code": chosen["lsoa_code"].to_numpy(),
+                    "LSOA name": chosen["lsoa_name"].to_numpy(),
+                    "Longitude": (chosen["lon"].to_numpy() + rng.normal(0, 0.006, n)).round(6),
+                    "Latitude": (chosen["lat"].to_numpy() + rng.normal(0, 0.004, n)).round(6),
+                }
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+
+
+def _street_file(
+    rng: np.random.Generator, frame: pd.DataFrame, month: Month, outcome_probs: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """``(street file, is ASB, decided)``: a month's crimes as data.police.uk's street file, with Crime
+    IDs (none for ASB), a few records with no location, and the last outcome of the 95% decided."""
+    n = len(frame)
+    is_asb = (frame["Crime type"] == "Anti-social behaviour").to_numpy()
+    ids = np.where(is_asb, "", _hex_ids(rng, n))
+    no_location = rng.random(n) < 0.004
+    frame.loc[no_location, ["Longitude", "Latitude"]] = np.nan
+    frame.loc[no_location, ["LSOA code", "LSOA name"]] = ""
+    # 95% of crimes reach an outcome whatever their month; the outcome record comes some months later
+    # (_outcome_records), and one due after the last month is not in the files yet: censoring as the
+    # real files have it, so that crimes of every month have the same outcomes at equal follow-up
+    decided = rng.random(n) < 0.95
+    outcome_idx = rng.choice(len(OUTCOMES), size=n, p=outcome_probs)
+    last = np.where(decided, np.array([o for o, _ in OUTCOMES])[outcome_idx], "Under investigation")
+    last = np.where(is_asb, "", last)
+    street = pd.DataFrame(
+        {
+            "Crime ID": ids,
+            "Month": str(month),
+            "Reported by": PLAN_FORCE,
+            "Falls within": PLAN_FORCE,
+            "Longitude": frame["Longitude"],
+            "Latitude": frame["Latitude"],
+            "Location": np.where(
+                no_location, "No Location", "On or near " + pd.Series(rng.choice(STREETS, n)).to_numpy()
+            ),
+            "LSOA code": frame["LSOA code"],
+            "LSOA name": frame["LSOA name"],
+            "Crime type": frame["Crime type"],
+            "Last outcome category": last,
+            "Context": "",
+        }
+    )
+    return street, is_asb, decided
+
+
+def _outcome_records(
+    rng: np.random.Generator, crimes: pd.DataFrame, month: Month, pending: dict[str, list[pd.DataFrame]]
+) -> None:
+    """The outcome records of a month's decided ``crimes``, each in this or a later month (a geometric
+    lag) added to ``pending`` by month; one due after the last month is left out (not published yet)."""
+    lag = rng.geometric(0.45, len(crimes)) - 1
+    for lag_value in np.unique(lag):
+        target = month + int(lag_value)
+        if target > LAST:
+            continue
+        rows = crimes[lag == lag_value]
+        pending[str(target)].append(
+            pd.DataFrame(
+                {
+                    "Crime ID": rows["Crime ID"],
+                    "Month": str(target),
+                    "Reported by": PLAN_FORCE,
+                    "Falls within": PLAN_FORCE,
+                    "Longitude": rows["Longitude"],
+                    "Latitude": rows["Latitude"],
+                    "Location": rows["Location"],
+                    "LSOA code": rows["LSOA code"],
+                    "LSOA name": rows["LSOA name"],
+                    "Outcome type": rows["Last outcome category"],
+                }
+            )
+        )
 
 
 def stop_and_search(out: Path, rng: np.random.Generator, lsoas: pd.DataFrame, per_day: float) -> None:
