@@ -52,11 +52,15 @@ pack: setup pdf-libs ## Build the evidence pack on the bundled demo data and pri
 validate: setup ## Check the data folder against the data contract (ARGS="--data DIR")
 	$(PY) run_pack.py validate $(ARGS)
 
+# Tests run in parallel, one worker per core (at most four; pytest-xdist): the workers share one
+# cache and one build of each shared pack (tests/conftest.py). ARGS="-n 0" runs them in one process.
+XDIST := -n auto --maxprocesses 4 --dist loadgroup
+
 test: setup pdf-libs browser axe ## Run the whole test suite (unit, notebooks, real data, browser, accessibility)
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest $(XDIST) $(ARGS)
 
 test-fast: setup pdf-libs ## Run the fast tests only (no whole-pack builds, no whole demo data set, no browser)
-	$(PY) -m pytest -m "not slow and not browser" $(ARGS)
+	$(PY) -m pytest $(XDIST) -m "not slow and not browser" $(ARGS)
 
 lab: setup ## JupyterLab on notebooks/ and read-only copies of the latest pack's executed notebooks (ARGS=PACK)
 	$(PY) run_pack.py lab $(ARGS)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Kernels that papermill starts import this checkout's ``pack`` (not another one installed in the environment)
 os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+# The suite starts hundreds of Python processes (notebook kernels, the command line) that import the
+# pack: each compiles its modules afresh when bytecode is not written (PYTHONDONTWRITEBYTECODE, set
+# in some environments), about a second each. Written once (``__pycache__``, ignored by git), reused.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # beside the project (../shared/real-data); PACK_REAL_DATA points elsewhere, e.g. from a git worktree
 REAL_DATA = Path(os.environ.get("PACK_REAL_DATA", ROOT.parent / "shared" / "real-data"))
@@ -31,9 +40,46 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError("these tests build a whole pack but are not marked slow: " + ", ".join(unmarked))
 
 
+# ----------------------------------------------------------------------------------------------
+# Shared by pytest-xdist's workers (``make test`` runs two): one cache, one build of each shared pack.
+# Each worker runs the session fixtures itself; what they make goes to the session's own folder,
+# which every worker of the run shares (the parent of a worker's base folder), under a lock.
+
+
+def _session_folder(factory: pytest.TempPathFactory) -> Path:
+    """The folder of this test run that every xdist worker shares (the base folder when serial)."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def _one_at_a_time(factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """``<session folder>/name``, made by one worker while any other waits (an exclusive lock)."""
+    folder = _session_folder(factory)
+    with (folder / f".{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder / name
+
+
+def built_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """``<session folder>/name``, made by ``make(folder)`` in one worker; the others (and this one
+    later) find it made. A failed ``make`` leaves nothing behind, so each worker fails alike."""
+    with _one_at_a_time(factory, name) as folder:
+        done = folder.with_name(f".{name}.done")
+        if not done.exists():
+            if folder.exists():
+                shutil.rmtree(folder)
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    os.environ["PACK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    """One cache for the run, shared by the workers (the cache allows builds at the same time)."""
+    cache = _session_folder(tmp_path_factory) / "cache"
+    cache.mkdir(exist_ok=True)
+    os.environ["PACK_CACHE_DIR"] = str(cache)
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -75,10 +121,11 @@ def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
-    out = tmp_path_factory.mktemp("packs") / "demo"
-    result = build(BuildRequest(output_dir=out))
-    assert result.ok, [n.error for n in result.notebooks]
-    return out
+    def make(out: Path) -> None:
+        result = build(BuildRequest(output_dir=out))
+        assert result.ok, [n.error for n in result.notebooks]
+
+    return built_once(tmp_path_factory, "demo-pack", make)
 
 
 @pytest.fixture(scope="session")
@@ -87,10 +134,11 @@ def real_pack(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
-    out = tmp_path_factory.mktemp("packs") / "real-2022-03"
-    result = build(BuildRequest(output_dir=out, period_end="2022-03", data_dir=str(real_data)))
-    assert result.ok, [n.error for n in result.notebooks]
-    return out
+    def make(out: Path) -> None:
+        result = build(BuildRequest(output_dir=out, period_end="2022-03", data_dir=str(real_data)))
+        assert result.ok, [n.error for n in result.notebooks]
+
+    return built_once(tmp_path_factory, "real-pack-2022-03", make)
 
 
 SMALL_GROUPS_THRESHOLD = 10  # the public packs of small_groups_data suppress counts below this
@@ -130,14 +178,16 @@ def small_groups_packs(small_groups_data: Path, tmp_path_factory: pytest.TempPat
     from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
 
-    folder = tmp_path_factory.mktemp("packs")
-    packs = []
-    for name, public in (("public", True), ("full", False)):
-        out = folder / name
-        request = BuildRequest(
-            output_dir=out, data_dir=str(small_groups_data), public=public, suppress_below=SMALL_GROUPS_THRESHOLD
-        )
-        result = build(request)
-        assert result.ok, [n.error for n in result.notebooks]
-        packs.append(out)
-    return packs[0], packs[1]
+    def make(folder: Path) -> None:
+        for name, public in (("public", True), ("full", False)):
+            request = BuildRequest(
+                output_dir=folder / name,
+                data_dir=str(small_groups_data),
+                public=public,
+                suppress_below=SMALL_GROUPS_THRESHOLD,
+            )
+            result = build(request)
+            assert result.ok, [n.error for n in result.notebooks]
+
+    folder = built_once(tmp_path_factory, "small-groups-packs", make)
+    return folder / "public", folder / "full"

@@ -27,7 +27,8 @@ from pack.config import PROJECT_ROOT
 from pack.pipeline.manifest import output_hashes
 from pack.store import EntryIndex, record_digest, record_entry
 
-pytestmark = pytest.mark.slow
+# its module fixture builds a pack: its tests share one xdist worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("audit-small-pack")]
 
 CLAIMS = (
     "claim_id,quote,source_document,section,indicator_id,evidence,measure,window_a_end,window_b_end,"

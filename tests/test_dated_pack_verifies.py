@@ -20,6 +20,9 @@ from pack.pipeline import verify
 from pack.pipeline.request import BuildRequest
 from pack.pipeline.run import build
 
+# its module fixture builds a pack: its tests share one xdist worker
+pytestmark = pytest.mark.xdist_group("dated-pack")
+
 EPOCH = "1709596800"  # 5 March 2024, 00:00 UTC
 FORMULAS = {"quote": '=HYPERLINK("http://example.invalid","Reducing ASB")', "source_document": "@SUM(1+1)"}
 

@@ -90,3 +90,27 @@ def test_every_demo_input_covers_the_default_period():
         assert quality.input(name).last_month == str(LAST), name
     finance_years = set(pd.read_csv(demo / "pcc" / "finance.csv")["year"])
     assert finance_years == {"2021/22", "2022/23", "2023/24"}
+
+
+@pytest.mark.slow  # writes the whole demonstration data set
+def test_two_processes_asking_for_the_demo_data_at_once_write_it_once(tmp_path):
+    """Two builds (or two test workers) started together on a fresh clone both need ``data/demo``:
+    one writes it while the other waits, then finds it complete and reads it as it is."""
+    import subprocess
+    import sys
+
+    from pack.config import PROJECT_ROOT
+
+    out = tmp_path / "demo"
+    ask = "import logging, sys; logging.basicConfig(level=logging.INFO); from pack.data import ensure_demo_data; "
+    ask += "ensure_demo_data(sys.argv[1])"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", ask, str(out)], cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    logs = [run.communicate()[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], logs
+    assert sum(log.count("generating it") for log in logs) == 1, logs
+    marker = (out / DEMO_MARKER).read_text(encoding="utf-8")
+    assert f"generator: {generator_fingerprint()}" in marker
+    assert not out.with_name("demo.partial").exists()

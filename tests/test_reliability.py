@@ -26,7 +26,8 @@ from folders import folder_state
 from pack.cli import main
 from pack.config import NOTEBOOK_DIR, PROJECT_ROOT
 
-pytestmark = pytest.mark.slow
+# its module fixture builds a pack: its tests share one xdist worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reliability-good-pack")]
 
 SCRIPT = "<script>alert(1)</script>"
 MI_NOTE = '<img src=x onerror="alert(2)"> **bold** [link](javascript:alert(3))'

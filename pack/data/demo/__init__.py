@@ -13,6 +13,8 @@ import csv
 import logging
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -84,11 +86,35 @@ def _check_replaceable(out: Path) -> None:
         )
 
 
+@contextmanager
+def _one_writer(out: Path) -> Iterator[None]:
+    """Held while ``out`` is written: another process writing or ensuring the same folder (two
+    builds, two test workers on a fresh clone) waits here. The lock is on the parent folder itself
+    (``flock``), so no lock file is left beside the data; without ``fcntl`` (Windows) there is none."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # (releases the lock)
+
+
 def write_demo_data(out: Path | str) -> Path:
     """Write the demonstration data set to ``out`` and return the folder. ``out`` must be new, empty
     or demonstration data this generator marked (:func:`check_demo_folder`; refused otherwise),
-    and is replaced only once the new data are complete."""
+    and is replaced only once the new data are complete. One process at a time writes a folder."""
     out = Path(out)
+    with _one_writer(out):
+        return _write(out)
+
+
+def _write(out: Path) -> Path:
     check_demo_folder(out)
     tmp = out.with_name(out.name + ".partial")
     if tmp.exists():
@@ -151,11 +177,20 @@ def generator_fingerprint() -> str:
 def ensure_demo_data(out: Path | str) -> Path:
     """Generate the demonstration data unless the folder holds data from this same generator."""
     out = Path(out)
-    marker = out / DEMO_MARKER
-    if not marker.is_file():
-        log.info("Demo data: not found in %s, generating it (about half a minute)", out)
-        write_demo_data(out)
-    elif f"generator: {generator_fingerprint()}" not in marker.read_text(encoding="utf-8"):
-        log.info("Demo data: %s was made by an older generator, regenerating it", out)
-        write_demo_data(out)
+    if _current(out):
+        return out
+    with _one_writer(out):
+        if _current(out):  # (written by another process while this one waited)
+            return out
+        if (out / DEMO_MARKER).is_file():
+            log.info("Demo data: %s was made by an older generator, regenerating it", out)
+        else:
+            log.info("Demo data: not found in %s, generating it (about half a minute)", out)
+        _write(out)
     return out
+
+
+def _current(out: Path) -> bool:
+    """Whether ``out`` holds complete demonstration data of this generator."""
+    marker = out / DEMO_MARKER
+    return marker.is_file() and f"generator: {generator_fingerprint()}" in marker.read_text(encoding="utf-8")
