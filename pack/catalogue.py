@@ -1,14 +1,51 @@
-"""Catalogue of management-information indicator ids (the ``mi`` input's ``indicator_id``).
+"""The one catalogue of measures: every measure a plan can report, computed or supplied.
 
-Management information has no public dataset: the force or PCC office supplies it as a long
-table. Each id here says which priority shows it, what it is, its unit, whether it is a level
-(a stock at a date, e.g. members) or a count over a period (e.g. referrals), and which direction
-counts as improvement. Published figures are not here: they are claims (data/published/claims.csv).
+A plan (:mod:`pack.plan`) lists, per priority, the measures its indicator table reports, from this
+catalogue. Each measure has an id (the indicator table's ``indicator_id``), a name, a unit, the
+direction that counts as better (``higher``, ``lower`` or ``n/a``) and where it comes from:
+
+- ``computed``: the pack computes it from open data in one *section* of a priority notebook
+  (:data:`SECTIONS`; :data:`COMPUTED`);
+- ``mi``: management information, which has no public dataset: the force or PCC office supplies it
+  as a long table (the ``mi`` input's ``indicator_id``; :data:`MI_CATALOGUE`), each a level (a stock
+  at a date, e.g. members) or a count over a period (e.g. referrals). A plan's MI measure with no
+  figure supplied shows as *not supplied*.
+
+Published figures are not here: they are claims (a plan's published ``claims.csv``).
+``run_pack.py measures`` prints the catalogue.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# The sections a priority notebook can run, each computing its measures from open data (the names of
+# the section templates). Management information, the consultation, data quality and the method are
+# parts of every priority notebook, not sections.
+SECTIONS = (
+    "workforce",
+    "calls",
+    "stop_search",
+    "crime_groups",
+    "asb_hotspots",
+    "comparators",
+    "roads",
+    "rural",
+    "victims_outcomes",
+    "finance",
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure of the catalogue: what a plan may list in a priority's ``measures``."""
+
+    id: str
+    name: str
+    unit: str
+    better_when: str  # "higher", "lower" or "n/a"
+    source: str  # "computed" or "mi"
+    section: str | None = None  # the section computing it (computed measures only)
 
 
 @dataclass(frozen=True)
@@ -16,7 +53,7 @@ class MIIndicator:
     """One management-information indicator."""
 
     id: str
-    priority: int
+    priority: int  # the Derbyshire notebook that showed it before plans were files (0: national measures)
     name: str
     unit: str
     kind: str  # "level" or "count"
@@ -33,6 +70,79 @@ class MIIndicator:
         return {"£m": "amount", "per 1,000": "rate"}.get(self.unit, "count")
 
 
+# Computed measures: (id, name, unit, better_when, section), as the function computing each row names
+# it (a name may add what the data say, e.g. the outcome rows' follow-up months). Crime groups are
+# pack.crime.CRIME_GROUPS; a test checks them, and every row of a default build, against this list.
+_COMPUTED = [
+    ("officer_headcount", "Police officers (headcount)", "people", "higher", "workforce"),
+    ("officer_fte", "Police officers (FTE)", "FTE", "higher", "workforce"),
+    ("pcso_fte", "PCSOs (FTE)", "FTE", "higher", "workforce"),
+    ("special_headcount", "Special constables (headcount)", "people", "higher", "workforce"),
+    ("answer_999_seconds", "999 mean answer time", "seconds", "lower", "calls"),
+    ("wait_101_minutes", "101 mean wait", "minutes", "lower", "calls"),
+    ("calls_999_per_day", "999 calls per day", "calls per day", "n/a", "calls"),
+    ("calls_101_per_day", "101 calls per day", "calls per day", "n/a", "calls"),
+    ("answer_999_within_10s_pct", "999 calls answered within 10 seconds (standard 90%)", "%", "higher", "calls"),
+    ("stop_searches", "Stop and search", "searches", "n/a", "stop_search"),
+    (
+        "stop_search_linked_outcome_pct",
+        "Searches with an outcome linked to the object of search",
+        "%",
+        "higher",
+        "stop_search",
+    ),
+    ("asb_incidents", "Anti-social behaviour incidents", "incidents", "lower", "crime_groups"),
+    ("burglary", "Burglary", "crimes", "lower", "crime_groups"),
+    (
+        "serious_acquisitive_crime",
+        "Serious acquisitive crime (burglary, robbery, vehicle crime)",
+        "crimes",
+        "lower",
+        "crime_groups",
+    ),
+    (
+        "neighbourhood_crime",
+        "Neighbourhood crime (burglary, robbery, vehicle crime, theft from the person)",
+        "crimes",
+        "lower",
+        "crime_groups",
+    ),
+    ("violence_sexual_offences", "Violence and sexual offences", "crimes", "lower", "crime_groups"),
+    ("vehicle_crime", "Vehicle crime", "crimes", "lower", "crime_groups"),
+    ("robbery", "Robbery", "crimes", "lower", "crime_groups"),
+    ("possession_of_weapons", "Possession of weapons offences", "crimes", "n/a", "crime_groups"),
+    ("drugs", "Drug offences", "crimes", "n/a", "crime_groups"),
+    ("hotspot_asb", "ASB incidents in patrolled hotspot areas", "incidents", "lower", "asb_hotspots"),
+    ("ksi_casualties", "Killed or seriously injured (KSI) casualties", "casualties", "lower", "roads"),
+    ("killed_casualties", "Killed casualties", "casualties", "lower", "roads"),
+    ("seriously_injured_casualties", "Seriously injured casualties", "casualties", "lower", "roads"),
+    ("rural_crime_records", "Crimes in rural areas (anti-social behaviour excluded)", "crimes", "lower", "rural"),
+    ("rural_burglary", "Burglary in rural areas (all burglary)", "crimes", "lower", "rural"),
+    ("rural_vehicle_crime", "Vehicle crime in rural areas", "crimes", "lower", "rural"),
+    (
+        "rural_asb_incidents",
+        "Anti-social behaviour incidents in rural areas (not crimes)",
+        "incidents",
+        "lower",
+        "rural",
+    ),
+    ("crimes_with_outcome_pct", "Crimes with an outcome record", "%", "higher", "victims_outcomes"),
+    ("charge_rate_pct", "Crimes charged or summonsed", "%", "higher", "victims_outcomes"),
+    ("revenue_budget_total", "Revenue budget", "£m", "n/a", "finance"),
+    ("capital_programme_total", "Capital programme", "£m", "n/a", "finance"),
+    ("net_expenditure", "Net expenditure", "£m", "n/a", "finance"),
+    (
+        "revenue_outturn_variance_pct",
+        "Revenue outturn against budget: variance, over or under",
+        "%",
+        "lower",
+        "finance",
+    ),
+    ("usable_reserves_gbp_m", "Usable reserves at the year's end", "£m", "n/a", "finance"),
+]
+
+# Management information: (id, priority, name, unit, kind, better_when). Ids first used as national measures
+# (homicides to complaint_days_to_contact) feed the statutory statement (pack.paper.statutory).
 _ROWS = [
     ("officers_taser_trained", 1, "Officers taser-trained", "officers", "level", "higher"),
     ("officers_pursuit_trained", 1, "Officers pursuit-trained", "officers", "level", "higher"),
@@ -108,9 +218,29 @@ DOMAIN_LIMITS = {  # (lowest, highest, what is expected) of each domain's values
 }
 
 MI_CATALOGUE: dict[str, MIIndicator] = {row[0]: MIIndicator(*row) for row in _ROWS}
+COMPUTED: dict[str, Measure] = {row[0]: Measure(*row[:4], "computed", row[4]) for row in _COMPUTED}
+# Every measure, computed ones first: the plan's measures are checked against this.
+MEASURES: dict[str, Measure] = {
+    **COMPUTED,
+    **{m.id: Measure(m.id, m.name, m.unit, m.better_when, "mi") for m in MI_CATALOGUE.values()},
+}
 # shares of cases that reached an outcome: a recent period's cases have had less time (censoring), and
 # management information does not say how long each period's cases had, so its figures are not compared
 OUTCOME_SHARES = frozenset({"rasso_positive_outcome_rate_pct"})
+
+
+def section_measures(section: str) -> list[str]:
+    """The computed measure ids of ``section``, in catalogue order."""
+    return [m.id for m in COMPUTED.values() if m.section == section]
+
+
+def catalogue_lines() -> list[str]:
+    """The catalogue as ``run_pack.py measures`` prints it: one line per measure."""
+    lines = []
+    for m in MEASURES.values():
+        where = f"computed in section {m.section}" if m.source == "computed" else "management information"
+        lines.append(f"{m.id}: {m.name} ({m.unit}; better {m.better_when}; {where})")
+    return lines
 
 
 def mi_for_priority(number: int) -> list[MIIndicator]:
