@@ -23,7 +23,7 @@ from pack.errors import PackError
 
 log = logging.getLogger("pack")
 
-COMMANDS = ("build", "validate", "verify", "diff", "demo-data", "lab")
+COMMANDS = ("build", "validate", "verify", "diff", "demo-data", "lab", "new-plan")
 
 
 def _positive_int(text: str) -> int:
@@ -102,7 +102,30 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="folder JupyterLab opens (default: the project folder)",
     )
+    _new_plan_parser(sub)
     return parser
+
+
+def _new_plan_parser(sub: argparse._SubParsersAction) -> None:
+    new = sub.add_parser(
+        "new-plan",
+        help="write a plan's notebooks (one per priority, the summary, the claims check) from its plan file",
+        description="Writes the notebooks into the plan's notebooks folder; a notebook that exists with other "
+        "content (your edits) is never overwritten unless --update is given.",
+    )
+    new.add_argument("plan_file", type=Path, help="the plan file, e.g. plans/derbyshire-2021-25.toml")
+    new.add_argument("--update", action="store_true", help="rewrite notebooks that exist with other content")
+
+
+def _new_plan(args: argparse.Namespace) -> int:
+    from pack.notebook_templates.files import write_plan_notebooks
+    from pack.plan import load_plan
+
+    done = write_plan_notebooks(load_plan(args.plan_file), update=args.update)
+    for what in ("written", "unchanged"):
+        for path in done[what]:
+            print(f"{what}: {path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,6 +213,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         out = write_demo_data(args.out or DEMO_DATA_DIR)
         print(f"Demonstration data written to {out}")
         return 0
+    if args.command == "new-plan":
+        return _new_plan(args)
     if args.command == "lab":
         from pack.pipeline.lab import open_lab
 

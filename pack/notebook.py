@@ -13,15 +13,18 @@ import pandas as pd
 
 from pack import charts, display
 from pack.baselines import baseline_name
+from pack.catalogue import MI_CATALOGUE
 from pack.charts import apply_style
-from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, PLAN_NAME, SUMMARY_STEM, priority
+from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, SUMMARY_STEM
 from pack.data import INPUT_NAMES, Dataset, open_dataset, resolve_data_dir
 from pack.disclosure import suppress_small_counts, suppressed_cells
 from pack.figures import MIN_SPC_POINTS, Breakdown, Coverage, chart_series, spc_series
-from pack.findings import key_findings, xmr_sentences, xmr_title
-from pack.indicators import indicator_table, write_indicator_table
+from pack.findings import headline, key_findings, xmr_sentences, xmr_title
+from pack.indicators import indicator_table, mi_indicator, write_indicator_table
 from pack.params import BuildParameters
 from pack.periods import Window, comparison_windows, describe_months, overlap
+from pack.plan import Plan, PlanPriority, load_plan
+from pack.plan_table import plan_rows
 from pack.safe_csv import write_csv
 from pack.spc import SPCResult, xmr
 
@@ -37,13 +40,40 @@ class NotebookContext:
     current: Window
     data: Dataset
     output_dir: Path
+    plan: Plan
     _suppressed: list[dict] = field(default_factory=list)
+    # every row the notebook's sections computed, the plan's measures or not (chart titles read it)
+    computed: pd.DataFrame | None = None
+
+    @property
+    def priority(self) -> PlanPriority:
+        """The plan's priority this notebook reports on."""
+        return self.plan.priority(self.stem)
+
+    def measures(self, section: str) -> list[str]:
+        """The priority's measure ids computed by ``section`` (e.g. ``crime_groups``), in the plan's order."""
+        return list(self.priority.measures_of(section))
+
+    def mi_rows(self) -> list:
+        """A row for each management-information measure the plan lists for this priority (*not
+        supplied* where the data folder has none)."""
+        mi = self.data.table("mi")
+        return [mi_indicator(mi, MI_CATALOGUE[m], self.baseline, self.current) for m in self.priority.mi_measures]
 
     def save_indicators(self, rows: list) -> pd.DataFrame:
-        """Build, write (``tables/<stem>-indicators.csv``) and return the indicator table."""
-        table = indicator_table(rows)
+        """Build, write (``tables/<stem>-indicators.csv``) and return the indicator table: the plan's
+        measures of this priority, in the plan's order (:func:`pack.plan_table.plan_rows`)."""
+        self.computed = indicator_table(rows)
+        table = indicator_table(plan_rows(rows, self.priority))
         write_indicator_table(table, self.output_dir, self.stem)
         return table
+
+    def headline(self, indicator_id: str) -> str:
+        """A chart title stating the finding of ``indicator_id``, a row the sections computed whether or
+        not the plan reports it (:func:`pack.findings.headline`)."""
+        if self.computed is None or indicator_id not in set(self.computed["indicator_id"]):
+            raise KeyError(f"no indicator row '{indicator_id}' was computed before this chart")
+        return headline(self.computed, indicator_id)
 
     def show_chart(self, chart, **kwargs) -> None:
         """Display a chart with its table; save its PNG under ``figures/`` and its table under ``tables/``."""
@@ -218,20 +248,26 @@ class NotebookContext:
         """The plan's consultation result for this priority."""
         from pack.consultation import consultation_row
 
+        key = self.priority.consultation_key
+        if key is None:
+            display.show_paragraph("Not supplied: the plan names no public consultation result for this priority.")
+            return
         frame, source = self.data.supplied_or_published("consultation")
-        row = consultation_row(frame, priority(self.stem).consultation_key)
-        display.show_table(
-            row.table, f"Public consultation, November 2021: '{priority(self.stem).title}' (source: {source})"
-        )
+        row = consultation_row(frame, key)
+        if "source" in frame and row.responses:
+            source = str(frame.loc[frame["priority"].str.lower() == key.lower(), "source"].iloc[0])
+        display.show_table(row.table, f"Public consultation: '{self.priority.title}' (source: {source})")
         display.show_paragraph(row.sentence)
 
     def show_management_information(self) -> None:
         """Every management-information row supplied for this priority for a period ending by the end of
         the reporting period, with its source and note."""
-        from pack.catalogue import mi_for_priority
         from pack.findings import mi_history
 
-        expected = [m.id for m in mi_for_priority(priority(self.stem).number)]
+        expected = list(self.priority.mi_measures)
+        if not expected:
+            display.show_paragraph("The plan lists no management information for this priority.")
+            return
         table = mi_history(self.data.table("mi"), expected, until=self.current.last_day)
         if table.empty:
             display.show_paragraph(
@@ -240,7 +276,7 @@ class NotebookContext:
             )
         else:
             display.show_table(
-                table, f"{priority(self.stem).title}: management information as supplied, to {self.current.end.name}"
+                table, f"{self.priority.title}: management information as supplied, to {self.current.end.name}"
             )
 
     def show_data_quality(self, inputs: list[str]) -> None:
@@ -259,24 +295,34 @@ class NotebookContext:
             display.show_list(notes[:20] + checks)
 
 
+def _count(plan: Plan) -> str:
+    """The number of the plan's priorities, in words up to twelve."""
+    words = "one two three four five six seven eight nine ten eleven twelve".split()
+    n = len(plan.priorities)
+    return words[n - 1] if n <= len(words) else str(n)
+
+
 def start(
     stem: str,
     *,
     period_end: str,
     window_months: int | str,
-    baseline_end: str,
+    baseline_end: str | None,
     data_dir: str,
     output_dir: str,
     police_force: str,
     public: bool = False,
     suppress_below: int = 5,
+    plan_file: str = "",
 ) -> NotebookContext:
-    """Validate parameters, open the data and show the notebook's header."""
+    """Read the plan (``plan_file``, "" for the default plan), validate parameters, open the data and
+    show the notebook's header."""
     logging.getLogger("pack").setLevel(logging.WARNING)
+    plan = load_plan(plan_file)
     params = BuildParameters.create(
         period_end=period_end,
         window=window_months,
-        baseline_end=baseline_end,
+        baseline_end=baseline_end or plan.baseline_end,
         data_dir=data_dir,
         police_force=police_force,
         public=public,
@@ -288,13 +334,13 @@ def start(
     out = Path(output_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
     if stem == SUMMARY_STEM:
-        title, aim = "Strategic summary", f"Delivery against the {PLAN_NAME}, all six priorities."
+        title, aim = "Strategic summary", f"Delivery against the {plan.name}, all {_count(plan)} priorities."
     elif stem == CLAIMS_STEM:
         title, aim = "Claims check", "Published statements tested against the data supplied."
     else:
-        p = priority(stem)
+        p = plan.priority(stem)
         title, aim = f"Priority {p.number}: {p.title}", p.aim
-    ctx = NotebookContext(stem, title, params, baseline, current, data, out)
+    ctx = NotebookContext(stem, title, params, baseline, current, data, out, plan)
     if data.is_demo:
         display.show_notice(DEMO_DATA_NOTICE + ": figures are generated to resemble the published ones.", "demo")
     display.show_html(

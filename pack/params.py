@@ -10,6 +10,7 @@ from pack.periods import Month, comparison_windows, default_baseline_end, parse_
 
 # The names every notebook's tagged ``parameters`` cell defines, and nothing else.
 NOTEBOOK_PARAMETERS = (
+    "plan_file",
     "period_end",
     "window_months",
     "baseline_end",
@@ -32,6 +33,7 @@ class BuildParameters:
     police_force: str = PLAN_FORCE
     public: bool = False
     suppress_below: int = 5
+    plan_file: str = ""  # the plan file ("" = the default plan, pack.plan.DEFAULT_PLAN_FILE)
 
     @classmethod
     def create(
@@ -44,6 +46,7 @@ class BuildParameters:
         police_force: str = PLAN_FORCE,
         public: bool = False,
         suppress_below: int = 5,
+        plan_file: str = "",
     ) -> BuildParameters:
         """Check every value; raise :class:`ParameterError` with the rule broken.
 
@@ -64,11 +67,16 @@ class BuildParameters:
             raise ParameterError(f"public must be true or false, got {public!r}")
         if not isinstance(data_dir, str) or "\n" in data_dir:
             raise ParameterError(f"data folder must be a path, got {data_dir!r}")
-        return cls(str(period), window_value, str(baseline), data_dir, police_force.strip(), public, suppress_below)
+        if not isinstance(plan_file, str) or "\n" in plan_file:
+            raise ParameterError(f"plan file must be a path, got {plan_file!r}")
+        return cls(
+            str(period), window_value, str(baseline), data_dir, police_force.strip(), public, suppress_below, plan_file
+        )
 
     def notebook_parameters(self, output_dir: str) -> dict:
         """Values injected into every notebook's ``parameters`` cell."""
         return {
+            "plan_file": self.plan_file,
             "period_end": self.period_end,
             "window_months": self.window,
             "baseline_end": self.baseline_end,
