@@ -207,11 +207,11 @@ class _Reader:
             seen.add(v)
         return tuple(value)
 
-    def folder(self, key: str, value: str | None) -> Path | None:
+    def folder(self, key: str, value: str | None, must_exist: bool = True) -> Path | None:
         if value is None:
             return None
         folder = (self.file.parent / value).resolve()
-        if not folder.is_dir():
+        if folder.exists() and not folder.is_dir() or must_exist and not folder.is_dir():
             raise self.fail((), key, f"no such folder: {value} (resolved against the plan file's folder: {folder})")
         return folder
 
@@ -234,7 +234,7 @@ class _Reader:
             baseline_end=baseline,
             publisher=self.text((), top, "publisher") or "",
             contact=self.text((), top, "contact") or "",
-            notebooks=self.folder("notebooks", self.text((), top, "notebooks")) or self.file.parent,
+            notebooks=self.folder("notebooks", self.text((), top, "notebooks"), must_exist=False) or self.file.parent,
             published=self.folder("published", self.text((), top, "published", optional=True)),
             priorities=tuple(self.priority(i, p) for i, p in enumerate(priorities)),
         )

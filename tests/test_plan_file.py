@@ -179,8 +179,10 @@ def test_unknown_sections_targets_and_folders_are_refused(tmp_path: Path) -> Non
     )
     level_with_base = TARGET.replace('kind = "level"', 'kind = "level"\nbase_date = "2024-01-01"')
     assert refused(tmp_path, GOOD + level_with_base).startswith(" line 35: priority 2 target 1 base_date:")
-    assert refused(tmp_path, GOOD.replace('notebooks = "nb"', 'notebooks = "nowhere"')).startswith(
-        " line 6: notebooks: no such folder: nowhere"
+    # a notebooks folder not yet written is allowed (new-plan creates it; a build refuses it); a file is not
+    (tmp_path / "a-file").write_text("x")
+    assert refused(tmp_path, GOOD.replace('notebooks = "nb"', 'notebooks = "a-file"')).startswith(
+        " line 6: notebooks: no such folder: a-file"
     )
     assert refused(tmp_path, GOOD.replace('years = "2024-28"', "years = 2024")).startswith(
         " line 2: years: expected a non-empty text in quotes, got 2024"

@@ -25,6 +25,13 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def notebook_folder(plan: Plan) -> Path:
+    """Where a build reads the plan's notebooks: ``PACK_NOTEBOOK_DIR`` when set (a fork's copies, or the
+    broken copies the reliability tests use), else the plan's ``notebooks`` folder."""
+    override = os.environ.get("PACK_NOTEBOOK_DIR")
+    return Path(override) if override else plan.notebooks
+
+
 def new_plan_command(plan: Plan) -> str:
     """The command that writes ``plan``'s notebooks, as a user would type it."""
     return f"python run_pack.py new-plan {_shown(plan.file)}"

@@ -55,6 +55,7 @@ class BuildRequest:
     claims_file: Path | str | None = None
     data_folder: Path | None = None
     inputs: list | None = None
+    plan_file: str = ""  # the plan file ("" = the default plan)
 
     @classmethod
     def from_parameters(cls, params: BuildParameters, **options: object) -> BuildRequest:

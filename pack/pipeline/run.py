@@ -31,6 +31,7 @@ from pack.config import (
 )
 from pack.data import Prepared, pinned_data_environment, prepare, resolve_data_dir
 from pack.errors import DataError, ParameterError
+from pack.notebook_templates.files import check_plan_notebooks, notebook_folder
 from pack.periods import Month, Window, comparison_windows, require_covered
 from pack.pipeline.execute import check_notebook_parameters, execute_one, kernel_env
 from pack.pipeline.guard import check_output_folder, is_disk_error, write_error
@@ -48,6 +49,7 @@ from pack.pipeline.publish import (
 )
 from pack.pipeline.request import BuildRequest
 from pack.pipeline.results import BuildResult, NotebookFailure, NotebookResult
+from pack.plan import load_plan
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +133,8 @@ def build(request: BuildRequest) -> BuildResult:
         check_output_folder(out, data_path, request.output_dir)
     if request.claims_file is not None:
         check_claims_file(request.claims_file)
+    plan = load_plan(request.plan_file)
+    check_plan_notebooks(plan, notebook_folder(plan))  # missing or not the plan's: one line naming what to run
     for stem in ALL_STEMS:
         check_notebook_parameters(NOTEBOOK_DIR / f"{stem}.ipynb")
     kernels = _Kernels(jobs)
