@@ -37,7 +37,8 @@ def test_derbyshire_notebooks_are_what_new_plan_writes(tmp_path):
     assert len(done["written"]) == 8 and done["unchanged"] == []
     for path in done["written"]:
         committed = ROOT / "notebooks" / path.name
-        assert committed.read_bytes() == path.read_bytes(), f"{path.name}: run_pack.py new-plan plans/derbyshire-2021-25.toml --update"
+        fix = "run_pack.py new-plan plans/derbyshire-2021-25.toml --update"
+        assert committed.read_bytes() == path.read_bytes(), f"{path.name}: {fix}"
 
 
 def test_the_same_plan_gives_the_same_bytes_and_records_what_it_came_from(tmp_path):
@@ -87,14 +88,16 @@ def test_notebooks_that_do_not_match_the_plan_are_named(tmp_path):
     write_plan_notebooks(load_plan(plan_copy(tmp_path)))
     assert notebook_mismatches(load_plan(plan_copy(tmp_path))) == []
     # the plan gives priority 3 another section than its notebook was written with
-    changed = load_plan(plan_copy(tmp_path, edit=lambda t: t.replace('sections = ["roads"]', 'sections = ["roads", "comparators"]')))
+    more = 'sections = ["roads", "comparators"]'
+    changed = load_plan(plan_copy(tmp_path, edit=lambda t: t.replace('sections = ["roads"]', more)))
     assert notebook_mismatches(changed) == ["03_road_safety.ipynb has sections roads, the plan roads, comparators"]
     (tmp_path / "nb" / "05_victim_support_safeguarding.ipynb").unlink()
     with pytest.raises(PlanError) as refused:
         check_plan_notebooks(changed)
     message = str(refused.value)
     assert "05_victim_support_safeguarding.ipynb is missing" in message and "\n" not in message
-    assert message.endswith(f"Run: python run_pack.py new-plan {tmp_path / 'plan.toml'} (add --update to rewrite notebooks that exist)")
+    run = f"Run: python run_pack.py new-plan {tmp_path / 'plan.toml'}"
+    assert message.endswith(f"{run} (add --update to rewrite notebooks that exist)")
 
 
 def test_the_build_refuses_a_plan_without_its_notebooks_before_any_kernel(tmp_path):
