@@ -53,7 +53,6 @@ class MIIndicator:
     """One management-information indicator."""
 
     id: str
-    priority: int  # the Derbyshire notebook that showed it before plans were files (0: national measures)
     name: str
     unit: str
     kind: str  # "level" or "count"
@@ -141,71 +140,69 @@ _COMPUTED = [
     ("usable_reserves_gbp_m", "Usable reserves at the year's end", "£m", "n/a", "finance"),
 ]
 
-# Management information: (id, priority, name, unit, kind, better_when). Ids first used as national measures
+# Management information: (id, name, unit, kind, better_when). Ids first used as national measures
 # (homicides to complaint_days_to_contact) feed the statutory statement (pack.paper.statutory).
 _ROWS = [
-    ("officers_taser_trained", 1, "Officers taser-trained", "officers", "level", "higher"),
-    ("officers_pursuit_trained", 1, "Officers pursuit-trained", "officers", "level", "higher"),
+    ("officers_taser_trained", "Officers taser-trained", "officers", "level", "higher"),
+    ("officers_pursuit_trained", "Officers pursuit-trained", "officers", "level", "higher"),
     (
         "police_uplift_target",
-        1,
         "Police Uplift target (additional officers over September 2019)",
         "officers",
         "level",
         "n/a",
     ),
-    ("neighbourhood_watch_members", 2, "Neighbourhood Watch members", "members", "level", "higher"),
-    ("hotspot_patrol_hours", 2, "ASB hotspot patrol hours", "hours", "count", "higher"),
-    ("hotspot_arrests", 2, "Arrests during ASB hotspot patrols", "arrests", "count", "n/a"),
-    ("hotspot_stop_searches", 2, "Stop searches during ASB hotspot patrols", "searches", "count", "n/a"),
-    ("hotspot_intelligence_items", 2, "Intelligence items from ASB hotspot patrols", "items", "count", "higher"),
-    ("immediate_justice_referrals", 2, "Immediate Justice referrals", "referrals", "count", "higher"),
-    ("speedwatch_groups", 3, "Community Speedwatch groups", "groups", "level", "higher"),
-    ("speedwatch_members", 3, "Community Speedwatch members", "members", "level", "higher"),
-    ("op_capture_submissions", 3, "Operation Capture dashcam submissions", "submissions", "count", "n/a"),
-    ("speed_indicator_devices", 3, "Speed indicator devices funded", "devices", "level", "higher"),
-    ("sid_mean_speed_reduction_pct", 3, "Mean speed reduction where devices installed", "%", "level", "higher"),
-    ("bikesafe_attendees", 3, "BikeSafe workshop attendees", "attendees", "count", "higher"),
-    ("fatal4_speeding_offences", 3, "Fatal 4: speeding offences detected", "offences", "count", "n/a"),
-    ("fatal4_drink_drug_driving_arrests", 3, "Fatal 4: drink/drug driving arrests", "arrests", "count", "n/a"),
-    ("fatal4_seatbelt_offences", 3, "Fatal 4: seatbelt offences", "offences", "count", "n/a"),
-    ("fatal4_mobile_phone_offences", 3, "Fatal 4: mobile phone offences", "offences", "count", "n/a"),
-    ("rural_residential_burglary", 4, "Rural residential burglary", "crimes", "count", "lower"),
-    ("rural_business_burglary", 4, "Rural business and community burglary", "crimes", "count", "lower"),
-    ("farm_watch_members", 4, "Farm Watch members", "members", "level", "higher"),
-    ("wildlife_crime_officers", 4, "Wildlife crime officers", "officers", "level", "higher"),
-    ("rural_spocs", 4, "Rural single points of contact", "officers", "level", "higher"),
-    ("victim_services_investment_gbp_m", 5, "Investment in victim support services", "£m", "level", "higher"),
-    ("burglary_attendance_pct", 5, "Attendance at residential burglary", "%", "level", "higher"),
+    ("neighbourhood_watch_members", "Neighbourhood Watch members", "members", "level", "higher"),
+    ("hotspot_patrol_hours", "ASB hotspot patrol hours", "hours", "count", "higher"),
+    ("hotspot_arrests", "Arrests during ASB hotspot patrols", "arrests", "count", "n/a"),
+    ("hotspot_stop_searches", "Stop searches during ASB hotspot patrols", "searches", "count", "n/a"),
+    ("hotspot_intelligence_items", "Intelligence items from ASB hotspot patrols", "items", "count", "higher"),
+    ("immediate_justice_referrals", "Immediate Justice referrals", "referrals", "count", "higher"),
+    ("speedwatch_groups", "Community Speedwatch groups", "groups", "level", "higher"),
+    ("speedwatch_members", "Community Speedwatch members", "members", "level", "higher"),
+    ("op_capture_submissions", "Operation Capture dashcam submissions", "submissions", "count", "n/a"),
+    ("speed_indicator_devices", "Speed indicator devices funded", "devices", "level", "higher"),
+    ("sid_mean_speed_reduction_pct", "Mean speed reduction where devices installed", "%", "level", "higher"),
+    ("bikesafe_attendees", "BikeSafe workshop attendees", "attendees", "count", "higher"),
+    ("fatal4_speeding_offences", "Fatal 4: speeding offences detected", "offences", "count", "n/a"),
+    ("fatal4_drink_drug_driving_arrests", "Fatal 4: drink/drug driving arrests", "arrests", "count", "n/a"),
+    ("fatal4_seatbelt_offences", "Fatal 4: seatbelt offences", "offences", "count", "n/a"),
+    ("fatal4_mobile_phone_offences", "Fatal 4: mobile phone offences", "offences", "count", "n/a"),
+    ("rural_residential_burglary", "Rural residential burglary", "crimes", "count", "lower"),
+    ("rural_business_burglary", "Rural business and community burglary", "crimes", "count", "lower"),
+    ("farm_watch_members", "Farm Watch members", "members", "level", "higher"),
+    ("wildlife_crime_officers", "Wildlife crime officers", "officers", "level", "higher"),
+    ("rural_spocs", "Rural single points of contact", "officers", "level", "higher"),
+    ("victim_services_investment_gbp_m", "Investment in victim support services", "£m", "level", "higher"),
+    ("burglary_attendance_pct", "Attendance at residential burglary", "%", "level", "higher"),
     (
         "stalking_prevention_orders_per_1000",
-        5,
         "Stalking prevention orders per 1,000 cases",
         "per 1,000",
         "level",
         "higher",
     ),
-    ("stalking_advocate_referrals", 5, "Independent stalking advocate referrals", "referrals", "count", "n/a"),
-    ("rasso_positive_outcome_rate_pct", 5, "RASSO positive outcome rate", "%", "level", "higher"),
-    ("cps_file_quality_pct", 5, "File quality submissions to CPS meeting standard", "%", "level", "higher"),
-    ("repeat_missing_children", 5, "Repeat missing children", "children", "count", "lower"),
-    ("victim_satisfaction_pct", 5, "Victim satisfaction", "%", "level", "higher"),
+    ("stalking_advocate_referrals", "Independent stalking advocate referrals", "referrals", "count", "n/a"),
+    ("rasso_positive_outcome_rate_pct", "RASSO positive outcome rate", "%", "level", "higher"),
+    ("cps_file_quality_pct", "File quality submissions to CPS meeting standard", "%", "level", "higher"),
+    ("repeat_missing_children", "Repeat missing children", "children", "count", "lower"),
+    ("victim_satisfaction_pct", "Victim satisfaction", "%", "level", "higher"),
     # savings are welcome but an underspend is money not spent on the plan: no better direction for the sum
-    ("savings_and_underspends_gbp_m", 6, "In-year savings and underspends", "£m", "count", "n/a"),
-    ("street_triage_hours_saved", 6, "Officer hours saved by mental-health street triage", "hours", "count", "higher"),
-    ("drone_savings_gbp_m", 6, "Drone savings against National Police Air Service", "£m", "count", "higher"),
-    ("drone_pilots", 6, "Trained drone pilots", "pilots", "level", "higher"),
-    ("national_procurement_savings_gbp_m", 6, "Savings through national procurement", "£m", "count", "higher"),
-    ("homicides", 0, "Homicides", "offences", "count", "lower"),
-    ("county_lines_closed", 0, "County lines closed", "lines", "count", "higher"),
-    ("drug_trafficking_offences", 0, "Drug trafficking (supply) offences", "offences", "count", "n/a"),
-    ("cyber_crime_reports", 0, "Cyber crime reports (Action Fraud, force area)", "reports", "count", "n/a"),
-    ("knife_crime_offences", 0, "Knife and sharp-instrument offences", "offences", "count", "lower"),
-    ("sharp_object_admissions", 0, "Hospital admissions for assault by a sharp object", "admissions", "count", "lower"),
-    ("da_victim_satisfaction_pct", 0, "Domestic abuse victims satisfied with the service", "%", "level", "higher"),
-    ("complaints_logged", 0, "Public complaints logged", "complaints", "count", "n/a"),
-    ("complaint_days_to_log", 0, "Mean working days to log a complaint", "days", "level", "lower"),
-    ("complaint_days_to_contact", 0, "Mean working days to contact the complainant", "days", "level", "lower"),
+    ("savings_and_underspends_gbp_m", "In-year savings and underspends", "£m", "count", "n/a"),
+    ("street_triage_hours_saved", "Officer hours saved by mental-health street triage", "hours", "count", "higher"),
+    ("drone_savings_gbp_m", "Drone savings against National Police Air Service", "£m", "count", "higher"),
+    ("drone_pilots", "Trained drone pilots", "pilots", "level", "higher"),
+    ("national_procurement_savings_gbp_m", "Savings through national procurement", "£m", "count", "higher"),
+    ("homicides", "Homicides", "offences", "count", "lower"),
+    ("county_lines_closed", "County lines closed", "lines", "count", "higher"),
+    ("drug_trafficking_offences", "Drug trafficking (supply) offences", "offences", "count", "n/a"),
+    ("cyber_crime_reports", "Cyber crime reports (Action Fraud, force area)", "reports", "count", "n/a"),
+    ("knife_crime_offences", "Knife and sharp-instrument offences", "offences", "count", "lower"),
+    ("sharp_object_admissions", "Hospital admissions for assault by a sharp object", "admissions", "count", "lower"),
+    ("da_victim_satisfaction_pct", "Domestic abuse victims satisfied with the service", "%", "level", "higher"),
+    ("complaints_logged", "Public complaints logged", "complaints", "count", "n/a"),
+    ("complaint_days_to_log", "Mean working days to log a complaint", "days", "level", "lower"),
+    ("complaint_days_to_contact", "Mean working days to contact the complainant", "days", "level", "lower"),
 ]
 
 CHANGES = frozenset({"sid_mean_speed_reduction_pct"})  # percentages that measure a change, not a share
@@ -241,8 +238,3 @@ def catalogue_lines() -> list[str]:
         where = f"computed in section {m.section}" if m.source == "computed" else "management information"
         lines.append(f"{m.id}: {m.name} ({m.unit}; better {m.better_when}; {where})")
     return lines
-
-
-def mi_for_priority(number: int) -> list[MIIndicator]:
-    """Catalogue entries a priority notebook shows (0: national measures)."""
-    return [m for m in MI_CATALOGUE.values() if m.priority == number]

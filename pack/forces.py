@@ -48,7 +48,8 @@ NOT_TERRITORIAL: dict[str, str] = {
     "resident population",
     "northern ireland": "outside England and Wales (Northern Ireland)",
 }
-PEERS_FILE = "data/published/peers.csv"
+# where the default most similar group is when neither the data folder nor the plan supplies one
+PEERS_FILE = "the plan's published peers.csv (none published)"
 
 
 def year_earlier(window: Window) -> Window:

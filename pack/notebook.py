@@ -13,18 +13,18 @@ import pandas as pd
 
 from pack import charts, display
 from pack.baselines import baseline_name
-from pack.catalogue import MI_CATALOGUE
+from pack.catalogue import MEASURES, MI_CATALOGUE
 from pack.charts import apply_style
 from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, SUMMARY_STEM
 from pack.data import INPUT_NAMES, Dataset, open_dataset, resolve_data_dir
 from pack.disclosure import suppress_small_counts, suppressed_cells
+from pack.errors import NotebookError
 from pack.figures import MIN_SPC_POINTS, Breakdown, Coverage, chart_series, spc_series
 from pack.findings import headline, key_findings, xmr_sentences, xmr_title
-from pack.indicators import indicator_table, mi_indicator, write_indicator_table
+from pack.indicators import IndicatorRow, indicator_table, mi_indicator, write_indicator_table
 from pack.params import BuildParameters
 from pack.periods import Window, comparison_windows, describe_months, overlap
 from pack.plan import Plan, PlanPriority, load_plan
-from pack.plan_table import plan_rows
 from pack.safe_csv import write_csv
 from pack.spc import SPCResult, xmr
 
@@ -42,35 +42,49 @@ class NotebookContext:
     output_dir: Path
     plan: Plan
     _suppressed: list[dict] = field(default_factory=list)
-    # every row the notebook's sections computed, the plan's measures or not (chart titles read it)
+    # every row the notebook's sections computed, in the plan or not: what chart titles read
     computed: pd.DataFrame | None = None
 
     @property
     def priority(self) -> PlanPriority:
-        """The plan's priority this notebook reports on."""
+        """The plan's priority this notebook reports on (``KeyError`` for the summary and the claims check)."""
         return self.plan.priority(self.stem)
 
-    def measures(self, section: str) -> list[str]:
-        """The priority's measure ids computed by ``section`` (e.g. ``crime_groups``), in the plan's order."""
-        return list(self.priority.measures_of(section))
+    def measures(self, section: str) -> tuple[str, ...]:
+        """The priority's measure ids that ``section`` computes, in the plan's order."""
+        return self.priority.measures_of(section)
 
-    def mi_rows(self) -> list:
-        """A row for each management-information measure the plan lists for this priority (*not
-        supplied* where the data folder has none)."""
-        mi = self.data.table("mi")
-        return [mi_indicator(mi, MI_CATALOGUE[m], self.baseline, self.current) for m in self.priority.mi_measures]
+    def plan_rows(self, rows: list[IndicatorRow]) -> list[IndicatorRow]:
+        """Exactly the priority's measures, in the plan's order: a computed measure from ``rows`` (a row
+        computed but not in the plan is not shown); a management-information measure from ``rows`` or
+        else from the ``mi`` input (*not supplied* when it has none). A computed measure with no row is
+        an error naming it and its section (a notebook that does not compute what its plan lists)."""
+        given = {r.indicator_id: r for r in rows}
+        out = []
+        for m in self.priority.measures:
+            if m in given:
+                out.append(given[m])
+            elif MEASURES[m].source == "mi":
+                out.append(mi_indicator(self.data.table("mi"), MI_CATALOGUE[m], self.baseline, self.current))
+            else:
+                raise NotebookError(
+                    f"{self.plan.file.name}: priority {self.priority.number} lists the measure '{m}', but the "
+                    f"notebook {self.stem} computed no row for it: its section '{MEASURES[m].section}' must run "
+                    "in the notebook (run_pack.py new-plan writes it)"
+                )
+        return out
 
-    def save_indicators(self, rows: list) -> pd.DataFrame:
+    def save_indicators(self, rows: list[IndicatorRow]) -> pd.DataFrame:
         """Build, write (``tables/<stem>-indicators.csv``) and return the indicator table: the plan's
-        measures of this priority, in the plan's order (:func:`pack.plan_table.plan_rows`)."""
+        measures for this priority, in its order (:meth:`plan_rows`)."""
         self.computed = indicator_table(rows)
-        table = indicator_table(plan_rows(rows, self.priority))
+        table = indicator_table(self.plan_rows(rows))
         write_indicator_table(table, self.output_dir, self.stem)
         return table
 
     def headline(self, indicator_id: str) -> str:
         """A chart title stating the finding of ``indicator_id``, a row the sections computed whether or
-        not the plan reports it (:func:`pack.findings.headline`)."""
+        not the plan lists it (:func:`pack.findings.headline`)."""
         if self.computed is None or indicator_id not in set(self.computed["indicator_id"]):
             raise KeyError(f"no indicator row '{indicator_id}' was computed before this chart")
         return headline(self.computed, indicator_id)
@@ -234,7 +248,8 @@ class NotebookContext:
 
     def show_findings(self, table: pd.DataFrame, ids: list[str] | None = None) -> list[str]:
         """Display and return the key findings generated from the indicator table."""
-        sentences = key_findings(table, ids, baseline_names={self.baseline.label: baseline_name(self.baseline)})
+        names = {self.baseline.label: baseline_name(self.baseline, self.plan.baseline_end)}
+        sentences = key_findings(table, ids, baseline_names=names)
         display.show_list(sentences)
         return sentences
 
@@ -248,14 +263,13 @@ class NotebookContext:
         """The plan's consultation result for this priority."""
         from pack.consultation import consultation_row
 
-        key = self.priority.consultation_key
-        if key is None:
-            display.show_paragraph("Not supplied: the plan names no public consultation result for this priority.")
-            return
         frame, source = self.data.supplied_or_published("consultation")
+        key = self.priority.consultation_key
+        if frame is None or key is None:
+            why = "the plan names no consultation row for this priority" if key is None else source
+            display.show_paragraph(f"Public consultation on '{self.priority.title}': not supplied ({why}).")
+            return
         row = consultation_row(frame, key)
-        if "source" in frame and row.responses:
-            source = str(frame.loc[frame["priority"].str.lower() == key.lower(), "source"].iloc[0])
         display.show_table(row.table, f"Public consultation: '{self.priority.title}' (source: {source})")
         display.show_paragraph(row.sentence)
 
@@ -265,9 +279,6 @@ class NotebookContext:
         from pack.findings import mi_history
 
         expected = list(self.priority.mi_measures)
-        if not expected:
-            display.show_paragraph("The plan lists no management information for this priority.")
-            return
         table = mi_history(self.data.table("mi"), expected, until=self.current.last_day)
         if table.empty:
             display.show_paragraph(
@@ -295,19 +306,12 @@ class NotebookContext:
             display.show_list(notes[:20] + checks)
 
 
-def _count(plan: Plan) -> str:
-    """The number of the plan's priorities, in words up to twelve."""
-    words = "one two three four five six seven eight nine ten eleven twelve".split()
-    n = len(plan.priorities)
-    return words[n - 1] if n <= len(words) else str(n)
-
-
 def start(
     stem: str,
     *,
     period_end: str,
     window_months: int | str,
-    baseline_end: str | None,
+    baseline_end: str,
     data_dir: str,
     output_dir: str,
     police_force: str,
@@ -315,30 +319,39 @@ def start(
     suppress_below: int = 5,
     plan_file: str = "",
 ) -> NotebookContext:
-    """Read the plan (``plan_file``, "" for the default plan), validate parameters, open the data and
+    """Validate parameters, read the plan (``plan_file``, ``""`` the default plan), open the data and
     show the notebook's header."""
     logging.getLogger("pack").setLevel(logging.WARNING)
     plan = load_plan(plan_file)
     params = BuildParameters.create(
         period_end=period_end,
         window=window_months,
-        baseline_end=baseline_end or plan.baseline_end,
+        baseline_end=baseline_end,
         data_dir=data_dir,
         police_force=police_force,
         public=public,
         suppress_below=suppress_below,
+        plan_file=plan_file,
     )
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
     apply_style()
-    data = open_dataset(resolve_data_dir(data_dir), police_force)
+    data = open_dataset(resolve_data_dir(data_dir), police_force, published=plan.published)
     out = Path(output_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
     if stem == SUMMARY_STEM:
-        title, aim = "Strategic summary", f"Delivery against the {plan.name}, all {_count(plan)} priorities."
+        title, aim = (
+            "Strategic summary",
+            f"Delivery against the {plan.name}, all {_count(len(plan.priorities))} priorities.",
+        )
     elif stem == CLAIMS_STEM:
         title, aim = "Claims check", "Published statements tested against the data supplied."
     else:
-        p = plan.priority(stem)
+        try:
+            p = plan.priority(stem)
+        except KeyError:
+            raise NotebookError(
+                f"the notebook {stem} is not a priority of the plan {plan.file.name} ({', '.join(plan.stems)})"
+            ) from None
         title, aim = f"Priority {p.number}: {p.title}", p.aim
     ctx = NotebookContext(stem, title, params, baseline, current, data, out, plan)
     if data.is_demo:
@@ -353,3 +366,13 @@ def start(
     )
     ctx.show_overlap()
     return ctx
+
+
+def _count(n: int) -> str:
+    """A number of priorities in words, as the summary's aim says it.
+
+    >>> _count(6), _count(3), _count(12)
+    ('six', 'three', '12')
+    """
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if n < len(words) else str(n)

@@ -10,6 +10,7 @@ default plan is Derbyshire's, ``plans/derbyshire-2021-25.toml``, commented so an
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -108,6 +109,17 @@ class Plan:
         path = self.published / f"{name}.csv"
         return path if path.is_file() else None
 
+    def notebook_file(self, stem: str) -> Path:
+        """Where the notebook ``stem`` is: a priority's in the plan's ``notebooks`` folder, the strategic
+        summary's and the claims check's (common to every plan) there too when new-plan wrote them, else
+        in the project's ``notebooks/``; every
+        one in ``PACK_NOTEBOOK_DIR`` when that is set (a fork's folder, or tests' broken copies)."""
+        override = os.environ.get("PACK_NOTEBOOK_DIR")
+        if override:
+            return Path(override) / f"{stem}.ipynb"
+        own = self.notebooks / f"{stem}.ipynb"
+        return own if stem in self.stems or own.is_file() else PROJECT_ROOT / "notebooks" / f"{stem}.ipynb"
+
     def target(self, measure: str) -> Target | None:
         """The plan's target on ``measure`` in any priority, if it sets one."""
         return next((t for p in self.priorities for t in p.targets if t.measure == measure), None)
@@ -122,6 +134,19 @@ def plan_path(path: str | Path | None) -> Path:
     if given.is_absolute() or given.exists():
         return given.absolute()
     return PROJECT_ROOT / given
+
+
+def plan_parameter(file: Path) -> str:
+    """How a build records a plan file (the notebooks' ``plan_file``, the manifest): relative to the
+    project root when inside it (the same whatever the working folder), else absolute.
+
+    >>> plan_parameter(DEFAULT_PLAN_FILE)
+    'plans/derbyshire-2021-25.toml'
+    """
+    try:
+        return Path(file).resolve().relative_to(PROJECT_ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(Path(file).resolve())
 
 
 def load_plan(path: str | Path | None = None) -> Plan:

@@ -18,7 +18,8 @@ from pack.plan import DEFAULT_PLAN_FILE, Plan, PlanPriority
 
 METADATA_KEY = "pcc_pack"
 START_IMPORTS = "from pack import charts, display"
-PARAMETERS = "period_end window_months baseline_end data_dir output_dir police_force public suppress_below".split()
+PARAMETERS = "period_end window_months baseline_end data_dir output_dir police_force public suppress_below plan_file"
+PARAMETERS = PARAMETERS.split()
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -37,7 +38,6 @@ def parameters_source(plan: Plan) -> str:
     output = _relative(PROJECT_ROOT / "build" / "interactive", plan.notebooks)
     return "\n".join(
         [
-            f'plan_file = "{plan_file}"',
             'period_end = "2024-01"',
             "window_months = 12",
             f"baseline_end = {baseline}",
@@ -46,13 +46,14 @@ def parameters_source(plan: Plan) -> str:
             f'police_force = "{plan.force}"',
             "public = False",
             "suppress_below = 5",
+            f'plan_file = "{plan_file}"  # the plan file, relative to this folder ("": the default plan)',
         ]
     )
 
 
 def start_source(stem: str, imports: str = START_IMPORTS) -> str:
     """The cell that checks the parameters, opens the data and shows the header."""
-    arguments = "".join(f"    {p}={p},\n" for p in ("plan_file", *PARAMETERS))
+    arguments = "".join(f"    {p}={p},\n" for p in PARAMETERS)
     return f'{imports}\nfrom pack.notebook import start\n\nctx = start(\n    "{stem}",\n{arguments})'
 
 
@@ -106,7 +107,7 @@ def _indicators(sections: list[Section]) -> list[Cell]:
     parts = common()
     imports = merged_imports([i for s in sections for i in s.imports], {"charts", "display"})
     setup = _unique(line for s in sections for line in s.setup)
-    rows = ["rows = []", *(line for s in sections for line in s.rows), "rows += ctx.mi_rows()"]
+    rows = ["rows = []", *(line for s in sections for line in s.rows)]
     findings = "key_sentences = ctx.show_findings(table, list(ctx.priority.headlines))"
     notes = " ".join(s.indicators for s in sections if s.indicators)
     return [

@@ -7,7 +7,6 @@ import json
 import os
 from pathlib import Path
 
-from pack.config import CLAIMS_STEM, SUMMARY_STEM
 from pack.errors import PlanError
 from pack.notebook_templates.assemble import METADATA_KEY, plan_notebooks
 from pack.plan import Plan
@@ -23,13 +22,6 @@ def _shown(path: Path) -> str:
         )
     except ValueError:
         return str(path)
-
-
-def notebook_folder(plan: Plan) -> Path:
-    """Where a build reads the plan's notebooks: ``PACK_NOTEBOOK_DIR`` when set (a fork's copies, or the
-    broken copies the reliability tests use), else the plan's ``notebooks`` folder."""
-    override = os.environ.get("PACK_NOTEBOOK_DIR")
-    return Path(override) if override else plan.notebooks
 
 
 def new_plan_command(plan: Plan) -> str:
@@ -76,13 +68,12 @@ def _recorded(path: Path) -> dict | None:
     return recorded if isinstance(recorded, dict) else None
 
 
-def notebook_mismatches(plan: Plan, folder: Path | None = None) -> list[str]:
-    """What in ``folder`` (default the plan's ``notebooks``) does not match the plan's priorities: a
-    notebook missing, or one whose metadata records another priority number or other sections."""
-    folder = Path(folder or plan.notebooks)
+def notebook_mismatches(plan: Plan) -> list[str]:
+    """What in the plan's notebooks (:meth:`pack.plan.Plan.notebook_file`) does not match its priorities:
+    a notebook missing, or one whose metadata records another priority number or other sections."""
     problems = []
     for p in plan.priorities:
-        path = folder / f"{p.stem}.ipynb"
+        path = plan.notebook_file(p.stem)
         if not path.is_file():
             problems.append(f"{p.stem}.ipynb is missing")
             continue
@@ -96,18 +87,15 @@ def notebook_mismatches(plan: Plan, folder: Path | None = None) -> list[str]:
         elif list(recorded.get("sections", [])) != list(p.sections):
             shown = ", ".join(recorded.get("sections", [])) or "none"
             problems.append(f"{p.stem}.ipynb has sections {shown}, the plan {', '.join(p.sections)}")
-    problems += [
-        f"{stem}.ipynb is missing" for stem in (CLAIMS_STEM, SUMMARY_STEM) if not (folder / f"{stem}.ipynb").is_file()
-    ]
     return problems
 
 
-def check_plan_notebooks(plan: Plan, folder: Path | None = None) -> None:
+def check_plan_notebooks(plan: Plan) -> None:
     """Refuse (:class:`PlanError`, one line naming what to run) a plan whose notebooks are missing or
     do not match its priorities."""
-    problems = notebook_mismatches(plan, folder)
+    problems = notebook_mismatches(plan)
     if problems:
-        where = _shown(Path(folder or plan.notebooks))
+        where = _shown(plan.notebook_file(plan.priorities[0].stem).parent)
         raise PlanError(
             f"the notebooks in {where} do not match the plan {_shown(plan.file)}: {'; '.join(problems)}. "
             f"Run: {new_plan_command(plan)} (add --update to rewrite notebooks that exist)"
