@@ -27,7 +27,7 @@ TARGET_KINDS = ("increase_over", "level")
 _STEM = re.compile(r"^[0-9]{2}_[a-z0-9]+(_[a-z0-9]+)*$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _TOP = {"name", "years", "force", "baseline_end", "publisher", "contact", "notebooks", "published", "priorities"}
-_TOP_OPTIONAL = {"baseline_end", "published"}
+_TOP_OPTIONAL = {"baseline_end", "published", "contact"}
 _PRIORITY = {"number", "stem", "title", "aim", "sections", "measures", "headlines", "consultation_key", "targets"}
 _PRIORITY_OPTIONAL = {"consultation_key", "targets", "headlines"}
 _TARGET = {"measure", "value", "by", "kind", "base_date", "source"}
@@ -258,7 +258,7 @@ class _Reader:
             force=self.text((), top, "force") or "",
             baseline_end=baseline,
             publisher=self.text((), top, "publisher") or "",
-            contact=self.text((), top, "contact") or "",
+            contact=self.text((), top, "contact", optional=True) or "",
             notebooks=self.folder("notebooks", self.text((), top, "notebooks"), must_exist=False) or self.file.parent,
             published=self.folder("published", self.text((), top, "published", optional=True)),
             priorities=tuple(self.priority(i, p) for i, p in enumerate(priorities)),
