@@ -48,8 +48,6 @@ NOT_TERRITORIAL: dict[str, str] = {
     "resident population",
     "northern ireland": "outside England and Wales (Northern Ireland)",
 }
-# where the default most similar group is when neither the data folder nor the plan supplies one
-PEERS_FILE = "the plan's published peers.csv (none published)"
 
 
 def year_earlier(window: Window) -> Window:

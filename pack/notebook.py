@@ -24,7 +24,7 @@ from pack.findings import headline, key_findings, xmr_sentences, xmr_title
 from pack.indicators import IndicatorRow, indicator_table, mi_indicator, write_indicator_table
 from pack.params import BuildParameters
 from pack.periods import Window, comparison_windows, describe_months, overlap
-from pack.plan import Plan, PlanPriority, load_plan
+from pack.plan import Plan, PlanPriority, load_plan, number_in_words
 from pack.safe_csv import write_csv
 from pack.spc import SPCResult, xmr
 
@@ -306,53 +306,60 @@ class NotebookContext:
             display.show_list(notes[:20] + checks)
 
 
+def _heading(plan: Plan, stem: str) -> tuple[str, str]:
+    """A notebook's title and aim: the summary's and the claims check's, or its priority's in the plan
+    (:class:`NotebookError` for a notebook that is not one of the plan's priorities)."""
+    if stem == SUMMARY_STEM:
+        return (
+            "Strategic summary",
+            f"Delivery against the {plan.name}, all {number_in_words(len(plan.priorities))} priorities.",
+        )
+    if stem == CLAIMS_STEM:
+        return "Claims check", "Published statements tested against the data supplied."
+    try:
+        p = plan.priority(stem)
+    except KeyError:
+        raise NotebookError(
+            f"the notebook {stem} is not a priority of the plan {plan.file.name} ({', '.join(plan.stems)})"
+        ) from None
+    return f"Priority {p.number}: {p.title}", p.aim
+
+
 def start(
     stem: str,
     *,
     period_end: str,
     window_months: int | str,
-    baseline_end: str,
+    baseline_end: str | None,
     data_dir: str,
     output_dir: str,
-    police_force: str,
+    police_force: str | None,
     public: bool = False,
     suppress_below: int = 5,
     plan_file: str = "",
 ) -> NotebookContext:
     """Validate parameters, read the plan (``plan_file``, ``""`` the default plan), open the data and
-    show the notebook's header."""
+    show the notebook's header. An empty ``police_force`` or ``baseline_end`` (the notebooks' defaults)
+    is the plan's (:meth:`pack.params.BuildParameters.create`)."""
     logging.getLogger("pack").setLevel(logging.WARNING)
     plan = load_plan(plan_file)
     params = BuildParameters.create(
         period_end=period_end,
         window=window_months,
-        baseline_end=baseline_end,
+        baseline_end=baseline_end or None,
         data_dir=data_dir,
-        police_force=police_force,
+        police_force=police_force or None,
         public=public,
         suppress_below=suppress_below,
         plan_file=plan_file,
     )
+    police_force = params.police_force
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
     apply_style()
     data = open_dataset(resolve_data_dir(data_dir), police_force, published=plan.published)
     out = Path(output_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
-    if stem == SUMMARY_STEM:
-        title, aim = (
-            "Strategic summary",
-            f"Delivery against the {plan.name}, all {_count(len(plan.priorities))} priorities.",
-        )
-    elif stem == CLAIMS_STEM:
-        title, aim = "Claims check", "Published statements tested against the data supplied."
-    else:
-        try:
-            p = plan.priority(stem)
-        except KeyError:
-            raise NotebookError(
-                f"the notebook {stem} is not a priority of the plan {plan.file.name} ({', '.join(plan.stems)})"
-            ) from None
-        title, aim = f"Priority {p.number}: {p.title}", p.aim
+    title, aim = _heading(plan, stem)
     ctx = NotebookContext(stem, title, params, baseline, current, data, out, plan)
     if data.is_demo:
         display.show_notice(DEMO_DATA_NOTICE + ": figures are generated to resemble the published ones.", "demo")
@@ -366,13 +373,3 @@ def start(
     )
     ctx.show_overlap()
     return ctx
-
-
-def _count(n: int) -> str:
-    """A number of priorities in words, as the summary's aim says it.
-
-    >>> _count(6), _count(3), _count(12)
-    ('six', 'three', '12')
-    """
-    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-    return words[n] if n < len(words) else str(n)

@@ -125,6 +125,16 @@ class Plan:
         return next((t for p in self.priorities for t in p.targets if t.measure == measure), None)
 
 
+def number_in_words(n: int) -> str:
+    """How many priorities, as a sentence says it: in words up to ten.
+
+    >>> number_in_words(6), number_in_words(3), number_in_words(12)
+    ('six', 'three', '12')
+    """
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
 def plan_path(path: str | Path | None) -> Path:
     """The plan file a parameter names, absolute: ``None`` or ``""`` is :data:`DEFAULT_PLAN_FILE`; a
     relative path is found from the working folder, else from the project root."""

@@ -18,6 +18,7 @@ from pack import compare
 from pack.data.dataset import Dataset
 from pack.data.stage import prepare
 from pack.periods import rolling_window
+from pack.plan import load_plan
 
 FORCE = "Derbyshire Constabulary"
 WINDOW = rolling_window("2022-02", 3)
@@ -33,7 +34,7 @@ LSOA_TO_LOOKUP = {
 
 @pytest.fixture(scope="module")
 def dataset(shared_real_data: Path) -> Dataset:
-    return Dataset(prepare(shared_real_data, FORCE))
+    return Dataset(prepare(shared_real_data, FORCE), load_plan().published)  # the default plan's peers
 
 
 @pytest.fixture(scope="module")

@@ -107,6 +107,12 @@ class Dataset:
         path = Path(self.published_dir) / f"{name}.csv"
         return path if path.is_file() else None
 
+    def published_label(self, name: str) -> str:
+        """Where the plan's published ``<name>.csv`` is, as a pack names it (``data/published/peers.csv``:
+        from the project root when inside it), or that the plan published none."""
+        path = self.published_file(name)
+        return _shown(path) if path is not None else f"the plan's published {name}.csv (none published)"
+
     def published(self, name: str) -> pd.DataFrame | None:
         """A table of the plan's published facts (``<published_dir>/<name>.csv``), ``None`` when the
         plan published none."""
@@ -124,7 +130,7 @@ class Dataset:
             return None, f"no {name} input in the data folder and none published with the plan"
         if "order" not in published:
             published = published.assign(order=range(len(published)))
-        return published, f"the plan's published figures ({_shown(self.published_file(name))})"
+        return published, f"the plan's published figures ({self.published_label(name)})"
 
 
 def _shown(path: Path | None) -> str:

@@ -32,18 +32,17 @@ def _relative(path: Path, folder: Path) -> str:
 
 def parameters_source(plan: Plan) -> str:
     """The tagged parameters cell: the defaults an analyst runs with in JupyterLab (the demonstration
-    data, 12 months ending January 2024, the plan's force and baseline)."""
+    data, 12 months ending January 2024, the plan's force and baseline, the plan file)."""
     plan_file = "" if plan.file.resolve() == DEFAULT_PLAN_FILE.resolve() else _relative(plan.file, plan.notebooks)
-    baseline = f'"{plan.baseline_end}"' if plan.baseline_end else "None"
     output = _relative(PROJECT_ROOT / "build" / "interactive", plan.notebooks)
     return "\n".join(
         [
             'period_end = "2024-01"',
             "window_months = 12",
-            f"baseline_end = {baseline}",
+            'baseline_end = ""  # "": the plan\'s baseline (a year earlier for a window under 12 months)',
             'data_dir = "data/demo"',
             f'output_dir = "{output}"',
-            f'police_force = "{plan.force}"',
+            'police_force = ""  # "": the plan\'s force',
             "public = False",
             "suppress_below = 5",
             f'plan_file = "{plan_file}"  # the plan file, relative to this folder ("": the default plan)',

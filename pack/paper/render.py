@@ -22,7 +22,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from pack.config import DEMO_DATA_NOTICE, SUMMARY_STEM
-from pack.plan import Plan, PlanPriority
+from pack.plan import Plan, PlanPriority, number_in_words
 from pack.verdicts import MARKERS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -53,6 +53,11 @@ class PaperContext:
     demo_notice: str
     public: bool
     priorities: tuple[PlanPriority, ...] = ()  # the plan's, in order: a tile and a link each
+
+    @property
+    def priorities_in_words(self) -> str:
+        """How many priorities the plan has, in words (``six``)."""
+        return number_in_words(len(self.priorities))
 
     @classmethod
     def for_build(

@@ -52,20 +52,23 @@ SECTIONS = "_sections"  # rendered section fragments (pack.pipeline.render): cac
 
 
 def notebook_key(
-    stem: str, parameters: dict, data_key: str, extra: dict | None = None, notebook: Path | None = None
+    stem: str, parameters: dict, data_key: str, extra: dict | None = None, plan: Plan | None = None
 ) -> str:
     """Content key of one notebook run; ``extra`` holds what only this notebook reads (see the
-    module docstring: :func:`claims_inputs`, :func:`summary_inputs`) and the plan (:func:`plan_inputs`);
-    ``notebook`` is its source file (default ``NOTEBOOK_DIR/<stem>.ipynb``)."""
+    module docstring: :func:`claims_inputs`, :func:`summary_inputs`). With ``plan`` (a build's), the
+    notebook is the plan's (:meth:`pack.plan.Plan.notebook_file`) and the plan's files are in the key
+    (:func:`plan_inputs`); without, ``NOTEBOOK_DIR/<stem>.ipynb``."""
+    notebook = plan.notebook_file(stem) if plan is not None else NOTEBOOK_DIR / f"{stem}.ipynb"
+    extra = {**(extra or {}), **(plan_inputs(plan) if plan is not None else {})}
     return sha256_text(
         json.dumps(
             {
                 "stem": stem,
-                "notebook": sha256_file(notebook or NOTEBOOK_DIR / f"{stem}.ipynb"),
+                "notebook": sha256_file(notebook),
                 "parameters": parameters,
                 "data": data_key,
                 "code": pack_code_hash(),
-                "extra": extra or {},
+                "extra": extra,
             },
             sort_keys=True,
             default=str,

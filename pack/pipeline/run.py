@@ -301,9 +301,7 @@ class _Execution:
         from pack.pipeline import cache, render
 
         source = self.plan.notebook_file(stem)
-        key = cache.notebook_key(
-            stem, self.notebook_params, self.prepared.key, {**extra, **cache.plan_inputs(self.plan)}, source
-        )
+        key = cache.notebook_key(stem, self.notebook_params, self.prepared.key, extra, self.plan)
         if not self.request.force and cache.restore(key, stem, self.staging):
             log.info("Execute: %s unchanged, reused from the cache", stem)
             return NotebookResult(stem, reused=True)
