@@ -90,12 +90,15 @@ def test_notebooks_that_do_not_match_the_plan_are_named(tmp_path):
     # the plan gives priority 3 another section than its notebook was written with
     more = 'sections = ["roads", "comparators"]'
     changed = load_plan(plan_copy(tmp_path, edit=lambda t: t.replace('sections = ["roads"]', more)))
-    assert notebook_mismatches(changed) == ["03_road_safety.ipynb has sections roads, the plan roads, comparators"]
+    expected = "priority 3 sections: 03_road_safety.ipynb has roads, the plan roads, comparators"
+    assert notebook_mismatches(changed) == [expected]
     (tmp_path / "nb" / "05_victim_support_safeguarding.ipynb").unlink()
     with pytest.raises(PlanError) as refused:
         check_plan_notebooks(changed)
     message = str(refused.value)
-    assert "05_victim_support_safeguarding.ipynb is missing" in message and "\n" not in message
+    stem = "05_victim_support_safeguarding"
+    assert f"priority 5 stem '{stem}': {stem}.ipynb is missing" in message
+    assert "\n" not in message
     run = f"Run: python run_pack.py new-plan {tmp_path / 'plan.toml'}"
     assert message.endswith(f"{run} (add --update to rewrite notebooks that exist)")
 
@@ -108,7 +111,7 @@ def test_the_build_refuses_a_plan_without_its_notebooks_before_any_kernel(tmp_pa
 
     with pytest.raises(PlanError) as refused:
         build(BuildRequest(output_dir=out, plan_file=str(path)))
-    assert "01_strong_local_policing.ipynb is missing" in str(refused.value)
+    assert "priority 1 stem '01_strong_local_policing': 01_strong_local_policing.ipynb is missing" in str(refused.value)
     assert "run_pack.py new-plan" in str(refused.value)
     assert not out.exists()
 

@@ -73,20 +73,21 @@ def notebook_mismatches(plan: Plan) -> list[str]:
     a notebook missing, or one whose metadata records another priority number or other sections."""
     problems = []
     for p in plan.priorities:
-        path = plan.notebook_file(p.stem)
+        path, key = plan.notebook_file(p.stem), f"priority {p.number} stem '{p.stem}'"
         if not path.is_file():
-            problems.append(f"{p.stem}.ipynb is missing")
+            problems.append(f"{key}: {p.stem}.ipynb is missing")
             continue
         recorded = _recorded(path)
         if recorded is None:
-            problems.append(f"{p.stem}.ipynb records no plan priority (not written by new-plan)")
+            problems.append(f"{key}: {p.stem}.ipynb records no plan priority (not new-plan's)")
         elif recorded.get("priority") != p.number or recorded.get("stem") != p.stem:
             problems.append(
                 f"{p.stem}.ipynb was written for priority {recorded.get('priority')}, the plan has {p.number}"
             )
         elif list(recorded.get("sections", [])) != list(p.sections):
             shown = ", ".join(recorded.get("sections", [])) or "none"
-            problems.append(f"{p.stem}.ipynb has sections {shown}, the plan {', '.join(p.sections)}")
+            wanted = ", ".join(p.sections)
+            problems.append(f"priority {p.number} sections: {p.stem}.ipynb has {shown}, the plan {wanted}")
     return problems
 
 
