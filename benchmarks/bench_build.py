@@ -38,9 +38,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from make_scaled_data import marker_text  # noqa: E402
 
-from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, SUMMARY_STEM  # noqa: E402
+from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, SUMMARY_STEM  # noqa: E402
+from pack.plan import load_plan  # noqa: E402
 
-ORDER = [p.stem for p in PRIORITIES] + [CLAIMS_STEM, SUMMARY_STEM]
+ORDER = [*load_plan().stems, CLAIMS_STEM, SUMMARY_STEM]
 BIN = Path(sys.executable).parent
 
 # Runs a command and prints the largest peak RSS (kB) of the command or any process it waited for.

@@ -6,7 +6,8 @@ violence were depressed. One baseline alone can flatter or damn, so each headlin
 compared with:
 
 - **the plan baseline** — the baseline window of the pack's parameters (``--baseline``), named "the
-  plan baseline" when it ends in May 2021 (:data:`pack.config.PLAN_BASELINE_END`);
+  plan baseline" when it ends in the plan's baseline month (:attr:`pack.plan.Plan.baseline_end`; May 2021
+  for Derbyshire's plan), else "the chosen baseline";
 - **the pre-Covid year** — the 12 months ending March 2020, the last full year before the first
   lockdown (the end-of-term report itself uses it for burglary); for a window of another length, the
   same number of months ending March 2020 when 12 or more, or the same calendar months of the latest
@@ -26,7 +27,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pack.config import PLAN_BASELINE_END
 from pack.crime import CRIME_GROUPS, group_indicator
 from pack.display import status_text
 from pack.figures import Coverage
@@ -70,14 +70,17 @@ class Baseline:
     window: Window
 
 
-def baseline_name(baseline: Window) -> str:
-    """``plan baseline`` for the 12 months ending May 2021 (or any window ending then, e.g. a shorter
-    ``--window``), else ``chosen baseline``.
+def baseline_name(baseline: Window, plan_baseline_end: str | None) -> str:
+    """``plan baseline`` for a rolling window ending in the plan's baseline month ``plan_baseline_end``
+    (whatever its length, e.g. a shorter ``--window``), else ``chosen baseline`` (always, for a plan that
+    sets no baseline).
 
-    >>> baseline_name(rolling_window("2021-05")), baseline_name(rolling_window("2022-05"))
+    >>> baseline_name(rolling_window("2021-05"), "2021-05"), baseline_name(rolling_window("2022-05"), "2021-05")
     ('plan baseline', 'chosen baseline')
+    >>> baseline_name(rolling_window("2021-05"), None)
+    'chosen baseline'
     """
-    return PLAN if str(baseline.end) == PLAN_BASELINE_END and baseline.kind == "rolling" else CHOSEN
+    return PLAN if str(baseline.end) == plan_baseline_end and baseline.kind == "rolling" else CHOSEN
 
 
 def pre_covid_window(current: Window) -> Window:
@@ -108,19 +111,19 @@ def year_earlier(current: Window) -> Window:
     return Window(current.start - 12, current.end - 12, kind=current.kind)
 
 
-def baselines(baseline: Window, current: Window) -> list[Baseline]:
-    """The three baselines, in the order shown: the pack's baseline, the pre-Covid year, a year earlier;
-    a window that is two of them (the plan baseline is often the same period a year earlier) is one
-    baseline with both names.
+def baselines(baseline: Window, current: Window, plan_baseline_end: str | None) -> list[Baseline]:
+    """The three baselines, in the order shown: the pack's baseline (named by :func:`baseline_name`), the
+    pre-Covid year, a year earlier; a window that is two of them (the plan baseline is often the same
+    period a year earlier) is one baseline with both names.
 
-    >>> for b in baselines(rolling_window("2021-05", 3), rolling_window("2022-05", 3)):
+    >>> for b in baselines(rolling_window("2021-05", 3), rolling_window("2022-05", 3), "2021-05"):
     ...     print(f"{b.name}: {b.window.label}")
     plan baseline; same period a year earlier: 3 months ending May 2021
     pre-Covid year: 3 months ending May 2019
     """
     found: list[Baseline] = []
     for name, window in (
-        (baseline_name(baseline), baseline),
+        (baseline_name(baseline, plan_baseline_end), baseline),
         (PRE_COVID, pre_covid_window(current)),
         (YEAR_EARLIER, year_earlier(current)),
     ):
@@ -138,12 +141,14 @@ def baseline_rows(
     baseline: Window,
     current: Window,
     groups: tuple[str, ...] = HEADLINE_GROUPS,
+    *,
+    plan_baseline_end: str | None,
 ) -> list[tuple[str, Baseline, IndicatorRow]]:
     """``(group id, baseline, indicator row)`` for every headline group against every baseline."""
     return [
         (group, b, group_indicator(group, street_monthly, coverage, b.window, current))
         for group in groups
-        for b in baselines(baseline, current)
+        for b in baselines(baseline, current, plan_baseline_end)
     ]
 
 
@@ -153,12 +158,16 @@ def baseline_table(
     baseline: Window,
     current: Window,
     groups: tuple[str, ...] = HEADLINE_GROUPS,
+    *,
+    plan_baseline_end: str | None,
 ) -> pd.DataFrame:
     """The table readers see: one row per crime group and baseline, with the baseline's period and
     figure (or ``not covered: missing ...``), the current figure, the change, the verdict and the test's
-    result (interval and p-value) or why there is none."""
+    result (interval and p-value) or why there is none; ``plan_baseline_end`` is the plan's baseline month
+    (:func:`baseline_name`)."""
     records = []
-    for group, b, row in baseline_rows(street_monthly, coverage, baseline, current, groups):
+    rows = baseline_rows(street_monthly, coverage, baseline, current, groups, plan_baseline_end=plan_baseline_end)
+    for group, b, row in rows:
         records.append(
             {
                 "Crime group": CRIME_GROUPS[group][0].split(" (")[0],
@@ -184,13 +193,14 @@ def _result(row: IndicatorRow) -> str:
     return row.test.removeprefix("none: ")
 
 
-def caveats(baseline: Window) -> list[str]:
-    """The Covid caveats that apply to ``baseline`` (none when it shares no month with the restrictions).
+def caveats(baseline: Window, plan_baseline_end: str | None) -> list[str]:
+    """The Covid caveats that apply to ``baseline`` (none when it shares no month with the restrictions),
+    naming it as :func:`baseline_name` does.
 
-    >>> len(caveats(rolling_window("2021-05"))), caveats(rolling_window("2019-05"))
+    >>> len(caveats(rolling_window("2021-05"), "2021-05")), caveats(rolling_window("2019-05"), "2021-05")
     (2, [])
     """
     if not overlap(baseline, RESTRICTIONS):
         return []
-    label = f"{baseline_name(baseline)} ({baseline.label})"
+    label = f"{baseline_name(baseline, plan_baseline_end)} ({baseline.label})"
     return [ASB_CAVEAT.format(label=label), CRIME_CAVEAT.format(label=label)]

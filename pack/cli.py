@@ -1,4 +1,4 @@
-"""Command line: ``python run_pack.py build | validate | verify | diff | demo-data | lab``.
+"""Command line: ``python run_pack.py build | validate | verify | diff | demo-data | lab | measures``.
 
 Every error a user can cause ends in one line (``error: ...``) and a non-zero exit code: 1 when
 a build's notebooks failed or a pack is not verified, 2 for bad options, data or folders, 130 or
@@ -18,12 +18,13 @@ import time
 import traceback
 from pathlib import Path
 
-from pack.config import PLAN_BASELINE_END, PLAN_FORCE
 from pack.errors import PackError
 
 log = logging.getLogger("pack")
 
-COMMANDS = ("build", "validate", "verify", "diff", "demo-data", "lab")
+COMMANDS = ("build", "validate", "verify", "diff", "demo-data", "lab", "measures", "new-plan")
+PLAN_HELP = "the plan file the pack reports on (default: plans/derbyshire-2021-25.toml)"
+FORCE_HELP = "force to report on, as data.police.uk names it (default: the plan's force)"
 
 
 def _positive_int(text: str) -> int:
@@ -51,9 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--baseline",
         default=None,
-        help=f"last month of the baseline window (default {PLAN_BASELINE_END}, the plan baseline; for a window "
-        "shorter than 12 months, the same months a year earlier)",
+        help="last month of the baseline window (default: the plan's baseline; for a window shorter than 12 "
+        "months, or a plan that sets no baseline, the same months a year earlier)",
     )
+    b.add_argument("--plan", default=None, help=PLAN_HELP)
     b.add_argument("--data", default="data/demo", help="data folder (default: the bundled demo data, data/demo)")
     b.add_argument(
         "--out", help="output folder: new, empty or a previous pack (default build/<period>); never the data folder"
@@ -64,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="notebooks run at once, 1 or more (default: one per core; at most 7, the notebooks that can run at once)",
     )
-    b.add_argument("--police-force", default=PLAN_FORCE, help=f"force to report on (default '{PLAN_FORCE}')")
+    b.add_argument("--police-force", default=None, help=FORCE_HELP)
     b.add_argument("--public", action="store_true", help="suppress small counts for a public pack")
     b.add_argument("--suppress-below", type=int, default=5, help="suppression threshold with --public (default 5)")
     b.add_argument(
@@ -77,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rerun every notebook (ignore the cache)")
     v = sub.add_parser("validate", help="check the data folder against the data contract (no pack is built)")
     v.add_argument("--data", default="data/demo", help="data folder to check (default: the bundled demo data)")
-    v.add_argument("--police-force", default=PLAN_FORCE, help=f"force to report on (default '{PLAN_FORCE}')")
+    v.add_argument("--police-force", default=None, help=FORCE_HELP)
+    v.add_argument("--plan", default=None, help=PLAN_HELP)
     ver = sub.add_parser(
         "verify", help="check a pack against its manifest, rebuild it from the same inputs and compare every output"
     )
@@ -102,7 +105,33 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="folder JupyterLab opens (default: the project folder)",
     )
+    sub.add_parser(
+        "measures", help="list the catalogue of measures a plan file may name (id, name, unit, direction, source)"
+    )
+    _new_plan_parser(sub)
     return parser
+
+
+def _new_plan_parser(sub: argparse._SubParsersAction) -> None:
+    new = sub.add_parser(
+        "new-plan",
+        help="write a plan's notebooks (one per priority, the summary, the claims check) from its plan file",
+        description="Writes the notebooks into the plan's notebooks folder; a notebook that exists with other "
+        "content (your edits) is never overwritten unless --update is given.",
+    )
+    new.add_argument("plan_file", type=Path, help="the plan file, e.g. plans/derbyshire-2021-25.toml")
+    new.add_argument("--update", action="store_true", help="rewrite notebooks that exist with other content")
+
+
+def _new_plan(args: argparse.Namespace) -> int:
+    from pack.notebook_templates.files import write_plan_notebooks
+    from pack.plan import load_plan
+
+    done = write_plan_notebooks(load_plan(args.plan_file), update=args.update)
+    for what in ("written", "unchanged"):
+        for path in done[what]:
+            print(f"{what}: {path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,10 +219,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         out = write_demo_data(args.out or DEMO_DATA_DIR)
         print(f"Demonstration data written to {out}")
         return 0
+    if args.command == "new-plan":
+        return _new_plan(args)
     if args.command == "lab":
         from pack.pipeline.lab import open_lab
 
         return open_lab(args.pack_dir, args.lab_args, args.root)
+    if args.command == "measures":
+        from pack.catalogue import catalogue_lines
+
+        print("\n".join(catalogue_lines()))
+        return 0
     raise PackError(f"unknown command {args.command}")
 
 
@@ -202,8 +238,10 @@ def _build(args: argparse.Namespace) -> int:
     from pack.periods import parse_window
     from pack.pipeline.request import BuildRequest
     from pack.pipeline.run import build
+    from pack.plan import load_plan
     from pack.store import check_cache_location
 
+    load_plan(args.plan)  # a plan that is not valid: one line, before anything else
     check_cache_location(resolve_data_dir(args.data))  # before anything is written
 
     request = BuildRequest(
@@ -219,6 +257,7 @@ def _build(args: argparse.Namespace) -> int:
         cell_timeout=args.cell_timeout,
         force=args.force,
         claims_file=args.claims,
+        plan_file=args.plan,
     )
     result = build(request)
     if not result.ok:
@@ -236,8 +275,10 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from pack.data import describe_accounts, ensure_demo_data, prepare, resolve_data_dir, summarise_coverage
     from pack.pipeline.publish import interruptible
+    from pack.plan import load_plan
     from pack.store import check_cache_location
 
+    force = args.police_force or load_plan(args.plan).force
     data = resolve_data_dir(args.data)
     check_cache_location(data)  # refused in one line (exit 2), not reported as invalid data
     if data.resolve() == resolve_data_dir("data/demo").resolve():
@@ -245,12 +286,12 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         with interruptible() as state:
             state.stage = "validating the data"
-            prepared = prepare(data, args.police_force)
+            prepared = prepare(data, force)
     except PackError as exc:
         print(f"INVALID: {exc}", file=sys.stderr)
         return 1
     q = prepared.quality
-    print(f"Data folder {args.data} for {args.police_force}:")
+    print(f"Data folder {args.data} for {force}:")
     for line in summarise_coverage(q):
         print(f"  {line}")
     for name, info in q.inputs.items():

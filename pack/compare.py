@@ -38,7 +38,6 @@ from pack.comparison_words import (
 from pack.forces import (
     COMPARISON_GROUPS,
     MIN_FORCES,
-    PEERS_FILE,
     RATE_ONLY,
     GroupComparison,
     PeerGroup,
@@ -313,7 +312,7 @@ def national_comparison(data: Dataset, force: str, window: Window) -> NationalCo
         files = ", ".join(data.quality.input("peers").files)
         peers_table, origin = data.table("peers"), f"supplied in the data folder: {files}"
     else:
-        peers_table, origin = data.published("peers"), f"default in {PEERS_FILE}"
+        peers_table, origin = data.published("peers"), f"default in {data.published_label('peers')}"
     peers = peer_group(peers_table, force, origin)
     if force_monthly is None:
         empty = pd.DataFrame(columns=["force", "pfa_name", "population", "status", "reason"])

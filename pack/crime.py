@@ -42,6 +42,8 @@ ACTIVITY_DRIVEN = {
     "drugs": "recorded mostly when the police find drugs, possession and supply together: activity as much as harm",
 }
 STREET_SOURCE = "data.police.uk street-level crime and ASB"
+# The short names some groups' chart and table files have always had (``asb-trend``, ``vso-districts``)
+CHART_NAMES = {"asb_incidents": "asb", "violence_sexual_offences": "vso"}
 STREET = ("street",)
 FORCE_DISTRICT_SHARE = 0.01  # a district is in the force area when it holds >= 1% of records
 OUTSIDE = "Outside the force area"
@@ -179,3 +181,12 @@ def hotspot_series(street_monthly: pd.DataFrame, hotspots: pd.DataFrame, covered
     """Monthly ASB records in the hotspot LSOAs."""
     rows = street_monthly[street_monthly["lsoa_code"].isin(set(hotspots["lsoa_code"]))]
     return monthly_series(rows, ("Anti-social behaviour",), covered)
+
+
+def chart_name(group_id: str) -> str:
+    """The name a crime group's charts and tables are written under (``figures/<stem>-<name>-trend.png``).
+
+    >>> chart_name("asb_incidents"), chart_name("serious_acquisitive_crime")
+    ('asb', 'serious-acquisitive-crime')
+    """
+    return CHART_NAMES.get(group_id, group_id.replace("_", "-"))

@@ -45,3 +45,7 @@ class CoverageError(ParameterError):
 
 class NotebookError(PackError):
     """A notebook failed to execute or render."""
+
+
+class PlanError(PackError):
+    """A plan file breaks the plan contract (pack.plan): the message names file, line and key."""

@@ -78,8 +78,10 @@ def with_total(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
-def years(finance: pd.DataFrame, table: str) -> list[str]:
-    """Financial years supplied for a table, oldest first."""
+def years(finance: pd.DataFrame | None, table: str) -> list[str]:
+    """Financial years supplied for a table, oldest first (none when no finance was supplied or published)."""
+    if finance is None:
+        return []
     return sorted(finance.loc[finance["table"] == table, "year"].unique())
 
 
@@ -123,7 +125,7 @@ def table_total(finance: pd.DataFrame, table: str, year: str) -> float:
     return round(float(lines["value_gbp_m"].sum()), 3)
 
 
-def finance_rows(finance: pd.DataFrame, source: str, current: Window) -> list[IndicatorRow]:
+def finance_rows(finance: pd.DataFrame | None, source: str, current: Window) -> list[IndicatorRow]:
     """Totals of the revenue budget, capital programme and net expenditure for the current year
     (:func:`current_year`) against the year supplied before it; out of date when the current year
     ended before the reporting window began."""

@@ -48,7 +48,6 @@ NOT_TERRITORIAL: dict[str, str] = {
     "resident population",
     "northern ireland": "outside England and Wales (Northern Ireland)",
 }
-PEERS_FILE = "data/published/peers.csv"
 
 
 def year_earlier(window: Window) -> Window:

@@ -13,15 +13,18 @@ import pandas as pd
 
 from pack import charts, display
 from pack.baselines import baseline_name
+from pack.catalogue import MEASURES, MI_CATALOGUE
 from pack.charts import apply_style
-from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, PLAN_NAME, SUMMARY_STEM, priority
+from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, SUMMARY_STEM
 from pack.data import INPUT_NAMES, Dataset, open_dataset, resolve_data_dir
 from pack.disclosure import suppress_small_counts, suppressed_cells
+from pack.errors import NotebookError
 from pack.figures import MIN_SPC_POINTS, Breakdown, Coverage, chart_series, spc_series
-from pack.findings import key_findings, xmr_sentences, xmr_title
-from pack.indicators import indicator_table, write_indicator_table
+from pack.findings import headline, key_findings, xmr_sentences, xmr_title
+from pack.indicators import IndicatorRow, indicator_table, mi_indicator, write_indicator_table
 from pack.params import BuildParameters
 from pack.periods import Window, comparison_windows, describe_months, overlap
+from pack.plan import Plan, PlanPriority, load_plan, number_in_words
 from pack.safe_csv import write_csv
 from pack.spc import SPCResult, xmr
 
@@ -37,13 +40,54 @@ class NotebookContext:
     current: Window
     data: Dataset
     output_dir: Path
+    plan: Plan
     _suppressed: list[dict] = field(default_factory=list)
+    # every row the notebook's sections computed, in the plan or not: what chart titles read
+    computed: pd.DataFrame | None = None
 
-    def save_indicators(self, rows: list) -> pd.DataFrame:
-        """Build, write (``tables/<stem>-indicators.csv``) and return the indicator table."""
-        table = indicator_table(rows)
+    @property
+    def priority(self) -> PlanPriority:
+        """The plan's priority this notebook reports on (``KeyError`` for the summary and the claims check)."""
+        return self.plan.priority(self.stem)
+
+    def measures(self, section: str) -> tuple[str, ...]:
+        """The priority's measure ids that ``section`` computes, in the plan's order."""
+        return self.priority.measures_of(section)
+
+    def plan_rows(self, rows: list[IndicatorRow]) -> list[IndicatorRow]:
+        """Exactly the priority's measures, in the plan's order: a computed measure from ``rows`` (a row
+        computed but not in the plan is not shown); a management-information measure from ``rows`` or
+        else from the ``mi`` input (*not supplied* when it has none). A computed measure with no row is
+        an error naming it and its section (a notebook that does not compute what its plan lists)."""
+        given = {r.indicator_id: r for r in rows}
+        out = []
+        for m in self.priority.measures:
+            if m in given:
+                out.append(given[m])
+            elif MEASURES[m].source == "mi":
+                out.append(mi_indicator(self.data.table("mi"), MI_CATALOGUE[m], self.baseline, self.current))
+            else:
+                raise NotebookError(
+                    f"{self.plan.file.name}: priority {self.priority.number} lists the measure '{m}', but the "
+                    f"notebook {self.stem} computed no row for it: its section '{MEASURES[m].section}' must run "
+                    "in the notebook (run_pack.py new-plan writes it)"
+                )
+        return out
+
+    def save_indicators(self, rows: list[IndicatorRow]) -> pd.DataFrame:
+        """Build, write (``tables/<stem>-indicators.csv``) and return the indicator table: the plan's
+        measures for this priority, in its order (:meth:`plan_rows`)."""
+        self.computed = indicator_table(rows)
+        table = indicator_table(self.plan_rows(rows))
         write_indicator_table(table, self.output_dir, self.stem)
         return table
+
+    def headline(self, indicator_id: str) -> str:
+        """A chart title stating the finding of ``indicator_id``, a row the sections computed whether or
+        not the plan lists it (:func:`pack.findings.headline`)."""
+        if self.computed is None or indicator_id not in set(self.computed["indicator_id"]):
+            raise KeyError(f"no indicator row '{indicator_id}' was computed before this chart")
+        return headline(self.computed, indicator_id)
 
     def show_chart(self, chart, **kwargs) -> None:
         """Display a chart with its table; save its PNG under ``figures/`` and its table under ``tables/``."""
@@ -204,7 +248,8 @@ class NotebookContext:
 
     def show_findings(self, table: pd.DataFrame, ids: list[str] | None = None) -> list[str]:
         """Display and return the key findings generated from the indicator table."""
-        sentences = key_findings(table, ids, baseline_names={self.baseline.label: baseline_name(self.baseline)})
+        names = {self.baseline.label: baseline_name(self.baseline, self.plan.baseline_end)}
+        sentences = key_findings(table, ids, baseline_names=names)
         display.show_list(sentences)
         return sentences
 
@@ -219,19 +264,21 @@ class NotebookContext:
         from pack.consultation import consultation_row
 
         frame, source = self.data.supplied_or_published("consultation")
-        row = consultation_row(frame, priority(self.stem).consultation_key)
-        display.show_table(
-            row.table, f"Public consultation, November 2021: '{priority(self.stem).title}' (source: {source})"
-        )
+        key = self.priority.consultation_key
+        if frame is None or key is None:
+            why = "the plan names no consultation row for this priority" if key is None else source
+            display.show_paragraph(f"Public consultation on '{self.priority.title}': not supplied ({why}).")
+            return
+        row = consultation_row(frame, key)
+        display.show_table(row.table, f"Public consultation: '{self.priority.title}' (source: {source})")
         display.show_paragraph(row.sentence)
 
     def show_management_information(self) -> None:
         """Every management-information row supplied for this priority for a period ending by the end of
         the reporting period, with its source and note."""
-        from pack.catalogue import mi_for_priority
         from pack.findings import mi_history
 
-        expected = [m.id for m in mi_for_priority(priority(self.stem).number)]
+        expected = list(self.priority.mi_measures)
         table = mi_history(self.data.table("mi"), expected, until=self.current.last_day)
         if table.empty:
             display.show_paragraph(
@@ -240,7 +287,7 @@ class NotebookContext:
             )
         else:
             display.show_table(
-                table, f"{priority(self.stem).title}: management information as supplied, to {self.current.end.name}"
+                table, f"{self.priority.title}: management information as supplied, to {self.current.end.name}"
             )
 
     def show_data_quality(self, inputs: list[str]) -> None:
@@ -259,42 +306,61 @@ class NotebookContext:
             display.show_list(notes[:20] + checks)
 
 
+def _heading(plan: Plan, stem: str) -> tuple[str, str]:
+    """A notebook's title and aim: the summary's and the claims check's, or its priority's in the plan
+    (:class:`NotebookError` for a notebook that is not one of the plan's priorities)."""
+    if stem == SUMMARY_STEM:
+        return (
+            "Strategic summary",
+            f"Delivery against the {plan.name}, all {number_in_words(len(plan.priorities))} priorities.",
+        )
+    if stem == CLAIMS_STEM:
+        return "Claims check", "Published statements tested against the data supplied."
+    try:
+        p = plan.priority(stem)
+    except KeyError:
+        raise NotebookError(
+            f"the notebook {stem} is not a priority of the plan {plan.file.name} ({', '.join(plan.stems)})"
+        ) from None
+    return f"Priority {p.number}: {p.title}", p.aim
+
+
 def start(
     stem: str,
     *,
     period_end: str,
     window_months: int | str,
-    baseline_end: str,
+    baseline_end: str | None,
     data_dir: str,
     output_dir: str,
-    police_force: str,
+    police_force: str | None,
     public: bool = False,
     suppress_below: int = 5,
+    plan_file: str = "",
 ) -> NotebookContext:
-    """Validate parameters, open the data and show the notebook's header."""
+    """Validate parameters, read the plan (``plan_file``, ``""`` the default plan), open the data and
+    show the notebook's header. An empty ``police_force`` or ``baseline_end`` (the notebooks' defaults)
+    is the plan's (:meth:`pack.params.BuildParameters.create`)."""
     logging.getLogger("pack").setLevel(logging.WARNING)
+    plan = load_plan(plan_file)
     params = BuildParameters.create(
         period_end=period_end,
         window=window_months,
-        baseline_end=baseline_end,
+        baseline_end=baseline_end or None,
         data_dir=data_dir,
-        police_force=police_force,
+        police_force=police_force or None,
         public=public,
         suppress_below=suppress_below,
+        plan_file=plan_file,
     )
+    police_force = params.police_force
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
     apply_style()
-    data = open_dataset(resolve_data_dir(data_dir), police_force)
+    data = open_dataset(resolve_data_dir(data_dir), police_force, published=plan.published)
     out = Path(output_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
-    if stem == SUMMARY_STEM:
-        title, aim = "Strategic summary", f"Delivery against the {PLAN_NAME}, all six priorities."
-    elif stem == CLAIMS_STEM:
-        title, aim = "Claims check", "Published statements tested against the data supplied."
-    else:
-        p = priority(stem)
-        title, aim = f"Priority {p.number}: {p.title}", p.aim
-    ctx = NotebookContext(stem, title, params, baseline, current, data, out)
+    title, aim = _heading(plan, stem)
+    ctx = NotebookContext(stem, title, params, baseline, current, data, out, plan)
     if data.is_demo:
         display.show_notice(DEMO_DATA_NOTICE + ": figures are generated to resemble the published ones.", "demo")
     display.show_html(

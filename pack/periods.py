@@ -242,17 +242,19 @@ def require_covered(window: Window, available: Iterable[Month | str], what: str)
         )
 
 
-def default_baseline_end(period_end: Month | str, window: int | str, plan_baseline_end: Month | str) -> Month:
+def default_baseline_end(period_end: Month | str, window: int | str, plan_baseline_end: Month | str | None) -> Month:
     """The baseline a build uses when none is given: for a window shorter than 12 months the same
-    calendar months a year earlier (so seasons match), else the plan baseline ``plan_baseline_end``.
+    calendar months a year earlier (so seasons match), else the plan baseline ``plan_baseline_end``;
+    a year earlier too when the plan sets no baseline (``None``).
 
     >>> str(default_baseline_end("2022-03", 6, "2021-05")), str(default_baseline_end("2022-03", 12, "2021-05"))
     ('2021-03', '2021-05')
+    >>> str(default_baseline_end("2022-03", 12, None)), str(default_baseline_end("2022-03", "fytd", None))
+    ('2021-03', '2021-03')
     """
     period = Month.parse(period_end, "period") if isinstance(period_end, str) else period_end
-    plan = Month.parse(plan_baseline_end, "baseline") if isinstance(plan_baseline_end, str) else plan_baseline_end
-    if parse_window(window) == "fytd" or int(window) >= 12:
-        return plan
+    if plan_baseline_end is not None and (parse_window(window) == "fytd" or int(window) >= 12):
+        return Month.parse(plan_baseline_end, "baseline") if isinstance(plan_baseline_end, str) else plan_baseline_end
     return period - 12
 
 

@@ -73,10 +73,11 @@ def latest_figure(series: pd.DataFrame, window: Window, units: Unit) -> Figure:
 
 
 def uplift_progress(
-    workforce: pd.DataFrame | None, target: float | None, until: str | None = None
+    workforce: pd.DataFrame | None, target: float | None, until: str | None = None, base: str | None = None
 ) -> pd.DataFrame | None:
     """Officer headcount over time (dates up to ``until``, the reporting period's last day), the
-    increase over 30 September 2019, and the target line."""
+    increase over the headcount at ``base`` (default 30 September 2019, the national Police Uplift's
+    base; the column keeps its name ``increase_since_sep_2019``), and the target line."""
     if workforce is None:
         return None
     series = workforce_series(workforce, "officer", "headcount")
@@ -86,7 +87,7 @@ def uplift_progress(
         series = series[series["date"] <= until].reset_index(drop=True)
     if series.empty:
         return None
-    base = latest_on_or_before(series, UPLIFT_BASELINE_DATE)
+    base = latest_on_or_before(series, base or UPLIFT_BASELINE_DATE)
     frame = series.rename(columns={"value": "officers"})
     frame["increase_since_sep_2019"] = frame["officers"] - base[1] if base else float("nan")
     frame["uplift_target_level"] = (base[1] + target) if (base and target is not None) else float("nan")

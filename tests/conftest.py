@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL_DATA = Path(os.environ.get("PACK_REAL_DATA", ROOT.parent / "shared" / "real-data"))
 
 
-WHOLE_PACK_FIXTURES = frozenset({"demo_pack", "real_pack"})
+WHOLE_PACK_FIXTURES = frozenset({"demo_pack", "real_pack", "nottinghamshire_pack"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -191,3 +191,42 @@ def small_groups_packs(small_groups_data: Path, tmp_path_factory: pytest.TempPat
 
     folder = built_once(tmp_path_factory, "small-groups-packs", make)
     return folder / "public", folder / "full"
+
+
+NOTTS_PLAN = ROOT / "plans" / "nottinghamshire-2021-25.toml"
+NOTTS_FORCE = "Nottinghamshire Police"
+
+
+@pytest.fixture(scope="session")
+def national_data(shared_real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder as an office outside Derbyshire has it: every force's data.police.uk street files
+    (2021-12..2022-02), the ONS lookups and the Home Office workforce tables (no Derbyshire outcomes)."""
+
+    def make(folder: Path) -> None:
+        for name in ("police-uk-national", "ons", "home-office-workforce"):
+            shutil.copytree(shared_real_data / name, folder / "data" / name, copy_function=_link_or_copy)
+
+    return built_once(tmp_path_factory, "national-data", make) / "data"
+
+
+@pytest.fixture(scope="session")
+def nottinghamshire_pack(national_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Nottinghamshire's plan built for Nottinghamshire Police on the national files, 3 months ending
+    February 2022 (all the national files hold), shared by the slow tests of the second plan."""
+    from pack.pipeline.request import BuildRequest
+    from pack.pipeline.run import build
+
+    def make(folder: Path) -> None:
+        request = BuildRequest(
+            output_dir=folder,
+            data_dir=str(national_data),
+            period_end="2022-02",
+            window=3,
+            police_force=NOTTS_FORCE,
+            plan_file=str(NOTTS_PLAN),
+        )
+        result = build(request)
+        assert result.ok, [n.error for n in result.notebooks]
+
+    return built_once(tmp_path_factory, "nottinghamshire", make)
+

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from pack import policing
-from pack.config import PRIORITIES
 from pack.periods import rolling_window
+from pack.plan import load_plan
 
 CALLS = pd.DataFrame(
     [
@@ -25,9 +25,15 @@ CALLS = pd.DataFrame(
 )
 
 
+PRIORITIES = load_plan().priorities
+
+
 def _row(baseline: str, b_months: int, current: str, c_months: int):
     rows = policing.call_rows(CALLS, rolling_window(baseline, b_months), rolling_window(current, c_months))
     return {r.indicator_id: r for r in rows}["answer_999_within_10s_pct"]
+
+
+PRIORITIES = load_plan().priorities
 
 
 def test_share_within_10_seconds_is_call_weighted_with_months_meeting_the_standard() -> None:
@@ -40,19 +46,31 @@ def test_share_within_10_seconds_is_call_weighted_with_months_meeting_the_standa
     assert "below the 90% standard; 1 of 2 months met it" in row.note
 
 
+PRIORITIES = load_plan().priorities
+
+
 def test_a_window_with_a_month_lacking_bands_has_no_figure() -> None:
     row = _row("2023-12", 2, "2024-02", 2)  # November 2023 has no bands
     assert row.baseline_value is None and row.current_value == pytest.approx(87.5)
     assert row.status == "no comparison"
 
 
+PRIORITIES = load_plan().priorities
+
+
 def test_the_standard_is_a_headline_of_strong_local_policing() -> None:
     assert "answer_999_within_10s_pct" in PRIORITIES[0].headlines
+
+
+PRIORITIES = load_plan().priorities
 
 
 def test_the_row_states_the_figure_against_the_standard_for_the_tile() -> None:
     assert _row("2023-12", 1, "2024-02", 2).benchmark == "below the 90% standard; 1 of 2 months met it"
     assert _row("2023-12", 1, "2024-01", 1).benchmark == "meets the 90% standard; 1 of 1 month met it"
+
+
+PRIORITIES = load_plan().priorities
 
 
 def test_the_tile_and_the_papers_first_screen_show_the_standard() -> None:

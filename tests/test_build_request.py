@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pack.config import PLAN_FORCE, PROJECT_ROOT
+from pack.config import PROJECT_ROOT
 from pack.errors import ParameterError
 from pack.params import BuildParameters
 from pack.pipeline.request import BuildRequest
+
+PLAN_FORCE = "Derbyshire Constabulary"  # the default plan's force (plans/derbyshire-2021-25.toml)
 
 
 def test_a_misspelt_option_is_refused_by_name() -> None:
@@ -25,7 +27,9 @@ def test_the_command_lines_request_records_a_relative_folder_from_the_project_ro
     params = request.parameters("2024-01", PROJECT_ROOT / "inputs" / "march")  # where it was found
     # no baseline given: a 6-month window is compared with the same months a year earlier, as the command
     # line's request is (the plan baseline is for windows of 12 months or more)
-    assert params == BuildParameters("2024-01", 6, "2023-01", "inputs/march", PLAN_FORCE, False, 5)
+    assert params == BuildParameters(
+        "2024-01", 6, "2023-01", "inputs/march", PLAN_FORCE, False, 5, "plans/derbyshire-2021-25.toml"
+    )
 
 
 def test_an_absolute_folder_is_recorded_as_given_and_a_named_period_beats_the_default() -> None:

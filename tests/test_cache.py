@@ -19,10 +19,11 @@ import pyarrow.parquet as pq
 import pytest
 from folders import thirteen_months
 
-from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, PROJECT_ROOT, SUMMARY_STEM
+from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PROJECT_ROOT, SUMMARY_STEM
 from pack.data import Dataset, prepare
 from pack.errors import DataError
 from pack.pipeline import cache
+from pack.plan import load_plan
 from pack.store import entry_problems, evict_least_recently_used, record_entry
 from pack.store.hashing import memoised_sha256, memoised_sha256_many, prune_memo
 
@@ -176,7 +177,7 @@ def test_a_cached_notebook_run_is_checked_before_reuse(tmp_path, caplog) -> None
 
 def test_each_notebook_is_keyed_on_what_it_reads(tmp_path, monkeypatch) -> None:
     params, data_key = {"period_end": "2024-01"}, "d" * 24
-    stems = [p.stem for p in PRIORITIES] + [CLAIMS_STEM, SUMMARY_STEM]
+    stems = [*load_plan().stems, CLAIMS_STEM, SUMMARY_STEM]
     keys = {stem: cache.notebook_key(stem, params, data_key) for stem in stems}
     assert len(set(keys.values())) == len(stems)
     copy = shutil.copytree(NOTEBOOK_DIR, tmp_path / "notebooks")
@@ -189,15 +190,15 @@ def test_each_notebook_is_keyed_on_what_it_reads(tmp_path, monkeypatch) -> None:
     assert [s for s in stems if edited[s] != keys[s]] == ["03_road_safety"]  # that notebook only
     # the summary reads the six indicator tables: a changed table changes its key, nothing else does
     (tmp_path / "tables").mkdir()
-    for p in PRIORITIES:
+    for p in load_plan().priorities:
         (tmp_path / "tables" / f"{p.stem}-indicators.csv").write_text("indicator_id\nx\n", encoding="utf-8")
-    summary = cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path))
+    summary = cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path, load_plan()))
     (tmp_path / "tables" / "03_road_safety-indicators.csv").write_text("indicator_id\ny\n", encoding="utf-8")
-    changed = cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path))
+    changed = cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path, load_plan()))
     assert changed != summary
     # ... and the claims check's verdicts (its scrutiny questions name claims the data do not support)
     (tmp_path / "tables" / f"{CLAIMS_STEM}-verdicts.csv").write_text("claim_id,verdict\n", encoding="utf-8")
-    assert cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path)) != changed
+    assert cache.notebook_key(SUMMARY_STEM, params, data_key, cache.summary_inputs(tmp_path, load_plan())) != changed
     # a claims file reaches the claims notebook's key only
     claims = tmp_path / "claims.csv"
     claims.write_text("claim_id\n", encoding="utf-8")

@@ -24,6 +24,7 @@ from test_sealed_entries import data as data  # the fixture: Derbyshire's month 
 
 from pack.data.stage import prepare
 from pack.pipeline import cache
+from pack.plan import load_plan
 from pack.store.entries import SEALED, read_sealed, record_entry, write_sealed
 
 STEM = "02_neighbourhood_crime_asb"
@@ -153,7 +154,9 @@ def test_a_section_edited_with_its_record_never_reaches_the_pack(demo_pack: Path
 
     manifest = read_manifest(demo_pack)
     params = manifest_parameters(manifest)
-    key = cache.notebook_key(STEM, params.notebook_parameters("."), manifest["data_key"])
+    key = cache.notebook_key(
+        STEM, params.notebook_parameters("."), manifest["data_key"], plan=load_plan(params.plan_file)
+    )
     entry = cache._root() / key
     section = entry / "_sections" / f"{STEM}.json"
     data = json.loads(section.read_text(encoding="utf-8"))

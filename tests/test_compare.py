@@ -20,6 +20,7 @@ from pack import compare, forces, populations
 from pack.data.dataset import Dataset
 from pack.data.stage import prepare
 from pack.periods import rolling_window
+from pack.plan import load_plan
 
 PLAN = "Northshire Constabulary"
 LSOAS = {  # code: (name, residents)
@@ -404,9 +405,13 @@ def test_england_and_wales_only_when_every_territorial_force_is_compared() -> No
 def test_peers_from_the_data_folder_or_the_unverified_default(tmp_path: Path, national) -> None:
     assert national.peers.peers == ("Southshire", "Westshire Constabulary", "Hillshire")
     assert national.peers.origin == "supplied in the data folder: force/peers.csv"
-    default = compare.national_comparison(Dataset(prepare(write_folder(tmp_path / "d", None), PLAN)), PLAN, WINDOW)
-    assert default.peers.origin == "default in data/published/peers.csv"
+    prepared = prepare(write_folder(tmp_path / "d", None), PLAN)
+    default = compare.national_comparison(Dataset(prepared, load_plan().published), PLAN, WINDOW)
+    assert default.peers.origin == "default in data/published/peers.csv"  # the default plan's published list
     assert default.peers.peers == ()  # the default lists Derbyshire's peers only
+    # a plan that publishes no list: no most similar group, and it says so
+    none = compare.national_comparison(Dataset(prepared, None), PLAN, WINDOW)
+    assert none.peers.peers == () and none.peers.origin == "default in the plan's published peers.csv (none published)"
     published = pd.read_csv(Path(__file__).parent.parent / "data" / "published" / "peers.csv")
     derbyshire = forces.peer_group(published, "Derbyshire Constabulary", "default")
     assert derbyshire.status == "unverified" and len(derbyshire.peers) == 7
@@ -430,7 +435,10 @@ def test_no_comparison_without_other_forces_or_a_lookup(tmp_path: Path) -> None:
 
 @pytest.mark.slow  # writes or prepares the whole demonstration data set
 def test_the_demo_data_show_the_comparison() -> None:
-    from pack.config import DEMO_DATA_DIR, PLAN_FORCE
+    from pack.config import DEMO_DATA_DIR
+    from pack.plan import load_plan
+
+    PLAN_FORCE = load_plan().force
     from pack.data.demo import ensure_demo_data
 
     folder = ensure_demo_data(DEMO_DATA_DIR)

@@ -9,12 +9,15 @@ import pandas as pd
 import pytest
 from pages import DESKTOP, PHONE, browser_session, open_page
 
-from pack.config import DEMO_DATA_DIR, PRIORITIES
+from pack.config import DEMO_DATA_DIR
 from pack.periods import Month
+from pack.plan import load_plan
 from pack.verdicts import STATUS_ORDER
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 SUMMARY = "#sec-00_strategic_summary"
+
+PRIORITIES = load_plan().priorities
 
 
 @pytest.fixture(scope="module")

@@ -154,7 +154,9 @@ def test_a_pack_opened_in_jupyterlab_is_left_as_it_was(browser, demo_pack, tmp_p
 
 
 def test_the_cover_names_the_publisher_a_contact_and_a_date(page):
-    from pack.config import CONTACT, PUBLISHER
+    from pack.plan import load_plan
+
+    PUBLISHER, CONTACT = load_plan().publisher, load_plan().contact
 
     cover = page.locator("header.cover").inner_text()
     assert f"Published by {PUBLISHER}" in cover

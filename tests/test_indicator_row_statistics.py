@@ -276,7 +276,9 @@ def test_baseline_table_three_baselines_with_verdicts_and_not_covered() -> None:
     values = {m: 150.0 if "2020-06" <= m <= "2021-05" else 100.0 for m in index}
     coverage = Coverage({"street": tuple(index)})
     baseline, current = comparison_windows("2024-01", 12, "2021-05")
-    table = baselines.baseline_table(street_frame(values), coverage, baseline, current, ("asb_incidents",))
+    table = baselines.baseline_table(
+        street_frame(values), coverage, baseline, current, ("asb_incidents",), plan_baseline_end="2021-05"
+    )
     assert table["Baseline"].tolist() == ["plan baseline", "pre-Covid year", "same period a year earlier"]
     assert table["Baseline period"].tolist() == [
         "12 months ending May 2021",
@@ -293,10 +295,10 @@ def test_baseline_table_three_baselines_with_verdicts_and_not_covered() -> None:
     assert table["Verdict"].tolist() == ["✔ improved", "○ no comparison", "● no significant change"]
     assert table["Change"].tolist()[0] == "down 600 incidents (33.3%)"
     assert table["Test result"].tolist()[1] == ""
-    assert baselines.caveats(baseline)[0].startswith(
+    assert baselines.caveats(baseline, "2021-05")[0].startswith(
         "ASB: from March 2020 to mid-2021 forces recorded reports of people breaching the Covid-19 restrictions"
     )
-    assert "plan baseline (12 months ending May 2021)" in baselines.caveats(baseline)[0]
+    assert "plan baseline (12 months ending May 2021)" in baselines.caveats(baseline, "2021-05")[0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pack import compare
 from pack.data.dataset import Dataset
 from pack.data.stage import prepare
 from pack.periods import rolling_window
+from pack.plan import load_plan
 
 FORCE = "Derbyshire Constabulary"
 WINDOW = rolling_window("2022-02", 3)
@@ -33,7 +34,7 @@ LSOA_TO_LOOKUP = {
 
 @pytest.fixture(scope="module")
 def dataset(shared_real_data: Path) -> Dataset:
-    return Dataset(prepare(shared_real_data, FORCE))
+    return Dataset(prepare(shared_real_data, FORCE), load_plan().published)  # the default plan's peers
 
 
 @pytest.fixture(scope="module")
@@ -214,12 +215,13 @@ def test_priority_two_compares_every_force_with_a_funnel_plot(shared_real_data: 
         for force, row in rows.iterrows():
             assert row["rate_per_1000"] == pytest.approx(1000 * counts[force] / residents[row["pfa_name"]], rel=1e-9)
     cells = {c.get("id"): c for c in nbformat.read(executed, as_version=4).cells}
-    shown = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cells["compare-06"].outputs)
+    shown = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cells["comparators-funnels"].outputs)
     figures = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)">', shown)
-    assert len(figures) == 2 and all(len(alt) > 40 for alt in figures)  # ASB and burglary, each with alt text
+    # a funnel for each of the plan's headline crime groups (ASB, burglary, neighbourhood crime), each with alt text
+    assert len(figures) == 3 and all(len(alt) > 40 for alt in figures)
     after_each = shown.split("<figure")[1:]
     assert all("◆ Derbyshire Constabulary (this force)" in part for part in after_each)  # the table beside, no colour
-    summary = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cells["compare-02"].outputs)
+    summary = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cells["comparators-national"].outputs)
     assert "38 forces were compared" in summary
     words = "".join(
         "".join(o.get("data", {}).get("text/html", "")) for c in cells.values() for o in c.get("outputs", [])

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from pack import finance
-from pack.config import PRIORITIES
 from pack.errors import DataError
 from pack.periods import rolling_window
+from pack.plan import load_plan
 
 ROWS = [
     # year, table, line, value_gbp_m
@@ -79,7 +79,7 @@ def test_an_outturn_without_its_years_budget_is_an_error_naming_the_year() -> No
 
 
 def test_driving_efficiencies_headline_is_outturn_against_budget() -> None:
-    efficiencies = next(p for p in PRIORITIES if p.number == 6)
+    efficiencies = load_plan().priority(6)
     assert efficiencies.headlines[0] == "revenue_outturn_variance_pct"
     for gone in ("savings_and_underspends_gbp_m", "street_triage_hours_saved", "drone_savings_gbp_m"):
         assert gone not in efficiencies.headlines

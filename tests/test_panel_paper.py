@@ -15,6 +15,7 @@ from pages import DESKTOP, PHONE, axe_violations, browser_session, open_page, se
 
 from pack.paper.questions import IN_PAPER, rounding_alone
 from pack.paper.render import PAPER_HTML, PAPER_PDF, PaperContext, write_paper
+from pack.plan import load_plan
 
 pytestmark = pytest.mark.slow
 A4 = (595.28, 841.89)  # points
@@ -67,6 +68,7 @@ def test_the_paper_is_written_again_byte_for_byte(demo_pack, tmp_path):
         demo=True,
         demo_notice="Demonstration data - not official statistics",
         public=False,
+        priorities=load_plan().priorities,
     )
     write_paper(copy, context)
     first = (copy / PAPER_PDF).read_bytes()

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pack.config import PRIORITIES, Priority
 from pack.errors import NotebookError
 from pack.periods import Month
+from pack.plan import PlanPriority, load_plan
 from pack.summary.headlines import Trend
 from pack.summary.scorecard import headline_ids, scorecard_rows, status_counts, tiles
 from pack.verdicts import (
@@ -183,6 +183,14 @@ def test_counts_never_add_tested_and_untested_verdicts():
 
 # --- tiles ----------------------------------------------------------------------------------------
 
+
+def Priority(number, stem, title, aim, key, headlines=()):
+    """A priority of a test plan whose measures are its headlines."""
+    return PlanPriority(number, stem, title, aim, (), headlines, headlines, key or None)
+
+
+PRIORITIES = load_plan().priorities
+
 TEST_PRIORITY = Priority(9, "09_test", "Test priority", "aim", "key", headlines=("asb", "rate"))
 
 
@@ -277,18 +285,18 @@ def test_a_tile_shows_the_national_position_when_there_is_one():
 def test_a_headline_missing_or_without_a_better_direction_is_refused():
     missing = Priority(9, "09_test", "Test priority", "aim", "key", headlines=("asb", "gone"))
     with pytest.raises(
-        NotebookError, match="headline measure 'gone' of priority 9 .* Priority.headlines in pack/config.py"
+        NotebookError, match="headline measure 'gone' of priority 9 .* the priority's headlines in the plan file"
     ):
         tiles(tables_for(), priorities=(missing,))
     with pytest.raises(NotebookError, match="no better direction"):
         tiles(tables_for(better_when="n/a"), priorities=(TEST_PRIORITY,))
 
 
-def test_the_config_names_one_to_three_headlines_per_priority():
+def test_the_plan_names_one_to_three_headlines_per_priority():
     # Driving Efficiencies has one performance measure that can be compared: outturn against budget
     assert [len(p.headlines) for p in PRIORITIES] == [2, 3, 3, 3, 3, 1]
-    assert len(set(headline_ids())) == 15
-    assert "revenue_budget_total" not in headline_ids()  # a budget is not a performance measure
+    assert len(set(headline_ids(PRIORITIES))) == 15
+    assert "revenue_budget_total" not in headline_ids(PRIORITIES)  # a budget is not a performance measure
 
 
 def test_the_scorecard_has_units_dates_in_words_and_statuses_in_a_fixed_order():
@@ -307,7 +315,7 @@ def test_the_scorecard_has_units_dates_in_words_and_statuses_in_a_fixed_order():
     assert shown["baseline"].str.contains(r"incidents|%").all() and shown["current"].str.contains(r"incidents|%").all()
     assert not rows[["baseline", "current"]].apply(lambda c: c.str.contains(r"\d{4}-\d{2}-\d{2}")).any().any()
     assert rows["baseline"].iloc[3] == "58,658 incidents (at 31 March 2021)"
-    counts = status_counts(rows)
+    counts = status_counts(rows, PRIORITIES)
     assert list(counts.columns) == ["priority", *STATUS_ORDER]
     # plan order, every priority of the plan, then any other (never dropped)
     assert counts["priority"].tolist() == [*(p.title for p in PRIORITIES), "Test priority"]
@@ -323,14 +331,14 @@ def test_positions_read_from_the_national_comparison():
     """With :mod:`pack.compare` (the national comparison), the tiles read the force's rate, England and
     Wales's, its most similar group's and its rank as the comparison computes them."""
     from pack import compare
-    from pack.config import DEMO_DATA_DIR, PLAN_FORCE
+    from pack.config import DEMO_DATA_DIR
     from pack.data import ensure_demo_data, open_dataset
     from pack.periods import comparison_windows
     from pack.summary.scorecard import POSITION_COLUMNS, positions_table
 
     ensure_demo_data(DEMO_DATA_DIR)
     _, current = comparison_windows("2024-01", 12, "2021-05")
-    national = compare.national_comparison(open_dataset(DEMO_DATA_DIR, PLAN_FORCE), PLAN_FORCE, current)
+    national = compare.national_comparison(open_dataset(DEMO_DATA_DIR, load_plan().force), load_plan().force, current)
     positions = positions_table(national)
     if not national.available:
         assert positions is None

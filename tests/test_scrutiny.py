@@ -3,14 +3,15 @@ not there."""
 
 import pandas as pd
 
-from pack.config import PRIORITIES, Priority
 from pack.periods import Month
+from pack.plan import PlanPriority, load_plan
 from pack.summary.headlines import Trend
 from pack.summary.scorecard import tiles
 from pack.summary.scrutiny import concern_question, missing_question, questions, read_claim_verdicts
 
+PRIORITIES = load_plan().priorities
 POISSON = "exact Poisson test of the two daily rates at the 5% level"
-P1 = Priority(1, PRIORITIES[0].stem, PRIORITIES[0].title, "", "", headlines=("vso",))
+P1 = PlanPriority(1, PRIORITIES[0].stem, PRIORITIES[0].title, "", (), ("vso",), ("vso",), None)
 
 
 def table(*rows):

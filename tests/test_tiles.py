@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pack.config import PRIORITIES
 from pack.periods import Month
+from pack.plan import load_plan
 from pack.spc import Variation
 from pack.summary.headlines import Trend
 from pack.summary.scorecard import Measure, Tile, scorecard_rows, status_counts
@@ -16,6 +16,8 @@ from pack.summary.tiles import counts_html, scorecard_html, short_name, sparklin
 from pack.verdicts import STATUS_ORDER, Verdict, number
 
 MONTHS = [str(Month(2023, 1) + i) for i in range(5)]
+
+PRIORITIES = load_plan().priorities
 
 
 def test_a_sparkline_drawn_by_hand():
@@ -156,7 +158,7 @@ def test_the_scorecard_tables():
         '<tr><th scope="row">Burglary</th><td>2,978 crimes (12 months ending May 2021)</td>'
         "<td>2,250 crimes (12 months ending January 2024)</td><td>down 24.4%</td><td>✔ improved (tested)</td></tr>"
     ) in html
-    counts = counts_html(status_counts(rows), "Indicators by priority and verdict")
+    counts = counts_html(status_counts(rows, PRIORITIES), "Indicators by priority and verdict")
     headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', counts)
     assert headers == ["Priority", *STATUS_ORDER]
     assert '<th scope="colgroup" colspan="3">Tested</th>' in counts

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.config import DEMO_DATA_DIR, PLAN_FORCE, PROJECT_ROOT, PUBLISHED_DIR
+from pack.config import DEMO_DATA_DIR, PROJECT_ROOT
 from pack.data.report import QualityReport
 from pack.data.stage import Prepared, load_prepared, prepare
 from pack.errors import DataError
@@ -50,9 +50,11 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A prepared data folder."""
+    """A prepared data folder, and the folder of facts the plan published (``published_dir``: the
+    plan's ``published`` folder, :attr:`pack.plan.Plan.published`; ``None`` when it has none)."""
 
     prepared: Prepared
+    published_dir: Path | None = None
 
     @property
     def quality(self) -> QualityReport:
@@ -98,31 +100,57 @@ class Dataset:
             )
         return pd.read_parquet(path, columns=columns)
 
-    @staticmethod
-    def published(name: str) -> pd.DataFrame:
-        """A table of published facts from ``data/published/<name>.csv``."""
-        return pd.read_csv(PUBLISHED_DIR / f"{name}.csv", dtype_backend="numpy_nullable")
+    def published_file(self, name: str) -> Path | None:
+        """``<published_dir>/<name>.csv`` when the plan published it, else ``None``."""
+        if self.published_dir is None:
+            return None
+        path = Path(self.published_dir) / f"{name}.csv"
+        return path if path.is_file() else None
 
-    def supplied_or_published(self, name: str) -> tuple[pd.DataFrame, str]:
-        """The supplied input ``name``, else the plan's published table of the same name."""
+    def published_label(self, name: str) -> str:
+        """Where the plan's published ``<name>.csv`` is, as a pack names it (``data/published/peers.csv``:
+        from the project root when inside it), or that the plan published none."""
+        path = self.published_file(name)
+        return _shown(path) if path is not None else f"the plan's published {name}.csv (none published)"
+
+    def published(self, name: str) -> pd.DataFrame | None:
+        """A table of the plan's published facts (``<published_dir>/<name>.csv``), ``None`` when the
+        plan published none."""
+        path = self.published_file(name)
+        return None if path is None else pd.read_csv(path, dtype_backend="numpy_nullable")
+
+    def supplied_or_published(self, name: str) -> tuple[pd.DataFrame | None, str]:
+        """The supplied input ``name``, else the plan's published table of the same name, with where it
+        came from; ``(None, why)`` when neither exists."""
         supplied = self.table(name)
         if supplied is not None:
             return supplied, f"the supplied {name} input"
         published = self.published(name)
+        if published is None:
+            return None, f"no {name} input in the data folder and none published with the plan"
         if "order" not in published:
             published = published.assign(order=range(len(published)))
-        return published, f"the plan's published figures (data/published/{name}.csv)"
+        return published, f"the plan's published figures ({self.published_label(name)})"
 
 
-def open_dataset(data_dir: str | Path, police_force: str = PLAN_FORCE) -> Dataset:
-    """Prepare (or reuse from the cache) the data folder and return it. The bundled demo data
-    are generated first if missing (a notebook opened on a fresh clone still runs)."""
+def _shown(path: Path | None) -> str:
+    """A published file as a pack names it: from the project root when inside it (``data/published/x.csv``)."""
+    try:
+        return Path(path).resolve().relative_to(PROJECT_ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def open_dataset(data_dir: str | Path, police_force: str, published: Path | None = None) -> Dataset:
+    """Prepare (or reuse from the cache) the data folder and return it, with the plan's ``published``
+    folder. The bundled demo data are generated first if missing (a notebook opened on a fresh clone
+    still runs)."""
     folder = resolve_data_dir(data_dir)
     pin = _pin()
     if pin and Path(pin["folder"]) == folder.absolute() and pin["force"] == police_force:
-        return Dataset(load_prepared(pin["prepared"]))
+        return Dataset(load_prepared(pin["prepared"]), published)
     if folder.resolve() == DEMO_DATA_DIR.resolve():
         from pack.data.demo import ensure_demo_data
 
         ensure_demo_data(DEMO_DATA_DIR)
-    return Dataset(prepare(folder, police_force))
+    return Dataset(prepare(folder, police_force), published)

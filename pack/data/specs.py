@@ -312,8 +312,8 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "peers",
         "Most similar group of forces (peers)",
-        "IOPC 'Most similar force (MSF) groups' or HMICFRS value-for-money data; replaces the unverified "
-        "default in data/published/peers.csv",
+        "IOPC 'Most similar force (MSF) groups' or HMICFRS value-for-money data; replaces the "
+        "default published with the plan (its peers.csv)",
         reader="table",
         recognise=lower_columns("force", "peer"),
         required=("force", "peer"),

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from pack.config import PLAN_FORCE, cache_root
+from pack.config import cache_root
 from pack.data.aggregates import check_accounts, check_domains, check_finance, check_lsoas, write_aggregates
 from pack.data.context import PrepareContext
 from pack.data.copies import read_once
@@ -101,9 +101,16 @@ READING_PATTERN = r"reading\.(?P<pid>\d+)\..+"
 PREPARED_CAP_MB = 6144  # PACK_CACHE_PREPARED_MB overrides
 
 
+def _default_force() -> str:
+    """The default plan's force (a call of :func:`prepare` that names none)."""
+    from pack.plan import load_plan
+
+    return load_plan().force
+
+
 def prepare(
     data_dir: Path | str,
-    force: str = PLAN_FORCE,
+    force: str | None = None,
     *,
     on_miss: Callable[[], object] | None = None,
     files: list[FoundFile] | None = None,
@@ -115,6 +122,7 @@ def prepare(
     worker that reads it, in the same pass, so new or changed data are read once, not twice.
     ``on_miss`` is called when the data must be read afresh (the build starts its kernels then).
     ``files`` (from :func:`listed_inputs`) replaces discovery: exactly those files are read.
+    ``force`` ``None`` is the default plan's force (:func:`pack.plan.load_plan`).
 
     A cache entry is used only when every file it holds matches its record
     (:mod:`pack.store.entries`); one that does not is discarded, with a log line, and prepared again.
@@ -124,6 +132,7 @@ def prepare(
     """
     data_dir = Path(data_dir)
     check_cache_location(data_dir)
+    force = force if force is not None else _default_force()
     listed = files is not None
     files = discover(data_dir) if files is None else files
     root = cache_root() / "prepared"

@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.catalogue import MI_CATALOGUE
 from pack.compare import NationalComparison
-from pack.config import PRIORITIES, SUMMARY_STEM
+from pack.config import SUMMARY_STEM
 from pack.data import Dataset, resolve_data_dir
 from pack.hotspots import HotspotComparison
-from pack.indicators import mi_indicator
 from pack.paper import questions as q
 from pack.paper.judgement import judgement_rows, load_judgement
 from pack.paper.statutory import complaints_7c, load_peel, statement_7a
 from pack.periods import Month, Window
+from pack.plan import Plan, PlanPriority, Target
 from pack.policing import uplift_progress
 from pack.safe_csv import write_csv
 from pack.spc import MIN_POINTS, xmr
@@ -69,8 +68,8 @@ def _day(date: object) -> str:
 
 
 def uplift_measure(uplift: pd.DataFrame | None, target: float | None, target_date: str | None) -> dict | None:
-    """Officers added since 30 September 2019 against the Police Uplift target, at the target's date and
-    at the latest date (``uplift``: :func:`pack.policing.uplift_progress`); ``None`` without a target.
+    """Officers added since the target's base date against the plan's uplift target, at the target's date
+    and at the latest date (``uplift``: :func:`pack.policing.uplift_progress`); ``None`` without a target.
 
     >>> frame = pd.DataFrame({"date": ["2019-09-30", "2023-03-31", "2023-12-31"], "officers": [1785, 2136, 2124]})
     >>> frame["increase_since_sep_2019"] = frame["officers"] - 1785
@@ -90,15 +89,30 @@ def uplift_measure(uplift: pd.DataFrame | None, target: float | None, target_dat
     return {"value": value, "status": f"target {met}", "period": ""}  # the dates are in the value
 
 
-def uplift_for(data: Dataset, baseline: Window, current: Window) -> dict | None:
-    """:func:`uplift_measure` from the workforce input and the ``police_uplift_target`` management
-    information (its value and the date it is set for)."""
-    mi = data.table("mi")
-    target = mi_indicator(mi, MI_CATALOGUE["police_uplift_target"], baseline, current)
-    progress = uplift_progress(data.table("workforce"), target.current_value, until=current.last_day)
-    dates = mi.loc[mi["indicator_id"] == "police_uplift_target", "period_end"] if mi is not None else pd.Series()
-    dates = dates[pd.to_datetime(dates) <= pd.Timestamp(current.last_day)]
-    return uplift_measure(progress, target.current_value, str(dates.max())[:10] if len(dates) else None)
+def uplift_target(plan: Plan) -> tuple[PlanPriority, Target] | None:
+    """The plan's officer uplift: its target on ``officer_headcount`` as an increase over a base date, and
+    the priority setting it; ``None`` when the plan sets none (then the pack makes no uplift judgement)."""
+    for p in plan.priorities:
+        for t in p.targets:
+            if t.measure == "officer_headcount" and t.kind == "increase_over":
+                return p, t
+    return None
+
+
+def uplift_for(data: Dataset, plan: Plan, current: Window) -> dict | None:
+    """:func:`uplift_measure` from the workforce input and the plan's uplift target (:func:`uplift_target`:
+    its value, base date and the date it is due), with the priority setting it and the measure's name;
+    ``None`` when the plan sets no such target or the workforce input cannot show it."""
+    found = uplift_target(plan)
+    if found is None:
+        return None
+    priority, target = found
+    progress = uplift_progress(data.table("workforce"), target.value, until=current.last_day, base=target.base_date)
+    measure = uplift_measure(progress, target.value, target.by)
+    if measure is None:
+        return None
+    since = f"{_day(target.base_date)}" if target.base_date else "the base date"
+    return {**measure, "priority": priority, "name": f"Police Uplift: officers added since {since}"}
 
 
 def tiles_table(tiles: list[Tile], uplift: dict | None = None) -> pd.DataFrame:
@@ -125,14 +139,15 @@ def tiles_table(tiles: list[Tile], uplift: dict | None = None) -> pd.DataFrame:
                 }
             )
     if uplift is not None:
-        first = next((i for i, r in enumerate(rows) if r["priority_number"] == PRIORITIES[0].number), 0)
+        p = uplift["priority"]
+        first = next((i for i, r in enumerate(rows) if r["priority_number"] == p.number), len(rows))
         rows.insert(
             first,
             {
-                "priority_number": PRIORITIES[0].number,
-                "priority": PRIORITIES[0].title,
+                "priority_number": p.number,
+                "priority": p.title,
                 "indicator_id": "police_uplift",
-                "measure": "Police Uplift: officers added since 30 September 2019",
+                "measure": uplift["name"],
                 "value": uplift["value"],
                 "period": uplift["period"],
                 "change": "",
@@ -166,10 +181,10 @@ def priority_line(words: list[str]) -> str:
     return phrase
 
 
-def priority_lines(tables: pd.DataFrame) -> pd.DataFrame:
+def priority_lines(tables: pd.DataFrame, priorities: tuple[PlanPriority, ...]) -> pd.DataFrame:
     """One line per priority (:func:`priority_line`) from its indicator table's verdicts."""
     rows = []
-    for p in PRIORITIES:
+    for p in priorities:
         words = [verdict(r).status for r in tables[tables["stem"] == p.stem].to_dict("records")]
         rows.append({"priority_number": p.number, "priority": p.title, "stem": p.stem, "summary": priority_line(words)})
     return pd.DataFrame(rows)
@@ -197,6 +212,23 @@ def _read(output_dir: Path, name: str) -> pd.DataFrame | None:
     return pd.read_csv(path) if path.is_file() else None
 
 
+def _section_table(
+    output_dir: Path, priorities: list[PlanPriority], section: str, name: str
+) -> tuple[pd.DataFrame | None, str]:
+    """The table ``tables/<stem>-<name>`` written by the first priority whose notebook runs ``section``
+    and wrote it, with that priority's title; ``(None, "")`` when none did (the plan has no such section)."""
+    for p in priorities:
+        if section in p.sections:
+            table = _read(output_dir, f"{p.stem}-{name}")
+            if table is not None:
+                return table, p.title
+    return None, ""
+
+
+def _section_title(priorities: list[PlanPriority], section: str) -> str:
+    return next((p.title for p in priorities if section in p.sections), "")
+
+
 def ranked_questions(
     tables: pd.DataFrame,
     tiles: list[Tile],
@@ -208,23 +240,28 @@ def ranked_questions(
 ) -> pd.DataFrame:
     """Every question of :mod:`pack.paper.questions`, ranked, from the indicator tables, the first
     screen, the claims check's verdicts, the hotspot comparison, the statutory statement and the
-    tables the priority notebooks wrote (comparison, stop-and-search disparity, 999 answer bands)."""
+    tables the priority notebooks wrote (comparison, stop-and-search disparity, 999 answer bands), each
+    under the priority whose notebook runs the section that wrote it (the tiles give the plan's priorities)."""
+    priorities = [tile.priority for tile in tiles]
     found: list[q.Question | None] = [*q.worse_rows(tables)]
-    found += q.comparator_questions(_read(output_dir, f"{PRIORITIES[1].stem}-comparison.csv"), PRIORITIES[1].title)
-    if isinstance(hotspots, HotspotComparison):
+    found += q.comparator_questions(*_section_table(output_dir, priorities, "comparators", "comparison.csv"))
+    hotspot_title = _section_title(priorities, "asb_hotspots")
+    if isinstance(hotspots, HotspotComparison) and hotspot_title:
         t = hotspots.test
         ratio = (t.estimate, t.lower, t.upper) if t.tested and t.estimate is not None else None
         windows = f"{hotspots.baseline.label} → {hotspots.current.label}"
-        found.append(q.counterfactual(hotspots.hotspot_pct, hotspots.rest_pct, ratio, hotspots.finding, windows))  # type: ignore[arg-type]
-    found.append(
-        q.disparity(_read(output_dir, f"{PRIORITIES[0].stem}-stop-search-disparity-officer-defined.csv"), current_label)
-    )
-    found.append(q.standard_999(_read(output_dir, f"{PRIORITIES[0].stem}-999-answer-bands.csv"), current_label))
+        found.append(
+            q.counterfactual(hotspots.hotspot_pct, hotspots.rest_pct, ratio, hotspots.finding, windows, hotspot_title)  # type: ignore[arg-type]
+        )
+    ratios, title = _section_table(output_dir, priorities, "stop_search", "stop-search-disparity-officer-defined.csv")
+    found.append(q.disparity(ratios, current_label, title))
+    bands, title = _section_table(output_dir, priorities, "calls", "999-answer-bands.csv")
+    found.append(q.standard_999(bands, current_label, title))
     found += _concern(tiles, tables, current_label)
     if claims is not None and len(claims):
         found += [q.claim(r) for r in claims.to_dict("records") if r.get("verdict") == "not consistent"]
     found.append(q.statutory_missing(statement))
-    for p in PRIORITIES:
+    for p in priorities:
         found.append(q.measures_missing(p.title, tables[tables["stem"] == p.stem].to_dict("records"), current_label))
     return q.rank(found)
 
@@ -235,9 +272,11 @@ def first_screen(
     """Save the first screen (``first-screen``), one line per priority (``priority-lines``) and the
     office's judgement (``judgement``, from ``judgement.csv`` in the data folder, *not supplied* where
     absent); returns one row per priority with its line and the office's grade, narrative and actions."""
+    priorities = tuple(tile.priority for tile in tiles)
     save(tiles_table(tiles, uplift), output_dir, "first-screen")
-    lines = save(priority_lines(tables), output_dir, "priority-lines")
-    office = save(pd.DataFrame(judgement_rows(load_judgement(resolve_data_dir(data_dir)))), output_dir, "judgement")
+    lines = save(priority_lines(tables, priorities), output_dir, "priority-lines")
+    judged = judgement_rows(load_judgement(resolve_data_dir(data_dir), priorities), priorities)
+    office = save(pd.DataFrame(judged), output_dir, "judgement")
     merged = lines.merge(office.drop(columns="priority"), on="stem")
     return merged[["priority", "summary", "grade", "narrative", "actions"]].rename(
         columns={

@@ -5,12 +5,12 @@ additional scrutiny"), with a short narrative and the actions taken since the la
 cannot know these: it shows them when the office supplies ``judgement.csv`` in the data folder and
 says *not supplied* otherwise.
 
-**Format** (UTF-8 CSV, one row per priority, any subset of the six, header in this order)::
+**Format** (UTF-8 CSV, one row per priority of the plan, any subset of them, header in this order)::
 
     priority,grade,narrative,actions
     Strong Local Policing,content,"Officer numbers are above target.","Scrutiny meeting on 12 March; ..."
 
-- ``priority``: the priority's title as in the plan, or its number (1 to 6); each at most once;
+- ``priority``: the priority's title as in the plan, or its number (1 to n); each at most once;
 - ``grade``: one of :data:`GRADES` (case is ignored);
 - ``narrative``: the office's summary in a few sentences (required, at most 600 characters);
 - ``actions``: the actions since the last meeting, separated by ``;`` (may be empty).
@@ -23,8 +23,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from pack.config import PRIORITIES, Priority
 from pack.errors import DataError
+from pack.plan import PlanPriority
 
 JUDGEMENT_FILE = "judgement.csv"
 GRADES = ("content", "requires additional scrutiny", "not content")
@@ -43,9 +43,9 @@ class Judgement:
     actions: tuple[str, ...]
 
 
-def _priority(value: str, path: Path, row: int) -> Priority:
+def _priority(value: str, path: Path, row: int, priorities: tuple[PlanPriority, ...]) -> PlanPriority:
     text = value.strip()
-    for p in PRIORITIES:
+    for p in priorities:
         if text.casefold() in (p.title.casefold(), str(p.number)):
             return p
     raise DataError(
@@ -53,7 +53,7 @@ def _priority(value: str, path: Path, row: int) -> Priority:
         file=str(path),
         row=row,
         column="priority",
-        expected="a priority's title or number: " + "; ".join(f"{p.number} {p.title}" for p in PRIORITIES),
+        expected="a priority's title or number: " + "; ".join(f"{p.number} {p.title}" for p in priorities),
     )
 
 
@@ -66,11 +66,13 @@ def _read_text(path: Path) -> str:
         raise DataError(f"is not UTF-8 text (byte {data[exc.start]:#04x} on line {line})", file=str(path)) from exc
 
 
-def parse_judgement(text: str, path: Path) -> dict[str, Judgement]:
-    """The judgements in ``text`` (the content of ``path``, named in errors), by priority stem.
+def parse_judgement(text: str, path: Path, priorities: tuple[PlanPriority, ...]) -> dict[str, Judgement]:
+    """The judgements in ``text`` (the content of ``path``, named in errors) of the plan's ``priorities``,
+    by priority stem.
 
+    >>> from pack.plan import load_plan
     >>> j = parse_judgement("priority,grade,narrative,actions\\n2,Content,Fewer burglaries.,Met the force; Visited\\n",
-    ...                     Path("judgement.csv"))
+    ...                     Path("judgement.csv"), load_plan().priorities)
     >>> j["02_neighbourhood_crime_asb"].grade, j["02_neighbourhood_crime_asb"].actions
     ('content', ('Met the force', 'Visited'))
     """
@@ -83,7 +85,7 @@ def parse_judgement(text: str, path: Path) -> dict[str, Judgement]:
             continue
         if len(cells) != len(COLUMNS):
             raise DataError(f"has {len(cells)} fields", file=str(path), row=number, expected=f"{len(COLUMNS)} fields")
-        p = _priority(cells[0], path, number)
+        p = _priority(cells[0], path, number, priorities)
         if p.stem in out:
             raise DataError(f"priority {p.title!r} is given twice", file=str(path), row=number, column="priority")
         grade = " ".join(cells[1].split()).casefold()
@@ -109,23 +111,25 @@ def parse_judgement(text: str, path: Path) -> dict[str, Judgement]:
     return out
 
 
-def load_judgement(data_dir: Path) -> dict[str, Judgement]:
-    """The judgements in ``data_dir/judgement.csv`` by priority stem; empty when the file is absent.
+def load_judgement(data_dir: Path, priorities: tuple[PlanPriority, ...]) -> dict[str, Judgement]:
+    """The judgements in ``data_dir/judgement.csv`` of the plan's ``priorities`` by priority stem; empty
+    when the file is absent.
     Raises :class:`DataError` (file, row, column, what was expected) for a file that breaks the format."""
     path = Path(data_dir) / JUDGEMENT_FILE
     if not path.is_file():
         return {}
-    return parse_judgement(_read_text(path), path)
+    return parse_judgement(_read_text(path), path, priorities)
 
 
-def judgement_rows(judgements: dict[str, Judgement]) -> list[dict[str, str]]:
+def judgement_rows(judgements: dict[str, Judgement], priorities: tuple[PlanPriority, ...]) -> list[dict[str, str]]:
     """One row per priority in plan order, ``not supplied`` where the office gave no judgement.
 
-    >>> judgement_rows({})[0]["grade"]
+    >>> from pack.plan import load_plan
+    >>> judgement_rows({}, load_plan().priorities)[0]["grade"]
     'not supplied'
     """
     rows = []
-    for p in PRIORITIES:
+    for p in priorities:
         j = judgements.get(p.stem)
         rows.append(
             {

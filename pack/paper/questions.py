@@ -21,7 +21,6 @@ from textwrap import fill  # noqa: F401 (the doctests wrap long questions)
 
 import pandas as pd
 
-from pack.config import PRIORITIES
 from pack.periods import Month
 from pack.policing import STANDARD_999  # the one definition of the national 999 standard
 from pack.verdicts import in_words, movement, number, to_float, verdict, with_unit
@@ -122,10 +121,16 @@ def _ordinal(n: int) -> str:
 
 
 def counterfactual(
-    hotspot: float | None, rest: float | None, ratio: tuple[float, float, float] | None, finding: str, windows: str
+    hotspot: float | None,
+    rest: float | None,
+    ratio: tuple[float, float, float] | None,
+    finding: str,
+    windows: str,
+    priority: str = "",
 ) -> Question | None:
     """The question on the patrolled hotspots against the rest of the force (``finding`` as
-    :attr:`pack.hotspots.HotspotComparison.finding`; ``ratio``: estimate and 95% interval).
+    :attr:`pack.hotspots.HotspotComparison.finding`; ``ratio``: estimate and 95% interval), under the
+    title of the ``priority`` whose notebook compares the hotspots.
 
     >>> q = counterfactual(-43.7, -42.7, (0.98, 0.91, 1.06), "no more than force-wide", "May 2021 → January 2024")
     >>> print(fill(q.question, 100))
@@ -151,7 +156,7 @@ def counterfactual(
     ).replace("+-", "-")
     return Question(
         KINDS[2],
-        PRIORITIES[1].title,
+        priority,
         text,
         f"{hotspot:+.1f}% in the hotspots",
         windows,
@@ -160,7 +165,7 @@ def counterfactual(
     )
 
 
-def disparity(ratios: pd.DataFrame | None, period: str) -> Question | None:
+def disparity(ratios: pd.DataFrame | None, period: str, priority: str = "") -> Question | None:
     """The question on the largest stop-and-search disparity whose 95% interval lies above 1
     (``tables/01_...-stop-search-disparity-*.csv``: ``ethnic_group``, ``per_1000_residents``,
     ``rate_ratio``, ``lower_limit``, ``upper_limit``; the reference group has ratio 1)."""
@@ -185,7 +190,7 @@ def disparity(ratios: pd.DataFrame | None, period: str) -> Question | None:
     )
     return Question(
         KINDS[3],
-        PRIORITIES[0].title,
+        priority,
         text,
         f"{ratio:.1f} times the rate ({interval})",
         period,
@@ -194,7 +199,7 @@ def disparity(ratios: pd.DataFrame | None, period: str) -> Question | None:
     )
 
 
-def standard_999(bands: pd.DataFrame | None, period: str) -> Question | None:
+def standard_999(bands: pd.DataFrame | None, period: str, priority: str = "") -> Question | None:
     """The question when fewer than 90% of 999 calls were answered within 10 seconds in any month
     (``tables/01_...-999-answer-bands.csv``: ``month``, ``answered_under_10s_pct``).
 
@@ -220,7 +225,7 @@ def standard_999(bands: pd.DataFrame | None, period: str) -> Question | None:
     )
     figure = f"{len(missed)} of {len(bands)} months below {STANDARD_999:.0f}% (lowest {lowest})"
     return Question(
-        KINDS[4], PRIORITIES[0].title, text, figure, period, f"the national standard, {STANDARD_999:.0f}%", len(missed)
+        KINDS[4], priority, text, figure, period, f"the national standard, {STANDARD_999:.0f}%", len(missed)
     )
 
 

@@ -21,7 +21,8 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from pack.config import CONTACT, DEMO_DATA_NOTICE, PLAN_NAME, PRIORITIES, PUBLISHER, SUMMARY_STEM
+from pack.config import DEMO_DATA_NOTICE, SUMMARY_STEM
+from pack.plan import Plan, PlanPriority, number_in_words
 from pack.verdicts import MARKERS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -38,7 +39,7 @@ _ENV = jinja2.Environment(
 
 @dataclass(frozen=True)
 class PaperContext:
-    """What the paper says about the build (the rest comes from the summary's tables)."""
+    """What the paper says about the build and its plan (the rest comes from the summary's tables)."""
 
     plan_name: str
     force: str
@@ -51,23 +52,32 @@ class PaperContext:
     demo: bool
     demo_notice: str
     public: bool
+    priorities: tuple[PlanPriority, ...] = ()  # the plan's, in order: a tile and a link each
+
+    @property
+    def priorities_in_words(self) -> str:
+        """How many priorities the plan has, in words (``six``)."""
+        return number_in_words(len(self.priorities))
 
     @classmethod
-    def for_build(cls, force: str, period: str, baseline: str, date: dict[str, str], demo: bool, public: bool):
+    def for_build(
+        cls, plan: Plan, force: str, period: str, baseline: str, date: dict[str, str], demo: bool, public: bool
+    ) -> PaperContext:
         """The context of one build: its force, windows' labels, cover date and flags, with the plan's
-        name, publisher and contact."""
+        name, publisher, contact and priorities."""
         return cls(
-            plan_name=PLAN_NAME,
+            plan_name=plan.name,
             force=force,
             period=period,
             baseline=baseline,
             date_label=date["label"],
             date_text=date["text"],
-            publisher=PUBLISHER,
-            contact=CONTACT,
+            publisher=plan.publisher,
+            contact=plan.contact,
             demo=demo,
             demo_notice=DEMO_DATA_NOTICE,
             public=public,
+            priorities=plan.priorities,
         )
 
 
@@ -110,10 +120,10 @@ def _cells(frame: pd.DataFrame) -> list[dict[str, str]]:
     return frame.to_dict("records") if len(frame) else []
 
 
-def _tiles(folder: Path) -> list[dict]:
+def _tiles(folder: Path, priorities: tuple[PlanPriority, ...]) -> list[dict]:
     measures, lines, judgement = (_table(folder, n) for n in ("first-screen", "priority-lines", "judgement"))
     tiles = []
-    for p in PRIORITIES:
+    for p in priorities:
         rows = measures[measures["priority"] == p.title] if len(measures) else measures
         line = lines.loc[lines["stem"] == p.stem, "summary"] if len(lines) else pd.Series(dtype=str)
         grade = judgement.loc[judgement["stem"] == p.stem, "grade"] if len(judgement) else pd.Series(dtype=str)
@@ -160,7 +170,7 @@ def render_paper_html(folder: Path, context: PaperContext) -> str:
     peel = _table(folder, "peel-7b")
     return _ENV.get_template("paper.html.j2").render(
         c=context,
-        tiles=_tiles(folder),
+        tiles=_tiles(folder, context.priorities),
         judgement=_cells(_table(folder, "judgement")),
         questions=_cells(paper_questions),
         more_questions=len(questions) - len(paper_questions),
@@ -170,7 +180,7 @@ def render_paper_html(folder: Path, context: PaperContext) -> str:
         peel=_cells(peel),
         peel_date=date_in_words(peel["published"].iloc[0]) if len(peel) else "",
         complaints=_cells(_table(folder, "complaints-7c")),
-        sections=[{"anchor": f"sec-{p.stem}", "title": f"Priority {p.number}: {p.title}"} for p in PRIORITIES],
+        sections=[{"anchor": f"sec-{p.stem}", "title": f"Priority {p.number}: {p.title}"} for p in context.priorities],
         css=Markup((TEMPLATES / "paper.css").read_text(encoding="utf-8")),
         footer=css_string(f"{context.plan_name}: Panel paper, {context.period}"),
         demo_css=css_string(context.demo_notice),

@@ -55,6 +55,20 @@ def input_differences(manifest: dict, folder: Path) -> list[str]:
         return [line for line in pool.map(state, files) if line]
 
 
+def plan_differences(manifest: dict, params_plan_file: str) -> list[str]:
+    """The plan file the manifest names, if it differs from the one the pack was built with
+    (``changed: plans/x.toml``); nothing for a pack made before plans were files."""
+    from pack.plan import plan_path
+
+    record = manifest.get("plan")
+    if not isinstance(record, dict):
+        return []
+    path = plan_path(params_plan_file)
+    if not path.is_file():
+        return [f"missing: the plan file {params_plan_file}"]
+    return [] if sha256_file(path) == record.get("sha256") else [f"changed: the plan file {params_plan_file}"]
+
+
 def notebook_changes(original: Path, edited: Path) -> list[str]:
     """Which cells of an executed notebook differ between two copies (by position), e.g.
     ``cell 5 (code): source and outputs changed``; also added or removed cells and metadata."""
@@ -148,7 +162,7 @@ def verify(pack_dir: Path | str, data_dir: Path | str | None = None) -> tuple[bo
     expected = manifest["outputs"]
     present, edited = _pack_state(pack_dir, expected)
     try:
-        changed = input_differences(manifest, folder)
+        changed = input_differences(manifest, folder) + plan_differences(manifest, params.plan_file)
     except DataError as exc:
         raise ManifestError(f"the manifest's inputs are refused: {exc}") from exc
     if changed:

@@ -4,6 +4,7 @@ Each notebook's key covers what can change its outputs and nothing else:
 
 - its own source (the ``.ipynb`` file's bytes: code and markdown), its parameters, the prepared
   data's content key and the ``pack`` code;
+- the plan: its file's bytes and the files of its published folder (:func:`plan_inputs`);
 - for the claims check, the claims file it reads;
 - for the strategic summary, the six indicator tables and the claims check's verdicts it reads (so it
   reruns only when one of them changed, not whenever a priority notebook ran again).
@@ -26,7 +27,8 @@ import os
 import shutil
 from pathlib import Path
 
-from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, PRIORITIES, cache_root
+from pack.config import CLAIMS_STEM, NOTEBOOK_DIR, cache_root
+from pack.plan import Plan
 from pack.store import (
     EntryIndex,
     cache_cap_bytes,
@@ -49,18 +51,24 @@ NOTEBOOKS_CAP_MB = 1024
 SECTIONS = "_sections"  # rendered section fragments (pack.pipeline.render): cached, never in a pack
 
 
-def notebook_key(stem: str, parameters: dict, data_key: str, extra: dict | None = None) -> str:
+def notebook_key(
+    stem: str, parameters: dict, data_key: str, extra: dict | None = None, plan: Plan | None = None
+) -> str:
     """Content key of one notebook run; ``extra`` holds what only this notebook reads (see the
-    module docstring: :func:`claims_inputs`, :func:`summary_inputs`)."""
+    module docstring: :func:`claims_inputs`, :func:`summary_inputs`). With ``plan`` (a build's), the
+    notebook is the plan's (:meth:`pack.plan.Plan.notebook_file`) and the plan's files are in the key
+    (:func:`plan_inputs`); without, ``NOTEBOOK_DIR/<stem>.ipynb``."""
+    notebook = plan.notebook_file(stem) if plan is not None else NOTEBOOK_DIR / f"{stem}.ipynb"
+    extra = {**(extra or {}), **(plan_inputs(plan) if plan is not None else {})}
     return sha256_text(
         json.dumps(
             {
                 "stem": stem,
-                "notebook": sha256_file(NOTEBOOK_DIR / f"{stem}.ipynb"),
+                "notebook": sha256_file(notebook),
                 "parameters": parameters,
                 "data": data_key,
                 "code": pack_code_hash(),
-                "extra": extra or {},
+                "extra": extra,
             },
             sort_keys=True,
             default=str,
@@ -68,16 +76,22 @@ def notebook_key(stem: str, parameters: dict, data_key: str, extra: dict | None 
     )[:32]
 
 
+def plan_inputs(plan: Plan) -> dict:
+    """What every notebook reads of the plan: the plan file and the files of its published folder."""
+    published = sorted(plan.published.glob("*.csv")) if plan.published is not None else []
+    return {"plan": sha256_file(plan.file), "published": {p.name: sha256_file(p) for p in published}}
+
+
 def claims_inputs(claims_file: Path | None) -> dict:
     """What the claims check reads besides the data: the claims file given, if any."""
     return {"claims": sha256_file(claims_file) if claims_file else None}
 
 
-def summary_inputs(folder: Path) -> dict:
-    """What the strategic summary reads besides the data: the six indicator tables in ``folder`` and
+def summary_inputs(folder: Path, plan: Plan) -> dict:
+    """What the strategic summary reads besides the data: the plan's indicator tables in ``folder`` and
     the claims check's verdicts (its scrutiny questions name the claims the data do not support)."""
     tables = {}
-    for p in PRIORITIES:
+    for p in plan.priorities:
         path = folder / "tables" / f"{p.stem}-indicators.csv"
         tables[p.stem] = sha256_file(path) if path.is_file() else None
     verdicts = folder / "tables" / f"{CLAIMS_STEM}-verdicts.csv"

@@ -101,17 +101,19 @@ def execute_one(
     cell_timeout: int | None,
     kernels: KernelPool | None = None,
     env: dict[str, str] | None = None,
+    notebook: Path | None = None,
 ) -> NotebookResult:
     """Execute one notebook with papermill into ``staging/notebooks``; never raises.
 
     With ``kernels``, the notebook runs in a warm kernel from the pool (see :mod:`pack.pipeline.kernels`);
     without, papermill starts a fresh kernel for it (started once more if the first does not answer).
-    A notebook stopped by a timeout or a dead kernel is kept as far as it ran.
+    A notebook stopped by a timeout or a dead kernel is kept as far as it ran. ``notebook`` is the
+    source file (default ``NOTEBOOK_DIR/<stem>.ipynb``; a build gives its plan's, :meth:`pack.plan.Plan.notebook_file`).
     """
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    source = NOTEBOOK_DIR / f"{stem}.ipynb"
+    source = notebook or NOTEBOOK_DIR / f"{stem}.ipynb"
     target = staging / "notebooks" / f"{stem}.ipynb"
     started = time.perf_counter()
     failure: NotebookFailure | None = None

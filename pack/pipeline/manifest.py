@@ -4,7 +4,8 @@
 Schema (``manifest_version`` 2; version 1, without ``format`` and ``claims``, is still read):
 
 - ``format``: ``"pcc-evidence-pack"``, the marker that makes a folder a pack a build may replace;
-- ``parameters``: the build parameters (:class:`pack.params.BuildParameters`);
+- ``parameters``: the build parameters (:class:`pack.params.BuildParameters`, with ``plan_file``);
+- ``plan``: ``{file, name, sha256}`` of the plan file the pack reports on (absent before plans were files);
 - ``inputs``: ``[{path, input, size, sha256}]``, every input file, path relative to the data folder;
 - ``claims``: ``{path, sha256}`` of the claims file the build was given, kept in the pack as
   ``claims.csv`` made spreadsheet-safe (:func:`pack_claims`), with ``original_sha256`` and
@@ -23,12 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.config import NOTEBOOK_DIR
+from pack.config import CLAIMS_STEM, SUMMARY_STEM
 from pack.data import Prepared
 from pack.disclosure import RULE as DISCLOSURE_RULE
 from pack.errors import PackError, ParameterError
 from pack.params import BuildParameters
 from pack.pipeline.guard import MANIFEST, PACK_FORMAT, pack_files
+from pack.plan import Plan
 from pack.store import sha256_bytes, sha256_file
 
 MANIFEST_VERSION = 2
@@ -41,8 +43,8 @@ def output_hashes(folder: Path) -> dict[str, str]:
     return {name: sha256_file(folder / name) for name in pack_files(folder) if name != MANIFEST}
 
 
-def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) -> Path:
-    """Write ``manifest.json``: parameters, inputs, claims, packages, notebooks, commit, output hashes."""
+def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared, plan: Plan) -> Path:
+    """Write ``manifest.json``: parameters, the plan, inputs, claims, packages, notebooks, commit, output hashes."""
     from pack.pipeline.provenance import git_commit, package_versions
 
     claims = pack_claims(folder)
@@ -51,6 +53,7 @@ def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) ->
         "manifest_version": MANIFEST_VERSION,
         "parameters": params.as_dict(),
         "police_force": params.police_force,
+        "plan": {"file": params.plan_file, "name": plan.name, "sha256": sha256_file(plan.file)},
         "demonstration_data": prepared.quality.demonstration,
         "inputs": [
             {"path": f.path, "input": f.input, "size": f.size, "sha256": f.sha256} for f in prepared.quality.files
@@ -59,7 +62,9 @@ def write_manifest(folder: Path, params: BuildParameters, prepared: Prepared) ->
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") or None,
         "data_key": prepared.key,
         "packages": package_versions(),
-        "notebook_sources": {p.name: sha256_file(p) for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))},
+        "notebook_sources": {
+            f"{stem}.ipynb": sha256_file(plan.notebook_file(stem)) for stem in (*plan.stems, CLAIMS_STEM, SUMMARY_STEM)
+        },
         "commit": git_commit(),
         "disclosure": disclosure_record(folder, params),
         "outputs": output_hashes(folder),

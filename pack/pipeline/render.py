@@ -32,17 +32,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from pygments.formatters import HtmlFormatter
 
-from pack.config import (
-    CLAIMS_STEM,
-    CONTACT,
-    DEMO_DATA_NOTICE,
-    NOTEBOOK_ONLY_TAG,
-    PLAN_NAME,
-    PRIORITIES,
-    PUBLISHER,
-    SUMMARY_STEM,
-    TEMPLATE_DIR,
-)
+from pack.config import CLAIMS_STEM, DEMO_DATA_NOTICE, NOTEBOOK_ONLY_TAG, SUMMARY_STEM, TEMPLATE_DIR
 from pack.data import Prepared
 from pack.display import html_table
 from pack.paper.judgement import JUDGEMENT_FILE
@@ -54,6 +44,7 @@ from pack.pipeline.cache import SECTIONS
 from pack.pipeline.provenance import build_date, git_commit, package_versions
 from pack.pipeline.reader_sections import ReaderOutputs, statutory_anchor
 from pack.pipeline.results import BuildResult
+from pack.plan import DEFAULT_PLAN_FILE, Plan, load_plan
 from pack.quality import checks_table, input_quality_table, rejection_reasons_table, rejections_table
 
 
@@ -303,16 +294,22 @@ def rerun_command(params: BuildParameters) -> str:
     """
     words = ["python", "run_pack.py", "build", "--period", params.period_end, "--window", str(params.window)]
     words += ["--baseline", params.baseline_end, "--data", params.data_dir]
-    if params.police_force != BuildParameters.police_force:
+    plan = load_plan(params.plan_file)
+    if plan.file != DEFAULT_PLAN_FILE:
+        words += ["--plan", params.plan_file]
+    if params.police_force != plan.force:
         words += ["--police-force", params.police_force]
     if params.public:
         words += ["--public", "--suppress-below", str(params.suppress_below)]
     return " ".join(shlex.quote(w) for w in words)
 
 
-def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, baseline: Window, current: Window) -> Path:
-    """Write per-notebook HTML and ``evidence-pack.html`` into ``folder``."""
-    order = [SUMMARY_STEM, *(p.stem for p in PRIORITIES), CLAIMS_STEM]
+def render_pack(
+    folder: Path, params: BuildParameters, prepared: Prepared, baseline: Window, current: Window, plan: Plan
+) -> Path:
+    """Write per-notebook HTML and ``evidence-pack.html`` into ``folder``: the plan's name, publisher
+    and contact on the cover and in the print footer."""
+    order = [SUMMARY_STEM, *plan.stems, CLAIMS_STEM]
     for stem in order:
         if not (folder / SECTIONS / f"{stem}.json").is_file():
             render_notebook(stem, folder)
@@ -325,18 +322,18 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     demo = prepared.quality.demonstration
     page = _PAGES.get_template("page.html.j2").render(
         statutory=statutory_anchor(sections[0]["html"]),
-        plan_name=PLAN_NAME,
+        plan_name=plan.name,
         params=params,
         baseline=baseline,
         current=current,
         demo=demo,
         demo_notice=DEMO_DATA_NOTICE,
         data_name="bundled demonstration data" if demo else f"data folder {Path(params.data_dir).name}",
-        publisher=PUBLISHER,
-        contact=CONTACT,
-        contact_text=re.sub(r"^(https?://|mailto:)", "", CONTACT).rstrip("/"),
+        publisher=plan.publisher,
+        contact=plan.contact,
+        contact_text=re.sub(r"^(https?://|mailto:)", "", plan.contact).rstrip("/"),
         date=pack_date(params, prepared),
-        print_footer=f"{PLAN_NAME}: evidence pack, {current.label}",
+        print_footer=f"{plan.name}: evidence pack, {current.label}",
         sections=sections,
         quality=_quality_appendix(prepared),
         provenance=_provenance(params, prepared),
@@ -348,13 +345,12 @@ def render_pack(folder: Path, params: BuildParameters, prepared: Prepared, basel
     )
     path = folder / "evidence-pack.html"
     path.write_text(page, encoding="utf-8")
-    write_paper(folder, _paper_context(params, prepared, baseline, current))
-    return path
-
-
-def _paper_context(params: BuildParameters, prepared: Prepared, baseline: Window, current: Window) -> PaperContext:
     date, demo = pack_date(params, prepared), prepared.quality.demonstration
-    return PaperContext.for_build(params.police_force, current.label, baseline.label, date, demo, params.public)
+    context = PaperContext.for_build(
+        plan, params.police_force, current.label, baseline.label, date, demo, params.public
+    )
+    write_paper(folder, context)
+    return path
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

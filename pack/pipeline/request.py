@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pack.config import PLAN_FORCE, PROJECT_ROOT
+from pack.config import PROJECT_ROOT
 from pack.params import BuildParameters
 
 
@@ -34,8 +34,9 @@ def data_parameter(given: str, folder: Path) -> str:
 class BuildRequest:
     """One build's options, as given.
 
-    The first seven are the pack's parameters (:class:`~pack.params.BuildParameters`; ``period_end``
-    ``None``: the latest month of the data). ``output_dir`` ``None`` is ``build/<period>``; ``jobs``
+    The first seven and ``plan_file`` are the pack's parameters (:class:`~pack.params.BuildParameters`;
+    ``period_end`` ``None``: the latest month of the data; ``police_force`` ``None``: the plan's force;
+    ``plan_file`` ``None``: the default plan). ``output_dir`` ``None`` is ``build/<period>``; ``jobs``
     ``None`` one notebook per core. ``data_folder`` and ``inputs`` are for ``verify``: the folder
     that ``data_dir`` means on this machine (``data_dir`` is then recorded as given, as the
     manifest has it) and exactly the files to read (:func:`pack.data.listed_inputs`).
@@ -45,7 +46,7 @@ class BuildRequest:
     period_end: str | None = None
     window: int | str = 12
     baseline_end: str | None = None  # None: the plan baseline, or a year earlier for a window under 12 months
-    police_force: str = PLAN_FORCE
+    police_force: str | None = None
     public: bool = False
     suppress_below: int = 5
     output_dir: Path | str | None = None
@@ -55,6 +56,7 @@ class BuildRequest:
     claims_file: Path | str | None = None
     data_folder: Path | None = None
     inputs: list | None = None
+    plan_file: Path | str | None = None
 
     @classmethod
     def from_parameters(cls, params: BuildParameters, **options: object) -> BuildRequest:
@@ -67,6 +69,7 @@ class BuildRequest:
             police_force=params.police_force,
             public=params.public,
             suppress_below=params.suppress_below,
+            plan_file=params.plan_file,
             **options,  # type: ignore[arg-type]
         )
 
@@ -82,4 +85,5 @@ class BuildRequest:
             police_force=self.police_force,
             public=self.public,
             suppress_below=self.suppress_below,
+            plan_file=str(self.plan_file or ""),
         )

@@ -20,17 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pack.config import (
-    CLAIMS_STEM,
-    DEFAULT_BUILD_ROOT,
-    DEMO_DATA_DIR,
-    NOTEBOOK_DIR,
-    PLAN_FORCE,
-    PRIORITIES,
-    SUMMARY_STEM,
-)
+from pack.config import CLAIMS_STEM, DEFAULT_BUILD_ROOT, DEMO_DATA_DIR, SUMMARY_STEM
 from pack.data import Prepared, pinned_data_environment, prepare, resolve_data_dir
 from pack.errors import DataError, ParameterError
+from pack.notebook_templates.files import check_plan_notebooks
 from pack.periods import Month, Window, comparison_windows, require_covered
 from pack.pipeline.execute import check_notebook_parameters, execute_one, kernel_env
 from pack.pipeline.guard import check_output_folder, is_disk_error, write_error
@@ -48,12 +41,19 @@ from pack.pipeline.publish import (
 )
 from pack.pipeline.request import BuildRequest
 from pack.pipeline.results import BuildResult, NotebookFailure, NotebookResult
+from pack.plan import Plan, load_plan
 
 log = logging.getLogger(__name__)
 
-PRIORITY_STEMS = tuple(p.stem for p in PRIORITIES)
-PARALLEL_STEMS = (*PRIORITY_STEMS, CLAIMS_STEM)  # run at once; the summary runs after them
-ALL_STEMS = (*PARALLEL_STEMS, SUMMARY_STEM)
+
+def parallel_stems(plan: Plan) -> tuple[str, ...]:
+    """The notebooks run at once: the plan's priorities and the claims check (the summary runs after them)."""
+    return (*plan.stems, CLAIMS_STEM)
+
+
+def all_stems(plan: Plan) -> tuple[str, ...]:
+    """Every notebook of a build of ``plan``, in the order they are started."""
+    return (*parallel_stems(plan), SUMMARY_STEM)
 
 
 def default_period(prepared: Prepared) -> str:
@@ -65,16 +65,16 @@ def default_period(prepared: Prepared) -> str:
     raise ParameterError("no monthly input found in the data folder: give --period YYYY-MM")
 
 
-def check_jobs(jobs: int | None) -> int:
-    """Notebooks run at once: at least 1, at most the notebooks that can run at once (more would
-    only start idle kernels); by default one per core."""
+def check_jobs(jobs: int | None, at_once: int = 7) -> int:
+    """Notebooks run at once: at least 1, at most ``at_once``, the notebooks that can run at once (more
+    would only start idle kernels); by default one per core."""
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
         raise ParameterError(f"--jobs must be a whole number of notebooks run at once, 1 or more; got {jobs!r}")
     wanted = jobs or os.cpu_count() or 2
-    if wanted > len(PARALLEL_STEMS):
+    if wanted > at_once:
         if jobs is not None:
-            log.info("Execute: --jobs %d capped at %d, the notebooks that can run at once", jobs, len(PARALLEL_STEMS))
-        return len(PARALLEL_STEMS)
+            log.info("Execute: --jobs %d capped at %d, the notebooks that can run at once", jobs, at_once)
+        return at_once
     return wanted
 
 
@@ -119,11 +119,13 @@ def build(request: BuildRequest) -> BuildResult:
     folder before any notebook runs, and :class:`OutputError` (``cannot write ... (no space left on
     device)``) when the pack cannot be written."""
     kernel_env()
-    jobs = check_jobs(request.jobs)
+    plan = load_plan(request.plan_file)  # a plan that is not valid is refused before any work
+    jobs = check_jobs(request.jobs, len(parallel_stems(plan)))
     request = replace(
         request,
         cell_timeout=check_cell_timeout(request.cell_timeout),
         claims_file=Path(os.path.abspath(request.claims_file)) if request.claims_file else None,
+        plan_file=plan.file,
     )
     out = Path(os.path.abspath(request.output_dir)) if request.output_dir else None
     data_path = Path(os.path.abspath(request.data_folder or resolve_data_dir(request.data_dir)))
@@ -131,12 +133,13 @@ def build(request: BuildRequest) -> BuildResult:
         check_output_folder(out, data_path, request.output_dir)
     if request.claims_file is not None:
         check_claims_file(request.claims_file)
-    for stem in ALL_STEMS:
-        check_notebook_parameters(NOTEBOOK_DIR / f"{stem}.ipynb")
+    check_plan_notebooks(plan)  # missing or not the plan's: one line naming what to run, before any kernel
+    for stem in all_stems(plan):
+        check_notebook_parameters(plan.notebook_file(stem))
     kernels = _Kernels(jobs)
     with interruptible(out) as state:
         try:
-            return _build(request, data_path, out, kernels)
+            return _build(request, plan, data_path, out, kernels)
         except OSError as exc:
             error = write_error(exc, state.out or DEFAULT_BUILD_ROOT, data_path)
             if error is None:
@@ -216,7 +219,7 @@ def _warn_missing_large_forces(prepared: Prepared, current: Window) -> None:
         )
 
 
-def _build(request: BuildRequest, data_path: Path, out: Path | None, kernels: _Kernels) -> BuildResult:
+def _build(request: BuildRequest, plan: Plan, data_path: Path, out: Path | None, kernels: _Kernels) -> BuildResult:
     set_stage("preparing the data")
     if data_path == DEMO_DATA_DIR.absolute():
         from pack.data import ensure_demo_data
@@ -227,13 +230,13 @@ def _build(request: BuildRequest, data_path: Path, out: Path | None, kernels: _K
     from pack.paper.judgement import load_judgement
     from pack.paper.statutory import load_peel
 
-    load_judgement(data_path)  # the office's files are checked before any work (file, row, column)
+    load_judgement(data_path, plan.priorities)  # the office's files are checked before any work (file, row, column)
     load_peel(data_path)
     if request.data_folder is None:
         log.info("Prepare: validating the data in %s", request.data_dir)
     # the kernels start while the data are read
     # (an empty force name is refused with the other parameters, once the data give the default period)
-    force = request.police_force or PLAN_FORCE
+    force = request.police_force or plan.force
     prepared = prepare(data_path, force, on_miss=kernels.start, files=request.inputs)
     params = request.parameters(request.period_end or default_period(prepared), data_path)
     baseline, current = comparison_windows(params.period_end, params.window, params.baseline_end)
@@ -258,7 +261,8 @@ def _build(request: BuildRequest, data_path: Path, out: Path | None, kernels: _K
         for sub in ("notebooks", "tables", "figures"):
             (staging / sub).mkdir(parents=True)
         env = pinned_data_environment(params.data_dir, data_path, params.police_force, prepared)
-        return _execute_and_render(request, result, staging, prepared, (baseline, current), kernels, env)
+        execution = _Execution(request, plan, staging, prepared, kernels, env, params.notebook_parameters("."))
+        return _execute_and_render(execution, result, (baseline, current))
     except BaseException:
         remove_folder(staging)
         raise
@@ -284,6 +288,7 @@ class _Execution:
     data, the kernels and their environment, the notebooks' parameters."""
 
     request: BuildRequest
+    plan: Plan
     staging: Path
     prepared: Prepared
     kernels: _Kernels
@@ -295,12 +300,13 @@ class _Execution:
         else executed in a warm kernel, rendered in this worker and stored in the cache."""
         from pack.pipeline import cache, render
 
-        key = cache.notebook_key(stem, self.notebook_params, self.prepared.key, extra)
+        source = self.plan.notebook_file(stem)
+        key = cache.notebook_key(stem, self.notebook_params, self.prepared.key, extra, self.plan)
         if not self.request.force and cache.restore(key, stem, self.staging):
             log.info("Execute: %s unchanged, reused from the cache", stem)
             return NotebookResult(stem, reused=True)
         outcome = execute_one(
-            stem, self.staging, self.notebook_params, self.request.cell_timeout, self.kernels.start(), self.env
+            stem, self.staging, self.notebook_params, self.request.cell_timeout, self.kernels.start(), self.env, source
         )
         if outcome.error is not None:
             log.error("Execute: %s FAILED: %s", stem, outcome.error)
@@ -325,10 +331,12 @@ def _run_notebooks(execution: _Execution, result: BuildResult) -> None:
 
     claims_extra = cache.claims_inputs(execution.request.claims_file)
     with ThreadPoolExecutor(max_workers=execution.kernels.jobs) as pool:
-        runs = pool.map(lambda s: execution.run(s, claims_extra if s == CLAIMS_STEM else {}), PARALLEL_STEMS)
+        stems = parallel_stems(execution.plan)
+        runs = pool.map(lambda s: execution.run(s, claims_extra if s == CLAIMS_STEM else {}), stems)
         result.notebooks = list(runs)
     if result.ok:
-        result.notebooks.append(execution.run(SUMMARY_STEM, cache.summary_inputs(execution.staging)))
+        summary_extra = cache.summary_inputs(execution.staging, execution.plan)
+        result.notebooks.append(execution.run(SUMMARY_STEM, summary_extra))
     else:
         reason = "not run: it reads the indicator tables of the notebooks that failed"
         result.notebooks.append(NotebookResult(SUMMARY_STEM, failure=NotebookFailure("not run", reason)))
@@ -344,32 +352,24 @@ def _run_notebooks(execution: _Execution, result: BuildResult) -> None:
     )
 
 
-def _execute_and_render(
-    request: BuildRequest,
-    result: BuildResult,
-    staging: Path,
-    prepared: Prepared,
-    windows: tuple[Window, Window],
-    kernels: _Kernels,
-    env: dict[str, str],
-) -> BuildResult:
-    """Run the notebooks into ``staging``, render, write the manifest and swap into ``out``."""
+def _execute_and_render(execution: _Execution, result: BuildResult, windows: tuple[Window, Window]) -> BuildResult:
+    """Run the notebooks into the staging folder, render, write the manifest and swap into ``out``."""
     from pack.pipeline import render
     from pack.pipeline.manifest import CLAIMS_IN_PACK, write_manifest
 
     out, params = result.output_dir, result.params
+    request, staging, prepared, plan = execution.request, execution.staging, execution.prepared, execution.plan
     baseline, current = windows
     if request.claims_file is not None:
         shutil.copyfile(request.claims_file, staging / CLAIMS_IN_PACK)
     set_stage("running the notebooks")
     log.info(
         "Execute: %d notebooks (%d priorities and the claims check, %d at a time, then the strategic summary) for %s",
-        len(ALL_STEMS),
-        len(PRIORITY_STEMS),
-        kernels.jobs,
+        len(all_stems(plan)),
+        len(plan.priorities),
+        execution.kernels.jobs,
         current.label,
     )
-    execution = _Execution(request, staging, prepared, kernels, env, params.notebook_parameters("."))
     _run_notebooks(execution, result)
     if not result.ok:
         set_stage("keeping the failed notebooks")
@@ -377,8 +377,8 @@ def _execute_and_render(
         return result
     set_stage("rendering the pack")
     log.info("Render: combining %d executed notebooks into evidence-pack.html", len(result.notebooks))
-    render.render_pack(staging, params, prepared, baseline, current)
-    write_manifest(staging, params, prepared)
+    render.render_pack(staging, params, prepared, baseline, current, plan)
+    write_manifest(staging, params, prepared, plan)
     set_stage("publishing the pack")
     swap_into_place(staging, out)
     log.info("Done: %s", out / "evidence-pack.html")

@@ -1,4 +1,4 @@
-"""Strategic summary: the six indicator tables read together and what is out of date for the period (the
+"""Strategic summary: the plan's indicator tables read together and what is out of date for the period (the
 statutory statement is :mod:`pack.paper.statutory`).
 
 The first screen, the scorecard and the scrutiny questions are in :mod:`pack.summary.scorecard`,
@@ -11,25 +11,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.config import PRIORITIES
 from pack.data import INPUT_NAMES, spec
 from pack.errors import NotebookError
 from pack.figures import Coverage
 from pack.periods import Month, Window
+from pack.plan import Plan
 
 
-def read_indicator_tables(output_dir: Path | str) -> pd.DataFrame:
+def read_indicator_tables(output_dir: Path | str, plan: Plan) -> pd.DataFrame:
     """Every priority's indicator table, with ``priority`` and ``stem`` columns, in plan order.
 
     Raises :class:`NotebookError` naming the tables that are missing and how to make them (the
-    summary reads what the six priority notebooks wrote into the same ``output_dir``).
+    summary reads what the plan's priority notebooks wrote into the same ``output_dir``).
     """
-    tables = {p: Path(output_dir) / "tables" / f"{p.stem}-indicators.csv" for p in PRIORITIES}
+    tables = {p: Path(output_dir) / "tables" / f"{p.stem}-indicators.csv" for p in plan.priorities}
     missing = [p for p, path in tables.items() if not path.is_file()]
     if missing:
         names = ", ".join(f"tables/{p.stem}-indicators.csv" for p in missing)
         raise NotebookError(
-            f"the strategic summary needs the six priority indicator tables in {Path(output_dir).absolute()}; "
+            f"the strategic summary needs the {len(tables)} priority indicator tables in "
+            f"{Path(output_dir).absolute()}; "
             f"missing: {names}. Run the priority notebooks first with the same output_dir "
             f"({', '.join(p.stem for p in missing)}), or build the whole pack: python run_pack.py build"
         )

@@ -1,13 +1,14 @@
-"""The summary's first screen and full scorecard, from the six indicator tables.
+"""The summary's first screen and full scorecard, from the plan's indicator tables.
 
 Pure functions over the tables (``tables/<stem>-indicators.csv``: ``indicator_id, indicator,
 baseline_label, baseline_value, current_label, current_value, change, pct_change, better_when, status,
 source, unit, note`` and, when present, ``test``) as :func:`pack.summary.read_indicator_tables` joins
 them. Verdicts and wording come from :mod:`pack.verdicts`.
 
-**Tiles.** One per priority, with the headline measures chosen in :mod:`pack.config`
-(``Priority.headlines``): value with unit, the change in words, the verdict, the series for a
-sparkline (:mod:`pack.summary.headlines`), the Making Data Count variation of its latest month, and the
+**Tiles.** One per priority, with the headline measures the plan file chooses (each priority's
+``headlines``, :attr:`pack.plan.PlanPriority.headlines`): value with unit, the change in words, the
+verdict, the series for a sparkline (:mod:`pack.summary.headlines`), the Making Data Count variation
+of its latest month, and the
 force's position against England and Wales where a national comparison is given.
 """
 
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pack.comparators import position_words
-from pack.config import PRIORITIES, Priority
 from pack.errors import NotebookError
+from pack.plan import PlanPriority
 from pack.spc import MIN_POINTS, Variation, xmr
 from pack.summary.headlines import Trend
 from pack.verdicts import (
@@ -102,7 +103,7 @@ class Measure:
 class Tile:
     """One priority's tile: its headline measures in the order chosen in the config."""
 
-    priority: Priority
+    priority: PlanPriority
     measures: tuple[Measure, ...]
 
     @property
@@ -111,7 +112,7 @@ class Tile:
         return f"sec-{self.priority.stem}"
 
 
-def headline_ids(priorities: tuple[Priority, ...] = PRIORITIES) -> list[str]:
+def headline_ids(priorities: tuple[PlanPriority, ...]) -> list[str]:
     """Every headline measure's indicator id, in plan order."""
     return [indicator_id for p in priorities for indicator_id in p.headlines]
 
@@ -124,12 +125,12 @@ def variation_of(trend: Trend | None, better_when: str) -> Variation | None:
     return xmr(trend.values.astype("float64"), better_when).variation
 
 
-def _row(tables: pd.DataFrame, p: Priority, indicator_id: str) -> Mapping:
+def _row(tables: pd.DataFrame, p: PlanPriority, indicator_id: str) -> Mapping:
     rows = tables[(tables["stem"] == p.stem) & (tables["indicator_id"] == indicator_id)]
     if rows.empty:
         raise NotebookError(
             f"headline measure '{indicator_id}' of priority {p.number} ({p.title}) is not in "
-            f"tables/{p.stem}-indicators.csv: change Priority.headlines in pack/config.py or the notebook"
+            f"tables/{p.stem}-indicators.csv: change the priority's headlines in the plan file or the notebook"
         )
     row = rows.iloc[0].to_dict()
     if row.get("better_when") not in ("higher", "lower"):
@@ -169,10 +170,11 @@ def tiles(
     trends: Mapping[str, Trend] | None = None,
     positions: pd.DataFrame | None = None,
     common_baseline: str | None = None,
-    priorities: tuple[Priority, ...] = PRIORITIES,
+    priorities: tuple[PlanPriority, ...] = (),
 ) -> list[Tile]:
-    """One tile per priority with its headline measures (``Priority.headlines``). ``trends`` maps
-    indicator ids to series (:func:`pack.summary.headlines.headline_trends`); ``positions`` is the national
+    """One tile per priority of ``priorities`` (the plan's) with its headline measures (its ``headlines``).
+    ``trends`` maps indicator ids to series (:func:`pack.summary.headlines.headline_trends`); ``positions``
+    is the national
     comparison (:func:`positions_table`), absent when there is none; ``common_baseline`` is the
     baseline said once above the tiles.
 
@@ -308,10 +310,11 @@ def scorecard_rows(tables: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def status_counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Indicators per priority by status word (:func:`scorecard_rows`): the plan's priorities in plan
-    order (zeros included), then any other, and the words in :func:`status_columns` order."""
-    order = [p.title for p in PRIORITIES]
+def status_counts(rows: pd.DataFrame, priorities: tuple[PlanPriority, ...] = ()) -> pd.DataFrame:
+    """Indicators per priority by status word (:func:`scorecard_rows`): the plan's ``priorities`` in plan
+    order (zeros included; without them, the priorities in the order of ``rows``), then any other, and the
+    words in :func:`status_columns` order."""
+    order = [p.title for p in priorities] or list(dict.fromkeys(rows["priority"]))
     index = order + sorted(set(rows["priority"]) - set(order))
     table = pd.crosstab(rows["priority"], rows["word"])
     table = table.reindex(index=index, columns=status_columns(rows["word"]), fill_value=0).astype("int64")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pack.config import CLAIMS_STEM, PRIORITIES
+from pack.config import CLAIMS_STEM
 from pack.periods import Month
 from pack.spc import MIN_POINTS, xmr
 from pack.summary.scorecard import Tile
@@ -160,7 +160,7 @@ def questions(tables: pd.DataFrame, tiles: list[Tile], claims: pd.DataFrame | No
     if claims is not None and len(claims):
         out += [claim_question(r) for r in claims.to_dict("records") if r.get("verdict") == "not consistent"]
         out += [source_question(r) for r in claims.to_dict("records") if r.get("verdict") == "different source"]
-    for p in PRIORITIES:
+    for p in (tile.priority for tile in tiles):  # one tile per priority of the plan
         rows = tables[tables["stem"] == p.stem].to_dict("records")
         question = missing_question(p.title, rows, current_label)
         if question:

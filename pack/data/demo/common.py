@@ -9,6 +9,9 @@ import pandas as pd
 from pack.config import PUBLISHED_DIR
 from pack.periods import Month, month_range
 
+# The demonstration data serve the default plan (plans/derbyshire-2021-25.toml): its force, its
+# published facts (data/published), whatever plan a build is given.
+DEMO_FORCE = "Derbyshire Constabulary"
 SEED = 20211115  # the day the plan went to the Panel
 FIRST, LAST = Month(2019, 4), Month(2024, 1)  # LAST is the default reporting period: every input covers it
 

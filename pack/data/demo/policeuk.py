@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pack.config import PLAN_FORCE
-from pack.data.demo.common import LAST, street_months, write_csv
+from pack.data.demo.common import DEMO_FORCE, LAST, street_months, write_csv
 from pack.periods import Month
 
 OTHER_LEVELS = {
@@ -189,8 +188,8 @@ def _street_file(
         {
             "Crime ID": ids,
             "Month": str(month),
-            "Reported by": PLAN_FORCE,
-            "Falls within": PLAN_FORCE,
+            "Reported by": DEMO_FORCE,
+            "Falls within": DEMO_FORCE,
             "Longitude": frame["Longitude"],
             "Latitude": frame["Latitude"],
             "Location": np.where(
@@ -222,8 +221,8 @@ def _outcome_records(
                 {
                     "Crime ID": rows["Crime ID"],
                     "Month": str(target),
-                    "Reported by": PLAN_FORCE,
-                    "Falls within": PLAN_FORCE,
+                    "Reported by": DEMO_FORCE,
+                    "Falls within": DEMO_FORCE,
                     "Longitude": rows["Longitude"],
                     "Latitude": rows["Latitude"],
                     "Location": rows["Location"],
