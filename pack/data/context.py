@@ -118,11 +118,6 @@ def give_back_memory() -> None:
 PARALLEL_FROM_BYTES = 128 << 20
 
 
-PARQUET_COMPRESSION = "lz4"  # fastest of zstd, snappy, lz4 here, at about the same size
-# Columns with a value per record, which Parquet's dictionary encoding would only slow down
-UNIQUE_COLUMNS = frozenset({"crime_id", "crime_key_hi", "crime_key_lo", "outcome_order"})
-
-
 @contextmanager
 def ctrl_c_held() -> Iterator[None]:
     """Hold SIGINT in this thread while the block runs (a Ctrl-C meanwhile arrives after it). The
