@@ -83,7 +83,16 @@ PART, RESULT = "part.parquet", "result.json"
 PARTS_CAP_MB = 4096  # PACK_CACHE_PARTS_MB overrides
 WRITING_PATTERN = r"reading\.(?P<pid>\d+)\..+"  # (the eviction passes over "reading.*" folders)
 # The modules the reader may import besides pack.data (the "data -> foundations" import contract)
-FOUNDATIONS = ("params.py", "periods.py", "catalogue.py", "reference.py", "config.py", "errors.py")
+FOUNDATIONS = (
+    "params.py",
+    "plan.py",
+    "plan_lines.py",
+    "periods.py",
+    "catalogue.py",
+    "reference.py",
+    "config.py",
+    "errors.py",
+)
 
 
 # The libraries whose versions can change what the reader writes (Parquet bytes name Arrow's version)
