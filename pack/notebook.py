@@ -270,6 +270,10 @@ class NotebookContext:
             display.show_paragraph(f"Public consultation on '{self.priority.title}': not supplied ({why}).")
             return
         row = consultation_row(frame, key)
+        own = frame.loc[frame["priority"].str.lower() == key.lower(), "source"] if "source" in frame else []
+        text = str(own.iloc[0]).strip() if len(own) and pd.notna(own.iloc[0]) else ""
+        if text:
+            source = f"{text}; {source}"  # the consultation's own source (its document, its date)
         display.show_table(row.table, f"Public consultation: '{self.priority.title}' (source: {source})")
         display.show_paragraph(row.sentence)
 

@@ -176,3 +176,16 @@ def test_a_priority_of_a_plan_is_found_by_stem_or_number(plan_file: Path) -> Non
         plan.priority("03_roads")
     assert plan.notebook_file("02_answering_calls") == plan_file.parent / "nb" / "02_answering_calls.ipynb"
     assert plan.notebook_file("00_strategic_summary") == ROOT / "notebooks" / "00_strategic_summary.ipynb"
+
+
+def test_verify_names_a_plan_file_changed_since_the_build(plan_file: Path) -> None:
+    from pack.pipeline.audit import plan_differences
+    from pack.store import sha256_file
+
+    manifest = {"plan": {"file": str(plan_file), "sha256": sha256_file(plan_file)}}
+    assert plan_differences(manifest, str(plan_file)) == []
+    plan_file.write_text(PLAN.replace("Less crime.", "Less crime, faster."), encoding="utf-8")
+    assert plan_differences(manifest, str(plan_file)) == [f"changed: the plan file {plan_file}"]
+    plan_file.unlink()
+    assert plan_differences(manifest, str(plan_file)) == [f"missing: the plan file {plan_file}"]
+    assert plan_differences({}, str(plan_file)) == []  # a pack made before plans were files

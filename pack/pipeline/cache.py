@@ -6,7 +6,7 @@ Each notebook's key covers what can change its outputs and nothing else:
   data's content key and the ``pack`` code;
 - the plan: its file's bytes and the files of its published folder (:func:`plan_inputs`);
 - for the claims check, the claims file it reads;
-- for the strategic summary, the six indicator tables and the claims check's verdicts it reads (so it
+- for the strategic summary, the plan's indicator tables and the claims check's verdicts it reads (so it
   reruns only when one of them changed, not whenever a priority notebook ran again).
 
 Editing one priority notebook's markdown reruns that notebook alone (and the summary only if its

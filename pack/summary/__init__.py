@@ -2,7 +2,7 @@
 
 This package's namespace is notebook 00's API:
 
-- :mod:`pack.summary.overview`: the six indicator tables read together and what is out of date for
+- :mod:`pack.summary.overview`: the plan's indicator tables read together and what is out of date for
   the period (:func:`read_indicator_tables`, :func:`out_of_date`, :func:`out_of_date_sentence`,
   re-exported here); the statutory statement is :mod:`pack.paper.statutory`'s;
 - :mod:`pack.summary.headlines`: the monthly series behind each headline tile's sparkline;

@@ -279,7 +279,7 @@ def _why(row: Mapping, which: str) -> str:
 
 
 def scorecard_rows(tables: pd.DataFrame) -> pd.DataFrame:
-    """Every indicator of the six tables as readers see it, in plan order: ``stem, priority,
+    """Every indicator of the plan's tables as readers see it, in plan order: ``stem, priority,
     indicator, baseline, current, change, status`` (values with units, dates in words, the verdict
     with whether it was tested) and ``word`` (the status word alone, for counting)."""
     rows = []

@@ -225,7 +225,7 @@ def tile_html(tile: Tile, common_period: str | None = None) -> str:
 
 def tiles_html(tiles: list[Tile], current_label: str, baseline_label: str) -> str:
     """The first screen: a line saying what the tiles show and which periods every figure compares,
-    the six tiles, and how to read them."""
+    one tile per priority, and how to read them."""
     intro = (
         f'<p class="tiles-periods">Figures for the <strong>{_e(current_label)}</strong> against the '
         f"<strong>{_e(baseline_label)}</strong>, unless a figure says otherwise.</p>"
