@@ -15,7 +15,7 @@ from pack.data import INPUT_NAMES, spec
 from pack.errors import NotebookError
 from pack.figures import Coverage
 from pack.periods import Month, Window
-from pack.plan import Plan
+from pack.plan import Plan, number_in_words
 
 
 def read_indicator_tables(output_dir: Path | str, plan: Plan) -> pd.DataFrame:
@@ -29,7 +29,7 @@ def read_indicator_tables(output_dir: Path | str, plan: Plan) -> pd.DataFrame:
     if missing:
         names = ", ".join(f"tables/{p.stem}-indicators.csv" for p in missing)
         raise NotebookError(
-            f"the strategic summary needs the {len(tables)} priority indicator tables in "
+            f"the strategic summary needs the {number_in_words(len(tables))} priority indicator tables in "
             f"{Path(output_dir).absolute()}; "
             f"missing: {names}. Run the priority notebooks first with the same output_dir "
             f"({', '.join(p.stem for p in missing)}), or build the whole pack: python run_pack.py build"
