@@ -32,12 +32,14 @@ def plan_copy(tmp_path: Path, notebooks: str = "nb", edit=lambda text: text) -> 
     return path
 
 
-def test_derbyshire_notebooks_are_what_new_plan_writes(tmp_path):
-    done = write_plan_notebooks(load_plan(), folder=tmp_path / "out")
-    assert len(done["written"]) == 8 and done["unchanged"] == []
+@pytest.mark.parametrize("plan_file", ["plans/derbyshire-2021-25.toml", "plans/nottinghamshire-2021-25.toml"])
+def test_each_plans_committed_notebooks_are_what_new_plan_writes(plan_file, tmp_path):
+    plan = load_plan(ROOT / plan_file)
+    done = write_plan_notebooks(plan, folder=tmp_path / "out")
+    assert len(done["written"]) == len(plan.priorities) + 2 and done["unchanged"] == []
     for path in done["written"]:
-        committed = ROOT / "notebooks" / path.name
-        fix = "run_pack.py new-plan plans/derbyshire-2021-25.toml --update"
+        committed = plan.notebooks / path.name
+        fix = f"run_pack.py new-plan {plan_file} --update"
         assert committed.read_bytes() == path.read_bytes(), f"{path.name}: {fix}"
 
 
