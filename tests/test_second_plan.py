@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from pack.plan import load_plan
 
@@ -57,8 +58,10 @@ def pack_texts(folder: Path) -> dict[str, str]:
         if path.suffix in (".html", ".csv", ".json", ".ipynb", ".txt", ".md"):
             texts[str(path.relative_to(folder))] = path.read_text(encoding="utf-8")
         elif path.suffix == ".pdf":
-            run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
-            texts[str(path.relative_to(folder))] = run.stdout
+            pages = PdfReader(path).pages  # pypdf, pinned: no system tool the project does not install
+            texts[str(path.relative_to(folder))] = "\n".join(
+                unicodedata.normalize("NFKC", p.extract_text()) for p in pages
+            )
     return texts
 
 
