@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL_DATA = Path(os.environ.get("PACK_REAL_DATA", ROOT.parent / "shared" / "real-data"))
 
 
-WHOLE_PACK_FIXTURES = frozenset({"demo_pack", "real_pack", "nottinghamshire_pack"})
+WHOLE_PACK_FIXTURES = frozenset({"demo_pack", "real_pack", "small_groups_packs", "nottinghamshire_pack"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -72,6 +72,22 @@ def built_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path]
             make(folder)
             done.touch()
     return folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _first_shared_pack(request: pytest.FixtureRequest, _isolated_cache: None) -> None:
+    """Each xdist worker starts by building a different one of the shared packs the chosen tests
+    need (worker n the n-th), so two are built at once instead of one worker waiting on the
+    other's lock; the rest are built when first asked for. A build that fails here fails again,
+    with its error, in the tests that ask for it (this fixture lets no test fail for it)."""
+    needed = sorted({name for item in request.session.items for name in WHOLE_PACK_FIXTURES & set(item.fixturenames)})
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if not needed or not worker[2:].isdigit():
+        return
+    try:
+        request.getfixturevalue(needed[int(worker[2:]) % len(needed)])
+    except (Exception, pytest.fail.Exception):
+        pass
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -12,10 +12,10 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from commands import Ran, run_pack
 from csvs import STREET_HEADER, street_row
 
 from pack.config import PROJECT_ROOT
@@ -32,32 +32,11 @@ def case(name: str, tmp_path: Path) -> Path:
     return shutil.copytree(CORPUS / name, tmp_path / name)
 
 
-@dataclass(frozen=True)
-class Ran:
-    """What a command printed and its exit code (``run_pack.py`` exits with ``main``'s return value)."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def command(capsys: pytest.CaptureFixture, *args: str) -> Ran:
-    """``run_pack.py ARGS`` run in this process (``main``, as the script calls it: a process each
-    would import the pack afresh, seconds each); argparse's refusals exit as the script would."""
-    from pack.cli import main
-
-    capsys.readouterr()
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err, err
-    return Ran(code, out, err)
-
-
-def validate(data: Path, capsys: pytest.CaptureFixture) -> Ran:
-    return command(capsys, "validate", "--data", str(data))
+def validate(data: Path) -> Ran:
+    """``run_pack.py validate --data DATA`` (in this process); no traceback may reach the user."""
+    result = run_pack("validate", "--data", str(data))
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
 
 
 def street_info(data: Path) -> dict:
@@ -68,14 +47,14 @@ def street_info(data: Path) -> dict:
 # Files that cannot be read at all: the build stops with a message naming file (and row/column)
 
 
-def test_empty_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    result = validate(case("empty_file", tmp_path), capsys)
+def test_empty_file(tmp_path: Path) -> None:
+    result = validate(case("empty_file", tmp_path))
     assert result.returncode == 1
     assert f"file {STREET}: is empty (0 bytes); a header row and data rows were expected" in result.stderr
 
 
-def test_wrong_delimiter(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    result = validate(case("wrong_delimiter", tmp_path), capsys)
+def test_wrong_delimiter(tmp_path: Path) -> None:
+    result = validate(case("wrong_delimiter", tmp_path))
     assert result.returncode == 1
     assert (
         f"file {STREET}, row 1: the header looks separated by semicolons (expected comma-separated values)"
@@ -83,8 +62,8 @@ def test_wrong_delimiter(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     )
 
 
-def test_missing_column(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    result = validate(case("missing_column", tmp_path), capsys)
+def test_missing_column(tmp_path: Path) -> None:
+    result = validate(case("missing_column", tmp_path))
     assert result.returncode == 1
     assert f"file {STREET}, row 1, column 'Crime type': missing column(s) 'Crime type'" in result.stderr
 
@@ -96,15 +75,15 @@ def test_renamed_column(tmp_path: Path) -> None:
     assert "column 'LSOA code': missing column(s) 'LSOA code'; found" in message and "'LSOA_Code'" in message
 
 
-def test_directory_where_a_file_is_expected(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_directory_where_a_file_is_expected(tmp_path: Path) -> None:
     data = tmp_path / "data"
     (data / "2024-01" / "2024-01-derbyshire-street.csv").mkdir(parents=True)
-    result = validate(data, capsys)
+    result = validate(data)
     assert result.returncode == 1
     assert f"file {STREET}: is a folder where a CSV file was expected" in result.stderr
     as_file = tmp_path / "not-a-folder.csv"
     as_file.write_text(STREET_HEADER, encoding="utf-8")
-    result = validate(as_file, capsys)
+    result = validate(as_file)
     assert result.returncode != 0 and "is a file where a data folder was expected" in result.stderr
 
 
@@ -180,10 +159,8 @@ def test_excel_cp1252_text(tmp_path: Path) -> None:
     assert note == "Members of “Neighbourhood Watch” schemes; grant £12,000"
 
 
-def test_mixed_encodings_are_refused_naming_the_first_row_that_differs(
-    tmp_path: Path, capsys: pytest.CaptureFixture
-) -> None:
-    result = validate(case("mixed_encodings", tmp_path), capsys)
+def test_mixed_encodings_are_refused_naming_the_first_row_that_differs(tmp_path: Path) -> None:
+    result = validate(case("mixed_encodings", tmp_path))
     assert result.returncode == 1
     assert (
         f"file {STREET}, row 3: is UTF-8 text up to here but not from this row on (mixed encodings) "
@@ -223,16 +200,16 @@ def test_same_month_in_two_files(tmp_path: Path) -> None:
     assert any("two or more downloads of 2024-01: chose download-2/" in n for n in info.notes)
 
 
-def test_missing_month_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_missing_month_folder(tmp_path: Path) -> None:
     data = case("month_folder_missing", tmp_path)
     info = street_info(data)
     assert info.missing_months == ("2024-01",)
-    result = validate(data, capsys)
+    result = validate(data)
     assert "months 2023-11..2023-12, 2024-02 (missing 2024-01)" in result.stdout
-    build = command(
-        capsys, "build", "--data", str(data), "--period", "2024-02", "--window", "3", "--out", str(tmp_path / "pack")
+    build = run_pack(
+        "build", "--data", str(data), "--period", "2024-02", "--window", "3", "--out", str(tmp_path / "pack")
     )
-    assert build.returncode == 2
+    assert build.returncode == 2 and "Traceback" not in build.stderr
     assert "2024-01" in build.stderr and not (tmp_path / "pack").exists()
 
 
@@ -366,9 +343,7 @@ def test_an_unreadable_lookup_is_an_error_not_a_section_left_out(tmp_path: Path)
     assert "file ons/ruc.csv: cannot be read: permission denied" in result.stderr
 
 
-def test_a_linked_sub_folder_is_read_and_a_link_out_of_the_folder_skipped(
-    tmp_path: Path, capsys: pytest.CaptureFixture
-) -> None:
+def test_a_linked_sub_folder_is_read_and_a_link_out_of_the_folder_skipped(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(CORPUS / "header_only" / "2024-02", elsewhere / "2024-02")
     data = shutil.copytree(CORPUS / "header_only", tmp_path / "data")
@@ -385,7 +360,7 @@ def test_a_linked_sub_folder_is_read_and_a_link_out_of_the_folder_skipped(
     (data / "2024-02").unlink()
     shutil.rmtree(data / "downloads")
     (data / "2024-02").symlink_to(elsewhere / "2024-02")  # out of the folder: never followed, and said so
-    result = validate(data, capsys)
+    result = validate(data)
     assert result.returncode == 0 and "3 rows kept" not in result.stdout
     assert (
         f"Data: 1 symbolic link(s) not followed: 2024-02 (leads out of the data folder, to {elsewhere / '2024-02'})"
@@ -444,9 +419,7 @@ def test_a_zip_member_listed_in_a_manifest_is_read_again_from_its_archive(tmp_pa
     assert again.key == first.key
 
 
-def test_a_zip_member_compressed_by_a_method_python_cannot_read_is_named(
-    tmp_path: Path, capsys: pytest.CaptureFixture
-) -> None:
+def test_a_zip_member_compressed_by_a_method_python_cannot_read_is_named(tmp_path: Path) -> None:
     """A member of a zip archive written with a compression method zipfile cannot read (here marked
     Deflate64, method 9, as Windows writes large archives): its file is named with the reason, for
     another force's file as for the plan force's, and no traceback."""
@@ -465,7 +438,7 @@ def test_a_zip_member_compressed_by_a_method_python_cannot_read_is_named(
             start += 4
         start = 0
     (data / "archive.zip").write_bytes(written)
-    result = validate(data, capsys)
+    result = validate(data)
     assert result.returncode == 1
     for member in (STREET, "2024-01/2024-01-leicestershire-street.csv"):
         assert f"file archive.zip/{member}: cannot be decompressed: That compression method is not supported" in (

@@ -150,18 +150,9 @@ def test_national_archive_yields_only_the_chosen_force(tmp_path):
 
 
 def test_validate_command_reports_the_real_data_facts(real_data):
-    import subprocess
-    import sys
+    from commands import run_pack
 
-    from pack.config import PROJECT_ROOT
-
-    run = subprocess.run(
-        [sys.executable, "run_pack.py", "validate", "--data", str(real_data)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_pack("validate", "--data", str(real_data))
     out = run.stdout
     assert run.returncode == 0, run.stderr
     assert "street-level crime and ASB: 21 file(s), 204,966 rows kept; months 2021-03..2022-11" in out
