@@ -312,7 +312,12 @@ def national_comparison(data: Dataset, force: str, window: Window) -> NationalCo
         files = ", ".join(data.quality.input("peers").files)
         peers_table, origin = data.table("peers"), f"supplied in the data folder: {files}"
     else:
-        peers_table, origin = data.published("peers"), f"default in {data.published_label('peers')}"
+        peers_table = data.published("peers")
+        origin = (
+            f"default in {data.published_label('peers')}"
+            if data.published_file("peers") is not None
+            else "no peers input in the data folder and none published with the plan"
+        )
     peers = peer_group(peers_table, force, origin)
     if force_monthly is None:
         empty = pd.DataFrame(columns=["force", "pfa_name", "population", "status", "reason"])

@@ -317,7 +317,8 @@ def compare_group(
     ranked = table[table["compared"]]
     table["rank"] = ranked["rate_per_1000"].rank(method="min").astype("Int64").reindex(table.index)
     table["rank_from_highest"] = rank_from_highest(ranked["rate_per_1000"]).reindex(table.index)
-    in_group = ranked[ranked["peer"] | ranked["this_force"]]
+    # a position in the most similar group only when it has another force: the force alone is no group
+    in_group = ranked[ranked["peer"] | ranked["this_force"]] if ranked["peer"].any() else ranked.iloc[0:0]
     table["rank_in_group"] = rank_from_highest(in_group["rate_per_1000"]).reindex(table.index)
     enough = len(ranked) >= MIN_FORCES and ranked["count"].sum() > 0
     fit = fit_funnel(ranked["count"].to_numpy(), ranked["population"].to_numpy()) if enough else None

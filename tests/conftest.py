@@ -245,4 +245,3 @@ def nottinghamshire_pack(national_data: Path, tmp_path_factory: pytest.TempPathF
         assert result.ok, [n.error for n in result.notebooks]
 
     return built_once(tmp_path_factory, "nottinghamshire", make)
-

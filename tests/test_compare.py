@@ -411,7 +411,20 @@ def test_peers_from_the_data_folder_or_the_unverified_default(tmp_path: Path, na
     assert default.peers.peers == ()  # the default lists Derbyshire's peers only
     # a plan that publishes no list: no most similar group, and it says so
     none = compare.national_comparison(Dataset(prepared, None), PLAN, WINDOW)
-    assert none.peers.peers == () and none.peers.origin == "default in the plan's published peers.csv (none published)"
+    assert (
+        none.peers.peers == ()
+        and none.peers.origin == "no peers input in the data folder and none published with the plan"
+    )
+    assert none.peers.label == (
+        "No most similar group is listed for Northshire Constabulary (no peers input in the data folder and none "
+        "published with the plan)."
+    )
+    # with no group there is no position in it: never "highest of 1" (the force alone)
+    readers = none.summary_for_readers()
+    assert set(readers[[c for c in readers if "most similar group" in c.lower() and "position" in c.lower()][0]]) == {
+        "–"
+    }
+    assert all(pd.isna(g.table.loc[g.table["this_force"], "rank_in_group"]).all() for g in none.groups.values())
     published = pd.read_csv(Path(__file__).parent.parent / "data" / "published" / "peers.csv")
     derbyshire = forces.peer_group(published, "Derbyshire Constabulary", "default")
     assert derbyshire.status == "unverified" and len(derbyshire.peers) == 7
