@@ -28,6 +28,7 @@ from pack.indicators import (
 )
 from pack.measures import poisson_change_p_value
 from pack.periods import Month, Window, comparison_windows, rolling_window
+from pack.plan import load_plan
 from pack.spc import xmr
 from pack.verdicts import DIRECTION, TESTED
 
@@ -320,8 +321,9 @@ def test_every_status_in_the_demo_packs_indicator_tables_is_one_of_the_nine(demo
     assert (statuses["test"] == COUNT_TEST).sum() >= 5
     assert not statuses["test"].str.contains("exact Poisson").any()
     # the baselines table of notebook 02, and its ASB caveat in the pack
+    # (one row per crime group the plan's priority 2 reports, against each of three baselines)
     against = pd.read_csv(demo_pack / "tables" / "02_neighbourhood_crime_asb-baselines.csv")
-    assert len(against) == 3 * len(baselines.HEADLINE_GROUPS)
+    assert len(against) == 3 * len(load_plan().priority(2).measures_of("crime_groups"))
     html = (demo_pack / "evidence-pack.html").read_text(encoding="utf-8")
     assert "inflated by Covid-breach reports" in html
     assert "◆ changed" not in html and ">changed<" not in html

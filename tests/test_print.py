@@ -61,7 +61,7 @@ def test_every_page_is_a4_numbered_and_marked_as_demonstration_data(demo_pdf):
 
 def test_a_real_data_pack_carries_no_demonstration_mark(real_pdf):
     texts = real_pdf["texts"]
-    assert 25 <= len(texts) <= 70
+    assert 25 <= len(texts) <= 110  # 95 on the March 2022 pack: its wide tables wrap to fit A4 rather than being cut
     assert not any(DEMO_DATA_NOTICE in t for t in texts)
     assert all(f"Page {n} of {len(texts)}" in t for n, t in enumerate(texts, start=1))
 
