@@ -26,6 +26,13 @@ from pack.pipeline.publish import recover_leftovers
 from pack.safe_csv import write_csv
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache of the test's own: these tests compare the cache's entries before and after, which the
+    run's shared cache cannot promise while another worker builds into it."""
+    monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str]:
     code = main(list(args))
     return code, capsys.readouterr().err
