@@ -30,6 +30,13 @@ from pack.store.hashing import memoised_sha256, memoised_sha256_many, prune_memo
 STREET_JAN = "police-uk/2024-01/2024-01-derbyshire-street.csv"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache of the test's own: these tests alter, remove and count cache entries, which must not
+    reach (or meet) what another worker of the parallel suite writes into the run's shared cache."""
+    monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 def sha256sum(path: Path) -> str:
     """The SHA-256 the system's ``sha256sum`` gives (an independent check of our hashing)."""
     return subprocess.run(["sha256sum", str(path)], capture_output=True, text=True, check=True).stdout.split()[0]
