@@ -46,37 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run 'run_pack.py COMMAND --help' for the options of a command.",
     )
     sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
-    b = sub.add_parser("build", help="build the evidence pack (the default command)")
-    b.add_argument("--period", help="last month of the reporting period, YYYY-MM (default: latest month in the data)")
-    b.add_argument("--window", default="12", help="months per window, 1-60, or 'fytd' (default 12)")
-    b.add_argument(
-        "--baseline",
-        default=None,
-        help="last month of the baseline window (default: the plan's baseline; for a window shorter than 12 "
-        "months, or a plan that sets no baseline, the same months a year earlier)",
-    )
-    b.add_argument("--plan", default=None, help=PLAN_HELP)
-    b.add_argument("--data", default="data/demo", help="data folder (default: the bundled demo data, data/demo)")
-    b.add_argument(
-        "--out", help="output folder: new, empty or a previous pack (default build/<period>); never the data folder"
-    )
-    b.add_argument(
-        "--jobs",
-        type=_positive_int,
-        default=None,
-        help="notebooks run at once, 1 or more (default: one per core; at most 7, the notebooks that can run at once)",
-    )
-    b.add_argument("--police-force", default=None, help=FORCE_HELP)
-    b.add_argument("--public", action="store_true", help="suppress small counts for a public pack")
-    b.add_argument("--suppress-below", type=int, default=5, help="suppression threshold with --public (default 5)")
-    b.add_argument(
-        "--cell-timeout",
-        type=_positive_int,
-        default=600,
-        help="seconds a notebook cell may run before the notebook fails, 1 or more (default 600)",
-    )
-    b.add_argument("--claims", type=Path, help="your own claims CSV (same columns as data/published/claims.csv)")
-    b.add_argument("--force", action="store_true", help="rerun every notebook (ignore the cache)")
+    _build_parser(sub)
     v = sub.add_parser("validate", help="check the data folder against the data contract (no pack is built)")
     v.add_argument("--data", default="data/demo", help="data folder to check (default: the bundled demo data)")
     v.add_argument("--police-force", default=None, help=FORCE_HELP)
@@ -110,6 +80,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     _new_plan_parser(sub)
     return parser
+
+
+def _build_parser(sub: argparse._SubParsersAction) -> None:
+    """The ``build`` command's options."""
+    b = sub.add_parser("build", help="build the evidence pack (the default command)")
+    b.add_argument("--period", help="last month of the reporting period, YYYY-MM (default: latest month in the data)")
+    b.add_argument("--window", default="12", help="months per window, 1-60, or 'fytd' (default 12)")
+    b.add_argument(
+        "--baseline",
+        default=None,
+        help="last month of the baseline window (default: the plan's baseline; for a window shorter than 12 "
+        "months, or a plan that sets no baseline, the same months a year earlier)",
+    )
+    b.add_argument("--plan", default=None, help=PLAN_HELP)
+    b.add_argument("--data", default="data/demo", help="data folder (default: the bundled demo data, data/demo)")
+    b.add_argument(
+        "--out", help="output folder: new, empty or a previous pack (default build/<period>); never the data folder"
+    )
+    b.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="notebooks run at once, 1 or more (default: one per core; at most 7, the notebooks that can run at once)",
+    )
+    b.add_argument("--police-force", default=None, help=FORCE_HELP)
+    b.add_argument("--public", action="store_true", help="suppress small counts for a public pack")
+    b.add_argument("--suppress-below", type=int, default=5, help="suppression threshold with --public (default 5)")
+    b.add_argument(
+        "--cell-timeout",
+        type=_positive_int,
+        default=600,
+        help="seconds a notebook cell may run before the notebook fails, 1 or more (default 600)",
+    )
+    b.add_argument("--claims", type=Path, help="your own claims CSV (same columns as data/published/claims.csv)")
+    b.add_argument("--force", action="store_true", help="rerun every notebook (ignore the cache)")
 
 
 def _new_plan_parser(sub: argparse._SubParsersAction) -> None:
