@@ -6,9 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pack.data.accounts import RowAccount
+from pack.data.accounts import FileAccount, RowAccount
 from pack.data.readers import FileReport
-from pack.data.report import FileAccount
 
 counts = st.integers(0, 10_000)
 
@@ -47,3 +46,26 @@ def test_a_file_accounts_json_form_is_flat_in_the_reports_order() -> None:
     assert (form["rows"], form["balanced"]) == (4, True)
     assert FileAccount.from_dict(form) == account
     assert account.describe() == "5 lines = 1 header + 3 kept + 1 repeated (not counted)"
+
+
+def test_an_inputs_rows_are_its_files_accounts_summed_and_its_json_carries_them() -> None:
+    from pack.data.report import InputQuality, InputReport
+
+    report = InputReport("street", "Street")
+    for name, account in (
+        ("a.csv", RowAccount(lines=5, header=1, kept=3, rejected=1)),
+        ("b.csv", RowAccount(lines=6, header=1, blank=1, kept=1, other_forces=2, repeated=1)),
+    ):
+        file_report = FileReport(name, lines=account.lines, header_lines=account.header, blank_lines=account.blank)
+        file_report.rows_kept, file_report.rows_rejected = account.kept, account.rejected
+        file_report.rows_other_forces, file_report.rows_repeated = account.other_forces, account.repeated
+        report.add(file_report)
+    info = report.freeze()
+    assert info.account == report.account == RowAccount(11, 2, 1, 0, 4, 1, 2, 1)
+    assert (info.rows_read, info.rows_kept, info.rows_rejected, info.rows_other_forces, info.rows_repeated) == (
+        8, 4, 1, 2, 1,
+    )  # fmt: skip
+    form = info.to_dict()
+    assert (form["rows_read"], form["rows_kept"], form["balanced"]) == (8, 4, True)
+    form["rows_kept"] = 999  # a derived value in the JSON is never read back as a fact of its own
+    assert InputQuality.from_dict(form) == info

@@ -1,5 +1,5 @@
 """Where every line of a file went: one :class:`RowAccount` record, and its balance equation,
-written once.
+written once; a file's account as the quality report keeps it (:class:`FileAccount`).
 
 ``lines`` = header + blank + continuation lines + rows, and rows = kept + rejected + other forces
 + repeated (rows not counted because they repeat rows that are, e.g. a block pasted twice).
@@ -7,7 +7,8 @@ written once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 
 _PARTS = (
     ("header", "header"),
@@ -69,3 +70,42 @@ class RowAccount:
         """
         shown = " + ".join(f"{getattr(self, name):,} {what}" for name, what in _PARTS if getattr(self, name)) or "0"
         return f"{self.lines:,} lines = {shown}" + ("" if self.balanced else " (DOES NOT BALANCE)")
+
+
+@dataclass(frozen=True)
+class FileAccount:
+    """One file's account (:class:`RowAccount`: where every line went) and what else its reading
+    counted: stray quotes mended, exact duplicate rows (kept) and rows sharing a Crime ID."""
+
+    file: str
+    account: RowAccount
+    mended: int = 0  # stray quotes mended (see pack.data.lines)
+    duplicates: int = 0  # kept rows identical to an earlier row of the file (counted: distinct records)
+    shared_id_rows: int = 0  # rows whose Crime ID another row of the file also has
+
+    @property
+    def balanced(self) -> bool:
+        """Every line accounted for, once."""
+        return self.account.balanced
+
+    def describe(self) -> str:
+        """``12 lines = 1 header + 1 blank + 9 kept + 1 rejected`` (the parts that are not 0)."""
+        return self.account.describe()
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> FileAccount:
+        """From the JSON form (:meth:`to_dict`)."""
+        counts = {f.name: data[f.name] for f in fields(RowAccount) if f.name in data}
+        return cls(data["file"], RowAccount(**counts), data["mended"], data["duplicates"], data["shared_id_rows"])
+
+    def to_dict(self) -> dict:
+        """The JSON form: the file, its account's counts, the other counts, then ``rows`` and ``balanced``."""
+        return {
+            "file": self.file,
+            **asdict(self.account),
+            "mended": self.mended,
+            "duplicates": self.duplicates,
+            "shared_id_rows": self.shared_id_rows,
+            "rows": self.account.rows,
+            "balanced": self.balanced,
+        }

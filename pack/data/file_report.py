@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pack.data.accounts import RowAccount
+from pack.data.accounts import FileAccount, RowAccount
 from pack.data.domains import DomainCounts
 from pack.data.quotes import Mend
 
@@ -84,6 +84,10 @@ class FileReport:
             other_forces=self.rows_other_forces,
             repeated=self.rows_repeated,
         )
+
+    def file_account(self) -> FileAccount:
+        """The file's account as the quality report keeps it (its lines, mends and repeats), frozen now."""
+        return FileAccount(self.file, self.account(), len(self.mends), self.duplicate_rows, self.shared_id_rows)
 
     def balanced(self) -> bool:
         """Every line accounted for, once (:attr:`RowAccount.balanced`), and every record read counted."""

@@ -95,7 +95,7 @@ def read_police_uk(ctx: PrepareContext, by_input: dict[str, list[FoundFile]]) ->
             "Prepare: %d data.police.uk file(s) (%s) read in %.1f s",
             len(jobs),
             ", ".join(
-                f"{name} {ctx.reports[name].rows_kept:,} rows kept" for name in POLICE_UK_INPUTS if by_input[name]
+                f"{name} {ctx.reports[name].account.kept:,} rows kept" for name in POLICE_UK_INPUTS if by_input[name]
             ),
             time.perf_counter() - started,
         )

@@ -13,10 +13,9 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from dataclasses import fields as dataclass_fields
 from typing import Literal
 
-from pack.data.accounts import RowAccount
+from pack.data.accounts import FileAccount, RowAccount
 from pack.data.domains import DomainCounts
 from pack.data.file_report import FileReport, Rejection
 from pack.data.specs import INPUT_NAMES, MONTHLY_INPUTS
@@ -50,48 +49,17 @@ class InputFile:
     sha256: str | None
 
 
-@dataclass(frozen=True)
-class FileAccount:
-    """One file's account (:class:`RowAccount`: where every line went) and what else its reading
-    counted: stray quotes mended, exact duplicate rows (kept) and rows sharing a Crime ID."""
-
-    file: str
-    account: RowAccount
-    mended: int = 0  # stray quotes mended (see pack.data.lines)
-    duplicates: int = 0  # kept rows identical to an earlier row of the file (counted: distinct records)
-    shared_id_rows: int = 0  # rows whose Crime ID another row of the file also has
-
-    @property
-    def balanced(self) -> bool:
-        """Every line accounted for, once."""
-        return self.account.balanced
-
-    def describe(self) -> str:
-        """``12 lines = 1 header + 1 blank + 9 kept + 1 rejected`` (the parts that are not 0)."""
-        return self.account.describe()
-
-    @classmethod
-    def of(cls, report: FileReport) -> FileAccount:
-        """The account of a file as read."""
-        return cls(report.file, report.account(), len(report.mends), report.duplicate_rows, report.shared_id_rows)
-
-    @classmethod
-    def from_dict(cls, data: Mapping) -> FileAccount:
-        """From the JSON form (:meth:`to_dict`)."""
-        counts = {f.name: data[f.name] for f in dataclass_fields(RowAccount) if f.name in data}
-        return cls(data["file"], RowAccount(**counts), data["mended"], data["duplicates"], data["shared_id_rows"])
-
-    def to_dict(self) -> dict:
-        """The JSON form: the file, its account's counts, the other counts, then ``rows`` and ``balanced``."""
-        return {
-            "file": self.file,
-            **asdict(self.account),
-            "mended": self.mended,
-            "duplicates": self.duplicates,
-            "shared_id_rows": self.shared_id_rows,
-            "rows": self.account.rows,
-            "balanced": self.balanced,
-        }
+_DERIVED = (
+    "supplied",
+    "first_month",
+    "last_month",
+    "balanced",
+    "rows_read",
+    "rows_kept",
+    "rows_rejected",
+    "rows_other_forces",
+    "rows_repeated",
+)  # InputQuality's properties its JSON form also carries
 
 
 @dataclass(frozen=True)
@@ -106,21 +74,46 @@ class InputQuality:
     name: str
     title: str
     files: tuple[str, ...] = ()
-    rows_read: int = 0
-    rows_kept: int = 0
-    rows_rejected: int = 0
-    rows_other_forces: int = 0
     months: tuple[str, ...] = ()
     missing_months: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     rejection_reasons: Mapping[str, int] = field(default_factory=dict)
     rejections: tuple[Rejection, ...] = ()
-    rows_repeated: int = 0
     incomplete_months: Mapping[str, str] = field(default_factory=dict)
     file_accounts: tuple[FileAccount, ...] = ()
     variant_values: Mapping[str, int] = field(default_factory=dict)  # "column: 'as written' read as 'value'": rows
     unknown_values: Mapping[str, int] = field(default_factory=dict)  # "column: 'value'": rows
     unusable: str | None = None
+
+    @property
+    def account(self) -> RowAccount:
+        """Where the lines of the input's files went: their accounts summed (the one record of it)."""
+        return sum((a.account for a in self.file_accounts), RowAccount())
+
+    @property
+    def rows_read(self) -> int:
+        """Records read from the input's files (kept, rejected, other forces and repeated)."""
+        return self.account.rows
+
+    @property
+    def rows_kept(self) -> int:
+        """Records kept."""
+        return self.account.kept
+
+    @property
+    def rows_rejected(self) -> int:
+        """Records rejected (each listed with its reason in the files' reports)."""
+        return self.account.rejected
+
+    @property
+    def rows_other_forces(self) -> int:
+        """Records of other forces, set aside."""
+        return self.account.other_forces
+
+    @property
+    def rows_repeated(self) -> int:
+        """Records not counted because they repeat records that are."""
+        return self.account.repeated
 
     @property
     def balanced(self) -> bool:
@@ -144,11 +137,11 @@ class InputQuality:
 
     @classmethod
     def from_dict(cls, data: Mapping) -> InputQuality:
-        """From the JSON form (:meth:`QualityReport.to_json`)."""
-        fields = {k: v for k, v in data.items() if k not in ("supplied", "first_month", "last_month")}
+        """From the JSON form (:meth:`QualityReport.to_json`); the derived values (``supplied``, the
+        ``rows_*`` counts ...) are read from the records they derive from, not from the JSON."""
+        fields = {k: v for k, v in data.items() if k not in _DERIVED}
         for name in ("files", "months", "missing_months", "notes"):
             fields[name] = tuple(fields.get(name, ()))
-        fields = {k: v for k, v in fields.items() if k != "balanced"}
         fields["rejections"] = tuple(Rejection(**r) for r in fields.get("rejections", ()))
         for name in ("rejection_reasons", "incomplete_months", "variant_values", "unknown_values"):
             fields[name] = dict(fields.get(name, {}))
@@ -156,11 +149,9 @@ class InputQuality:
         return cls(**fields)
 
     def to_dict(self) -> dict:
-        """The JSON form, with the derived ``supplied``, ``first_month`` and ``last_month``."""
+        """The JSON form, with the derived values (:data:`_DERIVED`) written out for its readers."""
         data = asdict(self)
-        data.update(
-            supplied=self.supplied, first_month=self.first_month, last_month=self.last_month, balanced=self.balanced
-        )
+        data.update({name: getattr(self, name) for name in _DERIVED})
         data["file_accounts"] = [a.to_dict() for a in self.file_accounts]
         return data
 
@@ -281,11 +272,6 @@ class InputReport:
     name: str
     title: str
     files: list[str] = field(default_factory=list)
-    rows_read: int = 0
-    rows_kept: int = 0
-    rows_rejected: int = 0
-    rows_other_forces: int = 0
-    rows_repeated: int = 0
     months: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
@@ -296,17 +282,17 @@ class InputReport:
     unusable: str | None = None
 
     def add(self, report: FileReport) -> None:
-        """Fold one file's report into this input's."""
-        self.rows_read += report.rows_read
-        self.rows_kept += report.rows_kept
-        self.rows_rejected += report.rows_rejected
-        self.rows_other_forces += report.rows_other_forces
-        self.rows_repeated += report.rows_repeated
+        """Fold one file's report into this input's (its account is the file's, frozen now)."""
         self.reasons.update(report.reasons)
         self.rejections.extend(report.rejections[: max(0, MAX_LISTED_REJECTIONS - len(self.rejections))])
         self.notes.extend(f"{report.file}: {note}" for note in report.notes)
-        self.accounts.append(FileAccount.of(report))
+        self.accounts.append(report.file_account())
         self.domains.update(report.domain_counts)
+
+    @property
+    def account(self) -> RowAccount:
+        """Where the lines of the files read so far went: their accounts summed."""
+        return sum((a.account for a in self.accounts), RowAccount())
 
     def repeat_notes(self) -> list[str]:
         """One line each for the exact duplicate rows and the shared Crime IDs of the input's files."""
@@ -342,16 +328,11 @@ class InputReport:
             name=self.name,
             title=self.title,
             files=tuple(self.files),
-            rows_read=self.rows_read,
-            rows_kept=self.rows_kept,
-            rows_rejected=self.rows_rejected,
-            rows_other_forces=self.rows_other_forces,
             months=tuple(months),
             missing_months=tuple(missing),
             notes=tuple(self.notes + self.repeat_notes()),
             rejection_reasons=dict(sorted(self.reasons.items())),
             rejections=tuple(self.rejections[:MAX_LISTED_REJECTIONS]),
-            rows_repeated=self.rows_repeated,
             incomplete_months=incomplete,
             file_accounts=tuple(self.accounts),
             variant_values={f"{c}: {w!r} read as {r!r}": n for (c, w, r), n in sorted(self.domains.variants.items())},
