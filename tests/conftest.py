@@ -245,3 +245,21 @@ def nottinghamshire_pack(national_data: Path, tmp_path_factory: pytest.TempPathF
         assert result.ok, [n.error for n in result.notebooks]
 
     return built_once(tmp_path_factory, "nottinghamshire", make)
+
+
+ONE_PRIORITY_PLAN = Path(__file__).parent / "plans" / "one-priority.toml"
+
+
+@pytest.fixture(scope="session")
+def one_priority_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``tests/plans/one-priority.toml`` in the session's folder beside its notebooks (written by
+    ``new-plan``): the plan the tests of the build's machinery build with (three notebooks)."""
+    from pack.notebook_templates.files import write_plan_notebooks
+    from pack.plan import load_plan
+
+    def make(folder: Path) -> None:
+        folder.mkdir(parents=True)
+        shutil.copyfile(ONE_PRIORITY_PLAN, folder / ONE_PRIORITY_PLAN.name)
+        write_plan_notebooks(load_plan(folder / ONE_PRIORITY_PLAN.name))
+
+    return built_once(tmp_path_factory, "one-priority-plan", make) / ONE_PRIORITY_PLAN.name

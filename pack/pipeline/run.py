@@ -364,9 +364,10 @@ def _execute_and_render(execution: _Execution, result: BuildResult, windows: tup
         shutil.copyfile(request.claims_file, staging / CLAIMS_IN_PACK)
     set_stage("running the notebooks")
     log.info(
-        "Execute: %d notebooks (%d priorities and the claims check, %d at a time, then the strategic summary) for %s",
+        "Execute: %d notebooks (%d %s and the claims check, %d at a time, then the strategic summary) for %s",
         len(all_stems(plan)),
         len(plan.priorities),
+        "priority" if len(plan.priorities) == 1 else "priorities",
         execution.kernels.jobs,
         current.label,
     )
