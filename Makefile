@@ -56,8 +56,11 @@ validate: setup ## Check the data folder against the data contract (ARGS="--data
 # cache and one build of each shared pack (tests/conftest.py). ARGS="-n 0" runs them in one process.
 XDIST := -n auto --maxprocesses 4 --dist loadgroup
 
-test: setup pdf-libs browser axe ## Run the whole test suite (unit, notebooks, real data, browser, accessibility)
-	$(PY) -m pytest $(XDIST) $(ARGS)
+test: setup pdf-libs browser axe ## Run the test suite (unit, notebooks, real data, browser, accessibility) but the long tier
+	$(PY) -m pytest $(XDIST) -m "not long" $(ARGS)
+
+test-long: setup pdf-libs browser axe ## Run the long tier only (repeated and randomised builds, rebuilds from nothing, simulations)
+	$(PY) -m pytest $(XDIST) -m long $(ARGS)
 
 test-fast: setup pdf-libs ## Run the fast tests only (no whole-pack builds, no whole demo data set, no browser)
 	$(PY) -m pytest $(XDIST) -m "not slow and not browser" $(ARGS)
@@ -78,4 +81,4 @@ bench: setup ## Benchmark the build against naive papermill + nbconvert, and a n
 clean: ## Remove build outputs and caches (keeps .venv and node_modules)
 	rm -rf build data/demo .pytest_cache
 
-.PHONY: help setup browser axe pack validate test test-fast lab lint bench clean
+.PHONY: help setup browser axe pack validate test test-long test-fast lab lint bench clean

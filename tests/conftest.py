@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ]
     if unmarked:
         raise pytest.UsageError("these tests build a whole pack but are not marked slow: " + ", ".join(unmarked))
+    long_not_slow = [
+        item.nodeid for item in items if item.get_closest_marker("long") and not item.get_closest_marker("slow")
+    ]
+    if long_not_slow:
+        raise pytest.UsageError("these tests are marked long but not slow: " + ", ".join(long_not_slow))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -146,15 +152,24 @@ def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_pack(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One full build on Derbyshire's real files, 12 months ending March 2022, shared by the slow tests."""
-    from pack.pipeline.request import BuildRequest
-    from pack.pipeline.run import build
+    """One full build on Derbyshire's real files, 12 months ending March 2022, shared by the slow
+    tests: the command line's, its log (standard error) kept beside it (:func:`real_pack_log`)."""
+    from pack.cli import main
 
     def make(out: Path) -> None:
-        result = build(BuildRequest(output_dir=out, period_end="2022-03", data_dir=str(real_data)))
-        assert result.ok, [n.error for n in result.notebooks]
+        log = io.StringIO()
+        with redirect_stderr(log):
+            code = main(["build", "--period", "2022-03", "--data", str(real_data), "--out", str(out)])
+        assert code == 0, log.getvalue()
+        out.with_name(f"{out.name}.log").write_text(log.getvalue(), encoding="utf-8")
 
     return built_once(tmp_path_factory, "real-pack-2022-03", make)
+
+
+@pytest.fixture(scope="session")
+def real_pack_log(real_pack: Path) -> str:
+    """What the build of :func:`real_pack` wrote to standard error."""
+    return real_pack.with_name(f"{real_pack.name}.log").read_text(encoding="utf-8")
 
 
 SMALL_GROUPS_THRESHOLD = 10  # the public packs of small_groups_data suppress counts below this

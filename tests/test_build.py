@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 import pytest
 from folders import thirteen_months
+from one_priority import NOTEBOOKS
 
 from pack.cli import main
 from pack.config import PROJECT_ROOT
@@ -90,12 +91,10 @@ def test_demo_finance_reproduces_plan(demo_pack):
     )
 
 
-def test_real_data_2022_03(real_data, tmp_path, capsys):
-    out = tmp_path / "p"
-    code = main(["build", "--period", "2022-03", "--data", str(real_data), "--out", str(out)])
-    err = capsys.readouterr().err
-    assert code == 0, err
-    lines = err.splitlines()
+def test_real_data_2022_03(real_pack, real_pack_log):
+    """The shared real-data pack, built by the command line (``build --period 2022-03 --data ...``)."""
+    out = real_pack
+    lines = real_pack_log.splitlines()
     warning = lines.index(
         "Prepare: warning: Police workforce (officers, PCSOs, staff, specials) stop at September 2019, "
         "30 months before the period ends (March 2022)"
@@ -159,6 +158,7 @@ def test_unchanged_rebuild_reuses_every_notebook(demo_pack, tmp_path):
     assert result.ok and all(n.reused for n in result.notebooks)
 
 
+@pytest.mark.long  # verify rebuilds the whole demo pack from nothing (a private cache)
 def test_verify_of_the_default_pack_needs_no_options(demo_pack, capsys):
     """The demo pack names its data as ``data/demo``: found again from any working folder."""
     code = main(["verify", str(demo_pack)])
@@ -167,18 +167,19 @@ def test_verify_of_the_default_pack_needs_no_options(demo_pack, capsys):
     assert out == "verified\n"
 
 
-def test_relative_paths_from_another_working_folder(tmp_path):
+def test_relative_paths_from_another_working_folder(tmp_path, one_priority_plan):
     """``build --force --out build/x`` (relative, as the README writes it) from a folder that is
     not the project: no traceback, no kernel that cannot be reset; then verify and diff with
-    relative paths from a third folder."""
+    relative paths from a third folder. (The one-priority plan, given by a relative path too.)"""
     work = tmp_path / "work"
     thirteen_months(work / "data")
+    plan = os.path.relpath(one_priority_plan, work)
     script = str(PROJECT_ROOT / "run_pack.py")
     args = ["build", "--force", "--data", "data", "--out", "build/x", "--period", "2024-01", "--baseline", "2023-01"]
-    built = subprocess.run([sys.executable, script, *args], cwd=work, capture_output=True, text=True)
+    built = subprocess.run([sys.executable, script, *args, "--plan", plan], cwd=work, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     assert "Traceback" not in built.stderr and "could not be reset" not in built.stderr
-    assert built.stderr.count(" done in ") == 8
+    assert built.stderr.count(" done in ") == NOTEBOOKS
     pack = work / "build" / "x"
     manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
     # recorded from the project root, whatever the working folder was

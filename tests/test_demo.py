@@ -92,7 +92,8 @@ def test_every_demo_input_covers_the_default_period():
     assert finance_years == {"2021/22", "2022/23", "2023/24"}
 
 
-@pytest.mark.slow  # writes the whole demonstration data set
+@pytest.mark.slow  # writes the whole demonstration data set, twice at once
+@pytest.mark.long
 def test_two_processes_asking_for_the_demo_data_at_once_write_it_once(tmp_path):
     """Two builds (or two test workers) started together on a fresh clone both need ``data/demo``:
     one writes it while the other waits, then finds it complete and reads it as it is."""

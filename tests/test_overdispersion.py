@@ -43,7 +43,8 @@ def simulate(
     return quasi / reps, poisson / reps
 
 
-@pytest.mark.slow  # a simulation of thousands of series: in make test, not test-fast
+@pytest.mark.slow  # a simulation of thousands of series: in make test-long
+@pytest.mark.long
 def test_false_positive_rate_on_overdispersed_series():
     rng = np.random.default_rng(20220522)
     # the issue's case: 3 months against the same 3 months a year before (15 months of series)
@@ -56,7 +57,8 @@ def test_false_positive_rate_on_overdispersed_series():
     assert poisson > 0.40 and 0.025 <= quasi <= 0.075
 
 
-@pytest.mark.slow  # a simulation of thousands of series: in make test, not test-fast
+@pytest.mark.slow  # a simulation of thousands of series: in make test-long
+@pytest.mark.long
 def test_on_poisson_series_the_test_is_cautious_not_liberal():
     # phi is floored at 1 and referred to t: on truly Poisson counts it errs on the side of no change
     rng = np.random.default_rng(11)
@@ -125,7 +127,8 @@ def simulate_levels(
     return called / reps, tested / reps
 
 
-@pytest.mark.slow  # a simulation of thousands of series: in make test, not test-fast
+@pytest.mark.slow  # a simulation of thousands of series: in make test-long
+@pytest.mark.long
 def test_false_positive_rates_on_seasonal_and_correlated_series():
     """False positives achieved (nominal 5%), no real change in any series; in one run each:
 
