@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from commands import Ran, run_pack
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pack.config import PROJECT_ROOT
@@ -118,6 +118,7 @@ def test_the_base_folder_is_valid(tmp_path: Path) -> None:
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=damages())
+@example(damage=[("cut", 0, 0, b'"'), ("overwrite", 2, 0, b"\r")])  # found by this test: a header cut by a lone CR
 def test_validate_never_shows_a_traceback(tmp_path_factory: pytest.TempPathFactory, damage) -> None:
     root = tmp_path_factory.mktemp("damaged")
     outside = root / "outside.csv"

@@ -16,6 +16,7 @@ import csv
 import gzip
 import io
 import logging
+import re
 import shutil
 import zipfile
 import zlib
@@ -209,10 +210,13 @@ def header_of(path: Path, member: str | None = None, archive: zipfile.ZipFile | 
     kind = kind_of_bytes(head)
     if kind.startswith("utf-16"):
         head = _text_of(head[: len(head) - len(head) % 2], kind)
-    line = head.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")
+    line = re.split(rb"\r\n|\r|\n", head, maxsplit=1)[0].decode("utf-8", "replace").lstrip("\ufeff")
     if not line.strip():
         return []
-    return [c.strip() for c in next(csv.reader(io.StringIO(line)))]
+    try:
+        return [c.strip() for c in next(csv.reader(io.StringIO(line)))]
+    except csv.Error:  # e.g. a NUL byte: not a header the pack can read (the file is listed as not recognised)
+        return []
 
 
 def kind_of_bytes(head: bytes) -> str:
