@@ -122,6 +122,8 @@ def simulated_rates(reps: int, phi: float, seed: int) -> tuple[float, float]:
     return rows / reps, poisson / reps
 
 
+@pytest.mark.slow  # a simulation of 600 series pairs: with the other calibration simulations, in make test-long
+@pytest.mark.long
 def test_false_positives_of_the_rows_test_on_overdispersed_counts() -> None:
     # the case (3 months against the same 3 a year before) with variance 9 x Poisson: the plain
     # Poisson z is 3 times too large, P(|Z| > 1.96 / 3) = 51%; the row's test keeps near the nominal 5%

@@ -5,11 +5,10 @@ whose notebooks are missing or not its priorities', naming what to run, before a
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from commands import run_pack
 
 from pack.catalogue import MEASURES, SECTIONS
 from pack.errors import PlanError
@@ -75,12 +74,11 @@ def test_new_plan_never_overwrites_an_edit_unless_asked(tmp_path):
 
 def test_new_plan_command_line_names_what_it_wrote_and_refuses_in_one_line(tmp_path):
     path = plan_copy(tmp_path)
-    run = [sys.executable, str(ROOT / "run_pack.py"), "new-plan", str(path)]
-    first = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path)
+    first = run_pack("new-plan", str(path))  # in this process (tests/commands.py): the script's messages and codes
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines()[0] == f"written: {tmp_path / 'nb' / '01_strong_local_policing.ipynb'}"
     (tmp_path / "nb" / "04_rural_crime.ipynb").write_text("{}")
-    second = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path)
+    second = run_pack("new-plan", str(path))
     assert second.returncode == 2 and second.stdout == ""
     assert second.stderr.count("\n") == 1 and "04_rural_crime.ipynb" in second.stderr and "--update" in second.stderr
     assert (tmp_path / "nb" / "04_rural_crime.ipynb").read_text() == "{}"
