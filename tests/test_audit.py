@@ -3,7 +3,10 @@ read only the listed files) and diff.
 
 A small pack is built from 24 hand-written months of street data (10 ASB incidents and 4
 burglaries a month in 2022; 5 and 4 in 2023) with the analyst's own claims file, so the numbers
-an edit changes are known. Builds and audits run in-process through ``pack.cli.main``.
+an edit changes are known. Builds and audits run in-process through ``pack.cli.main``. What is
+tested is the audit's machinery, not the pack's contents: every build here is of the one-priority
+test plan (``tests/plans/one-priority.toml``, three notebooks), which verify rebuilds from the
+manifest's plan file.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ import pyarrow as arrow
 import pyarrow.parquet as pq
 import pytest
 from csvs import street_month, write
+from one_priority import INDICATORS, STEM
 
 from pack.cli import main
 from pack.config import PROJECT_ROOT
+from pack.data.stage import prepare
 from pack.pipeline.manifest import output_hashes
 from pack.store import EntryIndex, record_digest, record_entry
 
@@ -35,7 +40,8 @@ CLAIMS = (
     "stated_value,tolerance,unit\n"
     "asb_half,ASB halved,Annual report,2,asb_incidents,street:asb_incidents,pct_change,2022-12,2023-12,-50,1,%\n"
 )
-TABLE = "tables/02_neighbourhood_crime_asb-indicators.csv"
+TABLE = f"tables/{INDICATORS}"
+EDITED_NOTEBOOK = "notebooks/00_strategic_summary.ipynb"  # a notebook other than the table's
 
 
 def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
@@ -52,21 +58,26 @@ def small_data(folder: Path, extra_burglaries_dec_2023: int = 0) -> Path:
     return folder
 
 
-def build_small(capsys, data: Path, out: Path, *extra: str) -> Path:
-    args = ["build", "--data", str(data), "--out", str(out), "--period", "2023-12", "--baseline", "2022-12", *extra]
+def build_args(data: Path, out: Path, plan: Path) -> list[str]:
+    """``build`` of ``data`` on the one-priority plan, 12 months ending 2023-12 against 2022."""
+    period = ["--period", "2023-12", "--baseline", "2022-12"]
+    return ["build", "--data", str(data), "--out", str(out), *period, "--plan", str(plan)]
+
+
+def build_small(capsys, data: Path, out: Path, plan: Path, *extra: str) -> Path:
+    args = [*build_args(data, out, plan), *extra]
     code, _, err = run(capsys, *args)
     assert code == 0, err
     return out
 
 
 @pytest.fixture(scope="module")
-def small_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def small_pack(tmp_path_factory: pytest.TempPathFactory, one_priority_plan: Path) -> tuple[Path, Path]:
     """(data, pack): built with ``--claims``; tests copy it before changing anything."""
     root = tmp_path_factory.mktemp("audit")
     data = small_data(root / "data")
     claims = write(root, "my-claims.csv", CLAIMS)
-    args = ["build", "--data", str(data), "--out", str(root / "pack-a"), "--period", "2023-12", "--baseline", "2022-12"]
-    assert main([*args, "--claims", str(claims)]) == 0
+    assert main([*build_args(data, root / "pack-a", one_priority_plan), "--claims", str(claims)]) == 0
     return data, root / "pack-a"
 
 
@@ -80,7 +91,7 @@ def test_a_pack_built_with_claims_verifies_against_a_copy_of_its_data(capsys, sm
     assert verdicts["claim_id"].tolist() == ["asb_half"]  # the analyst's claims were checked
     copy = shutil.copytree(pack, tmp_path / "pack")
     (copy / "notebooks" / ".ipynb_checkpoints").mkdir()
-    (copy / "notebooks" / ".ipynb_checkpoints" / "02_neighbourhood_crime_asb-checkpoint.ipynb").write_text("{}")
+    (copy / "notebooks" / ".ipynb_checkpoints" / f"{STEM}-checkpoint.ipynb").write_text("{}")
     code, out, err = run(capsys, "verify", str(copy), "--data", str(shutil.copytree(data, tmp_path / "theirs")))
     assert code == 0, out + err
     assert out == "verified\n"
@@ -113,40 +124,42 @@ def test_verify_never_verifies_numbers_the_inputs_do_not_give(capsys, small_pack
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     manifest["outputs"][TABLE] = output_hashes(copy)[TABLE]  # the forger updated the manifest too
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    notebook = copy / "notebooks" / "03_road_safety.ipynb"
+    notebook = copy / EDITED_NOTEBOOK
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     first_markdown = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
-    nb["cells"][first_markdown]["source"] = ["# Road Safety, as a reviewer rewrote it"]
+    nb["cells"][first_markdown]["source"] = ["# Strategic summary, as a reviewer rewrote it"]
     notebook.write_text(json.dumps(nb), encoding="utf-8")
     code, out, _ = run(capsys, "verify", str(copy), "--data", str(data))
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == "NOT verified:"
-    assert "  edited since the build (hash differs from the manifest): notebooks/03_road_safety.ipynb" in lines
-    assert f"    notebooks/03_road_safety.ipynb: cell {first_markdown + 1} (markdown): source changed" in lines
+    assert f"  edited since the build (hash differs from the manifest): {EDITED_NOTEBOOK}" in lines
+    assert f"    {EDITED_NOTEBOOK}: cell {first_markdown + 1} (markdown): source changed" in lines
     assert f"  differs: {TABLE}" in lines
 
 
-def test_verify_rebuilds_in_a_private_cache(capsys, small_pack, tmp_path, monkeypatch) -> None:
+def test_verify_rebuilds_in_a_private_cache(capsys, small_pack, one_priority_plan, tmp_path, monkeypatch) -> None:
     """A poisoned cache - a table altered, its record and the cache's index forged to match (all in
-    the cache folder: whoever can write it can do this) - fools a build, never verify."""
+    the cache folder: whoever can write it can do this) - fools a build, never verify. The cache
+    holds the prepared data only (as ``prepare`` leaves them, which is all the poison needs): the
+    build that uses them is the first, so no notebook's run is reused."""
     data, _ = small_pack
     monkeypatch.setenv("PACK_CACHE_DIR", str(tmp_path / "cache"))
-    pack = build_small(capsys, data, tmp_path / "pack")
-    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
-    entry = tmp_path / "cache" / "prepared" / manifest["data_key"]
+    entry = prepare(data).path
+    assert entry.parent == tmp_path / "cache" / "prepared"
     monthly = pd.read_parquet(entry / "street_monthly.parquet")
     pq.write_table(arrow.Table.from_pandas(monthly.assign(n=monthly["n"] * 3)), entry / "street_monthly.parquet")
     index = EntryIndex(entry.parent)  # the record rewritten to match, and the index: the cache cannot tell
     index.add(entry.name, record_digest(record_entry(entry)))
     index.save()
-    poisoned = build_small(capsys, data, pack, "--force")
+    poisoned = build_small(capsys, data, tmp_path / "pack", one_priority_plan, "--force")
+    assert json.loads((poisoned / "manifest.json").read_text(encoding="utf-8"))["data_key"] == entry.name
     burglary = pd.read_csv(poisoned / TABLE).set_index("indicator_id").loc["burglary", "current_value"]
     assert burglary == 3 * 48  # 4 a month, 48 in 2023, tripled by the poison
     code, out, _ = run(capsys, "verify", str(poisoned), "--data", str(data))
     assert code == 1
     assert f"  differs: {TABLE}" in out.splitlines()
-    assert (tmp_path / "cache" / "prepared" / manifest["data_key"]).is_dir()  # verify used none of it
+    assert entry.is_dir()  # verify used none of it
 
 
 def test_verify_reads_only_the_files_the_manifest_lists(small_pack, tmp_path) -> None:
@@ -208,27 +221,30 @@ def test_input_paths_out_of_the_data_folder_are_refused(capsys, small_pack, tmp_
     assert err.startswith("error: the manifest's inputs are refused: file ") and reason in err
 
 
-def test_diff_names_the_changed_input_and_indicators(capsys, small_pack, tmp_path) -> None:
+def test_diff_names_the_changed_input_and_indicators(capsys, small_pack, one_priority_plan, tmp_path) -> None:
     _, pack_a = small_pack
-    pack_b = build_small(capsys, small_data(tmp_path / "data-b", extra_burglaries_dec_2023=5), tmp_path / "pack-b")
+    data_b = small_data(tmp_path / "data-b", extra_burglaries_dec_2023=5)
+    pack_b = build_small(capsys, data_b, tmp_path / "pack-b", one_priority_plan)
     code, out, _ = run(capsys, "diff", str(pack_a), str(pack_b))
     assert code == 0
     lines = out.splitlines()
     assert "input changed: 2023-12/2023-12-derbyshire-street.csv" in lines
     assert f"parameter data_dir: {small_pack[0]} -> {tmp_path / 'data-b'}" in lines
-    assert "02_neighbourhood_crime_asb:" in lines
+    assert f"{STEM}:" in lines
     assert "  burglary current_value: 48 -> 53 (difference +5)" in lines  # 4 x 12 = 48; + 5 in December
     assert not any(line.startswith("  asb_incidents") for line in lines)  # ASB unchanged
     assert "nan" not in out
 
 
-def test_same_data_in_two_folders_gives_the_same_pack(capsys, small_pack, tmp_path) -> None:
+def test_same_data_in_two_folders_gives_the_same_pack(capsys, small_pack, one_priority_plan, tmp_path) -> None:
     """Only the data folder's name, a parameter shown in the pack, may differ (and the claims,
     which only the first pack was given)."""
     _, pack_a = small_pack
-    twin = build_small(capsys, small_data(tmp_path / "data"), tmp_path / "elsewhere")
+    twin = build_small(capsys, small_data(tmp_path / "data"), tmp_path / "elsewhere", one_priority_plan)
     a, b = output_hashes(pack_a), output_hashes(twin)
-    assert set(a) - set(b) == {"claims.csv"}
+    # the twin, given no claims, checks none: the test plan publishes no claims file (the default plan's
+    # does, which the twin's claims check used)
+    assert set(a) - set(b) == {"claims.csv", "tables/07_claims_check-verdicts.csv"}
     differing = sorted(p for p in b if a[p] != b[p])
     assert all(p.endswith((".ipynb", ".html")) or "07_claims_check" in p for p in differing), differing
     assert all(a[p] == b[p] for p in b if p.startswith(("tables/", "figures/")) and "07_claims_check" not in p)

@@ -8,6 +8,7 @@ The command-line cases also check that the user never sees a bare traceback.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -368,10 +369,38 @@ def test_a_linked_sub_folder_is_read_and_a_link_out_of_the_folder_skipped(tmp_pa
     )
 
 
-def _build(data: Path, out: Path, period: str, baseline: str) -> subprocess.CompletedProcess:
+ONE_PRIORITY_PLAN = Path(__file__).resolve().parent / "plans" / "one-priority.toml"
+ROAD_MEASURES = ("ksi_casualties", "killed_casualties", "seriously_injured_casualties")  # section roads
+OUTCOME_MEASURES = ("crimes_with_outcome_pct", "charge_rate_pct")  # section victims_outcomes
+
+
+def one_priority_reading(folder: Path, sections: tuple[str, ...], measures: tuple[str, ...]) -> Path:
+    """The one-priority test plan (``tests/plans/one-priority.toml``) with ``sections`` and ``measures``
+    added to its priority, in ``folder`` beside its notebooks: a build of three notebooks whose one
+    priority reads the inputs a test gives (STATS19, outcomes, peers, management information ...),
+    as the default plan's eight would. What these builds test is that such inputs build, not the
+    pack's contents."""
+    from pack.notebook_templates.files import write_plan_notebooks
+    from pack.plan import load_plan
+
+    def added(names: tuple[str, ...]):  # noqa: ANN202
+        return lambda line: line[1] + "".join(f', "{name}"' for name in names) + "]"
+
+    text = ONE_PRIORITY_PLAN.read_text(encoding="utf-8")
+    for key, names in (("sections", sections), ("measures", measures)):
+        text, found = re.subn(rf"^({key} = \[.*)\]$", added(names), text, flags=re.MULTILINE)
+        assert found == 1, key
+    folder.mkdir(parents=True)
+    plan = folder / ONE_PRIORITY_PLAN.name
+    plan.write_text(text, encoding="utf-8")
+    write_plan_notebooks(load_plan(plan))
+    return plan
+
+
+def _build(data: Path, out: Path, period: str, baseline: str, plan: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "run_pack.py", "build", "--data", str(data), "--out", str(out), "--period", period]
-        + ["--window", "1", "--baseline", baseline],
+        + ["--window", "1", "--baseline", baseline, "--plan", str(plan)],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -382,20 +411,26 @@ def _build(data: Path, out: Path, period: str, baseline: str) -> subprocess.Comp
 @pytest.mark.slow
 def test_overlapping_stats19_files_and_a_dollar_district_build(tmp_path: Path) -> None:
     """What passes validate builds: two STATS19 files holding the same collisions (a yearly and a
-    five-year file), a collision dated 29/02/2023, and a district named with matplotlib's maths marks."""
+    five-year file), a collision dated 29/02/2023, and a district named with matplotlib's maths marks.
+    Built on one priority that reads both, as the default plan's road safety and neighbourhood crime
+    notebooks do: section roads (the collisions), crime_groups (its district chart names the district)."""
     data = case("stats19_overlap", tmp_path)
     dollar = (CORPUS / "dollar_district" / STREET).read_text(encoding="utf-8").splitlines()[1:]
     february = data / "2023-02" / "2023-02-derbyshire-street.csv"
     with february.open("a", encoding="utf-8") as handle:
         handle.write("".join(line.replace("2024-01", "2023-02") + "\n" for line in dollar))
-    result = _build(data, tmp_path / "pack", "2023-02", "2023-01")
+    plan = one_priority_reading(tmp_path / "plan", ("roads",), ROAD_MEASURES)
+    result = _build(data, tmp_path / "pack", "2023-02", "2023-01", plan)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "pack" / "evidence-pack.html").is_file()
 
 
 @pytest.mark.slow
 def test_outcome_files_without_street_files_build(tmp_path: Path) -> None:
-    result = _build(case("outcomes_only", tmp_path), tmp_path / "pack", "2024-01", "2023-12")
+    """Built on one priority of crime_groups (no street files) and victims_outcomes (the outcomes,
+    not usable), the sections of the default plan that read them."""
+    plan = one_priority_reading(tmp_path / "plan", ("victims_outcomes",), OUTCOME_MEASURES)
+    result = _build(case("outcomes_only", tmp_path), tmp_path / "pack", "2024-01", "2023-12", plan)
     assert result.returncode == 0, result.stderr[-3000:]
 
 

@@ -6,7 +6,9 @@ damaged or made hostile: cut short, bytes overwritten (quotes, delimiters, NUL, 
 bytes inserted, a file emptied, replaced by random bytes, deleted, copied under another name,
 renamed, or replaced by a symbolic link that loops or leads out of the folder. ``run_pack.py
 validate`` (and, for a few damages, ``build``) must then end with exit code 0, 1 or 2 and print
-no traceback, whatever the damage.
+no traceback, whatever the damage. The builds are of a plan of one priority (three notebooks, not
+the default plan's eight) whose sections read every input of the folder: street files, outcomes,
+the peers file and the management information.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pytest
 from commands import Ran, run_pack
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_bad_inputs import one_priority_reading
 
 from pack.config import PROJECT_ROOT
 
@@ -37,6 +40,28 @@ def base_folder(target: Path) -> Path:
     (target / "force" / "peers.csv").write_text(peers, encoding="utf-8")
     (target / "expected.txt").unlink()
     return target
+
+
+# what the base folder holds, for the builds' one priority: outcomes (victims_outcomes), the peers file
+# (comparators) and the management information of force/mi.csv (the values its plan can show)
+SECTIONS = ("comparators", "victims_outcomes")  # in the default plan's order
+MEASURES = (
+    "crimes_with_outcome_pct",
+    "charge_rate_pct",
+    "burglary_attendance_pct",
+    "victim_satisfaction_pct",
+    "cps_file_quality_pct",
+    "sid_mean_speed_reduction_pct",
+    "stalking_prevention_orders_per_1000",
+    "savings_and_underspends_gbp_m",
+    "homicides",
+)
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one-priority test plan with the sections and measures that read the base folder's inputs."""
+    return one_priority_reading(tmp_path_factory.mktemp("plan") / "plan", SECTIONS, MEASURES)
 
 
 def files_of(folder: Path) -> list[Path]:
@@ -131,7 +156,7 @@ def test_validate_never_shows_a_traceback(tmp_path_factory: pytest.TempPathFacto
 @pytest.mark.slow
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=damages(most=2))
-def test_build_never_shows_a_traceback(tmp_path_factory: pytest.TempPathFactory, damage) -> None:
+def test_build_never_shows_a_traceback(tmp_path_factory: pytest.TempPathFactory, plan: Path, damage) -> None:
     root = tmp_path_factory.mktemp("built")
     outside = root / "outside.csv"
     outside.write_text("secret,not data\n", encoding="utf-8")
@@ -139,4 +164,4 @@ def test_build_never_shows_a_traceback(tmp_path_factory: pytest.TempPathFactory,
     apply(data, outside, damage)
     out = root / "pack"
     period = ["--period", "2024-03", "--window", "1", "--baseline", "2024-02"]
-    no_traceback(run("build", "--data", str(data), "--out", str(out), *period))
+    no_traceback(run("build", "--data", str(data), "--out", str(out), *period, "--plan", str(plan)))
