@@ -27,6 +27,7 @@ def test_no_serious_or_critical_violation_in_the_pack(chromium, pack, viewport):
     assert serious(axe_violations(page)) == []
 
 
+@pytest.mark.long  # axe on every notebook's page and with the code shown (make test runs it on the pack's page)
 def test_none_with_the_code_shown(chromium, demo_pack):
     page = open_page(chromium, demo_pack / "evidence-pack.html", DESKTOP)
     for button in page.locator("button.toggle-code").all():
@@ -35,6 +36,7 @@ def test_none_with_the_code_shown(chromium, demo_pack):
     assert serious(axe_violations(page)) == []
 
 
+@pytest.mark.long  # axe on every notebook's page and with the code shown (make test runs it on the pack's page)
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_none_on_any_notebooks_page(chromium, demo_pack, viewport):
     pages = sorted((demo_pack / "notebooks").glob("*.html"))

@@ -81,6 +81,7 @@ def small_pack(tmp_path_factory: pytest.TempPathFactory, one_priority_plan: Path
     return data, root / "pack-a"
 
 
+@pytest.mark.long  # verify's and diff's variants, each with builds of its own (make test keeps one verify)
 def test_a_pack_built_with_claims_verifies_against_a_copy_of_its_data(capsys, small_pack, tmp_path) -> None:
     """Its claims file is recorded in the manifest and used by the rebuild; JupyterLab's
     checkpoints in the pack are not part of it."""
@@ -114,6 +115,7 @@ def test_verify_refuses_an_edited_input(capsys, small_pack, tmp_path) -> None:
     assert time.monotonic() - started < 10  # refused before any rebuild
 
 
+@pytest.mark.long  # verify's and diff's variants, each with builds of its own (make test keeps one verify)
 def test_verify_never_verifies_numbers_the_inputs_do_not_give(capsys, small_pack, tmp_path) -> None:
     """A table edited and the manifest forged to match: the rebuild from the inputs differs. An
     executed notebook edited: verify names it and the cells that changed."""
@@ -162,6 +164,7 @@ def test_verify_rebuilds_in_a_private_cache(capsys, small_pack, one_priority_pla
     assert entry.is_dir()  # verify used none of it
 
 
+@pytest.mark.long  # verify's and diff's variants, each with builds of its own (make test keeps one verify)
 def test_verify_reads_only_the_files_the_manifest_lists(small_pack, tmp_path) -> None:
     """Other CSVs in the data folder - here a named pipe, which blocks whoever opens it - are
     never opened: verify finishes (a separate process, so a hang is caught by the timeout)."""
@@ -221,6 +224,7 @@ def test_input_paths_out_of_the_data_folder_are_refused(capsys, small_pack, tmp_
     assert err.startswith("error: the manifest's inputs are refused: file ") and reason in err
 
 
+@pytest.mark.long  # verify's and diff's variants, each with builds of its own (make test keeps one verify)
 def test_diff_names_the_changed_input_and_indicators(capsys, small_pack, one_priority_plan, tmp_path) -> None:
     _, pack_a = small_pack
     data_b = small_data(tmp_path / "data-b", extra_burglaries_dec_2023=5)

@@ -408,6 +408,7 @@ def _build(data: Path, out: Path, period: str, baseline: str, plan: Path) -> sub
     )
 
 
+@pytest.mark.long  # a build of its own
 @pytest.mark.slow
 def test_overlapping_stats19_files_and_a_dollar_district_build(tmp_path: Path) -> None:
     """What passes validate builds: two STATS19 files holding the same collisions (a yearly and a
@@ -425,6 +426,7 @@ def test_overlapping_stats19_files_and_a_dollar_district_build(tmp_path: Path) -
     assert (tmp_path / "pack" / "evidence-pack.html").is_file()
 
 
+@pytest.mark.long  # a build of its own
 @pytest.mark.slow
 def test_outcome_files_without_street_files_build(tmp_path: Path) -> None:
     """Built on one priority of crime_groups (no street files) and victims_outcomes (the outcomes,

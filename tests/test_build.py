@@ -137,6 +137,7 @@ def test_real_data_inputs_ending_before_the_period_are_named(real_data, caplog):
     ]
 
 
+@pytest.mark.long  # the demo pack's eight notebooks again (make test compares two builds in test_audit)
 def test_same_inputs_give_byte_identical_pack(demo_pack, tmp_path):
     from pack.pipeline.manifest import output_hashes
     from pack.pipeline.request import BuildRequest
@@ -167,6 +168,7 @@ def test_verify_of_the_default_pack_needs_no_options(demo_pack, capsys):
     assert out == "verified\n"
 
 
+@pytest.mark.long  # a build, a verify and a diff of their own
 def test_relative_paths_from_another_working_folder(tmp_path, one_priority_plan):
     """``build --force --out build/x`` (relative, as the README writes it) from a folder that is
     not the project: no traceback, no kernel that cannot be reset; then verify and diff with

@@ -142,6 +142,7 @@ def test_an_entry_copied_under_another_key_is_not_restored(tmp_path: Path, monke
     assert "failed its check" in caplog.text
 
 
+@pytest.mark.long  # a rebuild of the demo pack's notebooks
 @pytest.mark.slow
 def test_a_section_edited_with_its_record_never_reaches_the_pack(demo_pack: Path, tmp_path: Path, caplog) -> None:
     """The issue's reproduction end to end: in the cache the demo pack was built from, the ASB

@@ -64,6 +64,7 @@ def test_real_pack_for_march_2022_shows_nothing_for_the_uncovered_baseline(real_
     assert "out of date: ends September 2019, before the 12 months ending March 2022 began" in html
 
 
+@pytest.mark.long  # a default-plan build of the real files with a month taken out
 def test_real_pack_with_a_month_taken_out(real_data: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(real_data, data, copy_function=os.link)

@@ -80,6 +80,7 @@ def dated_pack(tmp_path_factory: pytest.TempPathFactory, one_priority_plan: Path
     return folder / "pack"
 
 
+@pytest.mark.long  # a dated build and two verifies: verify's variants (make test verifies once, test_audit)
 @pytest.mark.slow
 def test_the_claims_copy_in_a_pack_runs_no_formula(dated_pack: Path) -> None:
     """Every cell of the pack's ``claims.csv`` that a spreadsheet would run is neutralised with a
@@ -102,6 +103,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
+@pytest.mark.long  # a dated build and two verifies: verify's variants (make test verifies once, test_audit)
 @pytest.mark.slow
 @pytest.mark.parametrize("verifier_epoch", [None, "1000000000"])
 def test_a_pack_built_with_source_date_epoch_is_verified(dated_pack: Path, verifier_epoch: str | None) -> None:

@@ -136,6 +136,7 @@ def all_text(page) -> str:
     return page.inner_text("body") + "\n" + "\n".join(attributes)
 
 
+@pytest.mark.long  # reads every output of two packs
 def test_nan_appears_nowhere(chromium, pack):
     pages = [pack / "evidence-pack.html", *sorted((pack / "notebooks").glob("*.html"))]
     for path in pages:

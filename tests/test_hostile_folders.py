@@ -115,6 +115,7 @@ def test_two_members_named_alike_once_normalised_are_refused(tmp_path: Path) -> 
     )
 
 
+@pytest.mark.long  # a build and a verify of its own
 @pytest.mark.slow
 def test_an_archive_with_members_named_out_of_it_builds_and_verifies(tmp_path: Path, one_priority_plan: Path) -> None:
     """Built on the one-priority test plan (three notebooks): what is tested is the inputs' names in

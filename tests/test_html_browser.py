@@ -90,6 +90,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.long  # starts JupyterLab
 def test_a_pack_opened_in_jupyterlab_is_left_as_it_was(browser, demo_pack, tmp_path):
     """``run_pack.py lab`` (what ``make lab`` runs): the executed notebook opens unmodified (same
     kernel name as when it ran: no unsaved-changes mark), and once closed the pack is byte for

@@ -43,6 +43,7 @@ def demo_street_counts(months: list[str]) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.long  # eight fresh kernels, the first preparing the whole demo data itself
 @pytest.mark.slow
 def test_each_notebook_runs_top_to_bottom_with_defaults(tmp_path, monkeypatch):
     """As an analyst opens them in JupyterLab: fresh kernels, an empty cache (so the first

@@ -53,6 +53,7 @@ def pinned_blanks(true: list[float], shown: list[bool]) -> list[int]:
     return [i for i in blanks if true[i] < N and low == high]
 
 
+@pytest.mark.long  # two default-plan packs of its own (make test checks a public pack in test_reliability)
 @pytest.mark.slow
 def test_no_suppressed_count_can_be_read_anywhere(small_groups_packs: tuple[Path, Path]) -> None:
     """Every text of the public pack (HTML text, alt, aria-label, title, data attributes; executed
@@ -67,6 +68,7 @@ def test_no_suppressed_count_can_be_read_anywhere(small_groups_packs: tuple[Path
     assert public_pack_leaks(public, full, N) == []
 
 
+@pytest.mark.long  # two default-plan packs of its own (make test checks a public pack in test_reliability)
 @pytest.mark.slow
 def test_no_suppressed_count_can_be_worked_back_in_any_table(small_groups_packs: tuple[Path, Path]) -> None:
     """Totals minus shown cells, percentages times their bases, rates times populations."""
@@ -101,6 +103,7 @@ def test_no_suppressed_count_can_be_worked_back_in_any_table(small_groups_packs:
             assert not (table[count].isna() & table[rate].notna()).any(), path.name
 
 
+@pytest.mark.long  # two default-plan packs of its own (make test checks a public pack in test_reliability)
 @pytest.mark.slow
 def test_secondary_suppression_shows_in_the_public_pack(small_groups_packs: tuple[Path, Path]) -> None:
     """The 3 searches of people of Other gender are blanked, and so is the next-smallest group's

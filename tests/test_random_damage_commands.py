@@ -153,6 +153,7 @@ def test_validate_never_shows_a_traceback(tmp_path_factory: pytest.TempPathFacto
     no_traceback(run_pack("validate", "--data", str(data)))  # (in this process: eight imports of the pack saved)
 
 
+@pytest.mark.long  # three builds of randomly damaged data
 @pytest.mark.slow
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=damages(most=2))

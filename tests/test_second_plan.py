@@ -105,6 +105,7 @@ def indicators(pack: Path, stem: str) -> dict[str, dict]:
         return {r["indicator_id"]: r for r in csv.DictReader(handle)}
 
 
+@pytest.mark.long  # the second plan's pack, built on every force's national files
 @pytest.mark.slow
 def test_the_pack_and_panel_paper_are_nottinghamshires(nottinghamshire_pack):
     html = (nottinghamshire_pack / "evidence-pack.html").read_text(encoding="utf-8")
@@ -129,6 +130,7 @@ def test_the_pack_and_panel_paper_are_nottinghamshires(nottinghamshire_pack):
     assert "not supplied" in (nottinghamshire_pack / "notebooks" / "07_claims_check.html").read_text().lower()
 
 
+@pytest.mark.long  # the second plan's pack, built on every force's national files
 @pytest.mark.slow
 def test_counts_match_an_independent_count_of_its_rows(nottinghamshire_pack, national_data):
     rows = notts_rows(national_data)
@@ -155,6 +157,7 @@ def test_counts_match_an_independent_count_of_its_rows(nottinghamshire_pack, nat
     assert f"{len(rows):,}" in html  # every record of the force in the window, in the data-quality appendix
 
 
+@pytest.mark.long  # the second plan's pack, built on every force's national files
 @pytest.mark.slow
 def test_nothing_of_derbyshires_plan_is_in_nottinghamshires_pack(nottinghamshire_pack, national_data):
     # a Derbyshire district may be named only where the data put Nottinghamshire Police's records in it
@@ -163,6 +166,7 @@ def test_nothing_of_derbyshires_plan_is_in_nottinghamshires_pack(nottinghamshire
     assert leaks(nottinghamshire_pack, placed) == []
 
 
+@pytest.mark.long  # the second plan's pack, built on every force's national files
 @pytest.mark.slow
 def test_the_leak_search_finds_derbyshires_plan_in_derbyshires_pack(demo_pack):
     """The search above is not blind: Derbyshire's own pack is full of what it looks for."""
