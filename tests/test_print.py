@@ -44,6 +44,9 @@ def demo_pdf(chromium, demo_pack, tmp_path_factory):
     return printed(chromium, demo_pack, tmp_path_factory)
 
 
+REAL_PDF = pytest.param("real_pdf", marks=pytest.mark.long)  # the real pack printed: in make test-long
+
+
 @pytest.fixture(scope="module")
 def real_pdf(chromium, real_pack, tmp_path_factory):
     return printed(chromium, real_pack, tmp_path_factory)
@@ -59,6 +62,7 @@ def test_every_page_is_a4_numbered_and_marked_as_demonstration_data(demo_pdf):
         assert f"Page {number} of {len(pages)}" in text
 
 
+@pytest.mark.long  # the real pack printed (make test prints the demo pack)
 def test_a_real_data_pack_carries_no_demonstration_mark(real_pdf):
     texts = real_pdf["texts"]
     assert 25 <= len(texts) <= 110  # 95 on the March 2022 pack: its wide tables wrap to fit A4 rather than being cut
@@ -73,7 +77,7 @@ def content(text: str) -> str:
     return re.sub(r"^.*evidence pack, \d+ months ending \w+ \d{4}", "", text.strip(), count=1, flags=re.M).strip()
 
 
-@pytest.mark.parametrize("which", ["demo_pdf", "real_pdf"])
+@pytest.mark.parametrize("which", ["demo_pdf", REAL_PDF])
 def test_each_section_starts_a_page_after_the_cover_and_contents(which, request):
     pdf = request.getfixturevalue(which)
     starts = [content(t)[:200] for t in pdf["texts"]]
@@ -83,7 +87,7 @@ def test_each_section_starts_a_page_after_the_cover_and_contents(which, request)
     assert pdf["titles"][0].startswith("Strategic summary") and starts[1].startswith("Strategic summary")
 
 
-@pytest.mark.parametrize("which", ["demo_pdf", "real_pdf"])
+@pytest.mark.parametrize("which", ["demo_pdf", REAL_PDF])
 def test_no_chart_is_cut_and_every_chart_table_is_printed(which, request):
     pdf = request.getfixturevalue(which)
     placed = sum(len(page.images) for page in pdf["reader"].pages)
