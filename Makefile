@@ -63,7 +63,7 @@ test-long: setup pdf-libs browser axe ## Run the long tier only (repeated and ra
 	$(PY) -m pytest $(XDIST) -m long $(ARGS)
 
 test-fast: setup pdf-libs ## Run the fast tests only (no whole-pack builds, no whole demo data set, no browser)
-	$(PY) -m pytest $(XDIST) -m "not slow and not browser" $(ARGS)
+	$(PY) -m pytest $(XDIST) -m "not slow and not browser" --hypothesis-profile=fast $(ARGS)
 
 lab: setup ## JupyterLab on notebooks/ and read-only copies of the latest pack's executed notebooks (ARGS=PACK)
 	$(PY) run_pack.py lab $(ARGS)

@@ -20,6 +20,9 @@ from pack.data.stage import prepare
 from pack.periods import rolling_window
 from pack.plan import load_plan
 
+# its module fixture prepares every force's files: its tests share one xdist worker, so it is prepared once
+pytestmark = pytest.mark.xdist_group("national-files")
+
 FORCE = "Derbyshire Constabulary"
 WINDOW = rolling_window("2022-02", 3)
 # District names in 2011 LSOA names -> the lookup's (2016) names, read off the two files
