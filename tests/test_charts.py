@@ -109,6 +109,7 @@ def test_palettes_are_afcharts() -> None:
     assert list(charts.SEQUENTIAL) == get_af_colours("sequential")
 
 
+@pytest.mark.slow  # a Python of its own, importing the pack afresh
 def test_importing_the_charts_imports_afcharts_and_never_plotly() -> None:
     code = (
         "import sys, pack.charts, pack.notebook; "

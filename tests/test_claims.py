@@ -55,6 +55,7 @@ def test_one_claim_true_one_false_and_the_rest_cannot_be_checked(hand_made: Path
     assert verdicts.loc["calls_101", "reason"] == "call-handling figures not supplied"
 
 
+@pytest.mark.slow  # prepares Derbyshire's real files
 def test_real_data_asb_and_burglary_claims_cannot_be_checked(real_data: Path) -> None:
     published = claims.load_claims(PUBLISHED_DIR / "claims.csv")
     verdicts = claims.check_claims(published, Dataset(prepare(real_data))).set_index("claim_id")
@@ -209,6 +210,7 @@ def test_published_claims_file_carries_the_sources() -> None:
     assert published.loc["rural_vehicle_crime_minus_7_1", "tolerance"] == ""  # written in digits: its precision
 
 
+@pytest.mark.slow  # prepares Derbyshire's real files
 def test_real_data_asb_change_to_its_precision(real_data: Path, tmp_path: Path) -> None:
     # PROVENANCE.md, counted independently: ASB 27,591 in the 12 months ending 2022-03, 23,484 ending 2022-11;
     # (23,484 - 27,591) / 27,591 = -14.885%

@@ -20,8 +20,9 @@ from pack.data.stage import prepare
 from pack.periods import rolling_window
 from pack.plan import load_plan
 
-# its module fixture prepares every force's files: its tests share one xdist worker, so it is prepared once
-pytestmark = pytest.mark.xdist_group("national-files")
+# its module fixture prepares every force's files (slow: in make test, not test-fast); its tests share
+# one xdist worker, so they are prepared once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("national-files")]
 
 FORCE = "Derbyshire Constabulary"
 WINDOW = rolling_window("2022-02", 3)
