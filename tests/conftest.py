@@ -11,8 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
+# `make test-fast` draws at most 20 examples in each property test (the ``fast`` Hypothesis profile,
+# registered on import; tests that set their own number ask through ``hypothesis_profiles.examples``);
+# `make test` (and CI) draws each test's own number, or Hypothesis's 100.
+import hypothesis_profiles  # noqa: F401
 import pytest
-from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Kernels that papermill starts import this checkout's ``pack`` (not another one installed in the environment)
@@ -25,12 +28,6 @@ sys.dont_write_bytecode = False
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # beside the project (../shared/real-data); PACK_REAL_DATA points elsewhere, e.g. from a git worktree
 REAL_DATA = Path(os.environ.get("PACK_REAL_DATA", ROOT.parent / "shared" / "real-data"))
-
-
-# `make test-fast` draws 20 examples in each property test that does not set its own number (a
-# Hypothesis profile, as its documentation suggests for the loop before each commit); `make test`
-# (and CI) draws Hypothesis's full 100.
-settings.register_profile("fast", max_examples=20)
 
 WHOLE_PACK_FIXTURES = frozenset({"demo_pack", "real_pack", "small_groups_packs", "nottinghamshire_pack"})
 

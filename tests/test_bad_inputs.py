@@ -115,6 +115,7 @@ def validate_unreadable(data: Path, unreadable: Path) -> subprocess.CompletedPro
         unreadable.chmod(0o644)
 
 
+@pytest.mark.slow  # starts a Python of its own (to give up root's right to read any file)
 def test_unreadable_file(tmp_path: Path) -> None:
     data = case("header_only", tmp_path)
     result = validate_unreadable(data, data / STREET)
@@ -334,6 +335,7 @@ def test_validate_prints_the_expected_message(name: str, tmp_path: Path, capsys:
         assert all(info.balanced for info in quality.inputs.values())
 
 
+@pytest.mark.slow  # starts a Python of its own (to give up root's right to read any file)
 def test_an_unreadable_lookup_is_an_error_not_a_section_left_out(tmp_path: Path) -> None:
     data = tmp_path / "data"
     (data / "ons").mkdir(parents=True)

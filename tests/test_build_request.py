@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.config import PROJECT_ROOT
 from pack.errors import ParameterError
@@ -66,7 +67,7 @@ def pack_parameters(draw: st.DrawFn) -> BuildParameters:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(pack_parameters(), st.sampled_from([Path("/tmp/copy-of-inputs"), PROJECT_ROOT / "elsewhere"]))
 def test_verifys_request_gives_back_the_packs_own_parameters(params: BuildParameters, copy: Path) -> None:
     """Wherever verify finds the inputs (``--data`` names a copy), the rebuild records the pack's own

@@ -16,6 +16,7 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.data.parts import PARTS_FORMAT, decode_result, encode_result
 from pack.data.policeuk_file import FileResult
@@ -24,7 +25,7 @@ from pack.data.readers import FileReport
 KEY = "0123456789abcdef-" + "0" * 32
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(result=st.from_type(FileResult))
 def test_every_result_is_stored_and_read_back_exactly(result: FileResult) -> None:
     stored = encode_result(KEY, result)

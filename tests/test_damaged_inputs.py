@@ -20,12 +20,19 @@ import pytest
 from csvs import STREET_HEADER, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.data import Dataset, prepare
 from pack.data.policeuk_file import read_police_uk_file
 from pack.errors import DataError
 
 MARCH = "police-uk/derbyshire/2022-03/2022-03-derbyshire-street.csv"
+
+# The tests on damaged copies of the real files prepare the whole real folder (21 months of
+# Derbyshire's files and the ONS lookups): slow, in make test. test-fast keeps the random damage
+# below: the same kinds of damage (a stray quote, a row repeated, a block pasted again, a type
+# retyped) to a small file.
+REAL_FOLDER = pytest.mark.slow
 
 
 def copy_of(real_data: Path, target: Path) -> Path:
@@ -54,6 +61,7 @@ def clean(real_data: Path) -> pd.Series:
     return counts(real_data)
 
 
+@REAL_FOLDER
 def test_a_stray_quote_loses_no_record(real_data: Path, tmp_path: Path, clean: pd.Series) -> None:
     data = copy_of(real_data, tmp_path / "data")
 
@@ -71,6 +79,7 @@ def test_a_stray_quote_loses_no_record(real_data: Path, tmp_path: Path, clean: p
     assert all(a.balanced for a in info.file_accounts)
 
 
+@REAL_FOLDER
 def test_a_stray_quote_on_a_broken_line_names_the_row_and_the_month_is_not_covered(
     real_data: Path, tmp_path: Path, clean: pd.Series
 ) -> None:
@@ -90,6 +99,7 @@ def test_a_stray_quote_on_a_broken_line_names_the_row_and_the_month_is_not_cover
     pd.testing.assert_series_equal(got.drop("2022-03", level="month"), clean.drop("2022-03", level="month"))
 
 
+@REAL_FOLDER
 def test_a_browser_copy_of_a_month_counts_once_with_one_note(real_data: Path, tmp_path: Path, clean) -> None:
     data = copy_of(real_data, tmp_path / "data")
     shutil.copyfile(data / MARCH, data / MARCH.replace(".csv", " (1).csv"))
@@ -100,6 +110,7 @@ def test_a_browser_copy_of_a_month_counts_once_with_one_note(real_data: Path, tm
     ]
 
 
+@REAL_FOLDER
 def test_500_rows_pasted_again_are_not_counted_twice(real_data: Path, tmp_path: Path, clean: pd.Series) -> None:
     data = copy_of(real_data, tmp_path / "data")
     damage(data, MARCH, lambda lines: lines[:-1] + lines[1001:1501] + [b""])  # rows 1,002-1,501 appended
@@ -109,6 +120,7 @@ def test_500_rows_pasted_again_are_not_counted_twice(real_data: Path, tmp_path: 
     assert f"{MARCH}: rows 9,600-10,099 repeat rows 1,002-1,501 exactly, in order (500 rows" in " ".join(info.notes)
 
 
+@REAL_FOLDER
 def test_crime_type_variants_are_read_and_unknown_types_reported(real_data: Path, tmp_path, clean: pd.Series) -> None:
     data = copy_of(real_data, tmp_path / "data")
     burglary = [i for i, line in enumerate((data / MARCH).read_bytes().split(b"\n")) if b",Burglary," in line]
@@ -135,6 +147,7 @@ def test_crime_type_variants_are_read_and_unknown_types_reported(real_data: Path
     assert warning.severity == "warning" and "Crime type 'Residential burglary': 7 row(s)" in warning.detail
 
 
+@REAL_FOLDER
 def test_outcomes_whose_ids_match_no_crime_are_unusable_not_zero(real_data: Path, tmp_path: Path) -> None:
     data = copy_of(real_data, tmp_path / "data")
     for path in sorted(data.glob("police-uk/derbyshire/*/*-outcomes.csv")):
@@ -154,6 +167,7 @@ def test_outcomes_whose_ids_match_no_crime_are_unusable_not_zero(real_data: Path
     assert check.severity == "error"
 
 
+@REAL_FOLDER
 def test_the_real_outcomes_match_their_crimes_month_by_month(real_data: Path) -> None:
     quality = prepare(real_data).quality
     join = quality.outcome_join
@@ -167,6 +181,7 @@ def test_the_real_outcomes_match_their_crimes_month_by_month(real_data: Path) ->
     assert crimes["2021-03"] == 95.6 and max(crimes) == "2022-01"  # outcome files end 2022-03
 
 
+@REAL_FOLDER
 def test_a_file_renamed_to_the_wrong_month_is_named(real_data: Path, tmp_path: Path) -> None:
     data = copy_of(real_data, tmp_path / "data")
     may = data / "police-uk/derbyshire/2022-05/2022-05-derbyshire-street.csv"
@@ -180,6 +195,7 @@ def test_a_file_renamed_to_the_wrong_month_is_named(real_data: Path, tmp_path: P
     ) in str(err.value)
 
 
+@REAL_FOLDER
 def test_a_zipped_download_reads_as_the_files_it_holds(real_data: Path, tmp_path: Path, clean: pd.Series) -> None:
     import zipfile
 
@@ -258,7 +274,7 @@ def kept_by_type(part: Path) -> Counter[str]:
     return Counter(pd.read_parquet(part, columns=["crime_type"])["crime_type"])
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damages=st.lists(st.tuples(DAMAGE, st.integers(0, 10_000)), min_size=1, max_size=4))
 def test_random_damage_is_accounted_for_and_never_silent(tmp_path: Path, damages) -> None:
     rows, added, lost = damaged(clean_rows("2024-01"), damages)

@@ -10,6 +10,7 @@ import itertools
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.disclosure import SHARES_ATTR, suppress_small_counts
 
@@ -85,7 +86,7 @@ def test_a_share_whose_numerator_is_small_is_suppressed() -> None:
 counts = st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=5)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(values=counts, threshold=st.integers(min_value=2, max_value=6))
 def test_no_blanked_count_can_be_worked_back_from_the_total(values: list[int], threshold: int) -> None:
     table = pd.DataFrame({"g": [f"g{i}" for i in range(len(values))], "n": values})
@@ -97,7 +98,7 @@ def test_no_blanked_count_can_be_worked_back_from_the_total(values: list[int], t
         assert recovered([float(v) for v in values], shown, threshold) == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     rows=st.lists(st.tuples(st.integers(1, 40), st.integers(0, 12), st.integers(500, 5000)), min_size=1, max_size=5),
     threshold=st.integers(min_value=2, max_value=6),

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.figures import (
     Change,
@@ -180,7 +181,7 @@ def coverage_cases(draw: st.DrawFn) -> tuple[list[str], Month, int]:
     return [m for m in MONTHS if m not in missing], end, length
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(coverage_cases())
 def test_no_chart_value_or_rolling_total_spans_an_uncovered_month(case: tuple[list[str], Month, int]) -> None:
     covered, end, length = case
@@ -205,7 +206,7 @@ def test_no_chart_value_or_rolling_total_spans_an_uncovered_month(case: tuple[li
         assert list(xmr.index) == [str(m) for m in month_range(Month.parse(xmr.index[0]), end)]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.floats(0, 100), st.floats(0, 100), st.integers(0, 5000), st.integers(0, 5000), st.sampled_from(["%", "crimes"])
 )

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.funnel import FunnelFit, exact_poisson_limit, fit_funnel, funnel_limits, positions, winsorise
 
@@ -100,7 +101,7 @@ def test_too_few_units_get_poisson_limits():
     assert fit.tau2 == 0.0 and "too few" in fit.method
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(1_000, 3_000_000), st.floats(0.2, 80.0)),

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from scipy import stats
 
 from pack.errors import ParameterError
@@ -206,7 +207,7 @@ def test_dispersion_screens_a_step_and_is_scale_free():
     assert dispersion(series([1, 2])) is None
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=400), min_size=24, max_size=24))
 def test_interval_excludes_one_exactly_when_significant(values):
     result = compare_counts(series(values), rolling_window("2023-12", 12), rolling_window("2024-12", 12))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 import pack.data.national as national
 import pack.data.policeuk_file as policeuk_file
@@ -140,7 +141,7 @@ def _assert_same(folder: Path, data: bytes, zipped: bool = False) -> FileResult 
     return direct
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=street_files(), zipped=st.booleans())
 def test_the_short_way_gives_what_the_full_reading_gives(data: bytes, zipped: bool) -> None:
     """For any other force's street file (on its own, or a member of a zip archive), reading with the
@@ -150,7 +151,7 @@ def test_the_short_way_gives_what_the_full_reading_gives(data: bytes, zipped: bo
         _assert_same(Path(folder), data, zipped)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=street_files(), zipped=st.booleans())
 def test_a_file_larger_than_memory_holds_is_counted_run_by_run_the_same(data: bytes, zipped: bool) -> None:
     """Above WHOLE_FILE_BYTES (made 200 bytes here: every generated file with a record is larger,
@@ -193,7 +194,7 @@ def test_a_clean_file_is_counted_the_short_way(
     assert result.force_counts == Counter({("Leicestershire Police", MONTH, "Burglary"): 3})
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=street_files(plain=True), zipped=st.booleans())
 def test_a_plain_random_file_is_counted_the_short_way(data: bytes, zipped: bool) -> None:
     """The property above is not empty: every plain file of the strategy (the half of its files with

@@ -10,6 +10,7 @@ import json
 import nbformat
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.catalogue import MEASURES, SECTIONS
 from pack.notebook_templates import section
@@ -25,7 +26,7 @@ def priority_of(sections: list[str]) -> PlanPriority:
     return PlanPriority(1, "01_any", "Any priority", "An aim.", tuple(sections), measures, (), None)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.sampled_from(SECTIONS), min_size=1, max_size=len(SECTIONS), unique=True))
 def test_any_sections_give_a_valid_notebook(sections):
     cells = priority_cells(PLAN, priority_of(sections))

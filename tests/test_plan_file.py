@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.catalogue import COMPUTED, MEASURES, MI_CATALOGUE, SECTIONS
 from pack.errors import PackError, PlanError
@@ -286,7 +287,7 @@ def _plans(draw: st.DrawFn) -> Plan:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=_plans())
 def test_any_valid_plan_round_trips(tmp_path: Path, plan: Plan) -> None:
     path = write(tmp_path, _toml(plan))

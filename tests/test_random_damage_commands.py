@@ -137,7 +137,7 @@ def no_traceback(result: subprocess.CompletedProcess | Ran) -> None:
 
 
 def test_the_base_folder_is_valid(tmp_path: Path) -> None:
-    result = run("validate", "--data", str(base_folder(tmp_path / "data")))
+    result = run_pack("validate", "--data", str(base_folder(tmp_path / "data")))  # in this process
     assert result.returncode == 0, result.stderr[-3000:]
 
 

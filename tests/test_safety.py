@@ -18,6 +18,7 @@ import pytest
 from folders import dead_pid, folder_state, thirteen_months
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import ANY_CHARACTER, examples
 
 from pack.cli import main
 from pack.config import PROJECT_ROOT, cache_root
@@ -262,9 +263,9 @@ def is_plain_number(text: str) -> bool:
     return True
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    texts=st.lists(st.text(max_size=12), min_size=1, max_size=8),
+    texts=st.lists(st.text(ANY_CHARACTER, max_size=12), min_size=1, max_size=8),
     number=st.floats(allow_nan=False, allow_infinity=False, width=32),
 )
 def test_no_text_cell_can_run_as_a_formula(tmp_path, texts, number) -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 from pack.errors import ParameterError
 from pack.periods import Month
@@ -230,7 +231,7 @@ stepped = st.tuples(
 ).map(lambda t: t[0] + [x + 40 + t[2] for x in t[1]])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.integers(min_value=0, max_value=60))
 def test_a_constant_series_never_signals(value, n):
     result = xmr(pd.Series([value] * n), "lower")
@@ -238,7 +239,7 @@ def test_a_constant_series_never_signals(value, n):
     assert len(result.phases) <= 1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(series_values)
 def test_reversing_the_better_direction_swaps_improvement_and_concern(values):
     lower = xmr(pd.Series(values), "lower").points["point_type"]
@@ -274,14 +275,14 @@ def test_a_lone_high_month_in_a_stable_start_stays_a_concern():
     assert kinds.iloc[-1] == "special_cause_improvement"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.integers(0, 5), min_size=MIN_POINTS, max_size=60))
 def test_a_series_that_never_rises_carries_no_concern_where_lower_is_better(steps):
     values = pd.Series(np.cumsum([-s for s in steps], dtype=float) + 1000)
     assert "special_cause_concern" not in set(xmr(values, "lower").points["point_type"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.one_of(series_values, stepped))
 def test_negating_the_series_and_its_better_direction_changes_no_judgement(values):
     plain = xmr(pd.Series(values, dtype="float64"), "lower").points
@@ -290,7 +291,7 @@ def test_negating_the_series_and_its_better_direction_changes_no_judgement(value
     assert plain["phase"].tolist() == negated["phase"].tolist()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.one_of(series_values, stepped))
 def test_rebasing_never_puts_a_boundary_inside_a_short_run(values):
     v = np.array(values, dtype=float)
@@ -308,7 +309,7 @@ def test_rebasing_never_puts_a_boundary_inside_a_short_run(values):
     assert [p.start for p in result.phases[1:]] == auto_breaks(v)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.integers(-1000, 1000), min_size=0, max_size=MIN_POINTS - 1))
 def test_fewer_than_15_points_never_signal(values):
     result = xmr(pd.Series(values), "higher")
