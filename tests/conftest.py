@@ -47,6 +47,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ]
     if long_not_slow:
         raise pytest.UsageError("these tests are marked long but not slow: " + ", ".join(long_not_slow))
+    # The demonstration pack takes its worker a minute and a half to build, at the start of the run
+    # (``_first_shared_pack``). Modules with a test that reads it run last, so that meanwhile the
+    # other worker runs the rest instead of waiting on the build's lock (a module kept whole: its
+    # module fixtures are made once).
+    reads_the_demo_pack = {item.module for item in items if "demo_pack" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: getattr(item, "module", None) in reads_the_demo_pack)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""The suite's example budget: test-fast draws at most 20 examples a property, `make test` each test's own.
+"""How the suite runs: test-fast draws at most 20 examples a property (`make test` each test's own), and
+pytest-xdist keeps a group of tests on one worker.
 
 A Hypothesis profile sets only what a test leaves unset, so a test asking for 150 examples would
 draw 150 in test-fast too; the tests ask through ``hypothesis_profiles.examples``. These tests check
-that helper under both profiles, and that no test file asks for more than the fast cap without it.
+that helper under both profiles, and that no test file asks for more than the fast cap without it;
+and that a test marked with an ``xdist_group`` carries its group where the scheduler reads it.
 """
 
 from __future__ import annotations
@@ -56,3 +58,13 @@ def test_text_reaches_beyond_ascii_and_the_basic_plane() -> None:
     for beyond in (lambda c: 0x7F < ord(c) <= 0xFFFF, lambda c: ord(c) > 0xFFFF):
         found = find(st.from_type(str), lambda s, beyond=beyond: any(map(beyond, s)))
         assert len(found) == 1 and beyond(found)
+
+
+@pytest.mark.xdist_group("suite-groups")
+def test_xdist_keeps_a_group_on_one_worker(request: pytest.FixtureRequest) -> None:
+    """With ``--dist loadgroup`` (make test, test-fast) pytest-xdist marks a grouped test's node ID with
+    its group, which is how its scheduler keeps a group (and the pack the group's tests share) on one
+    worker. pytest 9.2.0 ignores that edit, and the groups are spread over the workers in silence, each
+    building the group's pack again (pytest-xdist issue 1386): the pinned pytest is 9.1.1."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@suite-groups")
