@@ -82,6 +82,7 @@ def test_demo_data_refuses_a_file_a_symbolic_link_and_the_working_folder(
     assert (work / DEMO_MARKER).is_file() and (work / "inner").is_dir()
 
 
+@pytest.mark.long  # writes the whole demonstration data again (make test checks every refusal above)
 @pytest.mark.slow
 def test_demo_data_replaces_only_a_folder_it_marked(tmp_path: Path, capsys) -> None:
     """A folder the generator wrote and marked (a copy of the project's demonstration data, which
