@@ -50,9 +50,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The demonstration pack takes its worker a minute and a half to build, at the start of the run
     # (``_first_shared_pack``). Modules with a test that reads it run last, so that meanwhile the
     # other worker runs the rest instead of waiting on the build's lock (a module kept whole: its
-    # module fixtures are made once).
+    # module fixtures are made once); among them the browser's (pages loaded, axe, printing: the
+    # longest tests) first, so that the short ones left at the end keep both workers busy.
     reads_the_demo_pack = {item.module for item in items if "demo_pack" in getattr(item, "fixturenames", ())}
-    items.sort(key=lambda item: getattr(item, "module", None) in reads_the_demo_pack)
+    in_the_browser = {item.module for item in items if item.get_closest_marker("browser")}
+
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        module = getattr(item, "module", None)
+        return module in reads_the_demo_pack, module in reads_the_demo_pack and module not in in_the_browser
+
+    items.sort(key=order)
 
 
 # ----------------------------------------------------------------------------------------------
