@@ -26,9 +26,6 @@ st.register_type_strategy(str, st.text(ANY_CHARACTER))
 
 
 def examples(n: int) -> int:
-    """``n``, or at most :data:`FAST_EXAMPLES` while the fast profile is loaded.
-
-    >>> examples(5)
-    5
-    """
+    """``n``, or at most :data:`FAST_EXAMPLES` while the fast profile is loaded (tested in
+    tests/test_how_the_suite_runs.py under both profiles)."""
     return min(n, FAST_EXAMPLES) if settings.get_current_profile_name() == FAST else n

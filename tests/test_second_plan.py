@@ -166,7 +166,7 @@ def test_nothing_of_derbyshires_plan_is_in_nottinghamshires_pack(nottinghamshire
     assert leaks(nottinghamshire_pack, placed) == []
 
 
-@pytest.mark.long  # the second plan's pack, built on every force's national files
+@pytest.mark.long  # the check that the leak search above can fail: it runs where that search runs
 @pytest.mark.slow
 def test_the_leak_search_finds_derbyshires_plan_in_derbyshires_pack(demo_pack):
     """The search above is not blind: Derbyshire's own pack is full of what it looks for."""
